@@ -1,0 +1,5 @@
+"""Allow ``python -m wijkanalyse``."""
+
+from wijkanalyse.cli import main
+
+main()

@@ -1,0 +1,128 @@
+"""The one command-line program, ``wijkanalyse``: one verb per pipeline stage.
+
+Every verb takes ``--corpus`` (default: the bundled demo corpus) and ``--settings`` (default:
+``wijkanalyse.yml`` in the corpus folder). Errors a person can cause are shown as one clear message
+(exit code 2), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
+from wijkanalyse.exceptions import WijkanalyseError
+
+app = typer.Typer(
+    name="wijkanalyse",
+    help="Coded themes and reproducible reports per wijk from participation sessions and surveys.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CorpusOpt = Annotated[
+    Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).", show_default=True)
+]
+SettingsOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
+]
+
+
+def _settings(corpus: Path, settings: Path | None, **overrides: object) -> Settings:
+    return load_settings(corpus, settings, **overrides)
+
+
+def _fail(exc: Exception) -> None:
+    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 1-3: ingest (with pseudonymisation and segmentation) and status
+# ---------------------------------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Ingest new and changed files: read, pseudonymise, segment, store. Unchanged files are skipped."""
+    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings)
+        with Store(cfg.store_path) as store:
+            result = ingest_corpus(cfg, store)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
+    if result.problems:
+        typer.secho(f"{len(result.problems)} file(s) or row(s) could not be ingested:", fg="yellow", err=True)
+        for p in result.problems:
+            typer.secho(f"  - {p}", fg="yellow", err=True)
+
+
+@app.command()
+def status(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show what the store holds: documents, segments and respondents per wijk, codings, last runs."""
+    from wijkanalyse.ingest import corpus_summary
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings)
+        with Store(cfg.store_path, create=False) as store:
+            summary = corpus_summary(store)
+            counts = store.counts()
+            runs = store.query("SELECT run_id, command, status, started_at FROM runs ORDER BY started_at DESC LIMIT 5")
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps({"per_wijk": summary.to_dict("records"), "counts": counts}, indent=2))
+        return
+    typer.echo(f"Store: {cfg.store_path}")
+    typer.echo(summary.to_string(index=False))
+    typer.echo("\n" + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if len(runs):
+        typer.echo("\nLast runs:\n" + runs.to_string(index=False))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 4-5: embed, code, discover  (coding engine)
+# ---------------------------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 6: review and agreement  (qualitative workflow)
+# ---------------------------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
+# ---------------------------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 9: exchange (REFI-QDA, CSV/XLSX)
+# ---------------------------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point for ``python -m wijkanalyse``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

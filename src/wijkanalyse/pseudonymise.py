@@ -1,0 +1,266 @@
+"""Pseudonymisation (AVG/GDPR): personal data in text becomes stable placeholders.
+
+What is replaced, and how it is found (rule-based, so it runs offline and is easy to audit):
+
+========== ============== ===================================================================================
+category   placeholder    found by
+========== ============== ===================================================================================
+PERSOON    [PERSOON-n]    speaker names; a title (mevrouw, dhr., wethouder, ...) or initials before a
+                          capitalised name; a known first name (``data/voornamen.txt``) followed by a surname;
+                          afterwards every name (and surname) already in the key, anywhere in the corpus
+EMAIL      [EMAIL-n]      e-mail addresses
+TELEFOON   [TELEFOON-n]   Dutch phone numbers (06-12345678, 023 511 22 33, +31 6 12345678, 0031...)
+ADRES      [ADRES-n]      a street name ending in straat, weg, laan, plein, ... followed by a house number
+POSTCODE   [POSTCODE-n]   6-character Dutch postcodes (2033 BK)
+BSN        [BSN-n]        9-digit numbers that pass the BSN eleven test
+========== ============== ===================================================================================
+
+The same value always gets the same placeholder, across documents and across runs: the key (value ->
+placeholder) is kept in its own SQLite file outside ``outputs/`` (see :attr:`Settings.key_path`) and is never
+written into the store, a report or an export. Rule-based detection misses some names (a surname on its own that
+was never introduced); researchers should read a sample before publishing quotes, and reports only show
+pseudonymised text.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from wijkanalyse.config import PACKAGE_DATA
+
+__all__ = ["Pseudonymiser", "CATEGORIES"]
+
+CATEGORIES = ("PERSOON", "EMAIL", "TELEFOON", "ADRES", "POSTCODE", "BSN")
+
+_TUSSEN = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|in 't|'t|el|al|da|dos|le|la|op de|op den)"
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
+_SURNAME = rf"(?:{_TUSSEN}\s+)?{_CAP}"
+_TITLE = (
+    r"(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.|[Mm]eneer|[Dd]hr\.|[Dd]e heer|[Hh]eer|[Ww]ethouder|[Bb]urgemeester|"
+    r"[Jj]uffrouw|[Mm]r\.|[Dd]r\.|[Ii]r\.|[Mm]s\.|[Mm]rs\.)"
+)
+_INITIALS = r"(?:[A-Z]\.\s?){1,4}"
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+_PHONE_RE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:\s?\(0\))?[\s-]?[1-9](?:[\s-]?\d){8}(?!\d)")
+_POSTCODE_RE = re.compile(r"\b[1-9]\d{3}\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")
+_STREET_SUFFIX = (
+    r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|dreef|hof|park|steeg|pad|plantsoen|markt|ring|baan|"
+    r"dam|wal|burgwal|vest|erf|hoek|veld|zijde|zijl|lei|poort|pleintje|straatje)"
+)
+_ADDRESS_RE = re.compile(
+    rf"\b[A-ZÀ-Þ][\w'’-]*?{_STREET_SUFFIX}\s+\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d+|\s(?:zwart|rood|bis|hs|huis|boven)\b)?"
+)
+_BSN_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_TITLE_NAME_RE = re.compile(rf"(?<=\b){_TITLE}\s+((?:{_INITIALS})?{_SURNAME}(?:\s{_CAP})?)")
+_INITIALS_NAME_RE = re.compile(rf"(?<![\w.])({_INITIALS}{_SURNAME})")
+_PLACEHOLDER_RE = re.compile(r"\[(?:PERSOON|EMAIL|TELEFOON|ADRES|POSTCODE|BSN)-\d+\]")
+
+
+def _load_first_names() -> frozenset[str]:
+    path = PACKAGE_DATA / "voornamen.txt"
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        words.update(line.split())
+    return frozenset(words)
+
+
+_FIRST_NAMES = _load_first_names()
+_FIRST_NAME_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _FIRST_NAMES), key=len, reverse=True)) + rf")\b(\s+{_SURNAME})?"
+)
+
+
+def _bsn_valid(digits: str) -> bool:
+    weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0 and digits != "000000000"
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip().lower()
+
+
+class Pseudonymiser:
+    """Replace personal data with stable placeholders, remembering the key in a separate SQLite file.
+
+    Parameters
+    ----------
+    key_path : path or None
+        SQLite file for the key. ``None`` keeps the key in memory (tests, one-off file coding).
+
+    Examples
+    --------
+    >>> p = Pseudonymiser(None)
+    >>> p.pseudonymise("Bel mevrouw Jansen op 06-12345678.")[0]
+    'Bel mevrouw [PERSOON-1] op [TELEFOON-1].'
+    """
+
+    def __init__(self, key_path: Path | str | None):
+        self.key_path = Path(key_path) if key_path else None
+        if self.key_path:
+            self.key_path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = sqlite3.connect(str(self.key_path) if self.key_path else ":memory:", isolation_level=None)
+        self._con.execute("PRAGMA busy_timeout=60000")
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS pseudonym_key (category TEXT NOT NULL, value TEXT NOT NULL, "
+            "placeholder TEXT NOT NULL, PRIMARY KEY (category, value))"
+        )
+        self._key: dict[tuple[str, str], str] = {}
+        self._next: Counter[str] = Counter()
+        self._pending: list[tuple[str, str, str]] = []
+        for cat, value, ph in self._con.execute("SELECT category, value, placeholder FROM pseudonym_key"):
+            self._key[(cat, value)] = ph
+            self._next[cat] = max(self._next[cat], int(ph.rsplit("-", 1)[1].rstrip("]")))
+        self._names: dict[str, str] = {v: ph for (c, v), ph in self._key.items() if c == "PERSOON"}
+        self._names_re: re.Pattern[str] | None = None
+
+    # -- the key ----------------------------------------------------------------------------------------------
+    def placeholder(self, category: str, value: str) -> str:
+        """Return the stable placeholder of a value, creating it if new."""
+        key = (category, _norm(value))
+        ph = self._key.get(key)
+        if ph is None:
+            self._next[category] += 1
+            ph = f"[{category}-{self._next[category]}]"
+            self._key[key] = ph
+            self._pending.append((category, key[1], ph))
+            if category == "PERSOON":
+                self._names[key[1]] = ph
+                self._names_re = None
+        return ph
+
+    def register_person(self, name: str) -> str:
+        """Register a full person name (e.g. a speaker) and its surname; return the person's placeholder."""
+        name = re.sub(r"\s+", " ", name).strip()
+        ph = self.placeholder("PERSOON", name)
+        parts = name.split(" ")
+        if len(parts) >= 2:
+            surname = " ".join(parts[1:])
+            if len(surname) >= 4 and _norm(surname) not in self._names:
+                self._names[_norm(surname)] = ph
+                self._key[("PERSOON", _norm(surname))] = ph
+                self._pending.append(("PERSOON", _norm(surname), ph))
+                self._names_re = None
+        return ph
+
+    def save(self) -> None:
+        """Write new key entries to the key file (one transaction)."""
+        if not self._pending:
+            return
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            self._con.executemany(
+                "INSERT OR IGNORE INTO pseudonym_key(category, value, placeholder) VALUES (?,?,?)", self._pending
+            )
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+        self._pending.clear()
+
+    def close(self) -> None:
+        """Save and close the key file."""
+        self.save()
+        self._con.close()
+
+    # -- detection --------------------------------------------------------------------------------------------
+    def detect_names(self, text: str) -> None:
+        """Find person names in a text and add them to the key (without replacing anything yet)."""
+        for m in _TITLE_NAME_RE.finditer(text):
+            self._add_name(m.group(1))
+        for m in _INITIALS_NAME_RE.finditer(text):
+            self._add_name(m.group(1))
+        for m in _FIRST_NAME_RE.finditer(text):
+            if m.group(2):
+                self.register_person(m.group(0))
+            elif _norm(m.group(1)) not in self._names:
+                # a lone first name belongs to the one known person with that first name, if there is one
+                first = _norm(m.group(1))
+                owners = {ph for n, ph in self._names.items() if n.startswith(first + " ")}
+                if len(owners) == 1:
+                    self._names[first] = owners.pop()
+                    self._key[("PERSOON", first)] = self._names[first]
+                    self._pending.append(("PERSOON", first, self._names[first]))
+                    self._names_re = None
+                else:
+                    self.placeholder("PERSOON", m.group(1))
+
+    def _add_name(self, name: str) -> None:
+        name = re.sub(r"\s+", " ", name).strip()
+        existing = self._names.get(_norm(name))
+        if existing is None:
+            # a surname seen before with a first name ("mevrouw El Amrani") is the same person
+            bare = re.sub(rf"^{_INITIALS}", "", name).strip()
+            existing = self._names.get(_norm(bare))
+            if existing is not None:
+                self._names[_norm(name)] = existing
+                self._key[("PERSOON", _norm(name))] = existing
+                self._pending.append(("PERSOON", _norm(name), existing))
+                self._names_re = None
+                return
+            self.placeholder("PERSOON", name)
+
+    def _known_names_re(self) -> re.Pattern[str] | None:
+        if self._names_re is None and self._names:
+            names = sorted(self._names, key=len, reverse=True)
+            self._names_re = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(n) for n in names) + r")(?![\w\]])", re.I)
+        return self._names_re
+
+    # -- replacement ------------------------------------------------------------------------------------------
+    def pseudonymise(self, text: str, detect: bool = True) -> tuple[str, Counter[str]]:
+        """Replace personal data in ``text``.
+
+        Parameters
+        ----------
+        text : str
+            Normalised text.
+        detect : bool, default True
+            Also look for new names in this text (call :meth:`detect_names` on all texts first to make a
+            surname mentioned before its full name in another document consistent).
+
+        Returns
+        -------
+        (str, Counter)
+            The pseudonymised text and the number of replacements per category.
+        """
+        counts: Counter[str] = Counter()
+
+        def sub(pattern: re.Pattern[str], category: str, s: str, check=None) -> str:  # type: ignore[no-untyped-def]
+            def repl(m: re.Match[str]) -> str:
+                value = m.group(0)
+                if check is not None and not check(value):
+                    return value
+                counts[category] += 1
+                return self.placeholder(category, value)
+
+            return pattern.sub(repl, s)
+
+        out = sub(_EMAIL_RE, "EMAIL", text)
+        out = sub(_ADDRESS_RE, "ADRES", out)
+        out = sub(_POSTCODE_RE, "POSTCODE", out)
+        out = sub(_BSN_RE, "BSN", out, check=_bsn_valid)
+        out = sub(_PHONE_RE, "TELEFOON", out)
+        if detect:
+            self.detect_names(out)
+        names_re = self._known_names_re()
+        if names_re is not None:
+
+            def name_repl(m: re.Match[str]) -> str:
+                value = m.group(1)
+                if not value[0].isupper():  # 'jan' in lower case is rarely a name here
+                    return value
+                counts["PERSOON"] += 1
+                return self._names[_norm(value)]
+
+            out = names_re.sub(name_repl, out)
+        return out, counts
+
+    @staticmethod
+    def is_placeholder(text: str) -> bool:
+        """True if ``text`` is exactly one placeholder."""
+        return bool(_PLACEHOLDER_RE.fullmatch(text))
