@@ -35,7 +35,7 @@ __all__ = ["Pseudonymiser", "CATEGORIES"]
 
 CATEGORIES = ("PERSOON", "EMAIL", "TELEFOON", "ADRES", "POSTCODE", "BSN")
 
-_TUSSEN = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|in 't|'t|el|al|da|dos|le|la|op de|op den)"
+_TUSSEN = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|in 't|'t|el|El|al|Al|da|dos|le|la|op de|op den)"
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
 _SURNAME = rf"(?:{_TUSSEN}\s+)?{_CAP}"
 _TITLE = (
@@ -171,6 +171,9 @@ class Pseudonymiser:
     # -- detection --------------------------------------------------------------------------------------------
     def detect_names(self, text: str) -> None:
         """Find person names in a text and add them to the key (without replacing anything yet)."""
+        known = self._known_names_re()
+        if known is not None:  # names already known are not found again in parts ("Fatima El" of "Fatima El Amrani")
+            text = known.sub("[PERSOON-0]", text)
         for m in _TITLE_NAME_RE.finditer(text):
             self._add_name(m.group(1))
         for m in _INITIALS_NAME_RE.finditer(text):

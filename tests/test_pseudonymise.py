@@ -1,0 +1,44 @@
+from wijkanalyse.pseudonymise import Pseudonymiser
+
+
+def test_each_category_is_replaced_by_a_placeholder():
+    p = Pseudonymiser(None)
+    text = (
+        "Dhr. P. de Groot woont op de Amsterdamstraat 12, 2033 BK Haarlem. Mail a.bakker@ziggo.nl, "
+        "bel 023-5112233 of +31 6 12345678. BSN 111222333."
+    )
+    out, counts = p.pseudonymise(text)
+    for original in ("de Groot", "Amsterdamstraat 12", "2033 BK", "a.bakker@ziggo.nl", "023-5112233", "12345678", "111222333"):
+        assert original not in out
+    assert counts == {"PERSOON": 1, "ADRES": 1, "POSTCODE": 1, "EMAIL": 1, "TELEFOON": 2, "BSN": 1}
+    assert out.startswith("Dhr. [PERSOON-1] woont op de [ADRES-1], [POSTCODE-1] Haarlem.")
+
+
+def test_bsn_needs_the_eleven_test():
+    # 123456789: 9*1+8*2+7*3+6*4+5*5+4*6+3*7+2*8-1*9 = 156, not divisible by 11 -> not a BSN
+    out, counts = Pseudonymiser(None).pseudonymise("Kenmerk 123456789")
+    assert out == "Kenmerk 123456789" and not counts
+
+
+def test_same_person_same_placeholder_across_texts_and_forms():
+    p = Pseudonymiser(None)
+    p.register_person("Fatima El Amrani")
+    a, _ = p.pseudonymise("Fatima El Amrani opende de vergadering.")
+    b, _ = p.pseudonymise("Volgens mevrouw El Amrani is dat zo; Fatima knikte.")
+    assert a == "[PERSOON-1] opende de vergadering."
+    assert b == "Volgens mevrouw [PERSOON-1] is dat zo; [PERSOON-1] knikte."
+
+
+def test_key_persists_and_numbering_continues(tmp_path):
+    key = tmp_path / "key.sqlite"
+    p = Pseudonymiser(key)
+    assert p.pseudonymise("Bel 06-11111111")[0] == "Bel [TELEFOON-1]"
+    p.close()
+    q = Pseudonymiser(key)
+    assert q.pseudonymise("Bel 06-11111111 of 06-22222222")[0] == "Bel [TELEFOON-1] of [TELEFOON-2]"
+    q.close()
+
+
+def test_ordinary_capitalised_words_are_left_alone():
+    text = "De wijkraad Ter Kleef en Schalkwijk willen Meer Geld sinds januari 2023."
+    assert Pseudonymiser(None).pseudonymise(text)[0] == text

@@ -1,0 +1,32 @@
+from wijkanalyse.segment import Unit, build_document, sentence_spans, split_spans
+
+
+def test_sentences_do_not_end_at_dutch_abbreviations():
+    text = "Er zijn o.a. zorgen over geld. Dhr. Jansen vraagt iets. Klopt dat?"
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == ["Er zijn o.a. zorgen over geld.", "Dhr. Jansen vraagt iets.", "Klopt dat?"]
+
+
+def test_long_units_split_at_sentence_boundaries_within_the_limit():
+    text = "Eerste zin is hier. Tweede zin is iets langer dan de eerste. Derde."
+    spans = split_spans(text, 40)
+    assert [text[s:e] for s, e in spans] == ["Eerste zin is hier.", "Tweede zin is iets langer dan de eerste.", "Derde."]
+
+
+def test_document_slices_equal_segment_texts_and_prefixes_are_outside():
+    units = [
+        Unit(text="Welkom allemaal.", unit="turn", prefix="[PERSOON-1] (gespreksleider): ", speaker="[PERSOON-1]"),
+        Unit(text="Geld is op. Wie betaalt?", unit="paragraph", section="Vragen en zorgen"),
+        Unit(text="Welkom allemaal.", unit="turn", prefix="[PERSOON-2] (bewoner): "),
+    ]
+    text, segs = build_document("doc1", units, max_chars=700)
+    assert text == (
+        "[PERSOON-1] (gespreksleider): Welkom allemaal.\n\nVragen en zorgen\n\nGeld is op. Wie betaalt?"
+        "\n\n[PERSOON-2] (bewoner): Welkom allemaal."
+    )
+    assert [text[s.start : s.end] for s in segs] == [s.text for s in segs]
+    assert segs[0].start == len("[PERSOON-1] (gespreksleider): ")
+    # the same text twice in one document gets two different, stable ids
+    assert segs[0].segment_id != segs[2].segment_id
+    again = build_document("doc1", units, max_chars=700)[1]
+    assert [s.segment_id for s in again] == [s.segment_id for s in segs]
