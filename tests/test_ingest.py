@@ -117,7 +117,7 @@ def test_an_interrupted_ingest_leaves_the_previous_state(corpus, tmp_path, monke
         calls["n"] += 1
         with original(self) as con:
             yield con
-            if calls["n"] == 2:  # 1: the run is recorded; 2: documents and segments are written
+            if calls["n"] == 3:  # 1: schema check, 2: the run is recorded, 3: documents and segments written
                 assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5  # written, not committed
                 raise KeyboardInterrupt("power cut")
 
