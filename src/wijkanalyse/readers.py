@@ -239,7 +239,9 @@ def _read_pdf(path: Path, rel: str) -> Extracted:
     for i, ln in enumerate(lines):
         rebuilt.append(ln)
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if ln.rstrip().endswith((".", "?", "!", ":")) and (nxt[:1].isupper() or _BULLET_RE.match(nxt)):
+        ends_sentence = ln.rstrip().endswith((".", "?", "!", ":"))
+        short_title = 0 < len(ln.split()) <= 8 and not ln.rstrip().endswith((",", ";", "-"))
+        if (ends_sentence or short_title) and (nxt[:1].isupper() or _BULLET_RE.match(nxt)):
             rebuilt.append("")
     return Extracted(blocks=blocks_from_plain_text("\n".join(rebuilt)))
 
@@ -300,6 +302,7 @@ def read_table(path: Path, rel: str, sheet: str | int | None = None) -> Any:
             import openpyxl
 
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb_formulas = None
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise IngestError(InputProblem(rel, f"not a readable Excel workbook (.xlsx), may be corrupt: {exc}")) from exc
         names = wb.sheetnames
@@ -313,6 +316,16 @@ def read_table(path: Path, rel: str, sheet: str | int | None = None) -> Any:
             raise IngestError(InputProblem(rel, f"no sheet {sheet!r}; sheets found: {names}"))
         rows = list(ws.iter_rows(values_only=True))
         wb.close()
+        if any(v is None for r in rows for v in r):
+            # a formula without a cached value reads as empty: keep its text (inert, never evaluated) so no answer
+            # is lost; an answer typed as '=...' by a respondent is a formula to Excel
+            wb_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            ws_f = wb_formulas[ws.title]
+            rows = [
+                tuple(f if v is None and isinstance(f, str) and f.startswith("=") else v for v, f in zip(r, rf, strict=False))
+                for r, rf in zip(rows, ws_f.iter_rows(values_only=True), strict=False)
+            ]
+            wb_formulas.close()
         if not rows:
             raise IngestError(InputProblem(rel, "the sheet is empty; expected a header row and one row per respondent"))
         header = ["" if h is None else str(h).strip() for h in rows[0]]
