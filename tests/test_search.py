@@ -1,0 +1,249 @@
+"""Search: keyword (Dutch-aware) and semantic search over hand-made segments; saving a search.
+
+Every expected hit below was worked out by reading the segments, not by running the code.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.search import (
+    HIT_COLUMNS,
+    PROPOSAL_MARK,
+    SearchError,
+    SearchIndex,
+    code_proposals,
+    keyword_search,
+    match_spans,
+    normalise_token,
+    parse_query,
+    save_search_as_code_proposal,
+    save_search_as_memo,
+    segment_frame,
+    semantic_search,
+    stem_nl,
+)
+
+# Hand-made segments: two documents, in order.
+SEGMENTS = [
+    # doc a (a session in Noord)
+    ("a0", "a", 0, "Bewoners willen meer zeggenschap over de begroting.", "Noord", "bewoner"),
+    ("a1", "a", 1, "De wijkraad vergadert elke maand in het buurthuis.", "Noord", "wijkraadslid"),
+    ("a2", "a", 2, "Dat is de mening van de bewoners' vertegenwoordiging.", "Noord", "bewoner"),
+    ("a3", "a", 3, "Wie betaalt straks de huur van het buurthuis?", "Noord", "bewoner"),
+    # doc b (a session in Oost)
+    ("b0", "b", 0, "De financiele middelen zijn onduidelijk.", "Oost", "ambtenaar"),
+    ("b1", "b", 1, "Alle wijkraden krijgen straks een eigen budget.", "Oost", "ambtenaar"),
+    ("b2", "b", 2, "Ik ben bewoner en ik wil dat het buurthuis open blijft.", "Oost", "bewoner"),
+    ("b3", "b", 3, "Financiële zorgen: de huur van het buurthuis stijgt.", "Oost", "bewoner"),
+]
+
+
+@pytest.fixture()
+def frame() -> pd.DataFrame:
+    df = pd.DataFrame(SEGMENTS, columns=["segment_id", "doc_id", "position", "text", "wijk", "role"])
+    df["path"] = df["doc_id"].map({"a": "noord/sessie.md", "b": "oost/sessie.md"})
+    df["date"] = df["doc_id"].map({"a": "2023-01-10", "b": "2023-02-01"})
+    g = df.groupby("doc_id")["text"]
+    df["context_before"] = g.shift(1).fillna("")
+    df["context_after"] = g.shift(-1).fillna("")
+    return df
+
+
+@pytest.fixture()
+def index(frame: pd.DataFrame) -> SearchIndex:
+    return SearchIndex(frame, embedder=HashingEmbedder())
+
+
+def ids(hits: pd.DataFrame) -> set[str]:
+    return set(hits["segment_id"])
+
+
+# -- words ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("bewoner", "bewoners"),
+        ("bewoner", "bewoners'"),
+        ("wijkraad", "wijkraden"),
+        ("vraag", "vragen"),
+        ("financieel", "financiële"),
+        ("financiele", "Financiële"),
+        ("auto", "auto's"),
+        ("huis", "huizen"),
+        ("straat", "straten"),
+        ("mogelijkheid", "mogelijkheden"),
+    ],
+)
+def test_word_forms_share_a_stem(a: str, b: str) -> None:
+    assert stem_nl(normalise_token(a)) == stem_nl(normalise_token(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("financiering", "financieel"), ("wijk", "wijkraad"), ("huur", "huis")])
+def test_different_words_keep_different_stems(a: str, b: str) -> None:
+    assert stem_nl(normalise_token(a)) != stem_nl(normalise_token(b))
+
+
+def test_normalise_token_strips_case_diacritics_and_apostrophes() -> None:
+    assert normalise_token("Financiële") == "financiele"
+    assert normalise_token("Ideeën") == "ideeen"
+    assert normalise_token("auto's") == "autos"
+
+
+def test_parse_query_drops_function_words_outside_phrases_only() -> None:
+    q = parse_query('de huur "van het buurthuis" -budget')
+    assert [t.stems for t in q.positive] == [(stem_nl("huur"),), ("van", "het", "buurthuis")]
+    assert [t.stems for t in q.negative] == [("budget",)]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", '"open', "-budget", "?!"])
+def test_parse_query_rejects_queries_without_a_word(bad: str) -> None:
+    with pytest.raises(SearchError):
+        parse_query(bad)
+
+
+# -- keyword search ------------------------------------------------------------------------------------------
+def test_bewoner_finds_plural_and_possessive(index: SearchIndex) -> None:
+    # a0 "Bewoners", a2 "bewoners'", b2 "bewoner"
+    assert ids(index.keyword("bewoner")) == {"a0", "a2", "b2"}
+
+
+def test_wijkraad_finds_wijkraden(index: SearchIndex) -> None:
+    # a1 "wijkraad", b1 "wijkraden"
+    assert ids(index.keyword("wijkraad")) == {"a1", "b1"}
+    assert ids(index.keyword("Wijkraden")) == {"a1", "b1"}
+
+
+def test_diacritics_do_not_matter(index: SearchIndex) -> None:
+    # b0 "financiele", b3 "Financiële"
+    assert ids(index.keyword("financiële")) == {"b0", "b3"}
+    assert ids(index.keyword("FINANCIELE")) == {"b0", "b3"}
+
+
+def test_terms_are_anded(index: SearchIndex) -> None:
+    # "huur" in a3 and b3; "buurthuis" in a1, a3, b2, b3; both: a3 and b3
+    assert ids(index.keyword("huur buurthuis")) == {"a3", "b3"}
+    assert ids(index.keyword("huur budget")) == set()
+    assert ids(index.keyword("huur budget", match="any")) == {"a3", "b3", "b1"}
+
+
+def test_phrase_needs_the_words_in_order(index: SearchIndex) -> None:
+    # "huur van het buurthuis" in a3 and b3; "buurthuis van het huur" nowhere
+    assert ids(index.keyword('"huur van het buurthuis"')) == {"a3", "b3"}
+    assert ids(index.keyword('"buurthuis van het huur"')) == set()
+    # "de huur" occurs in a3 and b3, "de begroting" only in a0
+    assert ids(index.keyword('"de begroting"')) == {"a0"}
+
+
+def test_negation_and_prefix(index: SearchIndex) -> None:
+    assert ids(index.keyword("buurthuis -huur")) == {"a1", "b2"}
+    # words starting with "wijk": a1 wijkraad, b1 wijkraden
+    assert ids(index.keyword("wijk*")) == {"a1", "b1"}
+
+
+def test_filters_and_limit(index: SearchIndex) -> None:
+    assert ids(index.keyword("buurthuis", wijk="Oost")) == {"b2", "b3"}
+    assert ids(index.keyword("buurthuis", role=["wijkraadslid", "ambtenaar"])) == {"a1"}
+    assert len(index.keyword("buurthuis", limit=2)) == 2
+    with pytest.raises(SearchError, match="no such column"):
+        index.keyword("buurthuis", gemeente="Haarlem")
+
+
+def test_ranking_prefers_the_denser_segment(index: SearchIndex) -> None:
+    # a term that occurs once in a short segment beats once in a long one (BM25 length normalisation)
+    hits = index.keyword("zeggenschap begroting", match="any")
+    assert hits["segment_id"].iloc[0] == "a0"
+    assert list(hits["rank"]) == list(range(1, len(hits) + 1))
+    assert hits["score"].is_monotonic_decreasing
+
+
+def test_hit_has_context_and_source(index: SearchIndex) -> None:
+    hits = index.keyword("zeggenschap")
+    assert list(hits.columns[: len(HIT_COLUMNS)]) == HIT_COLUMNS
+    row = hits.iloc[0]
+    assert row["segment_id"] == "a0"
+    assert row["context_before"] == ""  # first of its document
+    assert row["context_after"] == SEGMENTS[1][3]
+    assert (row["path"], row["wijk"], row["date"], row["role"]) == (
+        "noord/sessie.md",
+        "Noord",
+        "2023-01-10",
+        "bewoner",
+    )
+    assert hits.attrs["mode"] == "keyword" and hits.attrs["query"] == "zeggenschap"
+
+
+def test_match_spans_for_highlighting() -> None:
+    text = "Bewoners' zorgen: de huur van het buurthuis."
+    assert [text[s:e] for s, e in match_spans(text, 'bewoner "huur van het buurthuis"')] == [
+        "Bewoners",
+        "huur van het buurthuis",
+    ]
+
+
+# -- semantic search -----------------------------------------------------------------------------------------
+def test_semantic_search_returns_the_identical_text_first(index: SearchIndex) -> None:
+    for _, _, _, text, _, _ in SEGMENTS:
+        hits = index.semantic(text, limit=3)
+        assert hits["text"].iloc[0] == text
+        assert hits["score"].iloc[0] == pytest.approx(1.0, abs=1e-5)
+    assert index.semantic("huur buurthuis").attrs["model"] == "hashing/256"
+
+
+def test_semantic_search_filters(index: SearchIndex) -> None:
+    hits = index.semantic("Wie betaalt straks de huur van het buurthuis?", wijk="Oost", limit=None)
+    assert set(hits["wijk"]) == {"Oost"} and len(hits) == 4
+
+
+def test_semantic_search_needs_an_embedder(frame: pd.DataFrame) -> None:
+    with pytest.raises(SearchError, match="needs an embedder"):
+        SearchIndex(frame).semantic("huur")
+
+
+# -- on a store, and saving ----------------------------------------------------------------------------------
+def test_search_on_the_mini_corpus(mini_store) -> None:
+    _, store = mini_store
+    frame = segment_frame(store)
+    assert len(frame) == store.counts()["segments"]
+    # "geld" occurs in the minutes of Noord (Vragen en zorgen) and in the bewoner's turn in the transcript
+    hits = keyword_search(store, "geld")
+    assert set(hits["path"]) == {"noord/2023-01-10-sessie.md", "noord/2023-09-12-transcript.vtt"}
+    turn = hits[hits["path"].str.endswith(".vtt")].iloc[0]
+    assert turn["role"] == "bewoner"
+    assert turn["context_before"].startswith("Welkom allemaal")
+    assert turn["context_after"].startswith("Dat zoeken we uit")
+    # "wijkkrant" occurs in one bullet of Noord and one paragraph of Oost
+    assert sorted(keyword_search(store, "wijkkrant")["wijk"]) == ["Noord", "Oost"]
+    sem = semantic_search(store, "De wijkkrant moet blijven.", embedder="hashing", limit=1)
+    assert sem["text"].iloc[0] == "De wijkkrant moet blijven."
+
+
+def test_save_search_as_memo_and_as_code_proposal(mini_store) -> None:
+    _, store = mini_store
+    hits = keyword_search(store, "geld")
+    memo_id = save_search_as_memo(store, "geld", hits, author="JV", note="Geld komt in Noord twee keer op.")
+    memo = store.memos("project").set_index("memo_id").loc[memo_id]
+    assert memo["target_id"] == "zoekopdracht" and memo["author"] == "JV"
+    assert 'Zoekopdracht (op trefwoord): "geld"' in memo["text"]
+    for seg in hits["segment_id"]:
+        assert seg in memo["text"]
+
+    picked = [hits["segment_id"].iloc[0]]
+    pid = save_search_as_code_proposal(
+        store, "geld", hits, author="JV", code_id="geld_en_huur", label_nl="Geld en huur", segment_ids=picked
+    )
+    prop = store.memos("code").set_index("memo_id").loc[pid]
+    assert prop["target_id"] == "geld_en_huur" and prop["text"].startswith(PROPOSAL_MARK)
+    assert store.counts()["codings"] == 0  # a proposal is never a coding
+    listed = code_proposals(store)
+    assert listed.loc[0, "code_id"] == "geld_en_huur"
+    assert listed.loc[0, "segment_ids"] == picked and listed.loc[0, "query"] == "geld"
+
+    with pytest.raises(SearchError, match="code_id"):
+        save_search_as_code_proposal(store, "geld", hits, "JV", code_id="Geld!", label_nl="Geld")
+    with pytest.raises(SearchError, match="not among"):
+        save_search_as_code_proposal(store, "geld", hits, "JV", "geld", "Geld", segment_ids=["nope"])
+    with pytest.raises(SearchError, match="author"):
+        save_search_as_memo(store, "geld", hits, author=" ")
