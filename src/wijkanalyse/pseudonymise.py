@@ -35,7 +35,15 @@ __all__ = ["Pseudonymiser", "CATEGORIES"]
 
 CATEGORIES = ("PERSOON", "EMAIL", "TELEFOON", "ADRES", "POSTCODE", "BSN")
 
-_TUSSEN = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|in 't|'t|el|El|al|Al|da|dos|le|la|op de|op den)"
+_TUSSEN = (
+    r"(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an 't|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Tt]e|[Ii]n 't|'t|[Ee]l|[Aa]l|"
+    r"[Dd]a|[Dd]os|[Ll]e|[Ll]a|[Oo]p de|[Oo]p den)"
+)
+#: words that are never a person name on their own, whatever a pattern says
+_NOT_NAMES = frozenset(
+    "van de der den het een ter ten te el al da dos le la op in 't de heer mevrouw meneer wijk wijkraad gemeente "
+    "haarlem buurt straat bewoner bewoners voorzitter secretaris".split()
+)
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
 _SURNAME = rf"(?:{_TUSSEN}\s+)?{_CAP}"
 _TITLE = (
@@ -49,7 +57,8 @@ _PHONE_RE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:\s?\(0\))?[\s-]?[1-9](?:[\s
 _POSTCODE_RE = re.compile(r"\b[1-9]\d{3}\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")
 _STREET_SUFFIX = (
     r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|dreef|hof|park|steeg|pad|plantsoen|markt|ring|baan|"
-    r"dam|wal|burgwal|vest|erf|hoek|veld|zijde|zijl|lei|poort|pleintje|straatje)"
+    r"dam|wal|burgwal|vest|erf|hoek|veld|zijde|zijl|lei|poort|pleintje|straatje|vaart|wetering|haven|allee|boulevard|"
+    r"kwartier|eiland|kamp|akker|berg|hout|weide|donk|horst|gaarde|oord|burg|straatweg|hof)"
 )
 _ADDRESS_RE = re.compile(
     rf"\b[A-ZÀ-Þ][\w'’-]*?{_STREET_SUFFIX}\s+\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d+|\s(?:zwart|rood|bis|hs|huis|boven)\b)?"
@@ -57,6 +66,15 @@ _ADDRESS_RE = re.compile(
 _BSN_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _TITLE_NAME_RE = re.compile(rf"(?<=\b){_TITLE}\s+((?:{_INITIALS})?{_SURNAME}(?:\s{_CAP})?)")
 _INITIALS_NAME_RE = re.compile(rf"(?<![\w.])({_INITIALS}{_SURNAME})")
+_LIST_HEAD = (
+    r"(?:Aanwezig|Afwezig(?: met bericht)?|Notulist|Notulen|Voorzitter|Secretaris|Penningmeester|Gespreksleider|"
+    r"Verslag|Verslaglegging|Auteur|Contactpersoon|Namens de gemeente|Gasten|Sprekers)"
+)
+# "Marja Koster (secretaris)": a capitalised name followed by a role in parentheses
+_NAME_ROLE_RE = re.compile(rf"(?<![\w\[])({_CAP}(?:\s+{_SURNAME})+)\s+\((?=[a-z])")
+# "Aanwezig: A B (voorzitter), C D, E F en G H." : names in attendance lists
+_LIST_RE = re.compile(rf"\b{_LIST_HEAD}\s*:\s*([^.:\n]+)")
+_LIST_ITEM_RE = re.compile(rf"^(?:{_TITLE}\s+)?((?:{_INITIALS})?{_CAP}(?:\s+{_SURNAME})*)$")
 _PLACEHOLDER_RE = re.compile(r"\[(?:PERSOON|EMAIL|TELEFOON|ADRES|POSTCODE|BSN)-\d+\]")
 
 
@@ -123,6 +141,8 @@ class Pseudonymiser:
     def placeholder(self, category: str, value: str) -> str:
         """Return the stable placeholder of a value, creating it if new."""
         key = (category, _norm(value))
+        if category == "PERSOON" and key[1] in _NOT_NAMES:
+            return value
         ph = self._key.get(key)
         if ph is None:
             self._next[category] += 1
@@ -174,6 +194,14 @@ class Pseudonymiser:
         known = self._known_names_re()
         if known is not None:  # names already known are not found again in parts ("Fatima El" of "Fatima El Amrani")
             text = known.sub("[PERSOON-0]", text)
+        for m in _LIST_RE.finditer(text):
+            for item in re.split(r",|;|\sen\s|\s&\s", m.group(1)):
+                item = re.sub(r"\([^)]*\)?", "", item).strip()
+                im = _LIST_ITEM_RE.match(item)
+                if im and " " in im.group(1):
+                    self.register_person(im.group(1))
+        for m in _NAME_ROLE_RE.finditer(text):
+            self.register_person(m.group(1))
         for m in _TITLE_NAME_RE.finditer(text):
             self._add_name(m.group(1))
         for m in _INITIALS_NAME_RE.finditer(text):
@@ -211,7 +239,9 @@ class Pseudonymiser:
     def _known_names_re(self) -> re.Pattern[str] | None:
         if self._names_re is None and self._names:
             names = sorted(self._names, key=len, reverse=True)
-            self._names_re = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(n) for n in names) + r")(?![\w\]])", re.I)
+            alternatives = "|".join(re.escape(n) for n in names)
+            # initials before a known surname go with it ("P. de Groot")
+            self._names_re = re.compile(rf"(?<![\w\[])((?-i:{_INITIALS})?)({alternatives})(?![\w\]])", re.I)
         return self._names_re
 
     # -- replacement ------------------------------------------------------------------------------------------
@@ -254,9 +284,9 @@ class Pseudonymiser:
         if names_re is not None:
 
             def name_repl(m: re.Match[str]) -> str:
-                value = m.group(1)
-                if not value[0].isupper():  # 'jan' in lower case is rarely a name here
-                    return value
+                value = m.group(2)
+                if not value.split()[-1][0].isupper():  # 'jan', 'de groot' in lower case are rarely names here
+                    return m.group(0)
                 counts["PERSOON"] += 1
                 return self._names[_norm(value)]
 
