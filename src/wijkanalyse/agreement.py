@@ -2,11 +2,14 @@
 
 The statistics
 --------------
-* **Krippendorff's alpha** (nominal), for any number of coders with missing values, computed from the coincidence
+* **Krippendorff's alpha** (nominal), for any number of coders with missing values, computed from the
+  coincidence
   matrix as in Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability*:
   ``alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k``, where ``o_ck`` counts the c-k pairs of
-  values within each unit, each unit weighted by ``1 / (m_u - 1)`` (``m_u`` values in the unit), ``n_c`` are the
-  row sums of the coincidence matrix and ``n`` their total. Units with fewer than two values are not pairable and
+  values within each unit, each unit weighted by ``1 / (m_u - 1)`` (``m_u`` values in the unit), ``n_c`` are
+  the
+  row sums of the coincidence matrix and ``n`` their total. Units with fewer than two values are not pairable
+  and
   drop out. Undefined (NaN) when every value is the same (no expected disagreement).
 * **Cohen's kappa** for two coders: ``(p_o - p_e) / (1 - p_e)`` with ``p_e`` from each coder's own marginals.
   NaN when ``p_e = 1``.
@@ -16,24 +19,32 @@ The statistics
 The unit of analysis (multi-label coding)
 -----------------------------------------
 A segment may carry several codes, so agreement is measured **per code, as a binary decision**: for code ``k``
-and a coder who coded the segment, the value is 1 (``k`` applied) or 0 (not applied). A coder *coded* a segment in
+and a coder who coded the segment, the value is 1 (``k`` applied) or 0 (not applied). A coder *coded* a
+segment in
 a dimension (``thema`` or ``soort``) when they applied or rejected at least one code of that dimension there
-(``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a coder who only coded
+(``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a coder who only
+coded
 themes is not counted as saying "no kind of input". Only segments coded by at least two of the compared coders
 count, and only codes that at least one compared coder applied to them (codes nobody used would add agreement
 for free).
 
-The **overall** figure of a dimension pools those binary decisions: every (segment, code) pair is one unit, and
+The **overall** figure of a dimension pools those binary decisions: every (segment, code) pair is one unit,
+and
 alpha, kappa and percent agreement are computed over all of them at once ("pooled binary"). The mean of the
-per-code alphas is reported beside it, and ``exact_match`` gives the share of segments where the coders' code sets
+per-code alphas is reported beside it, and ``exact_match`` gives the share of segments where the coders' code
+sets
 were identical. Row ``alle`` pools both dimensions.
 
 Machine versus people
 ---------------------
-Each person's decisions are paired with the machine's on the segments both coded; the pooled binary alpha over all
-those pairs (every person's judgement is its own unit) is the machine's agreement with people. The machine's codes
-may stand in a report without review when that alpha reaches ``settings.machine_agreement_threshold`` on at least
-``min_segments`` segments (:func:`machine_may_stand`); the alpha among the people themselves is shown beside it as
+Each person's decisions are paired with the machine's on the segments both coded; the pooled binary alpha
+over all
+those pairs (every person's judgement is its own unit) is the machine's agreement with people. The machine's
+codes
+may stand in a report without review when that alpha reaches ``settings.machine_agreement_threshold`` on at
+least
+``min_segments`` segments (:func:`machine_may_stand`); the alpha among the people themselves is shown beside
+it as
 the ceiling that can reasonably be expected.
 """
 
@@ -73,7 +84,7 @@ _NONE_CODE = "geen"
 _DIMENSIONS = ("thema", "soort")
 
 
-# -- the statistics --------------------------------------------------------------------------------------------------
+# -- the statistics ----------------------------------------------------------------------------------------
 def _is_missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -93,7 +104,7 @@ def _units(data: Sequence[Sequence[Any]]) -> list[list[Hashable]]:
 
 
 def coincidence_matrix(data: Sequence[Sequence[Any]]) -> tuple[list[Hashable], np.ndarray]:
-    """The coincidence matrix of reliability data (Krippendorff 2011, section A).
+    """Compute the coincidence matrix of reliability data (Krippendorff 2011, section A).
 
     Parameters
     ----------
@@ -184,7 +195,9 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     0.4
     """
     if len(a) != len(b):
-        raise ValueError(f"Cohen's kappa needs two codings of the same units; got {len(a)} and {len(b)} values.")
+        raise ValueError(
+            f"Cohen's kappa needs two codings of the same units; got {len(a)} and {len(b)} values."
+        )
     n = len(a)
     if n == 0:
         return float("nan")
@@ -220,9 +233,11 @@ def percent_agreement(data: Sequence[Sequence[Any]]) -> float:
     return float(np.mean(shares)) if shares else float("nan")
 
 
-# -- reading the decisions from the store ------------------------------------------------------------------------
+# -- reading the decisions from the store ------------------------------------------------------------------
 def _dimension_map(store: Store) -> dict[str, str]:
-    dims = {str(r[0]): str(r[1] or "thema") for r in store.con.execute("SELECT code_id, dimension FROM codes")}
+    dims = {
+        str(r[0]): str(r[1] or "thema") for r in store.con.execute("SELECT code_id, dimension FROM codes")
+    }
     if not dims:
         try:
             from wijkanalyse.codebook import default_codebook
@@ -276,7 +291,7 @@ def coder_decisions(
     return {c: {k: frozenset(v) for k, v in d.items()} for c, d in out.items()}
 
 
-# -- agreement of a group of coders -------------------------------------------------------------------------------
+# -- agreement of a group of coders ------------------------------------------------------------------------
 @dataclass
 class Agreement:
     """Agreement among a group of coders (see the module docstring for the units).
@@ -285,7 +300,8 @@ class Agreement:
     ----------
     coders : list of str
     per_code : DataFrame
-        ``code_id, dimension, n_segments, n_applied, percent_agreement, kappa, alpha`` (kappa only for two coders).
+        ``code_id, dimension, n_segments, n_applied, percent_agreement, kappa, alpha`` (kappa only for two
+        coders).
     overall : DataFrame
         One row per dimension plus ``alle``: ``dimension, n_segments, n_codes, percent_agreement, exact_match,
         kappa, alpha, mean_alpha_codes``.
@@ -307,12 +323,12 @@ class Agreement:
     note: str = ""
 
     def alpha(self, dimension: str = "alle") -> float:
-        """The pooled alpha of a dimension (``thema``, ``soort`` or ``alle``); NaN when not available."""
+        """Pooled alpha of a dimension (``thema``, ``soort`` or ``alle``); NaN when not available."""
         row = self.overall[self.overall["dimension"] == dimension]
         return float(row["alpha"].iloc[0]) if len(row) else float("nan")
 
     def n_segments(self, dimension: str = "alle") -> int:
-        """Number of segments coded by at least two coders in a dimension."""
+        """Return the number of segments coded by at least two coders in a dimension."""
         row = self.overall[self.overall["dimension"] == dimension]
         return int(row["n_segments"].iloc[0]) if len(row) else 0
 
@@ -368,7 +384,9 @@ def _shared_units(
 
 
 def _used_codes(
-    decisions: dict[str, dict[tuple[str, str], frozenset[str]]], coders: list[str], units: list[tuple[str, str]]
+    decisions: dict[str, dict[tuple[str, str], frozenset[str]]],
+    coders: list[str],
+    units: list[tuple[str, str]],
 ) -> list[str]:
     used: set[str] = set()
     for c in coders:
@@ -379,7 +397,9 @@ def _used_codes(
 
 
 def _exact_match(
-    decisions: dict[str, dict[tuple[str, str], frozenset[str]]], coders: list[str], units: list[tuple[str, str]]
+    decisions: dict[str, dict[tuple[str, str], frozenset[str]]],
+    coders: list[str],
+    units: list[tuple[str, str]],
 ) -> float:
     shares = []
     for u in units:
@@ -436,13 +456,16 @@ def _disagreements(
         return pd.DataFrame(columns=cols)
     merged: dict[str, dict[str, Any]] = {}
     for seg, _dim, sets, dispute in rows:
-        entry = merged.setdefault(seg, {"segment_id": seg, "in_dispute": [], **{f"codes_{c}": set() for c in coders}})
+        entry = merged.setdefault(
+            seg, {"segment_id": seg, "in_dispute": [], **{f"codes_{c}": set() for c in coders}}
+        )
         entry["in_dispute"] += dispute
         for c, s in sets.items():
             entry[f"codes_{c}"] |= s
     ids = list(merged)
     meta = store.query(
-        "SELECT s.segment_id, d.path, s.wijk, s.text, s.position FROM segments s JOIN documents d USING (doc_id) "
+        "SELECT s.segment_id, d.path, s.wijk, s.text, s.position FROM segments s JOIN documents d USING "
+        "(doc_id) "
         f"WHERE s.segment_id IN ({','.join('?' * len(ids))})",
         ids,
     ).set_index("segment_id")
@@ -466,7 +489,8 @@ def _disagreements(
 
 def _human_coders(store: Store) -> list[str]:
     rows = store.con.execute(
-        "SELECT DISTINCT coder_id FROM codings WHERE kind = 'human' AND coder_id != ? ORDER BY coder_id", (MACHINE,)
+        "SELECT DISTINCT coder_id FROM codings WHERE kind = 'human' AND coder_id != ? ORDER BY coder_id",
+        (MACHINE,),
     )
     return [str(r[0]) for r in rows]
 
@@ -529,10 +553,13 @@ def compute_agreement(
     if len(chosen) < 2 or not _shared_units(decisions, chosen, None):
         note = (
             "Nog geen segmenten die door twee of meer codeurs zijn gecodeerd"
-            f" (codeurs: {', '.join(chosen) or 'geen'}). Laat een steekproef dubbel coderen, bijvoorbeeld met "
+            f" (codeurs: {', '.join(chosen) or 'geen'}). Laat een steekproef dubbel coderen, bijvoorbeeld "
+            "met "
             "'wijkanalyse review export --sample 40 --coder <naam>' voor twee personen."
         )
-        return Agreement(chosen, empty_code, empty_overall, empty_pairs, _disagreements(store, {}, chosen), note)
+        return Agreement(
+            chosen, empty_code, empty_overall, empty_pairs, _disagreements(store, {}, chosen), note
+        )
 
     per_code = []
     for dim in _DIMENSIONS:
@@ -565,7 +592,9 @@ def compute_agreement(
             {
                 "coder_a": a,
                 "coder_b": b,
-                **{k: pooled[k] for k in ("n_segments", "percent_agreement", "exact_match", "kappa", "alpha")},
+                **{
+                    k: pooled[k] for k in ("n_segments", "percent_agreement", "exact_match", "kappa", "alpha")
+                },
             }
         )
     return Agreement(
@@ -577,9 +606,11 @@ def compute_agreement(
     )
 
 
-# -- the machine against people ---------------------------------------------------------------------------------
-def machine_agreement(store: Store, coders: Sequence[str] | None = None, wijk: str | None = None) -> pd.DataFrame:
-    """The machine against each person, and against all people pooled.
+# -- the machine against people ----------------------------------------------------------------------------
+def machine_agreement(
+    store: Store, coders: Sequence[str] | None = None, wijk: str | None = None
+) -> pd.DataFrame:
+    """Compare the machine with each person, and with all people pooled.
 
     Parameters
     ----------
@@ -659,11 +690,13 @@ class MachineDecision:
         if self.n_people == 0 or self.n_segments == 0:
             if language == "en":
                 return (
-                    "No person has coded segments the machine also coded, so its agreement cannot be measured: "
+                    "No person has coded segments the machine also coded, so its agreement cannot be "
+                    "measured: "
                     "machine codes are shown as unreviewed proposals."
                 )
             return (
-                "Nog niemand heeft segmenten gecodeerd die de machine ook codeerde, dus de overeenstemming is niet "
+                "Nog niemand heeft segmenten gecodeerd die de machine ook codeerde, dus de overeenstemming "
+                "is niet "
                 "te meten: machinecodes gelden als voorstellen die nog niet zijn beoordeeld."
             )
         if self.n_segments < self.min_segments:
@@ -674,7 +707,8 @@ class MachineDecision:
                 )
             return (
                 f"Pas {self.n_segments} segmenten zijn door zowel de machine als mensen gecodeerd (minstens "
-                f"{self.min_segments} nodig): machinecodes gelden als voorstellen die nog niet zijn beoordeeld."
+                f"{self.min_segments} nodig): machinecodes gelden als voorstellen die nog niet zijn "
+                "beoordeeld."
             )
         verdict_en = "may stand without review" if self.may_stand else "need review"
         verdict_nl = "mogen zonder controle blijven staan" if self.may_stand else "moeten worden nagekeken"
@@ -734,7 +768,8 @@ def machine_may_stand(
     Returns
     -------
     MachineDecision
-        ``may_stand`` is True only when the pooled alpha of the machine against people reaches the threshold on
+        ``may_stand`` is True only when the pooled alpha of the machine against people reaches the threshold
+        on
         at least ``min_segments`` segments.
     """
     limit = threshold if threshold is not None else (settings or Settings()).machine_agreement_threshold
@@ -765,7 +800,8 @@ def agreement_table(store: Store, threshold: float = 0.6, min_segments: int = 20
     Returns
     -------
     DataFrame
-        ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (the last only on
+        ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (the last only
+        on
         machine rows, else None). Empty when nothing has been coded twice.
     """
     cols = ["comparison", "coders", "n_segments", "percent_agreement", "kappa", "alpha", "machine_may_stand"]
@@ -809,7 +845,11 @@ def agreement_table(store: Store, threshold: float = 0.6, min_segments: int = 20
                 "kappa": r["kappa"],
                 "alpha": r["alpha"],
                 "machine_may_stand": (
-                    bool(r["n_segments"] >= min_segments and not math.isnan(r["alpha"]) and r["alpha"] >= threshold)
+                    bool(
+                        r["n_segments"] >= min_segments
+                        and not math.isnan(r["alpha"])
+                        and r["alpha"] >= threshold
+                    )
                     if is_pooled
                     else None
                 ),

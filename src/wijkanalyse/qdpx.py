@@ -1,0 +1,1350 @@
+r"""Stage 9: REFI-QDA exchange — the coded project as ``.qdpx``, the codebook as ``.qdc``.
+
+REFI-QDA (www.qdasoftware.org) is the exchange standard that ATLAS.ti, NVivo, MAXQDA and QualCoder read and
+write. Everything written here is validated against the schemas shipped in ``wijkanalyse/data/refi-qda/``
+(lxml,
+offline) before it is saved.
+
+Project export (:func:`export_qdpx`)
+------------------------------------
+A zip with ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``) and ``Sources/<guid>.txt``:
+
+* ``Users``: every coder who coded or wrote a memo (the machine as user ``machine``, unless left out);
+* ``CodeBook``: the codes with their hierarchy (children nest in their parent), colours, and a description
+  holding
+  the definition, include/exclude notes, examples and the wijkanalyse code id (``Code-id: ...``); ``Sets``
+  named
+  ``thema`` and ``soort`` say which dimension a code belongs to; ``geen`` ("geen van deze") is a code too;
+* ``Variables`` ``wijk``, ``datum``, ``soort bron``, ``sessie``, with their values on each source;
+* one ``TextSource`` per document with ``plainTextPath="internal://<guid>.txt"`` — the normalised,
+  pseudonymised
+  text, UTF-8 without BOM, ``\n`` line ends — and one ``PlainTextSelection`` per coded segment at the
+  segment's
+  offsets, holding one ``Coding`` per (code, coder) with ``creatingUser``. Positions are zero-based Unicode
+  code
+  point offsets, end exclusive — a Python string index — so ``text[startPosition:endPosition]`` is the
+  segment;
+* memos as ``Notes`` (plain text content, author, time), referenced by ``NoteRef`` from the code, selection
+  (segment memo), source (document memo) or project they are about.
+
+GUIDs are ``uuid5`` of what they identify (``code:<id>``, ``doc:<doc_id>``, ``segment:<id>``, ...), so
+exporting
+an unchanged store twice gives identical files. Rejected codings are not exported (REFI has no such notion),
+nor
+the machine's confidences.
+
+Project import (:func:`import_qdpx`)
+------------------------------------
+For a project coded elsewhere (e.g. in QualCoder), so its coding can be measured and reported here:
+
+1. **Sources to documents**: by content first (after removing a byte-order mark and turning ``\r\n`` into
+   ``\n``, with positions corrected), then by name (the source name equals a document's path, file name or
+   file
+   stem), then by similarity (>= 0.8). When the texts differ, positions are carried over by aligning the two
+   texts
+   (``difflib``); the report says so. Unmatched sources are listed and skipped.
+2. **Selections to segments** by overlap: a selection codes a segment when the overlap covers at least
+   ``min_overlap`` (default half) of the segment or of the selection.
+3. **Codes** by, in order: ``code_map`` (name -> code id), the GUID wijkanalyse gives a known code, a
+   ``Code-id:`` line in the description, the name equal to a code id or label (case ignored). Unknown codes
+   are
+   listed with their number of codings and skipped, unless ``add_codes=True`` adds them to the store's codes.
+4. **Users** become human coders (``user_map`` renames them); the user ``machine`` of a wijkanalyse export
+   becomes
+   the machine again. Codings are added for their coder only (re-importing changes nothing); no other coder's
+   codings are touched. Notes become memos (once).
+
+Codebook (:func:`export_qdc`, :func:`import_qdc`)
+-------------------------------------------------
+The same ``CodeBook`` in its own file (namespace ``urn:QDA-XML:codebook:1.0``), and back to a validated
+:class:`~wijkanalyse.codebook.Codebook`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+from lxml import etree
+
+from wijkanalyse.config import PACKAGE_DATA
+from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.store import Store
+
+__all__ = [
+    "NS_PROJECT",
+    "NS_CODEBOOK",
+    "ExchangeError",
+    "refi_guid",
+    "validate_project",
+    "validate_codebook",
+    "codebook_xml",
+    "export_qdc",
+    "import_qdc",
+    "QdcImport",
+    "project_xml",
+    "export_qdpx",
+    "QdpxExport",
+    "import_qdpx",
+    "QdpxImport",
+]
+
+NS_PROJECT = "urn:QDA-XML:project:1.0"
+NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
+SCHEMA_DIR = PACKAGE_DATA / "refi-qda"
+_GUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://wijkanalyse.nl/refi-qda")
+_MACHINE = "machine"
+_NONE_CODE = "geen"
+_EPOCH = "1980-01-01T00:00:00Z"
+
+
+class ExchangeError(WijkanalyseError):
+    """A REFI-QDA file could not be written or read; ``problems`` lists every reason."""
+
+    def __init__(self, message: str, problems: Iterable[str] = ()):
+        self.problems = list(problems)
+        if self.problems:
+            message += "\n" + "\n".join(f"  - {p}" for p in self.problems[:50])
+            if len(self.problems) > 50:
+                message += f"\n  ... and {len(self.problems) - 50} more"
+        super().__init__(message)
+
+
+def refi_guid(kind: str, key: str) -> str:
+    """Return a stable GUID for a thing wijkanalyse exports: ``uuid5`` of ``"<kind>:<key>"``."""
+    return str(uuid.uuid5(_GUID_NS, f"{kind}:{key}"))
+
+
+def _norm_guid(g: str | None) -> str:
+    return (g or "").strip().strip("{}").lower()
+
+
+# -- schemas -----------------------------------------------------------------------------------------------
+@lru_cache(maxsize=2)
+def _schema(name: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name), parser))
+
+
+def _validate(xml: bytes | etree._Element, schema: str) -> list[str]:
+    doc = etree.fromstring(xml, _safe_parser()) if isinstance(xml, bytes) else xml
+    s = _schema(schema)
+    if s.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in s.error_log]  # type: ignore[attr-defined]
+
+
+def validate_project(xml: bytes | etree._Element) -> list[str]:
+    """Validate a ``project.qde`` against the REFI-QDA Project schema; return the problems (none: valid)."""
+    return _validate(xml, "Project-mrt2019.xsd")
+
+
+def validate_codebook(xml: bytes | etree._Element) -> list[str]:
+    """Validate a ``.qdc`` against the REFI-QDA Codebook schema; return the problems (empty when valid)."""
+    return _validate(xml, "Codebook.xsd")
+
+
+def _safe_parser() -> etree.XMLParser:
+    # no entities, no network, no DTD: a file from elsewhere cannot read local files or call out
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+# -- code descriptions -------------------------------------------------------------------------------------
+_MARKERS = ("Wel:", "Niet:", "Voorbeelden:", "English:", "Code-id:")
+
+
+def _describe_code(
+    definition: str,
+    include: list[str],
+    exclude: list[str],
+    examples: list[str],
+    code_id: str,
+    label_en: str = "",
+) -> str:
+    parts = [definition.strip()] if definition and definition.strip() else []
+    if include:
+        parts.append("Wel: " + " | ".join(include))
+    if exclude:
+        parts.append("Niet: " + " | ".join(exclude))
+    if examples:
+        parts.append("Voorbeelden:\n" + "\n".join(f"- {e}" for e in examples))
+    if label_en:
+        parts.append(f"English: {label_en}")
+    parts.append(f"Code-id: {code_id}")
+    return "\n\n".join(parts)
+
+
+def _parse_description(text: str | None) -> dict[str, Any]:
+    """Split a description written by :func:`_describe_code` (any other text is all definition)."""
+    out: dict[str, Any] = {
+        "definition": "", "include": [], "exclude": [], "examples": [], "label_en": "", "code_id": None,
+    }  # fmt: skip
+    if not text:
+        return out
+    current = "definition"
+    lines: dict[str, list[str]] = defaultdict(list)
+    for line in text.splitlines():
+        s = line.strip()
+        marker = next((m for m in _MARKERS if s.startswith(m)), None)
+        if marker:
+            current = marker
+            rest = s[len(marker) :].strip()
+            if rest:
+                lines[current].append(rest)
+            continue
+        lines[current].append(line)
+    out["definition"] = "\n".join(lines["definition"]).strip()
+    out["include"] = [x.strip() for x in " ".join(lines["Wel:"]).split(" | ") if x.strip()]
+    out["exclude"] = [x.strip() for x in " ".join(lines["Niet:"]).split(" | ") if x.strip()]
+    out["examples"] = [ln.strip()[2:].strip() for ln in lines["Voorbeelden:"] if ln.strip().startswith("- ")]
+    out["label_en"] = " ".join(x.strip() for x in lines["English:"] if x.strip())
+    ids = [x.strip() for x in lines["Code-id:"] if x.strip()]
+    out["code_id"] = ids[0] if ids else None
+    return out
+
+
+@dataclass
+class _CodeRow:
+    code_id: str
+    name: str
+    dimension: str
+    parent: str | None
+    color: str | None
+    description: str
+
+
+_RGB = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def _code_rows_from_codebook(codebook: Any) -> list[_CodeRow]:
+    rows = []
+    for dim, codes in (("thema", codebook.codes), ("soort", codebook.soort)):
+        for c in codes:
+            rows.append(
+                _CodeRow(
+                    c.id,
+                    c.label_nl,
+                    dim,
+                    getattr(c, "parent", None),
+                    codebook.color(c.id),
+                    _describe_code(c.definition, c.include, c.exclude, c.examples, c.id, c.label_en),
+                )
+            )
+    return rows
+
+
+def _code_rows_from_store(store: Store, codebook: Any | None) -> list[_CodeRow]:
+    if codebook is not None:
+        rows = _code_rows_from_codebook(codebook)
+    else:
+        from wijkanalyse.review import known_codes
+
+        codes = known_codes(store)
+        rows = []
+        for c in codes.itertuples(index=False):
+            if c.code_id == _NONE_CODE:
+                continue
+            rows.append(
+                _CodeRow(
+                    str(c.code_id),
+                    str(c.label_nl or c.code_id),
+                    str(c.dimension or "thema"),
+                    None if pd.isna(c.parent) else str(c.parent),
+                    str(c.color) if isinstance(c.color, str) and _RGB.match(c.color) else None,
+                    _describe_code(
+                        str(c.definition or ""),
+                        [],
+                        [],
+                        [],
+                        str(c.code_id),
+                        str(c.label_en) if isinstance(c.label_en, str) else "",
+                    ),  # fmt: skip
+                )
+            )
+    known = {r.code_id for r in rows}
+    used = [str(r[0]) for r in store.con.execute("SELECT DISTINCT code_id FROM codings ORDER BY code_id")]
+    if _NONE_CODE not in known:
+        rows.append(
+            _CodeRow(_NONE_CODE, "geen van deze", "thema", None, "#BAB0AC",
+                     _describe_code("Geen van de codes in het codeboek is van toepassing.", [], [], [],
+                     _NONE_CODE))
+        )  # fmt: skip
+        known.add(_NONE_CODE)
+    for code in used:  # codes coded but missing from the codebook still travel, flat
+        if code not in known:
+            rows.append(_CodeRow(code, code, "thema", None, None, _describe_code("", [], [], [], code)))
+            known.add(code)
+    for r in rows:  # a parent that is not exported would orphan the child
+        if r.parent and r.parent not in known:
+            r.parent = None
+    return rows
+
+
+def _code_elements(
+    parent_el: etree._Element, ns: str, rows: list[_CodeRow], notes_by_code: Mapping[str, list[str]]
+):
+    children: dict[str | None, list[_CodeRow]] = defaultdict(list)
+    for r in rows:
+        children[r.parent].append(r)
+
+    def add(el: etree._Element, row: _CodeRow, seen: frozenset[str]) -> None:
+        attrs = {"guid": refi_guid("code", row.code_id), "name": row.name, "isCodable": "true"}
+        if row.color:
+            attrs["color"] = row.color.upper()
+        code_el = etree.SubElement(el, f"{{{ns}}}Code", attrs)
+        etree.SubElement(code_el, f"{{{ns}}}Description").text = row.description
+        for note in notes_by_code.get(row.code_id, []):
+            etree.SubElement(code_el, f"{{{ns}}}NoteRef", targetGUID=note)
+        for child in children.get(row.code_id, []):
+            if child.code_id not in seen:
+                add(code_el, child, seen | {child.code_id})
+
+    for top in children.get(None, []):
+        add(parent_el, top, frozenset({top.code_id}))
+
+
+def _sets(parent: etree._Element, ns: str, rows: list[_CodeRow], member_tag: str, member_attr: str) -> None:
+    sets_el = etree.SubElement(parent, f"{{{ns}}}Sets")
+    dimensions = (
+        ("thema", "Thema's (wijkanalyse-dimensie 'thema')"),
+        ("soort", "Soort inbreng: behouden, verbeteren, vraag of zorg (dimensie 'soort')"),
+    )
+    for dim, desc in dimensions:
+        members = [r for r in rows if r.dimension == dim]
+        if not members:
+            continue
+        s = etree.SubElement(sets_el, f"{{{ns}}}Set", guid=refi_guid("set", dim), name=dim)
+        etree.SubElement(s, f"{{{ns}}}Description").text = desc
+        for r in members:
+            etree.SubElement(s, f"{{{ns}}}{member_tag}", {member_attr: refi_guid("code", r.code_id)})
+
+
+def _tostring(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+# -- codebook (.qdc) ---------------------------------------------------------------------------------------
+def codebook_xml(codebook: Any, origin: str | None = None) -> bytes:
+    """Build the REFI-QDA Codebook XML (``.qdc``) of a :class:`~wijkanalyse.codebook.Codebook`."""
+    rows = _code_rows_from_codebook(codebook)
+    root = etree.Element(
+        f"{{{NS_CODEBOOK}}}CodeBook", nsmap={None: NS_CODEBOOK}, origin=origin or _origin(codebook)
+    )
+    codes_el = etree.SubElement(root, f"{{{NS_CODEBOOK}}}Codes")
+    _code_elements(codes_el, NS_CODEBOOK, rows, {})
+    _sets(root, NS_CODEBOOK, rows, "MemberCode", "guid")
+    return _tostring(root)
+
+
+def _origin(codebook: Any | None = None) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("wijkanalyse")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        v = "dev"
+    if codebook is None:
+        return f"wijkanalyse {v}"
+    return f"wijkanalyse {v}; codeboek {codebook.name} {codebook.version_tag}"
+
+
+def export_qdc(codebook: Any, path: str | Path, *, validate: bool = True) -> Path:
+    """Write a codebook as a REFI-QDA ``.qdc`` file.
+
+    Parameters
+    ----------
+    codebook : Codebook
+    path : path
+    validate : bool, default True
+        Check the XML against the shipped Codebook schema first.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ExchangeError
+        If the XML does not validate (a bug: please report it).
+    """
+    xml = codebook_xml(codebook)
+    if validate:
+        problems = validate_codebook(xml)
+        if problems:
+            raise ExchangeError("The codebook XML does not validate against Codebook.xsd (a bug):", problems)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(xml)
+    return out
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _kids(el: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in el if _local(c) == name]
+
+
+def _kid(el: etree._Element, name: str) -> etree._Element | None:
+    found = _kids(el, name)
+    return found[0] if found else None
+
+
+def _text_of(el: etree._Element | None) -> str:
+    return "" if el is None or el.text is None else str(el.text)
+
+
+def slugify(name: str) -> str:
+    """Make a code id from a name: lower case ASCII letters, digits and ``_``, starting with a letter."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    if not s or not s[0].isalpha():
+        s = "code_" + s if s else "code"
+    return "geen_code" if s == _NONE_CODE else s
+
+
+@dataclass
+class _RefiCode:
+    guid: str
+    name: str
+    description: str
+    color: str | None
+    parent: str | None  # guid
+    codable: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_codes(codes_el: etree._Element | None) -> list[_RefiCode]:
+    out: list[_RefiCode] = []
+
+    def walk(el: etree._Element, parent: str | None) -> None:
+        for c in _kids(el, "Code"):
+            g = _norm_guid(c.get("guid"))
+            out.append(
+                _RefiCode(
+                    g,
+                    (c.get("name") or "").strip(),
+                    _text_of(_kid(c, "Description")),
+                    c.get("color"),
+                    parent,
+                    (c.get("isCodable") or "true").lower() in ("true", "1"),
+                    [_norm_guid(n.get("targetGUID")) for n in _kids(c, "NoteRef")],
+                )
+            )
+            walk(c, g)
+
+    if codes_el is not None:
+        walk(codes_el, None)
+    return out
+
+
+def _read_sets(root: etree._Element) -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = {}
+    sets_el = _kid(root, "Sets")
+    if sets_el is None:
+        return sets
+    for s in _kids(sets_el, "Set"):
+        members = {_norm_guid(m.get("guid") or m.get("targetGUID")) for m in _kids(s, "MemberCode")}
+        sets[(s.get("name") or "").strip().lower()] = members
+    return sets
+
+
+@dataclass
+class QdcImport:
+    """A codebook read from a ``.qdc`` file.
+
+    Attributes
+    ----------
+    codebook : Codebook
+        Validated.
+    id_of_guid : dict
+        The code id given to each code GUID of the file.
+    warnings : list of str
+        What was filled in or changed (e.g. a missing definition, a renamed id).
+    """
+
+    codebook: Any
+    id_of_guid: dict[str, str]
+    warnings: list[str]
+
+
+def import_qdc(
+    path: str | Path, *, name: str | None = None, version: str | None = None, reference: Any | None = None
+) -> QdcImport:
+    """Read a REFI-QDA codebook (``.qdc``) into a validated :class:`~wijkanalyse.codebook.Codebook`.
+
+    Code ids come from a ``Code-id:`` line in the description (wijkanalyse's own exports), else from the GUID
+    of a
+    code of ``reference`` (GUIDs wijkanalyse gives), else from the name (lower case, ASCII, ``_``). Codes in
+    a set
+    named ``soort`` (or with the ids ``behouden``, ``verbeteren``, ``vraag_of_zorg``) become kinds of input;
+    all
+    others are themes, nested codes keeping their parent. A code without description gets a placeholder
+    definition (listed in ``warnings``: write a real one).
+
+    Parameters
+    ----------
+    path : path
+    name : str, optional
+        The codebook's name (default: from a wijkanalyse export's ``origin``, else the file stem).
+    version : str, optional
+        Default: from a wijkanalyse export's ``origin``, else "1.0".
+    reference : Codebook, optional
+        A codebook whose ids to recognise by GUID.
+
+    Returns
+    -------
+    QdcImport
+
+    Raises
+    ------
+    ExchangeError
+        If the file is not a REFI-QDA codebook (or project) or holds no codes.
+    CodebookError
+        If the result breaks a codebook rule (every problem listed).
+    """
+    from wijkanalyse.codebook import SOORT_IDS, parse_codebook
+
+    p = Path(path)
+    try:
+        root = etree.parse(str(p), _safe_parser()).getroot()
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise ExchangeError(f"Codebook {p} cannot be read as XML: {exc}") from exc
+    if _local(root) == "Project":
+        cb_el = _kid(root, "CodeBook")
+        codes_el = _kid(cb_el, "Codes") if cb_el is not None else None
+    elif _local(root) == "CodeBook":
+        codes_el = _kid(root, "Codes")
+    else:
+        raise ExchangeError(
+            f"{p} is not a REFI-QDA codebook: its root element is <{_local(root)}>, not <CodeBook>."
+        )
+    codes = _read_codes(codes_el)
+    if not codes:
+        raise ExchangeError(f"Codebook {p} holds no codes.")
+    sets = _read_sets(root)
+    soort_guids = sets.get("soort", set())
+    ref_ids: dict[str, str] = {}
+    if reference is not None:
+        ref_ids = {refi_guid("code", c.id): c.id for c in (*reference.codes, *reference.soort)}
+    warnings: list[str] = []
+    id_of: dict[str, str] = {}
+    used: set[str] = set()
+    for c in codes:
+        parsed = _parse_description(c.description)
+        cid = parsed["code_id"] or ref_ids.get(c.guid) or slugify(c.name or "code")
+        if not re.match(r"^[a-z][a-z0-9_]*$", cid) or cid == _NONE_CODE:
+            cid = slugify(cid)
+        base, n = cid, 2
+        while cid in used:
+            cid, n = f"{base}_{n}", n + 1
+        if cid != base:
+            warnings.append(f"code {c.name!r}: id {base!r} was taken; it is {cid!r}.")
+        used.add(cid)
+        id_of[c.guid] = cid
+    themes, soort = [], []
+    for c in codes:
+        parsed = _parse_description(c.description)
+        cid = id_of[c.guid]
+        if cid == "geen_code" and c.name.strip().lower() in ("geen", "geen van deze"):
+            continue  # wijkanalyse's own reserved code; not a codebook entry
+        definition = parsed["definition"]
+        if not definition:
+            definition = f"(Geen definitie in {p.name}; vul deze aan.)"
+            warnings.append(f"code {c.name!r} ({cid}): no definition in the file; a placeholder was written.")
+        if not c.codable:
+            warnings.append(
+                f"code {c.name!r} ({cid}): not codable in the source (a category); kept as a code."
+            )
+        entry: dict[str, Any] = {
+            "id": cid,
+            "label_nl": c.name or cid,
+            "label_en": parsed["label_en"],
+            "definition": definition,
+            "include": parsed["include"],
+            "exclude": parsed["exclude"],
+            "examples": parsed["examples"],
+        }
+        if c.color and _RGB.match(c.color):
+            entry["color"] = c.color.upper()
+        elif c.color:
+            warnings.append(f"code {c.name!r}: colour {c.color!r} is not #RRGGBB; left out.")
+        is_soort = c.guid in soort_guids or (not soort_guids and cid in SOORT_IDS)
+        if is_soort:
+            soort.append(entry)
+        else:
+            if c.parent and c.parent in id_of and c.parent not in soort_guids:
+                entry["parent"] = id_of[c.parent]
+            themes.append(entry)
+    m = re.search(r"codeboek (\S+) ([^+\s]+)\+", root.get("origin") or "")
+    data: dict[str, Any] = {
+        "name": name or (m.group(1) if m else p.stem),
+        "version": version if version is not None else (m.group(2) if m else "1.0"),
+        "codes": themes,
+    }
+    if soort:
+        data["soort"] = soort
+    return QdcImport(parse_codebook(data, source=str(p)), id_of, warnings)
+
+
+# -- project (.qdpx) export --------------------------------------------------------------------------------
+@dataclass
+class QdpxExport:
+    """What :func:`export_qdpx` wrote."""
+
+    path: Path
+    users: int
+    codes: int
+    sources: int
+    selections: int
+    codings: int
+    notes: int
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        return (
+            f"Wrote {self.path}: {self.sources} sources, {self.codes} codes, {self.selections} coded "
+            "selections, "
+            f"{self.codings} codings by {self.users} users, {self.notes} memos."
+        )
+
+
+def _xsd_datetime(value: Any, default: str = _EPOCH) -> str:
+    s = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    if not s:
+        return default
+    try:
+        ts = pd.Timestamp(s)
+    except (ValueError, TypeError):
+        return default
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def project_xml(
+    store: Store,
+    *,
+    codebook: Any | None = None,
+    include_machine: bool = True,
+    project_name: str | None = None,
+) -> tuple[bytes, dict[str, str], dict[str, int]]:
+    """Build ``project.qde`` for a store.
+
+    Returns
+    -------
+    xml : bytes
+    files : dict
+        ``{"Sources/<guid>.txt": text}`` — the plain-text sources to put in the zip.
+    counts : dict
+        ``users, codes, sources, selections, codings, notes``.
+    """
+    ns = NS_PROJECT
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    codings = store.query(
+        "SELECT c.segment_id, c.code_id, c.coder_id, c.kind, c.created_at FROM codings c "
+        "WHERE c.status = 'applied'"
+        + ("" if include_machine else " AND c.kind = 'human'")
+        + " ORDER BY c.coding_id"
+    )
+    memos = store.memos()
+    coders = store.query("SELECT coder_id, name, kind FROM coders ORDER BY coder_id")
+    needed = set(codings["coder_id"]) | set(memos["author"])
+    coders = coders[coders["coder_id"].isin(needed)]
+    for extra in sorted(needed - set(coders["coder_id"])):
+        coders = pd.concat([coders, pd.DataFrame([{"coder_id": extra, "name": extra, "kind": "human"}])])
+    user_guid = {c: refi_guid("user", c) for c in coders["coder_id"]}
+    rows = _code_rows_from_store(store, codebook)
+    code_ids = {r.code_id for r in rows}
+
+    def note_guid(memo_id: Any) -> str:
+        return refi_guid("memo", str(int(memo_id)))
+
+    notes_by: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for m in memos.itertuples(index=False):
+        notes_by[(str(m.target_kind), str(m.target_id))].append(note_guid(m.memo_id))
+    docs = store.query(
+        "SELECT doc_id, path, kind, wijk, date, session, text, ingested_at FROM documents ORDER BY path"
+    )
+    created = _xsd_datetime(docs["ingested_at"].min() if len(docs) else None)
+    first_user = user_guid[sorted(user_guid)[0]] if user_guid else None
+    root = etree.Element(
+        q("Project"),
+        nsmap={None: ns},
+        name=project_name or store.folder.parent.name or "wijkanalyse",
+        origin=_origin(codebook),
+        creationDateTime=created,
+    )
+    if first_user:
+        root.set("creatingUserGUID", first_user)
+    if len(coders):
+        users_el = etree.SubElement(root, q("Users"))
+        for c in coders.itertuples(index=False):
+            name = str(c.name or c.coder_id)
+            if c.coder_id == _MACHINE:
+                name = "machine (wijkanalyse)"
+            etree.SubElement(users_el, q("User"), guid=user_guid[c.coder_id], name=name, id=str(c.coder_id))
+    cb_el = etree.SubElement(root, q("CodeBook"))
+    _code_elements(
+        etree.SubElement(cb_el, q("Codes")),
+        ns,
+        rows,
+        {cid: notes_by.get(("code", cid), []) for cid in code_ids},
+    )
+    variables = (("wijk", "wijk"), ("datum", "date"), ("soort bron", "kind"), ("sessie", "session"))
+    vars_el = etree.SubElement(root, q("Variables"))
+    for label, _col in variables:
+        v = etree.SubElement(vars_el, q("Variable"), guid=refi_guid("variable", label), name=label,
+                             typeOfVariable="Text")  # fmt: skip
+        etree.SubElement(v, q("Description")).text = f"Uit wijkanalyse: documenten.{_col}"
+    segs = store.query(
+        'SELECT segment_id, doc_id, start, "end", text, position FROM segments ORDER BY doc_id, position'
+    )
+    by_doc = {d: g for d, g in segs.groupby("doc_id")}
+    coded_by_seg = {s: g for s, g in codings.groupby("segment_id")}
+    files: dict[str, str] = {}
+    counts = {
+        "users": len(coders),
+        "codes": len(rows),
+        "sources": 0,
+        "selections": 0,
+        "codings": 0,
+        "notes": 0,
+    }
+    sources_el = etree.SubElement(root, q("Sources"))
+    for d in docs.itertuples(index=False):
+        g = refi_guid("doc", str(d.doc_id))
+        src = etree.SubElement(
+            sources_el,
+            q("TextSource"),
+            guid=g,
+            name=str(d.path),
+            plainTextPath=f"internal://{g}.txt",
+            creationDateTime=_xsd_datetime(d.ingested_at),
+        )
+        files[f"Sources/{g}.txt"] = str(d.text)
+        counts["sources"] += 1
+        meta = [("wijk", d.wijk), ("datum", d.date), ("soort bron", d.kind), ("sessie", d.session)]
+        desc = "; ".join(f"{k}: {v}" for k, v in meta if v is not None and not pd.isna(v))
+        if desc:
+            etree.SubElement(src, q("Description")).text = desc
+        seg_rows = by_doc.get(d.doc_id)
+        if seg_rows is not None:
+            for s in seg_rows.itertuples(index=False):
+                cds = coded_by_seg.get(s.segment_id)
+                seg_notes = notes_by.get(("segment", str(s.segment_id)), [])
+                if cds is None and not seg_notes:
+                    continue
+                first = None if cds is None else cds.iloc[0]
+                attrs = {
+                    "guid": refi_guid("segment", str(s.segment_id)),
+                    "name": (str(s.text)[:60] + ("…" if len(str(s.text)) > 60 else "")),
+                    "startPosition": str(int(s.start)),
+                    "endPosition": str(int(s.end)),
+                }
+                if first is not None and cds is not None:
+                    attrs["creatingUser"] = user_guid[first["coder_id"]]
+                    attrs["creationDateTime"] = _xsd_datetime(cds["created_at"].min())
+                sel = etree.SubElement(src, q("PlainTextSelection"), attrs)
+                counts["selections"] += 1
+                if cds is not None:
+                    for c in cds.itertuples(index=False):
+                        coding = etree.SubElement(
+                            sel,
+                            q("Coding"),
+                            guid=refi_guid("coding", f"{s.segment_id}:{c.code_id}:{c.coder_id}"),
+                            creatingUser=user_guid[c.coder_id],
+                            creationDateTime=_xsd_datetime(c.created_at),
+                        )
+                        etree.SubElement(coding, q("CodeRef"), targetGUID=refi_guid("code", str(c.code_id)))
+                        counts["codings"] += 1
+                for n in seg_notes:
+                    etree.SubElement(sel, q("NoteRef"), targetGUID=n)
+        for n in notes_by.get(("document", str(d.doc_id)), []):
+            etree.SubElement(src, q("NoteRef"), targetGUID=n)
+        for label, col in variables:
+            value = getattr(d, col)
+            if value is None or pd.isna(value):
+                continue
+            vv = etree.SubElement(src, q("VariableValue"))
+            etree.SubElement(vv, q("VariableRef"), targetGUID=refi_guid("variable", label))
+            etree.SubElement(vv, q("TextValue")).text = str(value)
+    if len(memos):
+        notes_el = etree.SubElement(root, q("Notes"))
+        for m in memos.itertuples(index=False):
+            note = etree.SubElement(
+                notes_el,
+                q("Note"),
+                guid=note_guid(m.memo_id),
+                name=f"Memo ({m.target_kind}) van {m.author}",
+                creatingUser=user_guid.get(str(m.author), first_user or ""),
+                creationDateTime=_xsd_datetime(m.created_at),
+            )
+            etree.SubElement(note, q("PlainTextContent")).text = str(m.text)
+            counts["notes"] += 1
+    _sets(root, ns, rows, "MemberCode", "targetGUID")
+    version = store.con.execute(
+        "SELECT codebook_version FROM codes WHERE codebook_version IS NOT NULL"
+    ).fetchone()
+    etree.SubElement(root, q("Description")).text = (
+        "Gecodeerd project uit wijkanalyse: genormaliseerde, gepseudonimiseerde teksten; codes van mensen"
+        + (" en van de machine (gebruiker 'machine')" if include_machine else "")
+        + (f"; codeboekversie {version[0]}" if version else "")
+        + "."
+    )
+    for (kind, _target), guids in notes_by.items():
+        if kind == "project":
+            for n in guids:
+                etree.SubElement(root, q("NoteRef"), targetGUID=n)
+    if not user_guid:  # creatingUser attributes would be empty strings otherwise
+        for el in root.iter():
+            if el.get("creatingUser") == "":
+                del el.attrib["creatingUser"]
+    if not len(vars_el):
+        root.remove(vars_el)
+    return _tostring(root), files, counts
+
+
+def export_qdpx(
+    store: Store,
+    path: str | Path,
+    *,
+    codebook: Any | None = None,
+    include_machine: bool = True,
+    project_name: str | None = None,
+    validate: bool = True,
+) -> QdpxExport:
+    """Write the coded project as a REFI-QDA ``.qdpx`` (format in the module docstring).
+
+    Parameters
+    ----------
+    store : Store
+    path : path
+        The ``.qdpx`` to write.
+    codebook : Codebook, optional
+        Gives the codes their full descriptions (include/exclude, examples); default: the store's codes table.
+    include_machine : bool, default True
+        Also export the machine's applied codings (as user ``machine``).
+    project_name : str, optional
+        Default: the corpus name.
+    validate : bool, default True
+        Check ``project.qde`` against the shipped Project schema first.
+
+    Returns
+    -------
+    QdpxExport
+
+    Raises
+    ------
+    ExchangeError
+        If the XML does not validate (a bug: please report it).
+    """
+    xml, files, counts = project_xml(
+        store, codebook=codebook, include_machine=include_machine, project_name=project_name
+    )
+    if validate:
+        problems = validate_project(xml)
+        if problems:
+            raise ExchangeError(
+                "project.qde does not validate against Project-mrt2019.xsd (a bug):", problems
+            )
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    entries = [("project.qde", xml), *[(name, text.encode("utf-8")) for name, text in sorted(files.items())]]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    out.write_bytes(buf.getvalue())
+    return QdpxExport(path=out, **counts)
+
+
+# -- project (.qdpx) import --------------------------------------------------------------------------------
+@dataclass
+class QdpxImport:
+    """What :func:`import_qdpx` found and did.
+
+    Attributes
+    ----------
+    path : Path
+    matched : dict
+        ``{source name: (document path, how)}`` with ``how`` one of ``content``, ``name``, ``similarity``.
+    unmatched : list of str
+        Sources with no document in the store (skipped).
+    coders : dict
+        ``{user name in the file: coder id here}``.
+    selections, selections_unmapped : int
+        Selections read; selections overlapping no segment enough.
+    added, existing : int
+        Codings written; codings already in the store.
+    memos : int
+        Memos added.
+    unknown_codes : dict
+        ``{code name: number of codings}`` for codes not recognised (skipped).
+    warnings : list of str
+    applied : bool
+    """
+
+    path: Path
+    matched: dict[str, tuple[str, str]] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+    coders: dict[str, str] = field(default_factory=dict)
+    selections: int = 0
+    selections_unmapped: int = 0
+    added: int = 0
+    existing: int = 0
+    memos: int = 0
+    unknown_codes: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    def describe(self) -> str:
+        """Summarise the import for the command line."""
+        head = "Imported" if self.applied else "Checked (nothing written)"
+        lines = [
+            f"{head} {self.path.name}: {len(self.matched)} source(s) matched, {len(self.unmatched)} "
+            "unmatched; "
+            f"{self.selections} selections ({self.selections_unmapped} on no segment); codings +{self.added} "
+            f"(already there: {self.existing}); {self.memos} memo(s); coders: "
+            + (", ".join(f"{k} -> {v}" for k, v in self.coders.items()) or "none")
+        ]
+        for name, (doc, how) in self.matched.items():
+            if how != "content":
+                lines.append(f"  source {name!r} -> {doc} (matched by {how}; positions aligned)")
+        lines += [f"  unmatched source: {u}" for u in self.unmatched]
+        lines += [
+            f"  unknown code {k!r}: {n} coding(s) skipped (use --code-map '{k}=<code id>' or --add-codes)"
+            for k, n in self.unknown_codes.items()
+        ]
+        lines += [f"  note: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+class _OffsetMap:
+    """Carry positions in a source's text over to the matching document's text."""
+
+    def __init__(self, src: str, doc: str):
+        self.kind = "identity"
+        self._cr: list[int] = []
+        self._blocks: list[tuple[int, int, int]] = []
+        if src == doc:
+            return
+        if src.replace("\r\n", "\n") == doc:
+            self.kind = "crlf"
+            self._cr = [m.start() for m in re.finditer("\r\n", src)]
+            return
+        self.kind = "aligned"
+        sm = difflib.SequenceMatcher(None, src, doc, autojunk=False)
+        self._blocks = [b for b in sm.get_matching_blocks() if b.size]
+        self._starts = [b[0] for b in self._blocks]
+
+    def __call__(self, pos: int, end: bool = False) -> int:
+        if self.kind == "identity":
+            return pos
+        if self.kind == "crlf":
+            return pos - bisect.bisect_left(self._cr, pos)  # one character less per \r\n before pos
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            a, b, size = self._blocks[i]
+            if pos < a + size or (end and pos == a + size):
+                return b + (pos - a)
+        # in a changed region: a start moves to the next matching block, an end to the previous one
+        if end:
+            return self._blocks[i][1] + self._blocks[i][2] if i >= 0 else 0
+        return (
+            self._blocks[i + 1][1]
+            if i + 1 < len(self._blocks)
+            else (self._blocks[-1][1] + self._blocks[-1][2])
+        )
+
+
+def _normalise(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n")
+
+
+def _read_source_text(
+    src: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]
+) -> tuple[str | None, str]:
+    content = _kid(src, "PlainTextContent")
+    if content is not None and content.text:
+        return content.text, ""
+    path = src.get("plainTextPath") or ""
+    if not path:
+        return None, "no plainTextPath and no PlainTextContent"
+    if not path.startswith("internal://"):
+        return None, f"plain text is outside the project ({path!r}); only internal:// sources are read"
+    file = path[len("internal://") :]
+    key = names.get(f"sources/{file}".lower())
+    if key is None:
+        return None, f"file {file!r} not in the project's Sources folder"
+    raw = zf.read(key)
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), f"{file} is not UTF-8; read as Windows-1252"
+
+
+def _match_document(
+    name: str, text: str, docs: pd.DataFrame, by_text: dict[str, str]
+) -> tuple[str | None, str, str]:
+    """Return (doc_id, how, document text)."""
+    norm = _normalise(text)
+    if norm in by_text:
+        return by_text[norm], "content", norm
+    stripped = norm.strip()
+    for doc_text, doc_id in by_text.items():
+        if doc_text.strip() == stripped:
+            return doc_id, "content", norm
+    low = name.strip().lower()
+    for d in docs.itertuples(index=False):
+        p = PurePosixPath(str(d.path))
+        if low in (str(d.path).lower(), p.name.lower(), p.stem.lower()):
+            return str(d.doc_id), "name", norm
+    best, best_ratio = None, 0.0
+    for d in docs.itertuples(index=False):
+        t = str(d.text)
+        if not t or not 0.7 <= len(norm) / max(len(t), 1) <= 1.43:
+            continue
+        sm = difflib.SequenceMatcher(None, norm, t, autojunk=False)
+        if sm.quick_ratio() < 0.8:
+            continue
+        r = sm.ratio()
+        if r > best_ratio:
+            best, best_ratio = str(d.doc_id), r
+    if best is not None and best_ratio >= 0.8:
+        return best, "similarity", norm
+    return None, "", norm
+
+
+def _segments_for(spans: list[tuple[int, int, str]], start: int, end: int, min_overlap: float) -> list[str]:
+    out = []
+    for s, e, seg in spans:
+        ov = min(e, end) - max(s, start)
+        if ov <= 0:
+            continue
+        if ov >= min_overlap * max(e - s, 1) or ov >= min_overlap * max(end - start, 1):
+            out.append(seg)
+    return out
+
+
+def import_qdpx(
+    store: Store,
+    path: str | Path,
+    *,
+    code_map: Mapping[str, str] | None = None,
+    user_map: Mapping[str, str] | None = None,
+    add_codes: bool = False,
+    min_overlap: float = 0.5,
+    include_machine: bool = True,
+    dry_run: bool = False,
+) -> QdpxImport:
+    """Import the codings and memos of a REFI-QDA project made elsewhere (rules in the module docstring).
+
+    Parameters
+    ----------
+    store : Store
+        Holds the documents the project's sources are matched to (ingest the corpus first).
+    path : path
+        The ``.qdpx``.
+    code_map : mapping, optional
+        ``{code name in the file: code id here}``, for codes named differently.
+    user_map : mapping, optional
+        ``{user name in the file: coder id here}``.
+    add_codes : bool, default False
+        Add codes not in the codebook to the store's codes (ids from their names) instead of skipping them.
+    min_overlap : float, default 0.5
+        Share of a segment (or of the selection) a selection must cover to code it.
+    include_machine : bool, default True
+        Import the codings of user ``machine`` from a wijkanalyse export as machine codings.
+    dry_run : bool, default False
+        Work everything out, write nothing.
+
+    Returns
+    -------
+    QdpxImport
+
+    Raises
+    ------
+    ExchangeError
+        If the file is not a zip with a ``.qde`` project, or its XML cannot be read.
+    """
+    from wijkanalyse.review import ensure_coder, known_codes
+
+    p = Path(path)
+    result = QdpxImport(path=p)
+    try:
+        zf = zipfile.ZipFile(p)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ExchangeError(f"{p} is not a .qdpx (zip) file: {exc}") from exc
+    with zf:
+        names = {n.lower(): n for n in zf.namelist() if not n.endswith("/")}
+        qde = [n for n in zf.namelist() if n.lower().endswith(".qde")]
+        if not qde:
+            raise ExchangeError(f"{p} holds no project file (*.qde). Files: {zf.namelist()[:10]}")
+        main = "project.qde" if "project.qde" in qde else sorted(qde)[0]
+        try:
+            root = etree.fromstring(zf.read(main), _safe_parser())
+        except etree.XMLSyntaxError as exc:
+            raise ExchangeError(f"{p}!{main} is not valid XML: {exc}") from exc
+        if _local(root) != "Project":
+            raise ExchangeError(f"{p}!{main} is not a REFI-QDA project: root element <{_local(root)}>.")
+        schema_problems = validate_project(root)
+        if schema_problems:
+            result.warnings.append(
+                f"{main} does not fully follow the REFI-QDA schema ({len(schema_problems)} problem(s), "
+                "first: "
+                f"{schema_problems[0]}); read as far as possible."
+            )
+        # users
+        users: dict[str, tuple[str, str]] = {}  # guid -> (coder id, kind)
+        users_el = _kid(root, "Users")
+        for u in _kids(users_el, "User") if users_el is not None else []:
+            g = _norm_guid(u.get("guid"))
+            uname = (u.get("name") or "").strip() or (u.get("id") or "").strip() or f"refi-{g[:8]}"
+            uid = (u.get("id") or "").strip()
+            if uid == _MACHINE and "wijkanalyse" in uname:
+                users[g] = (_MACHINE, "machine")
+                continue
+            target = (
+                (user_map or {}).get(uname)
+                or (user_map or {}).get(uid)
+                or (uid if uid and _is_ours(root) else uname)
+            )
+            users[g] = (target, "human")
+        default_user = _norm_guid(root.get("creatingUserGUID"))
+        # codes
+        cb_el = _kid(root, "CodeBook")
+        refi_codes = _read_codes(_kid(cb_el, "Codes") if cb_el is not None else None)
+        sets = _read_sets(root)
+        codes = known_codes(store)
+        ids = list(codes["code_id"])
+        by_guid = {refi_guid("code", c): c for c in ids}
+        by_name = {c.lower(): c for c in ids}
+        for c, nl, en in zip(codes["code_id"], codes["label_nl"], codes["label_en"], strict=True):
+            for lbl in (nl, en):
+                if isinstance(lbl, str) and lbl.strip():
+                    by_name.setdefault(lbl.strip().lower(), c)
+        code_of: dict[str, str] = {}
+        name_of: dict[str, str] = {c.guid: c.name for c in refi_codes}
+        new_codes: list[dict[str, Any]] = []
+        for c in refi_codes:
+            parsed = _parse_description(c.description)
+            mapped = (code_map or {}).get(c.name)
+            cid = (
+                mapped
+                or by_guid.get(c.guid)
+                or (parsed["code_id"] if parsed["code_id"] in ids else None)
+                or by_name.get(c.name.lower())
+            )
+            if cid is None and add_codes:
+                cid = slugify(c.name or "code")
+                while cid in ids:
+                    cid += "_refi"
+                ids.append(cid)
+                new_codes.append(
+                    {
+                        "code_id": cid,
+                        "dimension": "soort" if c.guid in sets.get("soort", set()) else "thema",
+                        "label_nl": c.name,
+                        "parent": code_of.get(c.parent or ""),
+                        "definition": parsed["definition"] or f"(Overgenomen uit {p.name})",
+                        "color": c.color if c.color and _RGB.match(c.color) else None,
+                    }
+                )
+            if cid is not None:
+                if cid not in ids:
+                    result.warnings.append(
+                        f"code_map sends {c.name!r} to {cid!r}, which is not a known code."
+                    )
+                    continue
+                code_of[c.guid] = cid
+        # notes
+        notes: dict[str, tuple[str, str]] = {}  # guid -> (text, user guid)
+        notes_el = _kid(root, "Notes")
+        for n in _kids(notes_el, "Note") if notes_el is not None else []:
+            text, why = _read_source_text(n, zf, names)
+            if text is None or not text.strip():
+                continue
+            notes[_norm_guid(n.get("guid"))] = (_normalise(text).strip(), _norm_guid(n.get("creatingUser")))
+        # sources
+        docs = store.query("SELECT doc_id, path, text FROM documents")
+        by_text = {str(t): str(d) for d, t in zip(docs["doc_id"], docs["text"], strict=True)}
+        path_of = dict(zip(docs["doc_id"], docs["path"], strict=True))
+        segs = store.query('SELECT segment_id, doc_id, start, "end" FROM segments')
+        spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        for s in segs.itertuples(index=False):
+            spans[str(s.doc_id)].append((int(s.start), int(s.end), str(s.segment_id)))
+        planned: dict[
+            tuple[str, str, str], tuple[str, str | None]
+        ] = {}  # (seg, code, coder) -> (kind, created)
+        memo_plan: list[tuple[str, str, str, str]] = []  # kind, target, author, text
+        skipped_kinds: dict[str, int] = defaultdict(int)
+
+        def coder_of(*guids: str | None) -> tuple[str, str]:
+            for g in guids:
+                if g and _norm_guid(g) in users:
+                    return users[_norm_guid(g)]
+            if default_user in users:
+                return users[default_user]
+            return ("refi-onbekend", "human")
+
+        referenced: set[str] = set()
+
+        def plan_note(kind: str, target: str, ref: etree._Element) -> None:
+            g = _norm_guid(ref.get("targetGUID"))
+            referenced.add(g)
+            if g in notes:
+                text, author = notes[g]
+                memo_plan.append((kind, target, coder_of(author)[0], text))
+
+        for src in root.iter(f"{{{NS_PROJECT}}}TextSource", "TextSource"):
+            sname = (src.get("name") or "").strip() or _norm_guid(src.get("guid"))
+            text, why = _read_source_text(src, zf, names)
+            if text is None:
+                result.unmatched.append(f"{sname} ({why})")
+                continue
+            doc_id, how, norm = _match_document(sname, text, docs, by_text)
+            if doc_id is None:
+                result.unmatched.append(f"{sname} (no document with this text or name in the store)")
+                continue
+            result.matched[sname] = (str(path_of[doc_id]), how)
+            doc_text = str(docs.loc[docs["doc_id"] == doc_id, "text"].iloc[0])
+            omap = _OffsetMap(text.lstrip("\ufeff"), doc_text)
+            for sel in _kids(src, "PlainTextSelection"):
+                result.selections += 1
+                try:
+                    a, b = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+                except ValueError:
+                    result.warnings.append(f"{sname}: a selection without valid positions was skipped.")
+                    result.selections_unmapped += 1
+                    continue
+                start, end = sorted((omap(a), omap(b, end=True)))
+                hits = _segments_for(spans[doc_id], start, end, min_overlap)
+                if not hits:
+                    result.selections_unmapped += 1
+                    continue
+                for coding in _kids(sel, "Coding"):
+                    ref = _kid(coding, "CodeRef")
+                    g = _norm_guid(ref.get("targetGUID") if ref is not None else None)
+                    code = code_of.get(g)
+                    if code is None:
+                        label = name_of.get(g, g or "?")
+                        result.unknown_codes[label] = result.unknown_codes.get(label, 0) + len(hits)
+                        continue
+                    coder, kind = coder_of(coding.get("creatingUser"), sel.get("creatingUser"))
+                    if kind == "machine" and not include_machine:
+                        continue
+                    for seg in hits:
+                        planned.setdefault((seg, code, coder), (kind, coding.get("creationDateTime")))
+                for ref in _kids(sel, "NoteRef"):
+                    for seg in hits:
+                        plan_note("segment", seg, ref)
+                description = _text_of(_kid(sel, "Description")).strip()
+                if description:  # QualCoder keeps a coding's memo here
+                    author = coder_of(sel.get("creatingUser"))[0]
+                    memo_plan.extend(("segment", seg, author, description) for seg in hits)
+            n_whole = len(_kids(src, "Coding"))
+            if n_whole:
+                skipped_kinds["whole-document codings"] += n_whole
+            for ref in _kids(src, "NoteRef"):
+                plan_note("document", doc_id, ref)
+        for tag in ("PDFSource", "PictureSource", "AudioSource", "VideoSource"):
+            n = len(list(root.iter(f"{{{NS_PROJECT}}}{tag}", tag)))
+            if n:
+                skipped_kinds[f"{tag}s (only text sources are read)"] += n
+        for c in refi_codes:
+            if c.guid in code_of:
+                for ng in c.notes:
+                    if ng in notes:
+                        text, author = notes[ng]
+                        memo_plan.append(("code", code_of[c.guid], coder_of(author)[0], text))
+        for ref in _kids(root, "NoteRef"):
+            plan_note("project", "project", ref)
+        for rc in refi_codes:
+            referenced.update(rc.notes)
+        for g, (text, author) in notes.items():  # e.g. QualCoder's journals: notes on the project as a whole
+            if g not in referenced:
+                memo_plan.append(("project", "project", coder_of(author)[0], text))
+        for what, n in skipped_kinds.items():
+            result.warnings.append(f"{n} {what} skipped.")
+
+    # write
+    existing = {
+        (str(s), str(c), str(k))
+        for s, c, k in store.con.execute(
+            "SELECT segment_id, code_id, coder_id FROM codings WHERE status = 'applied'"
+        )
+    }
+    coders_used = {coder for (_s, _c, coder), (kind, _t) in planned.items() if kind == "human"}
+    for g, (cid, kind) in users.items():
+        if kind == "human" and cid in coders_used:
+            result.coders[cid if cid else g] = cid
+    result.existing = sum(1 for k in planned if k in existing)
+    result.added = len(planned) - result.existing
+    have_memos = {
+        (str(k), str(t), str(a), str(x))
+        for k, t, a, x in store.con.execute("SELECT target_kind, target_id, author, text FROM memos")
+    }
+    memo_plan = list(dict.fromkeys(m for m in memo_plan if m not in have_memos))
+    result.memos = len(memo_plan)
+    if dry_run:
+        return result
+    with store.transaction() as con:
+        from wijkanalyse.store import now_iso
+
+        for c in new_codes:
+            con.execute(
+                "INSERT OR IGNORE INTO codes(code_id, dimension, label_nl, parent, definition, color) "
+                "VALUES (?,?,?,?,?,?)",
+                (c["code_id"], c["dimension"], c["label_nl"], c["parent"], c["definition"], c["color"]),
+            )
+        for coder in sorted(coders_used | {a for _k, _t, a, _x in memo_plan}):
+            ensure_coder(store, coder)
+        if any(kind == "machine" for kind, _t in planned.values()):
+            store.ensure_coder(_MACHINE, kind="machine", name="wijkanalyse")
+        for (seg, code, coder), (kind, created) in planned.items():
+            if (seg, code, coder) in existing:
+                continue
+            con.execute(
+                "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, model, created_at) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET "
+                "status='applied', created_at=excluded.created_at",
+                (seg, code, coder, kind, "applied", "refi-qda import" if kind == "machine" else None,
+                 _store_time(created) or now_iso()),
+            )  # fmt: skip
+        for kind, target, author, text in memo_plan:
+            store.add_memo(kind, target, author, text)
+    result.applied = True
+    return result
+
+
+def _is_ours(root: etree._Element) -> bool:
+    return (root.get("origin") or "").startswith("wijkanalyse")
+
+
+def _store_time(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC").replace(microsecond=0).isoformat()
