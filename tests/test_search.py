@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.exceptions import WijkanalyseError
 from wijkanalyse.search import (
     HIT_COLUMNS,
     PROPOSAL_MARK,
@@ -216,6 +217,13 @@ def test_search_on_the_mini_corpus(mini_store) -> None:
     assert turn["context_after"].startswith("Dat zoeken we uit")
     # "wijkkrant" occurs in one bullet of Noord and one paragraph of Oost
     assert sorted(keyword_search(store, "wijkkrant")["wijk"]) == ["Noord", "Oost"]
+    # survey answers: only the same respondent's other answers are context (respondent 1 answered both
+    # questions, respondent 2 only the second)
+    by_text = frame.set_index("text")
+    assert (
+        by_text.loc["De wijkraad als aanspreekpunt", "context_after"] == "Wie betaalt straks de activiteiten?"
+    )
+    assert by_text.loc["De gemeente luistert niet naar ons.", "context_before"] == ""
     sem = semantic_search(store, "De wijkkrant moet blijven.", embedder="hashing", limit=1)
     assert sem["text"].iloc[0] == "De wijkkrant moet blijven."
 
@@ -247,3 +255,5 @@ def test_save_search_as_memo_and_as_code_proposal(mini_store) -> None:
         save_search_as_code_proposal(store, "geld", hits, "JV", "geld", "Geld", segment_ids=["nope"])
     with pytest.raises(SearchError, match="author"):
         save_search_as_memo(store, "geld", hits, author=" ")
+    with pytest.raises(WijkanalyseError, match="reserved"):
+        save_search_as_memo(store, "geld", hits, author="machine")

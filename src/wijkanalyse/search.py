@@ -380,6 +380,9 @@ def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
 def segment_frame(store: Store, wijk: str | None = None) -> pd.DataFrame:
     """All segments of a store with their context: the segment before and after in the same document.
 
+    The context follows the rule of :func:`wijkanalyse.review.context_texts`: for a survey answer only the
+    same respondent's other answers are context (another respondent's answer is not).
+
     Parameters
     ----------
     store : Store
@@ -390,11 +393,12 @@ def segment_frame(store: Store, wijk: str | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The columns of the ``segments`` table plus ``path``, ``context_before`` and ``context_after``
-        (empty strings at the start and end of a document), in document order.
+        (empty strings where there is none), in document order.
     """
     seg = store.segments()
     seg = seg.sort_values(["path", "position"]).reset_index(drop=True)
-    grouped = seg.groupby("doc_id", sort=False)["text"]
+    group = seg["doc_id"] + "\x00" + seg["respondent_id"].fillna("").astype(str)
+    grouped = seg.groupby(group, sort=False)["text"]
     seg["context_before"] = grouped.shift(1).fillna("")
     seg["context_after"] = grouped.shift(-1).fillna("")
     if wijk is not None:
@@ -768,9 +772,13 @@ def _describe_search(query: str, hits: pd.DataFrame | Sequence[str]) -> str:
     return line
 
 
-def _check_author(author: str) -> None:
+def _check_author(store: Store, author: str) -> str:
+    """Register the author as a (human) coder, as every memo author is; return the coder id."""
+    from wijkanalyse.review import ensure_coder
+
     if not isinstance(author, str) or not author.strip():
         raise SearchError(f"A saved search needs the author's name or initials. Got {author!r} instead.")
+    return ensure_coder(store, author)
 
 
 def save_search_as_memo(
@@ -800,8 +808,10 @@ def save_search_as_memo(
     ------
     SearchError
         For an empty author or a hit table without segment ids.
+    ReviewError
+        For an author id that :func:`wijkanalyse.review.ensure_coder` refuses (e.g. ``machine``).
     """
-    _check_author(author)
+    author = _check_author(store, author)
     ids = _hit_ids(hits)
     lines = [_describe_search(query, hits), f"Treffers: {len(ids)}"]
     if note.strip():
@@ -817,7 +827,7 @@ def save_search_as_memo(
     else:
         lines += [f"- {s}" for s in ids]
     lines.append(f"Segmenten: {', '.join(ids)}")
-    return store.add_memo("project", SEARCH_MEMO_TARGET, author.strip(), "\n".join(lines))
+    return store.add_memo("project", SEARCH_MEMO_TARGET, author, "\n".join(lines))
 
 
 def _present(v: Any) -> bool:
@@ -871,7 +881,7 @@ def save_search_as_code_proposal(
     """
     from wijkanalyse.codebook import NONE_CODE
 
-    _check_author(author)
+    author = _check_author(store, author)
     if not isinstance(code_id, str) or not _ID_RE.match(code_id) or code_id == NONE_CODE:
         raise SearchError(
             "The 'code_id' of a code proposal must be lower-case letters, digits and '_', starting with a "
@@ -900,7 +910,7 @@ def save_search_as_code_proposal(
         f"Definitie: {' '.join(definition.split())}" if definition.strip() else "Definitie: (nog geen)",
         f"Segmenten: {', '.join(ids)}",
     ]
-    return store.add_memo("code", code_id, author.strip(), "\n".join(lines))
+    return store.add_memo("code", code_id, author, "\n".join(lines))
 
 
 def code_proposals(store: Store) -> pd.DataFrame:
