@@ -85,6 +85,7 @@ __all__ = [
     "coding_certainty",
     "confidence_distribution",
     "agreement_summary",
+    "machine_decision",
     "wijk_tables",
     "city_tables",
 ]
@@ -722,7 +723,8 @@ def representative_quotes(
     -------
     DataFrame
         ``theme, label, pick ('central'|'diverse'), rank, similarity, soort, segment_id, text, path, date,
-        session, role, start, end``; themes in order of prevalence.
+        session, role, source_kind, start, end`` (``source_kind``: verslag, transcript, enquete, ...; ``start``
+        and ``end``: offsets into the document text); themes in order of prevalence.
 
     Raises
     ------
@@ -734,7 +736,7 @@ def representative_quotes(
     if n_central < 0 or n_diverse < 0:
         raise ReportError(f"'n_central' and 'n_diverse' must be >= 0. Got {n_central} and {n_diverse} instead.")
     cols = ["theme", "label", "pick", "rank", "similarity", "soort", "segment_id", "text", "path", "date",
-            "session", "role", "start", "end"]
+            "session", "role", "source_kind", "start", "end"]
     scope = _scope(data, wijk)
     coded = _coded(data, scope)
     if coded.empty or n_central + n_diverse == 0:
@@ -764,7 +766,8 @@ def representative_quotes(
                     "theme": code_id, "label": data.label(code_id), "pick": pick, "rank": 0,
                     "similarity": round(float(sim[idx]), 3), "soort": kinds.get(r["segment_id"], ""),
                     "segment_id": r["segment_id"], "text": r["text"], "path": r["path"], "date": r["date"],
-                    "session": r["session"], "role": r["role"], "start": int(r["start"]), "end": int(r["end"]),
+                    "session": r["session"], "role": r["role"], "source_kind": r["kind"],
+                    "start": int(r["start"]), "end": int(r["end"]),
                 }
             )
     out = pd.DataFrame(rows, columns=cols)
@@ -864,35 +867,48 @@ def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.D
     return out
 
 
-def agreement_summary(store: Store, data: AnalysisData) -> pd.DataFrame:
-    """Agreement between coders (people and the machine), from :mod:`wijkanalyse.agreement` when present.
+def agreement_summary(store: Store, threshold: float = 0.6) -> pd.DataFrame:
+    """Agreement between coders — people with people and the machine with people — from :mod:`~wijkanalyse.agreement`.
+
+    Parameters
+    ----------
+    store : Store
+    threshold : float, default 0.6
+        ``settings.machine_agreement_threshold``: the machine's codes may stand unreviewed when its alpha against
+        people reaches it.
 
     Returns
     -------
     DataFrame
-        What the agreement module reports (one row per pair or group of coders with kappa/alpha), plus a
-        ``machine_may_stand`` column where the machine is compared with people: True when its alpha reaches
-        ``machine_agreement_threshold``. Empty when no segment has been coded twice or the module is missing.
+        ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (see
+        :func:`wijkanalyse.agreement.agreement_table`); empty when nothing has been coded twice.
     """
-    try:
-        from wijkanalyse import agreement
-    except ImportError:
-        return pd.DataFrame()
-    fn = getattr(agreement, "agreement_table", None) or getattr(agreement, "agreement_summary", None)
-    if fn is None:
-        return pd.DataFrame()
-    try:
-        table = fn(store)
-    except Exception:  # noqa: BLE001 - no double coding yet is reported as an empty table
-        return pd.DataFrame()
-    if not isinstance(table, pd.DataFrame):
-        return pd.DataFrame()
+    from wijkanalyse.agreement import agreement_table
+
+    table = agreement_table(store, threshold=threshold)
+    for col in ("percent_agreement", "kappa", "alpha"):
+        table[col] = table[col].astype(float).round(4)
     return table
 
 
+def machine_decision(store: Store, data: AnalysisData, wijk: str | None = None) -> Any:
+    """Whether the machine's codes may stand unreviewed (:func:`wijkanalyse.agreement.machine_may_stand`).
+
+    Returns
+    -------
+    wijkanalyse.agreement.MachineDecision
+        With ``explain(language)`` for the report.
+    """
+    from wijkanalyse.agreement import machine_may_stand
+
+    return machine_may_stand(store, threshold=data.machine_agreement_threshold, wijk=wijk)
+
+
 # -- bundles for the reports ----------------------------------------------------------------------------------------
-def wijk_tables(data: AnalysisData, wijk: str) -> dict[str, pd.DataFrame]:
+def wijk_tables(data: AnalysisData, wijk: str, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Every table of a wijk report, suppressed, keyed by the CSV name the report writes.
+
+    With ``store`` the agreement table (``overeenstemming``, project-wide) is added.
 
     Raises
     ------
@@ -900,7 +916,7 @@ def wijk_tables(data: AnalysisData, wijk: str) -> dict[str, pd.DataFrame]:
         If the wijk has no segments.
     """
     _scope(data, wijk)
-    return {
+    tables = {
         "overzicht": wijk_overview(data).query("wijk == @wijk").reset_index(drop=True),
         "prevalentie": theme_prevalence(data, wijk),
         "soort_per_thema": theme_by_kind(data, wijk),
@@ -911,11 +927,14 @@ def wijk_tables(data: AnalysisData, wijk: str) -> dict[str, pd.DataFrame]:
         "codering": coding_certainty(data, wijk),
         "zekerheid": confidence_distribution(data, wijk),
     }
+    if store is not None:
+        tables["overeenstemming"] = agreement_summary(store, data.machine_agreement_threshold)
+    return tables
 
 
-def city_tables(data: AnalysisData) -> dict[str, pd.DataFrame]:
-    """Every table of the city overview, suppressed, keyed by CSV name."""
-    return {
+def city_tables(data: AnalysisData, store: Store | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the city overview, suppressed, keyed by CSV name (with ``store``: plus agreement)."""
+    tables = {
         "overzicht": wijk_overview(data),
         "prevalentie": theme_prevalence(data),
         "thema_per_wijk": theme_by_wijk(data),
@@ -925,3 +944,6 @@ def city_tables(data: AnalysisData) -> dict[str, pd.DataFrame]:
         "codering": coding_certainty(data),
         "zekerheid": confidence_distribution(data),
     }
+    if store is not None:
+        tables["overeenstemming"] = agreement_summary(store, data.machine_agreement_threshold)
+    return tables

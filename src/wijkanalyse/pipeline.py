@@ -1,0 +1,155 @@
+"""The main job: ingest what is new, code it, discover themes, then build the reports.
+
+``wijkanalyse run`` calls :func:`run_pipeline`. Each step is incremental: ingest skips unchanged files, coding
+embeds and codes only segments it has not coded yet, and the report runner re-executes only the reports whose
+inputs changed (see :mod:`wijkanalyse.report`). The coding and discovery steps run when their modules are
+installed (:mod:`wijkanalyse.coding`, :mod:`wijkanalyse.discovery`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from wijkanalyse.config import Settings
+from wijkanalyse.exceptions import ReportError
+from wijkanalyse.ingest import IngestResult, ingest_corpus
+from wijkanalyse.report import RunResult, check_codebook, run_reports
+from wijkanalyse.store import Store
+
+__all__ = ["StoreUpdate", "update_store", "ensure_store", "run_pipeline"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreUpdate:
+    """What :func:`update_store` did, with the seconds each step took."""
+
+    ingest: IngestResult
+    coding: Any = None
+    discovery: Any = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """A short account of the steps."""
+        lines = [self.ingest.describe().splitlines()[0]]
+        for name in ("coding", "discovery"):
+            res = getattr(self, name)
+            if res is not None:
+                desc = res.describe() if hasattr(res, "describe") else str(res)
+                lines.append(f"{name.capitalize()}: {desc.splitlines()[0] if desc else 'done'}")
+        lines += [f"{name}: not installed, skipped" for name in self.skipped]
+        lines.append("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
+        return "\n".join(lines)
+
+
+def _optional(module: str, function: str) -> Callable[..., Any] | None:
+    try:
+        mod = importlib.import_module(f"wijkanalyse.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"wijkanalyse.{module}":
+            return None
+        raise
+    return getattr(mod, function, None)
+
+
+def update_store(settings: Settings) -> StoreUpdate:
+    """Ingest new and changed sources, code the new segments, and rediscover themes.
+
+    Parameters
+    ----------
+    settings : Settings
+
+    Returns
+    -------
+    StoreUpdate
+
+    Raises
+    ------
+    ReportError
+        If the codebook named in the settings does not exist.
+    """
+    check_codebook(settings)
+    seconds: dict[str, float] = {}
+    skipped: list[str] = []
+    with Store(settings.store_path) as store:
+        t = time.perf_counter()
+        ingested = ingest_corpus(settings, store)
+        seconds["ingest"] = time.perf_counter() - t
+        results: dict[str, Any] = {}
+        for step, module, function in (("coding", "coding", "code_store"), ("discovery", "discovery", "discover_store")):
+            fn = _optional(module, function)
+            if fn is None:
+                skipped.append(step)
+                continue
+            t = time.perf_counter()
+            results[step] = fn(store, settings)
+            seconds[step] = time.perf_counter() - t
+    return StoreUpdate(ingested, results.get("coding"), results.get("discovery"), seconds, skipped)
+
+
+def ensure_store(settings: Settings) -> StoreUpdate | None:
+    """Build the store of a corpus when it is missing or empty (for a bare run of a report notebook).
+
+    Returns
+    -------
+    StoreUpdate or None
+        None when the store already held documents (nothing was done).
+    """
+    path = settings.store_path / Store.FILENAME
+    if path.exists():
+        with Store(settings.store_path) as store:
+            if store.counts()["documents"] > 0:
+                return None
+    return update_store(settings)
+
+
+def run_pipeline(
+    settings: Settings,
+    jobs: int = 1,
+    language: str | None = None,
+    wijken: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    executor: Executor | Any | None = None,
+) -> RunResult:
+    """The main job: update the store (ingest, code, discover), then build every report.
+
+    Parameters
+    ----------
+    settings : Settings
+    jobs : int, default 1
+        Report notebooks run at the same time (a local process pool).
+    language : str, optional
+        ``nl`` or ``en``; default: the settings.
+    wijken : sequence of str, optional
+        Only these wijken (default: every wijk with segments). The city overview is always built.
+    force : bool, default False
+        Re-execute every report, even those whose inputs did not change.
+    executor : Executor, optional
+        Any object with ``submit(fn, *args)`` returning futures, e.g. a ``dask.distributed.Client``.
+
+    Returns
+    -------
+    RunResult
+        With the store update in ``RunResult.update``.
+
+    Raises
+    ------
+    ReportError
+        On an unknown or empty wijk, or a missing codebook, before anything is built.
+    """
+    if jobs < 1:
+        raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
+    update = update_store(settings)
+    log.info(update.describe())
+    result = run_reports(settings, wijken=wijken, jobs=jobs, language=language, force=force, executor=executor)
+    result.update = update
+    return result
