@@ -117,6 +117,52 @@ def status(
 # ---------------------------------------------------------------------------------------------------------------
 # Evaluation
 # ---------------------------------------------------------------------------------------------------------------
+@app.command()
+def evaluate(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="Labelled CSV or XLSX: one text and one code per row.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
+    label_col: Annotated[str, typer.Option("--label-col", help="Header of the label (code) column.")],
+    codebook: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--codebook", help="Codebook YAML the labels belong to (default: the label names)."),
+    ] = None,
+    examples_per_code: Annotated[
+        int, typer.Option("--examples-per-code", help="Rows per label used as hand-coded examples (0: zero-shot).")
+    ] = 0,
+    draws: Annotated[int, typer.Option("--draws", help="Random draws of examples (few-shot).")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws and of discovery.")] = 42,
+    embedder: Annotated[str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local model folder.")] = "use-m3",
+    none_label: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional
+        typer.Option("--none-label", help="A label value meaning 'no code' (repeatable; with --codebook)."),
+    ] = None,
+    json_out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--json", help="Also write the figures to this JSON file ('-' prints JSON only)."),
+    ] = None,
+    discover: Annotated[bool, typer.Option("--discover", help="Also compare discovered themes with the labels (NMI, ARI).")] = False,
+) -> None:
+    """Measure automatic coding against your own labels: macro-F1, accuracy, kappa, per code, confusion matrix."""
+    from wijkanalyse.codebook import load_codebook
+    from wijkanalyse.evaluate import evaluate_labelled, load_labelled, write_json
+
+    try:
+        data = load_labelled(input_file, text_col, label_col)
+        cb = load_codebook(codebook) if codebook else None
+        result = evaluate_labelled(
+            data, codebook=cb, examples_per_code=examples_per_code, draws=draws, seed=seed, embedder=embedder,
+            discover=discover, none_labels=none_label or (), source=input_file.name,
+        )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(result.describe())
+    if json_out is not None:
+        typer.echo(f"\nFigures written to {write_json(result, json_out)}")
+
 
 
 def main() -> None:  # pragma: no cover - console entry point
