@@ -141,8 +141,11 @@ def _schema(name: str) -> etree.XMLSchema:
 def _validate(xml: bytes | etree._Element, schema: str) -> list[str]:
     doc = etree.fromstring(xml, _safe_parser()) if isinstance(xml, bytes) else xml
     s = _schema(schema)
-    if s.validate(doc):
-        return []
+    try:
+        if s.validate(doc):
+            return []
+    except etree.XMLSchemaValidateError as exc:  # e.g. unexpanded entity references in a foreign file
+        return [f"the document cannot be validated: {exc}"]
     return [f"line {e.line}: {e.message}" for e in s.error_log]  # type: ignore[attr-defined]
 
 
@@ -1142,7 +1145,7 @@ def import_qdpx(
                     by_name.setdefault(lbl.strip().lower(), c)
         code_of: dict[str, str] = {}
         name_of: dict[str, str] = {c.guid: c.name for c in refi_codes}
-        new_codes: list[dict[str, Any]] = []
+        candidates: dict[str, dict[str, Any]] = {}  # with add_codes: unknown codes, added once used
         for c in refi_codes:
             parsed = _parse_description(c.description)
             mapped = (code_map or {}).get(c.name)
@@ -1157,16 +1160,15 @@ def import_qdpx(
                 while cid in ids:
                     cid += "_refi"
                 ids.append(cid)
-                new_codes.append(
-                    {
-                        "code_id": cid,
-                        "dimension": "soort" if c.guid in sets.get("soort", set()) else "thema",
-                        "label_nl": c.name,
-                        "parent": code_of.get(c.parent or ""),
-                        "definition": parsed["definition"] or f"(Overgenomen uit {p.name})",
-                        "color": c.color if c.color and _RGB.match(c.color) else None,
-                    }
-                )
+                candidates[c.guid] = {
+                    "code_id": cid,
+                    "dimension": "soort" if c.guid in sets.get("soort", set()) else "thema",
+                    "label_nl": c.name,
+                    "parent_guid": c.parent,
+                    "definition": parsed["definition"] or f"(Overgenomen uit {p.name})",
+                    "color": c.color if c.color and _RGB.match(c.color) else None,
+                }
+                continue
             if cid is not None:
                 if cid not in ids:
                     result.warnings.append(
@@ -1243,6 +1245,8 @@ def import_qdpx(
                     ref = _kid(coding, "CodeRef")
                     g = _norm_guid(ref.get("targetGUID") if ref is not None else None)
                     code = code_of.get(g)
+                    if code is None and g in candidates:
+                        code = code_of[g] = candidates[g]["code_id"]
                     if code is None:
                         label = name_of.get(g, g or "?")
                         result.unknown_codes[label] = result.unknown_codes.get(label, 0) + len(hits)
@@ -1308,6 +1312,9 @@ def import_qdpx(
     with store.transaction() as con:
         from wijkanalyse.store import now_iso
 
+        new_codes = [
+            dict(e, parent=code_of.get(e["parent_guid"] or "")) for g, e in candidates.items() if g in code_of
+        ]
         for c in new_codes:
             con.execute(
                 "INSERT OR IGNORE INTO codes(code_id, dimension, label_nl, parent, definition, color) "

@@ -235,7 +235,7 @@ def export_coding_sheet(
         wc.column_dimensions[col].width = width
     dv = DataValidation(
         type="list",
-        formula1=f"={SHEET_CODES}!$A$2:$A${len(codes) + 1}",
+        formula1=f"{SHEET_CODES}!$A$2:$A${len(codes) + 1}",  # no "=": OOXML stores formulas bare
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Onbekende code",
@@ -629,7 +629,8 @@ def export_codings_table(
         df = df[cols]
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        safe = df.apply(lambda col: col.map(safe_csv_value) if col.dtype == object else col)
+        text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+        safe = df.assign(**{c: df[c].map(safe_csv_value) for c in text_cols})
         safe.to_csv(out, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
         return out
     from openpyxl import Workbook

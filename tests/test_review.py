@@ -1,0 +1,395 @@
+"""Human coding, memos and the coding-sheet round trip, on the hand-written mini corpus."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+
+from wijkanalyse import review
+from wijkanalyse.review import ReviewError
+from wijkanalyse.store import now_iso
+
+# segments of the mini corpus (ids derive from document path and text, so they are stable)
+KRANT = "12dfd9d050c9e6d7"  # "De wijkkrant moet blijven."
+AANSPREEKPUNT = "bafcb47262a4b2bd"  # "De wijkraad is het aanspreekpunt in de wijk. ..."
+COMMUNICATIE = "23014e4de6db960d"  # "De communicatie van de gemeente moet beter. ..."
+WIJKKRANT_MAIL = "0bbcf3a6fdf8cfcc"  # "Graag tijdig informeren via de wijkkrant. ..."
+
+
+@pytest.fixture()
+def store(mini_store):
+    _settings, store = mini_store
+    return store
+
+
+def _machine(store, segment_id, code_id, confidence=0.8, status="applied"):
+    store.ensure_coder("machine", kind="machine")
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
+        )
+
+
+def _rows(store, segment_id=None):
+    sql = "SELECT segment_id, code_id, coder_id, kind, status FROM codings"
+    rows = store.con.execute(sql).fetchall()
+    return {tuple(r) for r in rows if segment_id is None or r[0] == segment_id}
+
+
+def test_mini_corpus_segment_ids_are_the_ones_this_test_expects(store):
+    texts = dict(store.con.execute("SELECT segment_id, text FROM segments").fetchall())
+    assert texts[KRANT] == "De wijkkrant moet blijven."
+    assert texts[COMMUNICATIE].startswith("De communicatie van de gemeente")
+
+
+# -- coders ------------------------------------------------------------------------------------------------
+def test_coder_ids_are_checked_and_machine_is_reserved(store):
+    assert review.ensure_coder(store, "  anna ") == "anna"
+    with pytest.raises(ReviewError, match="reserved for the coding engine"):
+        review.ensure_coder(store, "Machine")
+    with pytest.raises(ReviewError, match="Got ''"):
+        review.ensure_coder(store, "")
+    with pytest.raises(ReviewError, match="Got 'a/b'"):
+        review.ensure_coder(store, "a/b")
+    store.ensure_coder("model-x", kind="machine")
+    with pytest.raises(ReviewError, match="belongs to a machine coder"):
+        review.ensure_coder(store, "model-x")
+
+
+# -- codings -----------------------------------------------------------------------------------------------
+def test_add_reject_remove_are_the_coders_own_rows(store):
+    review.add_coding(store, KRANT, "communicatiemiddelen", "anna")
+    review.add_coding(store, KRANT, "communicatiemiddelen", "piet")
+    review.reject_coding(store, KRANT, "communicatiemiddelen", "piet")
+    assert _rows(store, KRANT) == {
+        (KRANT, "communicatiemiddelen", "anna", "human", "applied"),
+        (KRANT, "communicatiemiddelen", "piet", "human", "rejected"),
+    }
+    assert review.remove_coding(store, KRANT, "communicatiemiddelen", "piet") is True
+    assert review.remove_coding(store, KRANT, "communicatiemiddelen", "piet") is False
+    assert _rows(store, KRANT) == {(KRANT, "communicatiemiddelen", "anna", "human", "applied")}
+
+
+def test_unknown_code_or_segment_is_refused_with_a_suggestion(store):
+    with pytest.raises(ReviewError, match="Did you mean 'vertrouwen'"):
+        review.add_coding(store, KRANT, "vertrouwn", "anna")
+    with pytest.raises(ReviewError, match="No segment with id 'nope'"):
+        review.add_coding(store, "nope", "vertrouwen", "anna")
+    assert _rows(store) == set()
+
+
+def test_accepting_a_machine_proposal_records_a_human_coding_and_keeps_the_machines(store):
+    _machine(store, KRANT, "communicatiemiddelen", 0.91)
+    review.accept_machine_coding(store, KRANT, "communicatiemiddelen", "anna")
+    assert _rows(store, KRANT) == {
+        (KRANT, "communicatiemiddelen", "machine", "machine", "applied"),
+        (KRANT, "communicatiemiddelen", "anna", "human", "applied"),
+    }
+    conf = store.con.execute("SELECT confidence FROM codings WHERE coder_id = 'machine'").fetchone()[0]
+    assert conf == pytest.approx(0.91)
+    with pytest.raises(ReviewError, match="proposed no code 'vertrouwen'"):
+        review.accept_machine_coding(store, KRANT, "vertrouwen", "anna")
+
+
+def test_set_segment_codes_replaces_only_the_coders_own_applied_codes(store):
+    _machine(store, KRANT, "vertrouwen")
+    review.add_coding(store, KRANT, "behouden", "piet")
+    review.add_coding(store, KRANT, "kennis_en_ervaring", "anna")
+    counts = review.set_segment_codes(
+        store, KRANT, ["communicatiemiddelen", "behouden"], "anna", rejected=["vertrouwen"]
+    )
+    assert counts == {"added": 2, "removed": 1, "unchanged": 0, "rejected": 1}
+    assert _rows(store, KRANT) == {
+        (KRANT, "vertrouwen", "machine", "machine", "applied"),
+        (KRANT, "behouden", "piet", "human", "applied"),
+        (KRANT, "communicatiemiddelen", "anna", "human", "applied"),
+        (KRANT, "behouden", "anna", "human", "applied"),
+        (KRANT, "vertrouwen", "anna", "human", "rejected"),
+    }
+    with pytest.raises(ReviewError, match="cannot go with other codes"):
+        review.set_segment_codes(store, KRANT, ["geen", "behouden"], "anna")
+    with pytest.raises(ReviewError, match="'bestaatniet'"):
+        review.set_segment_codes(store, KRANT, ["bestaatniet"], "anna")
+
+
+def test_code_store_does_not_overwrite_human_codings(store, make_settings):
+    """A machine rerun leaves people's decisions alone (runs only when the coding engine is installed)."""
+    coding = pytest.importorskip("wijkanalyse.coding")
+    if not hasattr(coding, "code_store"):
+        pytest.skip("wijkanalyse.coding has no code_store yet")
+    review.add_coding(store, KRANT, "vertrouwen", "anna")
+    review.reject_coding(store, KRANT, "communicatiemiddelen", "anna")
+    before = {r for r in _rows(store) if r[3] == "human"}
+    settings = make_settings(embedder="hashing")
+    try:
+        coding.code_store(store, settings)
+    except TypeError:
+        pytest.skip("code_store has another signature; see the coding module's tests")
+    after = {r for r in _rows(store) if r[3] == "human"}
+    assert before == after
+
+
+# -- memos -------------------------------------------------------------------------------------------------
+def test_memos_on_every_kind_of_target(store):
+    review.add_memo(store, "segment", KRANT, "anna", "Sterk citaat voor het rapport.")
+    review.add_memo(store, "code", "vertrouwen", "piet", "Grens met zeggenschap bespreken.")
+    review.add_memo(store, "document", "oost/notitie.txt", "anna", "Notitie van de wijkmanager.")
+    review.add_memo(store, "project", "", "anna", "Eerste codeerronde klaar.")
+    memos = store.memos()
+    assert list(memos["target_kind"]) == ["segment", "code", "document", "project"]
+    doc_id = store.con.execute("SELECT doc_id FROM documents WHERE path = 'oost/notitie.txt'").fetchone()[0]
+    assert memos.iloc[2]["target_id"] == doc_id  # a path is stored as the document's id
+    assert list(review.memos_for(store, "segment", KRANT)["text"]) == ["Sterk citaat voor het rapport."]
+    with pytest.raises(ReviewError, match="empty memo"):
+        review.add_memo(store, "segment", KRANT, "anna", "  ")
+    with pytest.raises(ReviewError, match="one of code, segment, document, project"):
+        review.add_memo(store, "wijk", "Noord", "anna", "tekst")
+    with pytest.raises(ReviewError, match="No document"):
+        review.add_memo(store, "document", "west/x.txt", "anna", "tekst")
+
+
+# -- choosing segments and showing one ---------------------------------------------------------------------
+def test_sample_is_reproducible_and_the_same_for_two_coders(store):
+    a = review.select_segments(store, sample=4, seed=1)
+    b = review.select_segments(store, sample=4, seed=1)
+    c = review.select_segments(store, sample=4, seed=2)
+    assert list(a["segment_id"]) == list(b["segment_id"]) and len(a) == 4
+    assert list(a["segment_id"]) != list(c["segment_id"])
+    assert set(review.select_segments(store, wijk="Oost")["wijk"]) == {"Oost"}
+    with pytest.raises(ReviewError, match="positive number"):
+        review.select_segments(store, sample=0)
+
+
+def test_segment_view_has_context_proposals_and_own_codes(store):
+    _machine(store, WIJKKRANT_MAIL, "communicatiemiddelen", 0.7)
+    _machine(store, WIJKKRANT_MAIL, "communicatie", 0.9)
+    review.add_coding(store, WIJKKRANT_MAIL, "communicatie", "anna")
+    view = review.segment_view(store, WIJKKRANT_MAIL, "anna")
+    assert view["before"].startswith("De communicatie van de gemeente")
+    assert view["after"] == ""
+    assert [p[0] for p in view["proposals"]] == ["communicatie", "communicatiemiddelen"]
+    assert view["mine"] == {"communicatie": "applied"}
+
+
+def test_survey_answers_only_get_the_same_respondents_answers_as_context(store):
+    survey = store.query(
+        "SELECT segment_id, respondent_id, text FROM segments "
+        "WHERE respondent_id IS NOT NULL ORDER BY position"
+    )
+    ctx = review.context_texts(store, survey["segment_id"])
+    by_resp = survey.groupby("respondent_id")["segment_id"].apply(list).to_dict()
+    first, second = by_resp["1"]  # respondent 1 answered both questions: each is the other's context
+    assert ctx[first] == ("", "Wie betaalt straks de activiteiten?")
+    assert ctx[second] == ("De wijkraad als aanspreekpunt", "")
+    (only,) = by_resp["2"]  # the next answer in the file is respondent 4's: no context
+    assert ctx[only] == ("", "")
+
+
+# -- the coding sheet --------------------------------------------------------------------------------------
+def _header_index(ws):
+    return {c.value: c.column for c in ws[1]}
+
+
+def _fill(path, rows, *, edits=None, extra_rows=()):
+    """Fill code and memo cells: rows = {segment_id: ([codes], memo)}; edits = {segment_id: {column: v}}."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["coderen"]
+    h = _header_index(ws)
+    for r in range(2, ws.max_row + 1):
+        seg = ws.cell(r, h["segment_id"]).value
+        if seg in rows:
+            codes, memo = rows[seg]
+            for i, code in enumerate(codes, start=1):
+                ws.cell(r, h[f"code {i}"]).value = code
+            ws.cell(r, h["memo"]).value = memo
+        for col, value in (edits or {}).get(seg, {}).items():
+            ws.cell(r, h[col]).value = value
+    for extra in extra_rows:
+        r = ws.max_row + 1
+        for col, value in extra.items():
+            ws.cell(r, h[col]).value = value
+    wb.save(path)
+
+
+def test_export_sheet_layout_dropdown_and_prefill(store, tmp_path):
+    review.add_coding(store, KRANT, "communicatiemiddelen", "anna")
+    review.add_coding(store, KRANT, "behouden", "anna")
+    review.add_coding(store, KRANT, "vertrouwen", "piet")  # someone else's: never shown
+    _machine(store, KRANT, "communicatiemiddelen", 0.83)
+    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna", wijk="Noord")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["coderen", "codes", "info"]
+    ws = wb["coderen"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == [
+        "segment_id", "document", "wijk", "spreker", "context ervoor", "tekst", "context erna",
+        "voorstellen machine",
+    ]  # fmt: skip
+    assert headers[-4:] == ["code 1", "code 2", "code 3", "memo"]
+    h = _header_index(ws)
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == KRANT)
+    assert ws.cell(row, h["voorstellen machine"]).value == "communicatiemiddelen (0.83)"
+    assert {ws.cell(row, h["code 1"]).value, ws.cell(row, h["code 2"]).value} == {
+        "communicatiemiddelen",
+        "behouden",
+    }
+    assert ws.cell(row, h["code 3"]).value is None
+    assert {ws.cell(r, h["wijk"]).value for r in range(2, ws.max_row + 1)} == {"Noord"}
+    dv = ws.data_validations.dataValidation
+    assert len(dv) == 1 and dv[0].type == "list" and dv[0].formula1.startswith("codes!$A$2:$A$")
+    codes = [c.value for c in wb["codes"]["A"][1:]]
+    assert "vertrouwen" in codes and codes[-1] == "geen"
+    info = {r[0].value: r[1].value for r in wb["info"].iter_rows()}
+    assert info["coder"] == "anna" and info["blind"] == "nee"
+    assert ws.protection.sheet and not ws.cell(row, h["code 1"]).protection.locked
+    assert ws.cell(row, h["tekst"]).protection.locked
+    blind = review.export_coding_sheet(store, tmp_path / "blind.xlsx", coder="anna", blind=True)
+    assert "voorstellen machine" not in [c.value for c in openpyxl.load_workbook(blind)["coderen"][1]]
+
+
+def test_cells_that_look_like_formulas_are_written_as_text(store, tmp_path):
+    texts = ['=HYPERLINK("http://x","klik")', "+31 is het landnummer", "-- gedachtestreepje", "@gemeente"]
+    doc = "\n\n".join(texts)
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO documents(doc_id, path, content_hash, format, wijk, text, ingested_at) "
+            "VALUES ('dx', 'west/x.txt', 'x', 'txt', 'West', ?, ?)",
+            (doc, now_iso()),
+        )
+        pos = 0
+        for i, t in enumerate(texts):
+            con.execute(
+                'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit, '
+                "wijk) "
+                "VALUES (?, 'dx', ?, ?, ?, ?, 'h', 'paragraph', 'West')",
+                (f"x{i}", i, pos, pos + len(t), t),
+            )
+            pos += len(t) + 2
+    path = review.export_coding_sheet(store, tmp_path / "w.xlsx", coder="anna", wijk="West")
+    ws = openpyxl.load_workbook(path)["coderen"]
+    h = _header_index(ws)
+    cells = [ws.cell(r, h["tekst"]) for r in range(2, 6)]
+    assert [c.value for c in cells] == texts  # unchanged text ...
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)  # ... stored as text, never a formula
+    # and it imports back without an 'edited text' complaint
+    _fill(path, {"x0": (["geen"], None)})
+    assert review.import_coding_sheet(store, path, "anna").added == 1
+    out = review.export_codings_table(store, tmp_path / "codings.csv")
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["text"] == "'" + texts[0]  # CSV has no cell types: an apostrophe defuses it
+
+
+def test_import_applies_codes_and_memos_and_reimport_updates_own_codes(store, tmp_path):
+    review.add_coding(store, KRANT, "behouden", "piet")
+    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    _fill(
+        path,
+        {
+            KRANT: (["communicatiemiddelen", "Behouden"], "Over de wijkkrant."),  # case of an id is forgiven
+            COMMUNICATIE: (["communicatie", "verbeteren"], None),
+            AANSPREEKPUNT: (["aanspreekpunt", "aanspreekpunt"], None),  # twice: counted once, noted
+        },
+    )
+    result = review.import_coding_sheet(store, path, "anna")
+    assert result.applied and result.added == 5 and result.memos == 1
+    assert result.coded_rows == 3 and result.skipped_rows == result.rows - 3
+    assert any("appears twice" in w for w in result.warnings)
+    assert (KRANT, "behouden", "piet", "human", "applied") in _rows(store)  # another coder's row untouched
+    # importing the same sheet again changes nothing and does not repeat the memo
+    again = review.import_coding_sheet(store, path, "anna")
+    assert (again.added, again.removed, again.unchanged, again.memos) == (0, 0, 5, 0)
+    # the coder edits their own sheet: one code less on KRANT
+    _fill(path, {KRANT: (["communicatiemiddelen", None], "Over de wijkkrant.")})
+    third = review.import_coding_sheet(store, path, "anna")
+    assert (third.added, third.removed) == (0, 1)
+    assert {r[1] for r in _rows(store, KRANT) if r[2] == "anna"} == {"communicatiemiddelen"}
+    assert (KRANT, "behouden", "piet", "human", "applied") in _rows(store)
+    assert len(store.memos()) == 1
+
+
+def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_path):
+    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    _fill(
+        path,
+        {
+            KRANT: (["vertrouwn"], None),
+            COMMUNICATIE: (["communicatie"], None),
+            AANSPREEKPUNT: (["geen", "behouden"], None),
+        },
+        edits={
+            WIJKKRANT_MAIL: {"tekst": "Graag tijdig informeren via de website.", "code 1": "communicatie"}
+        },
+        extra_rows=[
+            {"segment_id": KRANT, "tekst": "De wijkkrant moet blijven.", "code 1": "behouden"},
+            {"segment_id": "ffffffffffffffff", "tekst": "Bestaat niet.", "code 1": "vertrouwen"},
+        ],
+    )
+    with pytest.raises(ReviewError) as err:
+        review.import_coding_sheet(store, path, "anna")
+    problems = err.value.problems
+    text = "\n".join(problems)
+    assert len(problems) == 5, text
+    assert "unknown code 'vertrouwn' in column 'code 1'. Did you mean 'vertrouwen'?" in text
+    assert "text of segment 0bbcf3a6fdf8cfcc was edited" in text
+    assert f"segment {KRANT} is also on row" in text
+    assert "unknown segment_id 'ffffffffffffffff'" in text
+    assert "'geen' (none of these) cannot go with other codes" in text
+    assert all(p.startswith("row ") for p in problems)
+    assert "nothing was imported" in str(err.value)
+    assert _rows(store) == set()  # the valid row (COMMUNICATIE) was not applied either
+
+    partial = review.import_coding_sheet(store, path, "anna", partial=True)
+    assert partial.applied and len(partial.problems) == 5
+    assert _rows(store) == {(COMMUNICATIE, "communicatie", "anna", "human", "applied")}
+
+
+def test_sheet_for_another_coder_is_refused(store, tmp_path):
+    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    _fill(path, {KRANT: (["behouden"], None)})
+    with pytest.raises(ReviewError, match="made for coder 'anna', not 'piet'"):
+        review.import_coding_sheet(store, path, "piet")
+    assert _rows(store) == set()
+
+
+def test_dry_run_writes_nothing_and_a_moved_segment_is_pointed_out(store, tmp_path):
+    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    _fill(path, {KRANT: (["behouden"], "memo")})
+    checked = review.import_coding_sheet(store, path, "anna", dry_run=True)
+    assert not checked.applied and checked.coded_rows == 1 and _rows(store) == set() and store.memos().empty
+    _fill(path, {}, edits={KRANT: {"segment_id": "0000000000000000"}})
+    with pytest.raises(ReviewError, match=f"The same text is now segment {KRANT}"):
+        review.import_coding_sheet(store, path, "anna")
+
+
+def test_not_a_coding_sheet(store, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Blad1"
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(ReviewError, match=r"no sheet 'coderen' \(sheets found: \['Blad1'\]\)"):
+        review.import_coding_sheet(store, tmp_path / "x.xlsx", "anna")
+    with pytest.raises(ReviewError, match="does not exist"):
+        review.import_coding_sheet(store, tmp_path / "missing.xlsx", "anna")
+
+
+def test_coded_table_as_xlsx_and_csv(store, tmp_path):
+    review.add_coding(store, KRANT, "behouden", "anna")
+    _machine(store, KRANT, "communicatiemiddelen", 0.6)
+    out = review.export_codings_table(store, tmp_path / "c.xlsx")
+    ws = openpyxl.load_workbook(out)["codings"]
+    headers = [c.value for c in ws[1]]
+    assert {"segment_id", "document", "text", "code_id", "coder_id", "kind", "confidence"} <= set(headers)
+    assert ws.max_row == 3
+    only_human = review.export_codings_table(
+        store, tmp_path / "h.csv", kind="human", columns=["segment_id", "code_id"]
+    )
+    assert only_human.read_text(encoding="utf-8-sig").splitlines() == [
+        "segment_id,code_id",
+        f"{KRANT},behouden",
+    ]
+    with pytest.raises(ReviewError, match="as .csv or .xlsx"):
+        review.export_codings_table(store, tmp_path / "c.json")
