@@ -19,7 +19,7 @@ from typing import Any
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.ingest import IngestResult, ingest_corpus
-from wijkanalyse.report import RunResult, check_codebook, run_reports
+from wijkanalyse.report import JobResult, RunResult, check_codebook, run_reports
 from wijkanalyse.store import Store
 
 __all__ = ["StoreUpdate", "update_store", "ensure_store", "run_pipeline"]
@@ -119,6 +119,7 @@ def run_pipeline(
     *,
     force: bool = False,
     executor: Executor | Any | None = None,
+    on_done: Callable[[JobResult], None] | None = None,
 ) -> RunResult:
     """The main job: update the store (ingest, code, discover), then build every report.
 
@@ -135,6 +136,8 @@ def run_pipeline(
         Re-execute every report, even those whose inputs did not change.
     executor : Executor, optional
         Any object with ``submit(fn, *args)`` returning futures, e.g. a ``dask.distributed.Client``.
+    on_done : callable, optional
+        Called with each report's :class:`~wijkanalyse.report.JobResult` as it finishes.
 
     Returns
     -------
@@ -150,6 +153,8 @@ def run_pipeline(
         raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
     update = update_store(settings)
     log.info(update.describe())
-    result = run_reports(settings, wijken=wijken, jobs=jobs, language=language, force=force, executor=executor)
+    result = run_reports(
+        settings, wijken=wijken, jobs=jobs, language=language, force=force, executor=executor, on_done=on_done
+    )
     result.update = update
     return result

@@ -66,6 +66,7 @@ __all__ = [
     "render_html",
     "check_codebook",
     "notebooks_dir",
+    "notebook_parameters",
     "runs_root",
     "WIJK_NOTEBOOK",
     "CITY_NOTEBOOK",
@@ -191,15 +192,23 @@ class RunResult:
 
 
 # -- locations ------------------------------------------------------------------------------------------------------
-def notebooks_dir() -> Path:
-    """The folder with the report notebooks: ``notebooks/reports`` of the source tree, else of the project root.
+def notebooks_dir(folder: Path | str | None = None) -> Path:
+    """The folder with the report notebooks (``wijkrapport.ipynb`` and ``stadsoverzicht.ipynb``).
+
+    Parameters
+    ----------
+    folder : path, optional
+        A folder of your own report notebooks (same names and parameters). Default: ``notebooks/reports`` of the
+        source tree, else of the project root.
 
     Raises
     ------
     ReportError
-        If neither holds the report notebooks.
+        If the folder does not hold both report notebooks.
     """
     candidates = [Path(__file__).resolve().parents[3] / "notebooks" / "reports", PROJECT_ROOT / "notebooks" / "reports"]
+    if folder is not None:
+        candidates = [Path(folder)]
     for c in candidates:
         if (c / WIJK_NOTEBOOK).is_file() and (c / CITY_NOTEBOOK).is_file():
             return c
@@ -303,6 +312,27 @@ def _agreement_digest(store: Store, settings: Settings) -> str:
 
     table = analysis.agreement_summary(store, settings.machine_agreement_threshold)
     return _sha(table.to_csv(index=False))
+
+
+def notebook_parameters(
+    settings: Settings, settings_file: Path, language: str, run_id: str, out_dir: Path, wijk: str | None = None
+) -> dict[str, Any]:
+    """The values the runner passes to a report notebook's ``parameters`` cell.
+
+    The settings travel as a file (``settings.yml`` in the run folder, every key written out), so a notebook
+    runs with exactly the runner's settings; ``min_count`` and ``store_dir`` stay None (taken from that file).
+    """
+    params: dict[str, Any] = {
+        "corpus": str(settings.corpus),
+        "settings_file": str(settings_file),
+        "language": language,
+        "run_id": run_id,
+        "tables_dir": str(Path(out_dir) / "tables"),
+        "build_store": False,
+    }
+    if wijk is not None:
+        params["wijk"] = wijk
+    return params
 
 
 # -- one job --------------------------------------------------------------------------------------------------------
@@ -499,6 +529,7 @@ def run_reports(
     force: bool = False,
     executor: Executor | Any | None = None,
     on_done: Callable[[JobResult], None] | None = None,
+    notebooks: Path | str | None = None,
 ) -> RunResult:
     """Build the wijk reports and the city overview from the store, reusing reports whose inputs did not change.
 
@@ -520,6 +551,8 @@ def run_reports(
         ``result()``, e.g. ``dask.distributed.Client``.
     on_done : callable, optional
         Called with each :class:`JobResult` as it finishes (progress for the command line).
+    notebooks : path, optional
+        A folder with your own ``wijkrapport.ipynb`` and ``stadsoverzicht.ipynb`` (see :func:`notebooks_dir`).
 
     Returns
     -------
@@ -539,7 +572,7 @@ def run_reports(
     lang = language or settings.language
     text = texts(lang)
     codebook_version = check_codebook(settings)
-    nb_dir = notebooks_dir()
+    nb_dir = notebooks_dir(notebooks)
     run_id = new_run_id()
     run_path = Path(run_dir) if run_dir else runs_root(settings) / run_id
     root = run_path.parent
@@ -561,15 +594,6 @@ def run_reports(
     run_path.mkdir(parents=True, exist_ok=True)
     settings_file = write_atomic(run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True))
 
-    def params(wijk: str | None, out: Path) -> dict[str, Any]:
-        p: dict[str, Any] = {
-            "corpus": str(settings.corpus), "settings_file": str(settings_file), "language": lang,
-            "run_id": run_id, "tables_dir": str(out / "tables"), "build_store": False,
-        }
-        if wijk is not None:
-            p["wijk"] = wijk
-        return p
-
     planned = []
     for w in selected:
         s = slug(w)
@@ -577,12 +601,13 @@ def run_reports(
         planned.append(ReportJob(
             name=f"wijken/{s}", wijk=w, notebook=str(nb_dir / WIJK_NOTEBOOK), out_dir=str(out),
             stem=f"wijkrapport-{s}", title=text["title_wijk"].format(wijk=w), language=lang,
-            parameters=params(w, out), fingerprint=_sha(common, "wijk", w, digests[w]),
+            parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w), fingerprint=_sha(common, "wijk", w, digests[w]),
         ))
     out = run_path / CITY
     planned.append(ReportJob(
         name=CITY, wijk=None, notebook=str(nb_dir / CITY_NOTEBOOK), out_dir=str(out), stem="stadsoverzicht",
-        title=text["title_city"], language=lang, parameters=params(None, out),
+        title=text["title_city"], language=lang,
+        parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
         fingerprint=_sha(common, "stad", city_digest),
     ))
 
