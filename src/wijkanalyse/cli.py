@@ -109,6 +109,126 @@ def status(
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
 # ---------------------------------------------------------------------------------------------------------------
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Report notebooks run at the same time.")]
+LanguageOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--language", "-l", help="Report language: nl or en (default: the settings, else nl)."),
+]
+WijkOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional
+    typer.Option("--wijk", "-w", help="Only this wijk (repeat for more). Default: every wijk."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Rebuild every report, also those whose inputs did not change.")]
+
+
+def _report_progress(job: object) -> None:
+    typer.echo(f"  {job.describe()}", err=True)  # type: ignore[attr-defined]
+
+
+def _report_outcome(result: object) -> None:
+    typer.echo(result.describe())  # type: ignore[attr-defined]
+    if not result.ok:  # type: ignore[attr-defined]
+        typer.secho(
+            f"{len(result.failed)} report(s) failed; the others were built. The failed notebooks are kept as "  # type: ignore[attr-defined]
+            "*.failed.ipynb in the run folder.",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def run(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    jobs: JobsOpt = 1,
+    language: LanguageOpt = None,
+    wijk: WijkOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The main job: ingest what is new, code it, discover themes, and build a report per wijk and for the city.
+
+    Reports whose inputs did not change since the last run are reused, not rebuilt. The reports go to
+    outputs/<corpus>/runs/<run id>/index.html (outputs/<corpus>/latest.html points to the newest).
+    """
+    from wijkanalyse.pipeline import run_pipeline
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        result = run_pipeline(cfg, jobs=jobs, wijken=wijk, force=force, on_done=_report_progress)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if result.update is not None:
+        typer.echo(result.update.describe())
+    _report_outcome(result)
+
+
+@app.command()
+def report(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    jobs: JobsOpt = 1,
+    language: LanguageOpt = None,
+    wijk: WijkOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Build the reports from the store as it is (no ingest, no coding); unchanged reports are reused."""
+    from wijkanalyse.report import run_reports
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        result = run_reports(cfg, wijken=wijk, jobs=jobs, force=force, on_done=_report_progress)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    _report_outcome(result)
+
+
+@app.command()
+def analyse(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    wijk: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--wijk", "-w", help="The wijk; default: the whole city."),
+    ] = None,
+    table: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional
+        typer.Option("--table", "-t", help="Only this table (repeat for more), e.g. prevalentie, citaten."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Write the tables as CSV into this folder instead of printing them."),
+    ] = None,
+    language: LanguageOpt = None,
+) -> None:
+    """Print (or export as CSV) the analysis tables of a wijk or the city, with small counts suppressed."""
+    from wijkanalyse import analysis
+    from wijkanalyse.report.render import save_tables
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        with Store(cfg.store_path, create=False) as store:
+            data = analysis.load(store, cfg)
+            tables = analysis.wijk_tables(data, wijk, store) if wijk else analysis.city_tables(data, store)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if table:
+        unknown = [t for t in table if t not in tables]
+        if unknown:
+            _fail(ValueError(f"Unknown table(s) {unknown}. Tables: {', '.join(tables)}."))
+        tables = {t: tables[t] for t in table}
+    if out is not None:
+        for path in save_tables(tables, out):
+            typer.echo(str(path))
+        return
+    for name, df in tables.items():
+        typer.secho(f"\n== {name} ==", bold=True)
+        typer.echo(df.to_string(index=False, max_colwidth=80) if len(df) else "(empty)")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 9: exchange (REFI-QDA, CSV/XLSX)
