@@ -393,3 +393,60 @@ def test_coded_table_as_xlsx_and_csv(store, tmp_path):
     ]
     with pytest.raises(ReviewError, match="as .csv or .xlsx"):
         review.export_codings_table(store, tmp_path / "c.json")
+
+
+# -- the command line --------------------------------------------------------------------------------------
+def test_command_line_round_trip(tmp_path):
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from conftest import MINI_CORPUS
+    from wijkanalyse.cli import app
+
+    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
+    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"))
+    settings = tmp_path / "settings.yml"
+    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    where = ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(app, [*args, *where])
+        return result.exit_code, result.output
+
+    assert run("ingest")[0] == 0
+    sheets = {}
+    for coder in ("anna", "piet"):
+        out = tmp_path / f"{coder}.xlsx"
+        code, text = run("review", "export", "--coder", coder, "--wijk", "Oost", "--out", str(out))
+        assert code == 0 and str(out) in text
+        sheets[coder] = out
+    _fill(
+        sheets["anna"],
+        {COMMUNICATIE: (["communicatie"], None), WIJKKRANT_MAIL: (["communicatiemiddelen"], "")},
+    )
+    _fill(sheets["piet"], {COMMUNICATIE: (["communicatie"], None), WIJKKRANT_MAIL: (["communicatie"], None)})
+    code, text = run("review", "import", str(sheets["anna"]), "--coder", "piet")
+    assert code == 2 and "made for coder 'anna', not 'piet'" in text
+    for coder, path in sheets.items():
+        code, text = run("review", "import", str(path), "--coder", coder)
+        assert code == 0 and "codings +2" in text, text
+    code, text = run("memo", "add", "segment", KRANT, "Goed citaat", "--author", "anna")
+    assert code == 0 and "Memo 1 saved on the segment" in text
+    code, text = run("agreement", "--json")
+    data = json.loads(text)
+    # Oost: COMMUNICATIE agreed; WIJKKRANT_MAIL communicatiemiddelen vs communicatie -> one disagreement
+    assert data["coders"] == ["anna", "piet"] and len(data["disagreements"]) == 1
+    assert data["machine"]["may_stand"] is False
+    code, text = run("agreement")
+    assert code == 0 and "Disagreements to discuss (1" in text
+    code, text = run("export", "qdpx", "--out", str(tmp_path / "p.qdpx"))
+    assert code == 0 and "4 codings by 2 users" in text
+    code, text = run("import", "qdpx", str(tmp_path / "p.qdpx"), "--dry-run")
+    assert code == 0 and "already there: 4" in text
+    code, text = run("export", "csv", "--out", str(tmp_path / "c.csv"))
+    assert code == 0 and (tmp_path / "c.csv").exists()
+    code, text = run("agreement", "--coders", "anna,kees")
+    assert code == 2 and "'kees'" in text

@@ -105,6 +105,11 @@ def status(
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 6: review and agreement  (qualitative workflow)
 # ---------------------------------------------------------------------------------------------------------------
+from wijkanalyse.cli_review import agreement_command, memo_app, review_app  # noqa: E402  (typer only, light)
+
+app.add_typer(review_app, name="review")
+app.add_typer(memo_app, name="memo")
+app.command("agreement")(agreement_command)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
@@ -233,6 +238,10 @@ def analyse(
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 9: exchange (REFI-QDA, CSV/XLSX)
 # ---------------------------------------------------------------------------------------------------------------
+from wijkanalyse.cli_review import export_app, import_app  # noqa: E402
+
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Evaluation
