@@ -1,0 +1,341 @@
+"""Explore views on the hand-written mini corpus: overview, theme map, comparison, codebook development.
+
+The expected counts were worked out by reading tests/fixtures/mini_corpus (see the comments), not by running
+the code. Codings and discovered themes are written by hand into the store.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import MINI_CORPUS
+from wijkanalyse import analysis
+from wijkanalyse.codebook import default_codebook
+from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.exceptions import ReportError, SettingsError
+from wijkanalyse.explore import open_workbench, resolve_corpus
+from wijkanalyse.explore.codebook_dev import (
+    code_usage,
+    discovered_overview,
+    near_duplicate_codes,
+    theme_code_overlap,
+)
+from wijkanalyse.explore.compare import cell_quotes, compare_matrix, compare_wijken
+from wijkanalyse.explore.figures import compare_heatmap, overlap_heatmap, theme_map_figure
+from wijkanalyse.explore.overview import (
+    pseudonymisation_counts,
+    segment_length_summary,
+    source_types,
+    sources_by_wijk_and_date,
+    survey_response_rates,
+)
+from wijkanalyse.explore.theme_map import (
+    NO_CODE,
+    cluster_centroids,
+    filter_map,
+    project_2d,
+    theme_map_frame,
+)
+from wijkanalyse.ingest import ingest_corpus
+from wijkanalyse.store import Store, now_iso
+
+# Segments of the mini corpus, by a piece of their text
+FIN_NOTES = "Hoe wordt de financiering geregeld?"  # noord/2023-01-10-sessie.md, section "Vragen en zorgen"
+FIN_TURN = "Ik maak me zorgen over het geld."  # noord transcript, bewoner
+FIN_SURVEY = "Wie betaalt straks de activiteiten?"  # enquete, respondent 1 (postcode 2021: Noord), "zorgen"
+COMM_OOST = "De communicatie van de gemeente moet beter."  # oost/notitie.txt
+KRANT = "De wijkkrant moet blijven."  # noord sessie, section "Het goede behouden"
+AANSPREEK = "De wijkraad is het aanspreekpunt in de wijk."  # noord sessie
+
+
+def _sid(store, startswith: str) -> str:
+    row = store.con.execute(
+        "SELECT segment_id FROM segments WHERE text LIKE ?", (startswith + "%",)
+    ).fetchone()
+    assert row is not None, startswith
+    return str(row[0])
+
+
+@pytest.fixture()
+def coded(make_settings):
+    """The mini corpus with the default codebook's codes, hand-made codings and two discovered themes."""
+    settings = make_settings(embedder="hashing")
+    store = Store(settings.store_path)
+    ingest_corpus(settings, store)
+    codes = default_codebook().to_frame()
+    stamp = now_iso()
+    with store.transaction() as con:
+        con.executemany(
+            "INSERT INTO codes(code_id, dimension, label_nl, label_en, parent, definition, color, "
+            "codebook_version) VALUES (?,?,?,?,?,?,?,?)",
+            codes[
+                [
+                    "code_id",
+                    "dimension",
+                    "label_nl",
+                    "label_en",
+                    "parent",
+                    "definition",
+                    "color",
+                    "codebook_version",
+                ]
+            ].itertuples(index=False, name=None),
+        )
+        con.execute("INSERT INTO coders VALUES ('machine','machine','machine',?)", (stamp,))
+        con.execute("INSERT INTO coders VALUES ('anna','anna','human',?)", (stamp,))
+        rows = [
+            (FIN_NOTES, "financiering", "machine", "machine", 0.9),
+            (FIN_TURN, "financiering", "machine", "machine", 0.8),
+            (FIN_SURVEY, "financiering", "anna", "human", None),
+            (COMM_OOST, "communicatie", "machine", "machine", 0.7),
+            (KRANT, "communicatiemiddelen", "anna", "human", None),
+            (AANSPREEK, "aanspreekpunt", "machine", "machine", 0.6),
+        ]
+        for text, code, coder, kind, conf in rows:
+            con.execute(
+                "INSERT INTO codings(segment_id, code_id, coder_id, kind, confidence, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (_sid(store, text), code, coder, kind, conf, stamp),
+            )
+        # discovery's tables, as far as the views read them: a theme per segment and a name per theme
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS themes (theme_id INTEGER PRIMARY KEY, name TEXT, keywords TEXT)"
+        )
+        con.execute("CREATE TABLE IF NOT EXISTS segment_themes (segment_id TEXT, theme_id INTEGER)")
+        con.execute("INSERT INTO themes VALUES (0, 'geld en huur', 'geld, huur, betaalt')")
+        con.execute("INSERT INTO themes VALUES (1, 'wijkkrant', 'wijkkrant, informatie')")
+        for text, theme in [(FIN_NOTES, 0), (FIN_TURN, 0), (FIN_SURVEY, 0), (KRANT, 1), (COMM_OOST, 1)]:
+            con.execute("INSERT INTO segment_themes VALUES (?, ?)", (_sid(store, text), theme))
+    yield settings, store
+    store.close()
+
+
+# -- overview ------------------------------------------------------------------------------------------------
+def test_sources_by_wijk_and_date(mini_store) -> None:
+    _, store = mini_store
+    t = sources_by_wijk_and_date(store)
+    got = {
+        (r.wijk, r.date, r.kind): (r.documents, r.sessions, r.segments, r.respondents) for r in t.itertuples()
+    }
+    assert got == {
+        # verslag: 2 bullets + 1 paragraph; transcript: 3 turns (the two cues of Anna de Wit are one turn)
+        ("Noord", "2023-01-10", "verslag"): (1, 1, 3, 0),
+        ("Noord", "2023-09-12", "transcript"): (1, 1, 3, 0),
+        # survey: respondents 1 (2021) and 3 (2022) live in Noord; only respondent 1 answered (2 answers)
+        ("Noord", "2024-03-01", "enquete"): (1, 0, 2, 2),
+        ("Oost", "2023-02-01", "notitie"): (1, 1, 2, 0),
+        # respondent 2 (2031): one answer, "weet niet" does not count
+        ("Oost", "2024-03-01", "enquete"): (1, 0, 1, 1),
+        # respondent 4 (1011, not in the lookup): city-wide, one answer ("Geen" does not count)
+        ("(stad)", "2024-03-01", "enquete"): (1, 0, 1, 1),
+    }
+    assert list(t["wijk"]) == ["Noord", "Noord", "Noord", "Oost", "Oost", "(stad)"]
+
+
+def test_source_types(mini_store) -> None:
+    _, store = mini_store
+    t = source_types(store).set_index("format")
+    assert t.loc["csv", "documents"] == 1 and t.loc["csv", "segments"] == 4
+    assert t.loc["md", "segments"] == 3 and t.loc["vtt", "segments"] == 3 and t.loc["txt", "segments"] == 2
+    assert t["documents"].sum() == 4
+
+
+def test_segment_length_summary(mini_store) -> None:
+    _, store = mini_store
+    t = segment_length_summary(store).set_index("kind")
+    # survey answers: "De wijkraad als aanspreekpunt" (29), "Wie betaalt straks de activiteiten?" (35),
+    # "De gemeente luistert niet naar ons." (35), "Het spreekuur" (13)
+    assert t.loc["enquete", "segments"] == 4
+    assert (t.loc["enquete", "chars_min"], t.loc["enquete", "chars_max"]) == (13, 35)
+    assert t.loc["enquete", "chars_median"] == 32.0
+    assert t.loc["(alle)", "segments"] == 12
+
+
+def test_survey_response_rates(mini_store) -> None:
+    _, store = mini_store
+    t = survey_response_rates(store).set_index("question")
+    # behouden: 1 and 4 answered, 2 "weet niet", 3 empty; zorgen: 1 and 2 answered, 4 "Geen", 3 empty
+    assert t.loc["behouden", ["respondents", "answered", "no_content", "empty"]].tolist() == [4, 2, 1, 1]
+    assert t.loc["zorgen", ["respondents", "answered", "no_content", "empty"]].tolist() == [4, 2, 1, 1]
+    assert t.loc["behouden", "response_rate"] == 0.5
+    assert t.loc["leeftijd", "type"] == "gesloten" and t.loc["leeftijd", "answered"] == 4
+    per = survey_response_rates(store, by_wijk=True).set_index(["wijk", "question"])
+    assert per.loc[("Noord", "behouden"), ["respondents", "answered"]].tolist() == [2, 1]
+    assert per.loc[("Oost", "zorgen"), "response_rate"] == 1.0
+
+
+def test_pseudonymisation_counts_never_show_originals(mini_store) -> None:
+    _, store = mini_store
+    t = pseudonymisation_counts(store).set_index("category")
+    # one phone number (md), one e-mail address and one street address (txt)
+    assert (
+        t.loc["TELEFOON", "replaced"] == 1
+        and t.loc["EMAIL", "replaced"] == 1
+        and t.loc["ADRES", "replaced"] == 1
+    )
+    per_doc = pseudonymisation_counts(store, by="document").set_index("path")
+    # the minutes name "Mevrouw Jansen" and "Piet Bakker"
+    assert per_doc.loc["noord/2023-01-10-sessie.md", "PERSOON"] == 2
+    text = "".join(df.to_csv() for df in (t, per_doc, pseudonymisation_counts(store, by="wijk")))
+    for original in ("Jansen", "Bakker", "06-12345678", "info.oost@example.nl", "Linnaeusstraat"):
+        assert original not in text
+
+
+# -- theme map -----------------------------------------------------------------------------------------------
+def test_project_2d_is_deterministic() -> None:
+    x = np.random.default_rng(0).standard_normal((40, 16))
+    a, m1 = project_2d(x, "pca")
+    b, _ = project_2d(x, "pca")
+    assert m1 == "pca" and a.shape == (40, 2) and np.array_equal(a, b)
+    u1, m2 = project_2d(x, "umap", random_state=7)
+    u2, _ = project_2d(x, "umap", random_state=7)
+    assert m2 == "umap" and np.array_equal(u1, u2)
+    small, m3 = project_2d(x[:5], "umap")
+    assert m3 == "pca" and small.shape == (5, 2)  # too few points for UMAP
+    with pytest.raises(SettingsError, match="tsne"):
+        project_2d(x, "tsne")
+
+
+def test_theme_map_frame(coded) -> None:
+    settings, store = coded
+    data = analysis.load(store, settings)
+    vecs = HashingEmbedder().embed(data.segments["text"].tolist())
+    xy, method = project_2d(vecs, "pca")
+    frame = theme_map_frame(data, xy, method)
+    again = theme_map_frame(data, project_2d(vecs, "pca")[0], method)
+    pd.testing.assert_frame_equal(frame, again)
+    row = frame.set_index("text")
+    fin = next(t for t in row.index if t.startswith(FIN_NOTES))
+    assert row.loc[fin, "code"] == "Financiering" and row.loc[fin, "coded_by"] == "machine"
+    assert row.loc[fin, "theme"] == "geld en huur"
+    assert row.loc[fin, "soort_ids"] == "vraag_of_zorg"  # from its heading "Vragen en zorgen"
+    assert (
+        row.loc[KRANT, "code"] == "Communicatiemiddelen van de wijk" and row.loc[KRANT, "coded_by"] == "mens"
+    )
+    assert row.loc[KRANT, "soort_ids"] == "behouden"  # heading "Het goede behouden"
+    assert (frame["code"] == NO_CODE).sum() == 12 - 6
+    assert set(filter_map(frame, wijk="Oost")["wijk"]) == {"Oost"}
+    # two bullets under "Het goede behouden" + the "behouden" answers of respondents 1 and 4
+    assert len(filter_map(frame, soort="behouden")) == 4
+    assert len(filter_map(frame, kind="transcript")) == 3
+    # labels at the median of the points of each group (3 segments with financiering)
+    cent = cluster_centroids(frame, by="code").set_index("group")
+    fin_pts = frame[frame["code"] == "Financiering"]
+    assert cent.loc["Financiering", "n"] == 3
+    assert cent.loc["Financiering", "x"] == pytest.approx(fin_pts["x"].median())
+    fig = theme_map_figure(frame, color_by="code", wijk="Noord", highlight=[frame["segment_id"].iloc[0]])
+    names = [t.name for t in fig.data]
+    assert "buiten filter (4)" not in names and names[0] == "buiten filter"
+    assert all(t.type == "scatter" for t in fig.data)  # SVG, not WebGL
+    assert any(a.text == "<b>Financiering</b>" for a in fig.layout.annotations)
+
+
+def test_workbench_theme_map_is_cached(coded, tmp_path) -> None:
+    settings, store = coded
+    wb = open_workbench(
+        MINI_CORPUS, embedder="hashing", store_dir=settings.store_path, private_dir=tmp_path / "p"
+    )
+    first = wb.theme_map(method="pca")
+    assert list((settings.store_path / "projections").glob("*.npz"))
+    second = wb.theme_map(method="pca")
+    pd.testing.assert_frame_equal(first, second)
+    assert first.attrs["method"] == "pca"
+    wb.close()
+
+
+def test_resolve_corpus(tmp_path) -> None:
+    assert resolve_corpus(MINI_CORPUS) == MINI_CORPUS.resolve()
+    assert resolve_corpus("tests/fixtures/mini_corpus") == MINI_CORPUS.resolve()  # from the source checkout
+    with pytest.raises(SettingsError, match="not found"):
+        resolve_corpus(tmp_path / "nope")
+
+
+# -- compare -------------------------------------------------------------------------------------------------
+def test_compare_wijken(coded) -> None:
+    settings, store = coded
+    data = analysis.load(store, settings, min_count=1)  # nothing suppressed
+    t = compare_wijken(data).set_index(["wijk", "theme"])
+    # financiering: 3 of the 8 segments of Noord, 3 of the 12 of the city
+    assert t.loc[("Noord", "financiering"), "segments"] == 3
+    assert t.loc[("Noord", "financiering"), "share"] == pytest.approx(3 / 8, abs=1e-4)
+    assert t.loc[("Stad", "financiering"), "share"] == pytest.approx(3 / 12, abs=1e-4)
+    assert t.loc[("Noord", "financiering"), "ratio"] == pytest.approx(1.5, abs=1e-3)
+    # communicatie: 1 of the 3 segments of Oost, 1 of 12 in the city
+    assert t.loc[("Oost", "communicatie"), "ratio"] == pytest.approx(4.0, abs=1e-3)
+    assert t.loc[("Oost", "financiering"), "segments"] == 0
+    assert not t["suppressed"].any()
+    m = compare_matrix(compare_wijken(data))
+    assert list(m.columns) == ["Stad", "Noord", "Oost"]
+    assert compare_heatmap(compare_wijken(data)).data[0].type == "heatmap"
+
+
+def test_compare_suppresses_small_cells(coded) -> None:
+    settings, store = coded
+    data = analysis.load(store, settings)  # min_count 5
+    t = compare_wijken(data).set_index(["wijk", "theme"])
+    # financiering in Noord rests partly on one survey respondent: suppressed, figures withheld
+    cell = t.loc[("Noord", "financiering")]
+    assert bool(cell["suppressed"]) and cell["marker"] == "<5" and pd.isna(cell["share"])
+    assert not bool(t.loc[("Oost", "communicatie"), "suppressed"])
+    assert compare_matrix(compare_wijken(data)).loc["Financiering", "Noord"] == "<5"
+
+
+def test_cell_quotes(coded) -> None:
+    settings, store = coded
+    data = analysis.load(store, settings, min_count=1)
+    q = cell_quotes(data, "Noord", "financiering")
+    assert q.attrs["segments"] == 3 and len(q) == 3
+    assert any(t.startswith(FIN_TURN) for t in q["text"])
+    assert {"central", "diverse"} & set(q["pick"])
+    assert q.set_index("segment_id").loc[_sid(store, FIN_SURVEY), "source"] == "human"
+    small = cell_quotes(
+        analysis.load(store, settings), "Noord", "financiering"
+    )  # min_count 5: survey withheld
+    assert small.attrs["withheld"] == 1 and len(small) == 2
+    with pytest.raises(ReportError, match="Unknown theme"):
+        cell_quotes(data, "Noord", "financieringg")
+    with pytest.raises(ReportError, match="Unknown wijk"):
+        cell_quotes(data, "Zuid", "financiering")
+
+
+# -- codebook development ------------------------------------------------------------------------------------
+def test_theme_code_overlap_and_overview(coded) -> None:
+    settings, store = coded
+    data = analysis.load(store, settings)
+    ov = theme_code_overlap(data).set_index(["theme", "code_id"])
+    # "geld en huur": 3 segments, all financiering;
+    # "wijkkrant": the krant bullet (communicatiemiddelen) and the Oost note (communicatie)
+    assert ov.loc[("geld en huur", "financiering"), "share"] == 1.0
+    assert ov.loc[("wijkkrant", "communicatiemiddelen"), "share"] == 0.5
+    assert ov.loc[("wijkkrant", "communicatie"), "segments"] == 1
+    d = discovered_overview(data).set_index("theme")
+    assert d.loc["geld en huur", "top_code"] == "financiering" and bool(d.loc["geld en huur", "covered"])
+    assert d.loc["wijkkrant", "segments"] == 2
+    assert overlap_heatmap(theme_code_overlap(data)).data[0].type == "heatmap"
+
+
+def test_code_usage_flags_unmatched_codes(coded) -> None:
+    settings, store = coded
+    usage = code_usage(analysis.load(store, settings)).set_index("code_id")
+    assert usage.loc["financiering", ["segments", "by_people", "by_machine"]].tolist() == [3, 1, 2]
+    assert usage.loc["financiering", "discovered_themes"] == 1
+    assert not usage.loc["aanspreekpunt", "unmatched"]
+    # 4 codes were used; the other codes of the codebook match nothing
+    assert usage["unmatched"].sum() == len(default_codebook().codes) - 4
+
+
+def test_near_duplicate_codes() -> None:
+    cb = default_codebook()
+    cb2 = cb.add_code(
+        "vertrouwen_kopie",
+        "Vertrouwen (kopie)",
+        cb.code("vertrouwen").definition,
+        include=cb.code("vertrouwen").include,
+        examples=cb.code("vertrouwen").examples,
+    )
+    pairs = near_duplicate_codes(cb2, HashingEmbedder().embed)
+    top = pairs.iloc[0]
+    assert {top["code_a"], top["code_b"]} == {"vertrouwen", "vertrouwen_kopie"}
+    assert top["near_duplicate"] and top["similarity"] > 0.95
