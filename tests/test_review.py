@@ -450,3 +450,42 @@ def test_command_line_round_trip(tmp_path):
     assert code == 0 and (tmp_path / "c.csv").exists()
     code, text = run("agreement", "--coders", "anna,kees")
     assert code == 2 and "'kees'" in text
+
+
+# -- the notebook widget ----------------------------------------------------------------------------------
+def test_coding_widget_builds_headless_and_saves_at_once(store):
+    pytest.importorskip("ipywidgets")
+    from wijkanalyse.widgets import CodingWidget, coding_progress
+
+    _machine(store, WIJKKRANT_MAIL, "communicatie", 0.9)
+    _machine(store, WIJKKRANT_MAIL, "vertrouwen", 0.2, status="rejected")  # under the machine's threshold
+    w = CodingWidget(store, "anna", [COMMUNICATIE, WIJKKRANT_MAIL])
+    assert _rows(store) == {r for r in _rows(store) if r[2] == "machine"}  # building it wrote nothing
+    assert "Segment 1 van 2" in w._header.value and "De communicatie van de gemeente" in w._text.value
+    assert w.save() is False and "Niets gekozen" in w._status.value
+    w.choose(["communicatie", "verbeteren"], memo="Klassieker.")
+    assert w.save() is True
+    w.next()
+    assert w.segment_id == WIJKKRANT_MAIL
+    assert {c: b.value for c, b in w._checks.items()} == {"communicatie": True, "vertrouwen": False}
+    w._checks["communicatie"].value = False  # the person unticks the proposal and adds another code
+    w._extra.value = ["communicatiemiddelen"]
+    assert w.save()
+    assert {r for r in _rows(store) if r[2] == "anna"} == {
+        (COMMUNICATIE, "communicatie", "anna", "human", "applied"),
+        (COMMUNICATIE, "verbeteren", "anna", "human", "applied"),
+        (WIJKKRANT_MAIL, "communicatiemiddelen", "anna", "human", "applied"),
+        (WIJKKRANT_MAIL, "communicatie", "anna", "human", "rejected"),
+        (WIJKKRANT_MAIL, "vertrouwen", "anna", "human", "rejected"),
+    }
+    assert list(store.memos()["text"]) == ["Klassieker."]
+    w.previous()  # earlier decisions come back in the form
+    assert set(w._extra.value) == {"communicatie", "verbeteren"} and w._memo.value == ""
+    w.choose(["communicatie"], none=True)
+    assert w.save() is False and "cannot go with other codes" in w._status.value
+    progress = coding_progress(store).set_index("wijk")
+    assert progress.loc["Oost", "anna"] == 2 and progress.loc["Oost", "segments"] == 3
+    with pytest.raises(ReviewError, match="not 'machine'"):
+        CodingWidget(store, "machine")
+    empty = CodingWidget(store, "anna", [])
+    assert empty.segment_id is None and "Geen segmenten" in empty._status.value
