@@ -4,9 +4,11 @@ The store (segments s1..s8 from sessions, a survey with respondents r1..r9)::
 
     Noord  session noord-1 (2023-01-10): s1 'Het goede behouden', s2 'Wat moet er echt verbeteren', s3, s4
            session noord-2 (2023-03-01): s5, s6
-           survey (question 'zorgen'):   r1 (2 answers: a1, a1b), r2..r6 (1 answer each)   -> 7 answers, 6 people
+           survey (question 'zorgen'):   r1 (2 answers: a1, a1b), r2..r6 (1 answer each)   -> 7 answers, 6
+           people
     Oost   session oost-1 (2023-02-01): s7, s8
-           survey: r7, r8 (1 answer each)                                                 -> 2 answers, 2 people
+           survey: r7, r8 (1 answer each)                                                 -> 2 answers, 2
+           people
     (none) survey: r9 (postcode not in the lookup)
 
 Codings and what counts::
@@ -19,7 +21,8 @@ Codings and what counts::
     s6  machine vertrouwen 0.4, status rejected       -> nothing
     s7  human vertrouwen                              -> vertrouwen
     s8  machine communicatie 0.55                     -> communicatie
-    Noord answers: machine financiering 0.7 each; Oost answers: machine vertrouwen 0.7; r9: machine communicatie 0.7
+    Noord answers: machine financiering 0.7 each; Oost answers: machine vertrouwen 0.7; r9: machine
+    communicatie 0.7
 """
 
 from __future__ import annotations
@@ -34,20 +37,43 @@ from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import Store, now_iso
 
 SESSIONS = {
-    "noord-1": ("Noord", "2023-01-10", "noord/sessie1.md", [
-        ("s1", "De wijkkrant en het spreekuur moeten blijven, daar vertrouwen mensen op.", "Het goede behouden"),
-        ("s2", "De informatie van de gemeente komt te laat en is onbegrijpelijk.", "Wat moet er echt verbeteren"),
-        ("s3", "We hebben het gehad over de agenda van de volgende keer.", None),
-        ("s4", "Koffie en thee staan klaar.", None),
-    ]),
-    "noord-2": ("Noord", "2023-03-01", "noord/sessie2.md", [
-        ("s5", "Wie betaalt straks de huur van het buurthuis en de wijkkrant?", None),
-        ("s6", "Het was een goede avond met veel mensen.", None),
-    ]),
-    "oost-1": ("Oost", "2023-02-01", "oost/sessie.md", [
-        ("s7", "Ik vertrouw erop dat de gemeente haar afspraken nakomt.", None),
-        ("s8", "Communicatie via de website is niet genoeg, gebruik ook papier.", None),
-    ]),
+    "noord-1": (
+        "Noord",
+        "2023-01-10",
+        "noord/sessie1.md",
+        [
+            (
+                "s1",
+                "De wijkkrant en het spreekuur moeten blijven, daar vertrouwen mensen op.",
+                "Het goede behouden",
+            ),
+            (
+                "s2",
+                "De informatie van de gemeente komt te laat en is onbegrijpelijk.",
+                "Wat moet er echt verbeteren",
+            ),
+            ("s3", "We hebben het gehad over de agenda van de volgende keer.", None),
+            ("s4", "Koffie en thee staan klaar.", None),
+        ],
+    ),
+    "noord-2": (
+        "Noord",
+        "2023-03-01",
+        "noord/sessie2.md",
+        [
+            ("s5", "Wie betaalt straks de huur van het buurthuis en de wijkkrant?", None),
+            ("s6", "Het was een goede avond met veel mensen.", None),
+        ],
+    ),
+    "oost-1": (
+        "Oost",
+        "2023-02-01",
+        "oost/sessie.md",
+        [
+            ("s7", "Ik vertrouw erop dat de gemeente haar afspraken nakomt.", None),
+            ("s8", "Communicatie via de website is niet genoeg, gebruik ook papier.", None),
+        ],
+    ),
 }
 SURVEY = [  # (segment id, respondent, wijk, text)
     ("a1", "r1", "Noord", "Wie gaat de activiteiten betalen als de subsidie stopt?"),
@@ -71,17 +97,37 @@ def _write_doc(con, doc_id, path, kind, wijk, date, session, segments):
             text += "\n\n"
         start = len(text)
         text += seg["text"]
-        rows.append((seg["id"], doc_id, i, start, len(text), seg["text"], hashlib.sha256(seg["text"].encode()).hexdigest(),
-                     "paragraph", seg.get("wijk", wijk), date, session, kind, None, seg.get("role", "bewoner"),
-                     seg.get("section"), seg.get("question"), seg.get("respondent_id")))
+        rows.append(
+            (
+                seg["id"],
+                doc_id,
+                i,
+                start,
+                len(text),
+                seg["text"],
+                hashlib.sha256(seg["text"].encode()).hexdigest(),
+                "paragraph",
+                seg.get("wijk", wijk),
+                date,
+                session,
+                kind,
+                None,
+                seg.get("role", "bewoner"),
+                seg.get("section"),
+                seg.get("question"),
+                seg.get("respondent_id"),
+            )
+        )
         pos += 1
     con.execute(
-        "INSERT INTO documents(doc_id, path, content_hash, format, kind, wijk, date, session, title, text, ingested_at)"
+        "INSERT INTO documents(doc_id, path, content_hash, format, kind, wijk, date, session, title, text,"
+        " ingested_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (doc_id, path, "h-" + doc_id, "md", kind, wijk, date, session, path, text, now_iso()),
     )
     con.executemany(
-        'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit, wijk, date, session,'
+        'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit, wijk, date,'
+        " session,"
         " kind, speaker, role, section, question, respondent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
@@ -91,19 +137,46 @@ def build_store(folder) -> Store:
     store = Store(folder)
     with store.transaction() as con:
         for session, (wijk, date, path, segs) in SESSIONS.items():
-            _write_doc(con, session, path, "verslag", wijk, date, session,
-                       [{"id": s, "text": t, "section": sec} for s, t, sec in segs])
-        _write_doc(con, "survey", "enquete/enquete.csv", "enquete", None, "2024-03-01", None,
-                   [{"id": s, "text": t, "wijk": w, "role": "respondent", "question": "zorgen", "respondent_id": r}
-                    for s, r, w, t in SURVEY])
+            _write_doc(
+                con,
+                session,
+                path,
+                "verslag",
+                wijk,
+                date,
+                session,
+                [{"id": s, "text": t, "section": sec} for s, t, sec in segs],
+            )
+        _write_doc(
+            con,
+            "survey",
+            "enquete/enquete.csv",
+            "enquete",
+            None,
+            "2024-03-01",
+            None,
+            [
+                {
+                    "id": s,
+                    "text": t,
+                    "wijk": w,
+                    "role": "respondent",
+                    "question": "zorgen",
+                    "respondent_id": r,
+                }
+                for s, r, w, t in SURVEY
+            ],
+        )
         con.executemany(
             "INSERT INTO codes(code_id, dimension, label_nl, label_en, codebook_version) VALUES (?,?,?,?,?)",
-            [("vertrouwen", "thema", "Vertrouwen", "Trust", "1.0+abc"),
-             ("financiering", "thema", "Financiering", "Funding", "1.0+abc"),
-             ("communicatie", "thema", "Communicatie", "Communication", "1.0+abc"),
-             ("behouden", "soort", "Behouden", "Keep", "1.0+abc"),
-             ("verbeteren", "soort", "Verbeteren", "Improve", "1.0+abc"),
-             ("vraag_of_zorg", "soort", "Vraag of zorg", "Question or concern", "1.0+abc")],
+            [
+                ("vertrouwen", "thema", "Vertrouwen", "Trust", "1.0+abc"),
+                ("financiering", "thema", "Financiering", "Funding", "1.0+abc"),
+                ("communicatie", "thema", "Communicatie", "Communication", "1.0+abc"),
+                ("behouden", "soort", "Behouden", "Keep", "1.0+abc"),
+                ("verbeteren", "soort", "Verbeteren", "Improve", "1.0+abc"),
+                ("vraag_of_zorg", "soort", "Vraag of zorg", "Question or concern", "1.0+abc"),
+            ],
         )
         rows = [
             ("s1", "vertrouwen", "machine", "machine", "applied", 0.8),
@@ -120,8 +193,12 @@ def build_store(folder) -> Store:
             ("s8", "communicatie", "machine", "machine", "applied", 0.55),
             ("s8", "verbeteren", "machine", "machine", "applied", 0.5),
         ]
-        rows += [(s, "financiering", "machine", "machine", "applied", 0.7) for s, _, w, _ in SURVEY if w == "Noord"]
-        rows += [(s, "vertrouwen", "machine", "machine", "applied", 0.7) for s, _, w, _ in SURVEY if w == "Oost"]
+        rows += [
+            (s, "financiering", "machine", "machine", "applied", 0.7) for s, _, w, _ in SURVEY if w == "Noord"
+        ]
+        rows += [
+            (s, "vertrouwen", "machine", "machine", "applied", 0.7) for s, _, w, _ in SURVEY if w == "Oost"
+        ]
         rows += [("a9", "communicatie", "machine", "machine", "applied", 0.7)]
         con.executemany(
             "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, created_at)"
@@ -169,7 +246,7 @@ def test_prevalence_noord_worked_out_by_hand(data):
 
 def test_small_cells_are_suppressed(data):
     t = analysis.theme_prevalence(data, "Oost")
-    # Oost vertrouwen: s7 + answers of r7 and r8 -> 2 respondents < 5: respondents, answers, segments, share hidden
+    # Oost vertrouwen: s7 + answers of r7 and r8 -> 2 respondents < 5: counts, segments and share hidden
     row = t.set_index("theme").loc["vertrouwen"]
     assert row["suppressed"]
     assert (row["respondents"], row["survey_answers"], row["segments"], row["share"]) == ("<5",) * 4
@@ -192,8 +269,11 @@ def test_kind_per_theme(data):
     t = analysis.theme_by_kind(data, "Noord")
     got = {(r.soort, r.theme): r.segments for r in t.itertuples()}
     # s1 behouden (heading), s2 verbeteren (heading), s5 vraag_of_zorg (human), answers: question 'zorgen'
-    assert got == {("behouden", "vertrouwen"): 1, ("verbeteren", "communicatie"): 1,
-                   ("vraag_of_zorg", "financiering"): 8}
+    assert got == {
+        ("behouden", "vertrouwen"): 1,
+        ("verbeteren", "communicatie"): 1,
+        ("vraag_of_zorg", "financiering"): 8,
+    }
     assert list(t["soort"]) == ["behouden", "verbeteren", "vraag_of_zorg"]
     src = data.kinds.set_index("segment_id")["source"]
     assert (src["s1"], src["s5"], src["s8"], src["a1"]) == ("context", "human", "machine", "context")
@@ -211,6 +291,7 @@ def test_distinctive_themes_against_the_city(data):
     # city: 18 segments; coded: financiering 8, vertrouwen 1+1+2=4, communicatie 1+1+1=3 -> 15 coded
     # financiering: y_w=8, n_w=13, y_r=0, n_r=5, a = 50*8/15
     import math
+
     a = 50 * 8 / 15
     delta = math.log((8 + a) / (13 + 50 - 8 - a)) - math.log((0 + a) / (5 + 50 - 0 - a))
     z = delta / math.sqrt(1 / (8 + a) + 1 / (0 + a))
@@ -227,7 +308,8 @@ def test_change_over_time(data):
     t = analysis.change_over_time(data, "Noord")
     # noord-1: 4 segments, vertrouwen (s1) and communicatie (s2); noord-2: 2 segments, financiering (s5)
     assert [(r.date, r.theme, r.segments, r.share) for r in t.itertuples()] == [
-        ("2023-01-10", "communicatie", 1, 0.25), ("2023-01-10", "vertrouwen", 1, 0.25),
+        ("2023-01-10", "communicatie", 1, 0.25),
+        ("2023-01-10", "vertrouwen", 1, 0.25),
         ("2023-03-01", "financiering", 1, 0.5),
     ]
 
@@ -242,8 +324,12 @@ def test_quotes_traceable_and_small_cells_withheld(data, tmp_path):
     assert fin["segment_id"].is_unique
     store = Store(tmp_path / "store", create=False)
     for r in q.itertuples():
-        assert store.document_text(store.query("SELECT doc_id FROM segments WHERE segment_id=?", (r.segment_id,))
-                                   .iloc[0, 0])[r.start:r.end] == r.text
+        assert (
+            store.document_text(
+                store.query("SELECT doc_id FROM segments WHERE segment_id=?", (r.segment_id,)).iloc[0, 0]
+            )[r.start : r.end]
+            == r.text
+        )
     store.close()
 
 

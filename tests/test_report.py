@@ -1,11 +1,12 @@
 """The main job on a small fixture corpus: reports built, contents checked, reruns reuse, bad input is clear.
 
-The corpus is the mini corpus plus, written below: six more survey respondents in Noord (so that a Noord survey cell
-reaches min_count=5) and one respondent in Zuid who answered nothing (so Zuid is a wijk without segments). A
-researcher codes some segments by hand, so the reports have content even without the coding engine.
+The corpus is the mini corpus plus, written below: six more survey respondents in Noord (so that a Noord
+survey cell reaches min_count=5) and one respondent in Zuid who answered nothing (so Zuid is a wijk without
+segments). A researcher codes some segments by hand, so the reports have content even without the coding
+engine.
 
-The runs happen once, in order, in the module fixture ``runs``: first run, rerun with nothing new, forced rerun,
-then one new session in Oost. The tests check what each run did.
+The runs happen once, in order, in the module fixture ``runs``: first run, rerun with nothing new, forced
+rerun, then one new session in Oost. The tests check what each run did.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _corpus(dst: Path) -> Path:
 
 
 def _code_by_hand(settings) -> None:
-    """A researcher's codings: money -> financiering, the wijkkrant -> communicatiemiddelen, distrust -> vertrouwen."""
+    """Code by hand: money -> financiering, the wijkkrant -> communicatiemiddelen, distrust -> vertrouwen."""
     from wijkanalyse.review import add_coding
 
     with Store(settings.store_path) as store:
@@ -93,7 +94,9 @@ def _tables(run_dir: Path) -> dict[str, bytes]:
 def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("report")
     corpus = _corpus(base / "corpus")
-    settings = load_settings(corpus, store_dir=base / "store", private_dir=base / "private", embedder="hashing")
+    settings = load_settings(
+        corpus, store_dir=base / "store", private_dir=base / "private", embedder="hashing"
+    )
     update_store(settings)
     _code_by_hand(settings)
     out = {"settings": settings, "base": base}
@@ -116,14 +119,22 @@ def _html(result, wijk: str | None) -> str:
     return html.unescape((result.run_dir / job.html).read_text(encoding="utf-8"))
 
 
-# -- the parameters cell is an interface --------------------------------------------------------------------------
+# -- the parameters cell is an interface ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", [WIJK_NOTEBOOK, CITY_NOTEBOOK])
 def test_parameters_cell_matches_what_the_runner_passes(name, tmp_path):
     declared = pm.inspect_notebook(str(notebooks_dir() / name))
     settings = load_settings(MINI_CORPUS)
-    passed = notebook_parameters(settings, tmp_path / "settings.yml", "nl", "run-1", tmp_path,
-                                 wijk="Noord" if name == WIJK_NOTEBOOK else None)
-    assert set(passed) <= set(declared), f"runner passes parameters {set(passed) - set(declared)} not in {name}"
+    passed = notebook_parameters(
+        settings,
+        tmp_path / "settings.yml",
+        "nl",
+        "run-1",
+        tmp_path,
+        wijk="Noord" if name == WIJK_NOTEBOOK else None,
+    )
+    assert set(passed) <= set(declared), (
+        f"runner passes parameters {set(passed) - set(declared)} not in {name}"
+    )
     assert ("wijk" in declared) is (name == WIJK_NOTEBOOK)
     for p in declared.values():  # literal defaults, so a bare run works
         assert p["default"] is not None and p["default"] != ""
@@ -133,12 +144,12 @@ def test_default_wijk_is_in_the_demo_corpus():
     declared = pm.inspect_notebook(str(notebooks_dir() / WIJK_NOTEBOOK))
     wijk = declared["wijk"]["default"].strip("\"'")
     assert declared["corpus"]["default"].strip("\"'") == "corpora/demo"
-    manifest = (Path(notebooks_dir()).parents[1] / "corpora" / "demo" / "manifest.yml")
+    manifest = Path(notebooks_dir()).parents[1] / "corpora" / "demo" / "manifest.yml"
     if manifest.exists():
         assert f"wijk: {wijk}" in manifest.read_text(encoding="utf-8")
 
 
-# -- the first run ----------------------------------------------------------------------------------------------------
+# -- the first run -------------------------------------------------------------------------------------------
 def test_first_run_builds_every_report(runs):
     first = runs["first"]
     assert _status(first) == {"Noord": "built", "Oost": "built", "stad": "built", "Zuid": "empty"}
@@ -152,9 +163,18 @@ def test_first_run_builds_every_report(runs):
 
 def test_wijk_report_has_the_sections_and_provenance(runs):
     page = _html(runs["first"], "Noord")
-    for title in ("Wijkrapport Noord", "Het goede behouden", "Wat moet er echt verbeteren?", "Vragen en zorgen",
-                  "Thema's in Noord en in de stad", "Verloop tussen de sessies", "Citaten per thema",
-                  "Hoe zeker zijn deze bevindingen?", "Over de cijfers", "Herkomst van dit rapport"):
+    for title in (
+        "Wijkrapport Noord",
+        "Het goede behouden",
+        "Wat moet er echt verbeteren?",
+        "Vragen en zorgen",
+        "Thema's in Noord en in de stad",
+        "Verloop tussen de sessies",
+        "Citaten per thema",
+        "Hoe zeker zijn deze bevindingen?",
+        "Over de cijfers",
+        "Herkomst van dit rapport",
+    ):
         assert title in page, title
     manifest = json.loads((runs["first"].run_dir / "run.json").read_text(encoding="utf-8"))
     assert manifest["corpus_hash"] in page and manifest["codebook_version"] in page
@@ -193,11 +213,13 @@ def test_quotes_are_traceable_to_the_store(runs):
             page = (first.run_dir / job.html).read_text(encoding="utf-8")
             ids = set(re.findall(r'data-segment-id="([0-9a-f]+)"', page))
             assert ids <= set(segs.index)
-            quotes = list(csv.DictReader((first.run_dir / job.name / "tables" / "citaten.csv").open(encoding="utf-8")))
+            quotes = list(
+                csv.DictReader((first.run_dir / job.name / "tables" / "citaten.csv").open(encoding="utf-8"))
+            )
             for q in quotes:
                 seg = segs.loc[q["segment_id"]]
                 doc = store.document_text(seg["doc_id"])
-                assert doc[int(q["start"]):int(q["end"])] == q["text"] == seg["text"]
+                assert doc[int(q["start"]) : int(q["end"])] == q["text"] == seg["text"]
                 assert (q["path"], q["date"]) == (seg["path"], seg["date"])
                 n += 1
         assert n > 0
@@ -211,7 +233,7 @@ def test_city_overview_has_heatmap_sections_and_links(runs):
     assert page.count('class="plotly-graph-div"') >= 1
 
 
-# -- reruns -------------------------------------------------------------------------------------------------------------
+# -- reruns --------------------------------------------------------------------------------------------------
 def test_rerun_with_nothing_new_reuses_everything(runs):
     again = runs["again"]
     assert _status(again) == {"Noord": "reused", "Oost": "reused", "stad": "reused", "Zuid": "empty"}
@@ -231,12 +253,14 @@ def test_new_session_rebuilds_only_its_wijk_and_the_city(runs):
     tables = _tables(new.run_dir)
     noord = {k: v for k, v in tables.items() if k.startswith("wijken/noord/")}
     assert noord == {k: v for k, v in runs["first_tables"].items() if k.startswith("wijken/noord/")}
-    assert tables["wijken/oost/tables/overzicht.csv"] != runs["first_tables"]["wijken/oost/tables/overzicht.csv"]
+    assert (
+        tables["wijken/oost/tables/overzicht.csv"] != runs["first_tables"]["wijken/oost/tables/overzicht.csv"]
+    )
     assert (new.run_dir.parent / "LATEST").read_text().strip() == new.run_id
     assert new.run_dir.name in (new.run_dir.parents[1] / "latest.html").read_text(encoding="utf-8")
 
 
-# -- languages ----------------------------------------------------------------------------------------------------------
+# -- languages -----------------------------------------------------------------------------------------------
 def test_report_texts_have_the_same_keys_in_both_languages():
     from wijkanalyse.report.render import texts
 
@@ -263,9 +287,11 @@ def test_english_sections(runs):
     ctx.store.close()
 
 
-# -- bad input ----------------------------------------------------------------------------------------------------------
+# -- bad input -----------------------------------------------------------------------------------------------
 def test_unknown_wijk(runs):
-    with pytest.raises(ReportError, match=r"Unknown wijk 'Noordd'\. Did you mean 'Noord'\? Wijken in the store: Noord, Oost"):
+    with pytest.raises(
+        ReportError, match=r"Unknown wijk 'Noordd'\. Did you mean 'Noord'\? Wijken in the store: Noord, Oost"
+    ):
         run_reports(runs["settings"], wijken=["Noordd"])
 
 
@@ -276,7 +302,9 @@ def test_empty_wijk(runs):
 
 def test_missing_codebook(runs):
     s = runs["settings"].model_copy(update={"codebook": Path("codeboek-bestaat-niet.yml")})
-    with pytest.raises(ReportError, match=r"codebook .*codeboek-bestaat-niet\.yml does not exist.*'codebook'"):
+    with pytest.raises(
+        ReportError, match=r"codebook .*codeboek-bestaat-niet\.yml does not exist.*'codebook'"
+    ):
         run_pipeline(s)
 
 
@@ -306,7 +334,16 @@ def test_a_failing_notebook_is_reported_and_the_others_finish(runs, tmp_path):
 
 
 def test_run_job_never_raises(tmp_path):
-    job = ReportJob(name="wijken/x", wijk="X", notebook=str(tmp_path / "missing.ipynb"), out_dir=str(tmp_path / "x"),
-                    stem="wijkrapport-x", title="x", language="nl", parameters={}, fingerprint="f")
+    job = ReportJob(
+        name="wijken/x",
+        wijk="X",
+        notebook=str(tmp_path / "missing.ipynb"),
+        out_dir=str(tmp_path / "x"),
+        stem="wijkrapport-x",
+        title="x",
+        language="nl",
+        parameters={},
+        fingerprint="f",
+    )
     result = run_job(job)
     assert result.status == "failed" and "missing.ipynb" in result.error

@@ -1,8 +1,9 @@
-"""The HTML reports in a real headless browser: Chromium from the distribution's packages, driven by Playwright.
+"""The HTML reports in a real headless browser: Chromium from the distribution's packages, driven by
+Playwright.
 
 Checks: the index, a wijk report and the city overview load without console errors; no request leaves the
-local files (every request is recorded; anything but file: and data: is blocked and fails the test); the plotly
-figures render (a screenshot of each figure is not blank: it has many distinct colours).
+local files (every request is recorded; anything but file: and data: is blocked and fails the test); the
+plotly figures render (a screenshot of each figure is not blank: it has many distinct colours).
 Playwright never downloads a browser here: it drives /usr/bin/chromium (``scripts/ensure_chromium.sh``).
 """
 
@@ -19,15 +20,22 @@ from wijkanalyse.config import load_settings
 from wijkanalyse.pipeline import run_pipeline, update_store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
-    settings = load_settings(_corpus(base / "corpus"), store_dir=base / "store", private_dir=base / "private",
-                             embedder="hashing")
+    settings = load_settings(
+        _corpus(base / "corpus"), store_dir=base / "store", private_dir=base / "private", embedder="hashing"
+    )
     update_store(settings)
     _code_by_hand(settings)
     result = run_pipeline(settings, wijken=["Noord"], jobs=2)
@@ -96,8 +104,10 @@ def test_index_loads_offline_without_errors(run, browser):
     p = Page(browser)
     page = p.open(run.index)
     links = page.locator("a").all()
-    assert {a.get_attribute("href") for a in links} >= {"stad/stadsoverzicht.html",
-                                                         "wijken/noord/wijkrapport-noord.html"}
+    assert {a.get_attribute("href") for a in links} >= {
+        "stad/stadsoverzicht.html",
+        "wijken/noord/wijkrapport-noord.html",
+    }
     assert p.errors == [] and p.external == []
     p.close()
 

@@ -8,41 +8,43 @@ The report notebooks and researchers' notebooks call the same functions, so noth
 
 Which codes count
 -----------------
-For each segment and dimension (``thema``: the themes; ``soort``: the kind of input) the *effective* codes are:
+For each segment and dimension (``thema``: the themes; ``soort``: the kind of input) the *effective* codes
+are:
 
-1. the codes people applied (``kind='human'``, ``status='applied'``; the union when several people coded it), if
-   any person applied a code of that dimension to the segment — human decisions always win;
+1. the codes people applied (``kind='human'``, ``status='applied'``; the union when several people coded
+   it), if any person applied a code of that dimension to the segment — human decisions always win;
 2. otherwise the machine's applied codes, minus any code a person rejected for that segment.
 
-Rejected codings never count. The reserved code ``geen`` ("none of these") marks a segment as coded but is never a
-theme. The kind of input of a segment without a human ``soort`` code comes first from where it stands — a heading
-such as *Vragen en zorgen* or a survey question keyed ``behouden`` (:func:`kind_from_context`), because the note
-taker or the questionnaire already sorted it — and only then from the machine.
+Rejected codings never count. The reserved code ``geen`` ("none of these") marks a segment as coded but is
+never a theme. The kind of input of a segment without a human ``soort`` code comes first from where it stands
+— a heading such as *Vragen en zorgen* or a survey question keyed ``behouden`` (:func:`kind_from_context`),
+because the note taker or the questionnaire already sorted it — and only then from the machine.
 
 Counting units
 --------------
 ``session_segments``: segments from sessions (minutes, transcripts, notes), ``sessions``: distinct sessions,
-``survey_answers``: open survey answers, ``respondents``: distinct survey respondents, ``segments``: all segments
-(``session_segments + survey_answers``), ``share``: ``segments`` divided by all segments of the wijk (or city).
+``survey_answers``: open survey answers, ``respondents``: distinct survey respondents, ``segments``: all
+segments (``session_segments + survey_answers``), ``share``: ``segments`` divided by all segments of the wijk
+(or city).
 
 Suppression (small cells)
 -------------------------
 So that no resident can be singled out, a cell (a wijk, a theme, a kind of input, a session date: any row of a
-table) with survey input from fewer than ``min_count`` respondents (``0 < respondents < min_count``; default 5,
-setting ``min_count``) shows the marker ``"<5"`` instead of its respondent count, its count of survey answers, its
-total count of segments, its share, and every figure derived from them (log-odds, z). Survey quotes from such a
-cell are withheld. Counts of sessions and of session segments stay visible: sessions are meetings of wijkraden
-with their speakers pseudonymised, not individual residents' answers. Zero is shown: it singles no one out.
-Known limit: the city-wide row is not secondarily suppressed, so a suppressed cell may in principle be recovered
-from the city total minus all other wijken when every other wijk is above the threshold; raise ``min_count`` or
-publish only the wijk reports when that matters.
+table) with survey input from fewer than ``min_count`` respondents (``0 < respondents < min_count``; default
+5, setting ``min_count``) shows the marker ``"<5"`` instead of its respondent count, its count of survey
+answers, its total count of segments, its share, and every figure derived from them (log-odds, z). Survey
+quotes from such a cell are withheld. Counts of sessions and of session segments stay visible: sessions are
+meetings of wijkraden with their speakers pseudonymised, not individual residents' answers. Zero is shown: it
+singles no one out. Known limit: the city-wide row is not secondarily suppressed, so a suppressed cell may in
+principle be recovered from the city total minus all other wijken when every other wijk is above the
+threshold; raise ``min_count`` or publish only the wijk reports when that matters.
 
 Distinctive themes
 ------------------
 A theme is distinctive for a wijk when it is raised more there than in the rest of the city, measured by the
 log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"): with
-``y_w`` and ``n_w`` the theme's and all segments of the wijk, ``y_r``, ``n_r`` those of the rest of the city, and a
-prior ``a = a0 * p_city`` (``a0 = prior_strength`` pseudo-segments spread as the city's theme shares),
+``y_w`` and ``n_w`` the theme's and all segments of the wijk, ``y_r``, ``n_r`` those of the rest of the city,
+and a prior ``a = a0 * p_city`` (``a0 = prior_strength`` pseudo-segments spread as the city's theme shares),
 ``delta = log((y_w + a) / (n_w + a0 - y_w - a)) - log((y_r + a) / (n_r + a0 - y_r - a))``, with variance
 ``1 / (y_w + a) + 1 / (y_r + a)`` and ``z = delta / sqrt(var)``. The prior shrinks themes with few segments
 towards no difference, which a plain ratio of shares does not. A theme is flagged when ``z >= 1.96`` *and* the
@@ -145,7 +147,7 @@ class AnalysisData:
     coding_threshold: float = 0.35
 
     def label(self, code_id: str) -> str:
-        """The label of a code in the data's language (the id when the code is unknown)."""
+        """Return the label of a code in the data's language (the id when the code is unknown)."""
         if code_id == NONE_CODE:
             return "none of these" if self.language == "en" else "geen van deze"
         row = self._labels.get(code_id)
@@ -158,7 +160,8 @@ class AnalysisData:
     def _labels(self) -> dict[str, tuple[str, str]]:
         if not hasattr(self, "_label_cache"):
             self._label_cache = {
-                str(r.code_id): (_str(r.label_nl), _str(r.label_en)) for r in self.codes.itertuples(index=False)
+                str(r.code_id): (_str(r.label_nl), _str(r.label_en))
+                for r in self.codes.itertuples(index=False)
             }
         return self._label_cache
 
@@ -172,7 +175,9 @@ class AnalysisData:
     @property
     def soort_ids(self) -> list[str]:
         """Kind-of-input ids: the three default kinds first, then any other soort of the codebook."""
-        other = [str(c) for c in self.codes.loc[self.codes["dimension"] == "soort", "code_id"] if c not in KINDS]
+        other = [
+            str(c) for c in self.codes.loc[self.codes["dimension"] == "soort", "code_id"] if c not in KINDS
+        ]
         return list(KINDS) + other
 
     @property
@@ -186,9 +191,9 @@ def _str(v: Any) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
-# -- loading ------------------------------------------------------------------------------------------------------
+# -- loading -------------------------------------------------------------------------------------------------
 def kind_from_context(section: str | None, question: str | None) -> str | None:
-    """The kind of input a heading or a survey question names, if it names one clearly.
+    """Return the kind of input a heading or a survey question names, if it names one clearly.
 
     Parameters
     ----------
@@ -221,7 +226,10 @@ def kind_from_context(section: str | None, question: str | None) -> str | None:
 
 
 def _table_exists(con: sqlite3.Connection, name: str) -> bool:
-    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+    return (
+        con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        is not None
+    )
 
 
 def _codes_frame(store: Store, settings: Settings | None) -> pd.DataFrame:
@@ -239,7 +247,7 @@ def _codes_frame(store: Store, settings: Settings | None) -> pd.DataFrame:
 
 
 def _effective(codings: pd.DataFrame, dimension_of: dict[str, str], dimension: str) -> pd.DataFrame:
-    """Effective codes of one dimension: human applied codes win; else machine codes not rejected by a person."""
+    """Return the effective codes of one dimension: human codes win; else machine codes no person rejected."""
     c = codings[codings["code_id"].map(lambda x: dimension_of.get(x, "thema")) == dimension]
     if c.empty:
         return pd.DataFrame(columns=["segment_id", "code_id", "source", "confidence"])
@@ -249,7 +257,9 @@ def _effective(codings: pd.DataFrame, dimension_of: dict[str, str], dimension: s
     rej = c[(c["kind"] == "human") & (c["status"] == "rejected")]
     rejected = set(zip(rej["segment_id"], rej["code_id"], strict=True))
     if rejected:
-        keep = [(s, k) not in rejected for s, k in zip(machine["segment_id"], machine["code_id"], strict=True)]
+        keep = [
+            (s, k) not in rejected for s, k in zip(machine["segment_id"], machine["code_id"], strict=True)
+        ]
         machine = machine[keep]
     h = human.groupby(["segment_id", "code_id"], as_index=False).agg(confidence=("confidence", "max"))
     h["source"] = "human"
@@ -330,7 +340,10 @@ def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame) -> pd.DataFrame:
     ctx = pd.DataFrame(
         {
             "segment_id": segments["segment_id"],
-            "soort": [kind_from_context(s, q) for s, q in zip(segments["section"], segments["question"], strict=True)],
+            "soort": [
+                kind_from_context(s, q)
+                for s, q in zip(segments["section"], segments["question"], strict=True)
+            ],
         }
     ).dropna()
     ctx = ctx[~ctx["segment_id"].isin(set(human["segment_id"]))].assign(source="context", confidence=np.nan)
@@ -349,9 +362,9 @@ def _discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return links, themes
 
 
-# -- suppression ----------------------------------------------------------------------------------------------------
+# -- suppression ---------------------------------------------------------------------------------------------
 def marker(min_count: int) -> str:
-    """The text shown instead of a suppressed figure, e.g. ``"<5"``."""
+    """Return the text shown instead of a suppressed figure, e.g. ``"<5"``."""
     return f"<{min_count}"
 
 
@@ -361,7 +374,8 @@ def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     Parameters
     ----------
     table : DataFrame
-        A table with a ``respondents`` column; every column of :data:`SUPPRESSED_COLUMNS` present is suppressed.
+        A table with a ``respondents`` column; every column of :data:`SUPPRESSED_COLUMNS` present is
+        suppressed.
     min_count : int
         Cells with ``0 < respondents < min_count`` are small.
 
@@ -387,9 +401,9 @@ def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     return out
 
 
-# -- counting -------------------------------------------------------------------------------------------------------
+# -- counting ------------------------------------------------------------------------------------------------
 def wijken(data: AnalysisData) -> list[str]:
-    """The wijken that have segments, sorted."""
+    """Return the wijken that have segments, sorted."""
     return sorted(str(w) for w in data.segments["wijk"].dropna().unique())
 
 
@@ -399,12 +413,14 @@ def _scope(data: AnalysisData, wijk: str | None) -> pd.DataFrame:
         return seg
     if wijk not in set(seg["wijk"].dropna()):
         known = ", ".join(wijken(data)) or "(none)"
-        raise ReportError(f"Unknown wijk {wijk!r}: no segments of it in the store. Wijken with segments: {known}.")
+        raise ReportError(
+            f"Unknown wijk {wijk!r}: no segments of it in the store. Wijken with segments: {known}."
+        )
     return seg[seg["wijk"] == wijk]
 
 
 def _count(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Counts per group of segment rows (one row per segment and key combination)."""
+    """Count per group of segment rows (one row per segment and key combination)."""
     cols = [*keys, "sessions", "session_segments", "survey_answers", "respondents", "segments"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
@@ -478,7 +494,9 @@ def wijk_overview(data: AnalysisData, suppress_small: bool = True) -> pd.DataFra
     return suppress(out, data.min_count) if suppress_small else out
 
 
-def theme_prevalence(data: AnalysisData, wijk: str | None = None, suppress_small: bool = True) -> pd.DataFrame:
+def theme_prevalence(
+    data: AnalysisData, wijk: str | None = None, suppress_small: bool = True
+) -> pd.DataFrame:
     """How often each theme was raised in a wijk (or the city): segments, sessions, respondents, share.
 
     Parameters
@@ -527,7 +545,9 @@ def theme_by_kind(data: AnalysisData, wijk: str | None = None, suppress_small: b
     order = {k: i for i, k in enumerate(data.soort_ids)}
     table.insert(0, "soort_order", table["soort"].map(lambda s: order.get(s, len(order))))
     table = _label_col(data, table)
-    table = table.sort_values(["soort_order", "segments", "theme"], ascending=[True, False, True], kind="mergesort")
+    table = table.sort_values(
+        ["soort_order", "segments", "theme"], ascending=[True, False, True], kind="mergesort"
+    )
     table = table.drop(columns="soort_order").reset_index(drop=True)
     table["share"] = table["share"].astype(float).round(4)
     return suppress(table, data.min_count) if suppress_small else table
@@ -544,11 +564,15 @@ def theme_by_wijk(data: AnalysisData, suppress_small: bool = True) -> pd.DataFra
     """
     seg = data.segments[data.segments["wijk"].notna()]
     counts = _count(_coded(data, seg), ["wijk", "code_id"])
-    grid = pd.MultiIndex.from_product([wijken(data), data.theme_ids], names=["wijk", "code_id"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([wijken(data), data.theme_ids], names=["wijk", "code_id"]).to_frame(
+        index=False
+    )
     table = grid.merge(counts, on=["wijk", "code_id"], how="left")
     for col in ("sessions", "session_segments", "survey_answers", "respondents", "segments"):
         table[col] = table[col].fillna(0).astype(int)
-    table["share"] = (table["segments"] / table["wijk"].map(seg.groupby("wijk").size()).clip(lower=1)).round(4)
+    table["share"] = (table["segments"] / table["wijk"].map(seg.groupby("wijk").size()).clip(lower=1)).round(
+        4
+    )
     table = _label_col(data, table)
     return suppress(table, data.min_count) if suppress_small else table
 
@@ -576,8 +600,8 @@ def distinctive_themes(
     Returns
     -------
     DataFrame
-        ``theme, label, segments, respondents, share_wijk, share_city, log_odds, z, distinctive`` for every theme
-        raised in the city, most distinctive first.
+        ``theme, label, segments, respondents, share_wijk, share_city, log_odds, z, distinctive`` for every
+        theme raised in the city, most distinctive first.
 
     Raises
     ------
@@ -619,7 +643,9 @@ def distinctive_themes(
     small = (table["respondents"] > 0) & (table["respondents"] < data.min_count)
     table["distinctive"] = (table["z"] >= z_threshold) & (table["segments"] >= data.min_count) & ~small
     table = _label_col(data, table)
-    table = table.sort_values(["z", "theme"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(["z", "theme"], ascending=[False, True], kind="mergesort").reset_index(
+        drop=True
+    )
     return suppress(table, data.min_count) if suppress_small else table
 
 
@@ -631,8 +657,8 @@ def change_over_time(data: AnalysisData, wijk: str, suppress_small: bool = True)
     Returns
     -------
     DataFrame
-        ``date, session, theme, label, segments, share`` (``share``: of the session's segments), ordered by date,
-        session and most frequent theme. Empty when the wijk has no session segments.
+        ``date, session, theme, label, segments, share`` (``share``: of the session's segments), ordered by
+        date, session and most frequent theme. Empty when the wijk has no session segments.
     """
     scope = _scope(data, wijk)
     sess = scope[~scope["survey"]]
@@ -646,12 +672,13 @@ def change_over_time(data: AnalysisData, wijk: str, suppress_small: bool = True)
     denom = [per_session[(d, s)] for d, s in zip(table["date"], table["session"], strict=True)]
     table["share"] = (table["segments"] / np.maximum(denom, 1)).round(4)
     table = _label_col(data, table)
-    table = table.sort_values(["date", "session", "segments", "theme"], ascending=[True, True, False, True],
-                              kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(
+        ["date", "session", "segments", "theme"], ascending=[True, True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
     return table[cols]
 
 
-# -- quotes ---------------------------------------------------------------------------------------------------------
+# -- quotes --------------------------------------------------------------------------------------------------
 def _vectors(data: AnalysisData, texts: list[str]) -> np.ndarray:
     """Embeddings of texts: the project's embedder through its cache, else TF-IDF fitted on these texts."""
     if data.embedder:
@@ -699,13 +726,13 @@ def representative_quotes(
     diversity: float = 0.6,
     min_chars: int = 25,
 ) -> pd.DataFrame:
-    """Representative quotes per theme: the most central segments and diverse ones (maximal marginal relevance).
+    """Pick representative quotes per theme: the most central segments, and diverse ones (MMR).
 
-    *Central*: closest (cosine) to the theme's centroid in embedding space — the project's embedder through its
-    cache when the settings name one, else TF-IDF. *Diverse*: then picked by MMR, each maximising
-    ``(1 - diversity) * sim(centroid) - diversity * max sim(already picked)``. Texts are the pseudonymised segment
-    texts exactly as stored. Survey answers from a small cell (fewer than ``min_count`` respondents for the theme
-    in this wijk) are withheld.
+    *Central*: closest (cosine) to the theme's centroid in embedding space — the project's embedder through
+    its cache when the settings name one, else TF-IDF. *Diverse*: then picked by MMR, each maximising
+    ``(1 - diversity) * sim(centroid) - diversity * max sim(already picked)``. Texts are the pseudonymised
+    segment texts exactly as stored. Survey answers from a small cell (fewer than ``min_count`` respondents
+    for the theme in this wijk) are withheld.
 
     Parameters
     ----------
@@ -723,8 +750,8 @@ def representative_quotes(
     -------
     DataFrame
         ``theme, label, pick ('central'|'diverse'), rank, similarity, soort, segment_id, text, path, date,
-        session, role, source_kind, start, end`` (``source_kind``: verslag, transcript, enquete, ...; ``start``
-        and ``end``: offsets into the document text); themes in order of prevalence.
+        session, role, source_kind, start, end`` (``source_kind``: verslag, transcript, enquete, ...;
+        ``start`` and ``end``: offsets into the document text); themes in order of prevalence.
 
     Raises
     ------
@@ -734,9 +761,26 @@ def representative_quotes(
     if not 0 <= diversity <= 1:
         raise ReportError(f"The 'diversity' parameter must be in [0, 1]. Got {diversity} instead.")
     if n_central < 0 or n_diverse < 0:
-        raise ReportError(f"'n_central' and 'n_diverse' must be >= 0. Got {n_central} and {n_diverse} instead.")
-    cols = ["theme", "label", "pick", "rank", "similarity", "soort", "segment_id", "text", "path", "date",
-            "session", "role", "source_kind", "start", "end"]
+        raise ReportError(
+            f"'n_central' and 'n_diverse' must be >= 0. Got {n_central} and {n_diverse} instead."
+        )
+    cols = [
+        "theme",
+        "label",
+        "pick",
+        "rank",
+        "similarity",
+        "soort",
+        "segment_id",
+        "text",
+        "path",
+        "date",
+        "session",
+        "role",
+        "source_kind",
+        "start",
+        "end",
+    ]
     scope = _scope(data, wijk)
     coded = _coded(data, scope)
     if coded.empty or n_central + n_diverse == 0:
@@ -744,7 +788,9 @@ def representative_quotes(
     counts = _count(coded, ["code_id"]).set_index("code_id")
     small = {c for c, r in counts["respondents"].items() if 0 < r < data.min_count}
     coded = coded[~(coded["code_id"].isin(small) & coded["survey"])]
-    order = [t for t in theme_prevalence(data, wijk, suppress_small=False)["theme"] if t in set(coded["code_id"])]
+    order = [
+        t for t in theme_prevalence(data, wijk, suppress_small=False)["theme"] if t in set(coded["code_id"])
+    ]
     kinds = data.kinds.groupby("segment_id")["soort"].agg(lambda s: ",".join(sorted(set(s))))
     unique = coded.drop_duplicates("segment_id")
     vec_of = dict(zip(unique["segment_id"], _vectors(data, unique["text"].tolist()), strict=True))
@@ -752,7 +798,9 @@ def representative_quotes(
     for code_id in order:
         cand = coded[coded["code_id"] == code_id]
         longer = cand[cand["text"].str.len() >= min_chars]
-        cand = (longer if len(longer) >= min(len(cand), n_central + n_diverse) else cand).reset_index(drop=True)
+        cand = (longer if len(longer) >= min(len(cand), n_central + n_diverse) else cand).reset_index(
+            drop=True
+        )
         vecs = np.vstack([vec_of[s] for s in cand["segment_id"]]).astype(np.float64)
         centroid = vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
@@ -763,11 +811,21 @@ def representative_quotes(
             r = cand.iloc[idx]
             rows.append(
                 {
-                    "theme": code_id, "label": data.label(code_id), "pick": pick, "rank": 0,
-                    "similarity": round(float(sim[idx]), 3), "soort": kinds.get(r["segment_id"], ""),
-                    "segment_id": r["segment_id"], "text": r["text"], "path": r["path"], "date": r["date"],
-                    "session": r["session"], "role": r["role"], "source_kind": r["kind"],
-                    "start": int(r["start"]), "end": int(r["end"]),
+                    "theme": code_id,
+                    "label": data.label(code_id),
+                    "pick": pick,
+                    "rank": 0,
+                    "similarity": round(float(sim[idx]), 3),
+                    "soort": kinds.get(r["segment_id"], ""),
+                    "segment_id": r["segment_id"],
+                    "text": r["text"],
+                    "path": r["path"],
+                    "date": r["date"],
+                    "session": r["session"],
+                    "role": r["role"],
+                    "source_kind": r["kind"],
+                    "start": int(r["start"]),
+                    "end": int(r["end"]),
                 }
             )
     out = pd.DataFrame(rows, columns=cols)
@@ -775,8 +833,10 @@ def representative_quotes(
     return out
 
 
-# -- discovered themes ----------------------------------------------------------------------------------------------
-def uncovered_themes(data: AnalysisData, wijk: str | None = None, suppress_small: bool = True) -> pd.DataFrame:
+# -- discovered themes ---------------------------------------------------------------------------------------
+def uncovered_themes(
+    data: AnalysisData, wijk: str | None = None, suppress_small: bool = True
+) -> pd.DataFrame:
     """Themes found by discovery that the codebook does not cover yet, with how often they occur here.
 
     A discovered theme counts as *covered* when discovery matched it to a code (a non-empty ``code_id`` or
@@ -788,12 +848,22 @@ def uncovered_themes(data: AnalysisData, wijk: str | None = None, suppress_small
         ``theme_id, name, keywords, sessions, session_segments, survey_answers, respondents, segments``
         (+ ``suppressed``), largest first; empty when discovery has not run.
     """
-    cols = ["theme_id", "name", "keywords", "sessions", "session_segments", "survey_answers", "respondents",
-            "segments"]
+    cols = [
+        "theme_id",
+        "name",
+        "keywords",
+        "sessions",
+        "session_segments",
+        "survey_answers",
+        "respondents",
+        "segments",
+    ]
     links, themes = data.discovered, data.discovered_themes
     if links.empty or themes.empty or "theme_id" not in themes.columns:
         return pd.DataFrame(columns=[*cols, "suppressed"])
-    covered_col = next((c for c in ("covered", "matched_code", "code_id", "promoted_to") if c in themes.columns), None)
+    covered_col = next(
+        (c for c in ("covered", "matched_code", "code_id", "promoted_to") if c in themes.columns), None
+    )
     t = themes.copy()
     if covered_col == "covered":
         t = t[~t["covered"].fillna(False).astype(bool)]
@@ -814,7 +884,7 @@ def uncovered_themes(data: AnalysisData, wijk: str | None = None, suppress_small
     return suppress(table, data.min_count) if suppress_small else table
 
 
-# -- certainty ------------------------------------------------------------------------------------------------------
+# -- certainty -----------------------------------------------------------------------------------------------
 def coding_certainty(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
     """How the segments of a wijk were coded: by people, by the machine only, or not (yet).
 
@@ -833,7 +903,9 @@ def coding_certainty(data: AnalysisData, wijk: str | None = None) -> pd.DataFram
     none = ids - human - machine
     eff = data.themes[data.themes["segment_id"].isin(machine) & (data.themes["source"] == "machine")]
     n = max(len(ids), 1)
-    mean_conf = round(float(eff["confidence"].mean()), 3) if len(eff) and eff["confidence"].notna().any() else None
+    mean_conf = (
+        round(float(eff["confidence"].mean()), 3) if len(eff) and eff["confidence"].notna().any() else None
+    )
     return pd.DataFrame(
         {
             "coded_by": ["human", "machine", "none"],
@@ -855,7 +927,8 @@ def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.D
     """
     scope = _scope(data, wijk)
     conf = data.themes.loc[
-        data.themes["segment_id"].isin(set(scope["segment_id"])) & (data.themes["source"] == "machine"), "confidence"
+        data.themes["segment_id"].isin(set(scope["segment_id"])) & (data.themes["source"] == "machine"),
+        "confidence",
     ].dropna()
     edges = list(CONFIDENCE_BINS)
     rows = []
@@ -868,14 +941,14 @@ def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.D
 
 
 def agreement_summary(store: Store, threshold: float = 0.6) -> pd.DataFrame:
-    """Agreement between coders — people with people and the machine with people — from :mod:`~wijkanalyse.agreement`.
+    """Return the agreement between coders, people and the machine (:mod:`~wijkanalyse.agreement`).
 
     Parameters
     ----------
     store : Store
     threshold : float, default 0.6
-        ``settings.machine_agreement_threshold``: the machine's codes may stand unreviewed when its alpha against
-        people reaches it.
+        ``settings.machine_agreement_threshold``: the machine's codes may stand unreviewed when its alpha
+        against people reaches it.
 
     Returns
     -------
@@ -904,7 +977,7 @@ def machine_decision(store: Store, data: AnalysisData, wijk: str | None = None) 
     return machine_may_stand(store, threshold=data.machine_agreement_threshold, wijk=wijk)
 
 
-# -- bundles for the reports ----------------------------------------------------------------------------------------
+# -- bundles for the reports ---------------------------------------------------------------------------------
 def wijk_tables(data: AnalysisData, wijk: str, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Every table of a wijk report, suppressed, keyed by the CSV name the report writes.
 

@@ -38,7 +38,7 @@ class StoreUpdate:
     skipped: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        """A short account of the steps."""
+        """Return a short account of the steps."""
         lines = [self.ingest.describe().splitlines()[0]]
         for name in ("coding", "discovery"):
             res = getattr(self, name)
@@ -84,7 +84,10 @@ def update_store(settings: Settings) -> StoreUpdate:
         ingested = ingest_corpus(settings, store)
         seconds["ingest"] = time.perf_counter() - t
         results: dict[str, Any] = {}
-        for step, module, function in (("coding", "coding", "code_store"), ("discovery", "discovery", "discover_store")):
+        for step, module, function in (
+            ("coding", "coding", "code_store"),
+            ("discovery", "discovery", "discover_store"),
+        ):
             fn = _optional(module, function)
             if fn is None:
                 skipped.append(step)
@@ -121,7 +124,7 @@ def run_pipeline(
     executor: Executor | Any | None = None,
     on_done: Callable[[JobResult], None] | None = None,
 ) -> RunResult:
-    """The main job: update the store (ingest, code, discover), then build every report.
+    """Run the main job: update the store (ingest, code, discover), then build every report.
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ import platform
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ def _all_texts() -> dict[str, dict[str, Any]]:
 
 
 def texts(language: str) -> dict[str, Any]:
-    """The report texts in one language.
+    """Return the report texts in one language.
 
     Raises
     ------
@@ -128,7 +128,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
 
 
 def save_tables(tables: dict[str, pd.DataFrame], folder: str | Path | None) -> list[Path]:
-    """Write report tables as CSV (UTF-8, ``\\n`` line ends, no index), each atomically; nothing if no folder.
+    """Write report tables as CSV (UTF-8, Unix line ends, no index), each atomically; nothing if no folder.
 
     The same tables give the same bytes: nothing in them depends on the time or the run.
     """
@@ -140,7 +140,7 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str | Path | None) -> l
     return out
 
 
-# -- the context a notebook works in ------------------------------------------------------------------------------
+# -- the context a notebook works in -------------------------------------------------------------------------
 @dataclass
 class ReportContext:
     """Settings, store, analysis data, texts and run id of one report notebook."""
@@ -153,7 +153,7 @@ class ReportContext:
     text: dict[str, Any] = field(repr=False)
 
     def t(self, key: str, **values: Any) -> str:
-        """A text by key, with ``{placeholders}`` filled in."""
+        """Return a text by key, with ``{placeholders}`` filled in."""
         if key not in self.text:
             raise ReportError(f"No report text {key!r} for language {self.language!r} in {_TEXT_FILE}.")
         return str(self.text[key]).format(**values)
@@ -207,7 +207,7 @@ def open_report(
     return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang))
 
 
-# -- HTML pieces ----------------------------------------------------------------------------------------------------
+# -- HTML pieces ---------------------------------------------------------------------------------------------
 def show(markup: str) -> None:
     """Display HTML in the notebook (and so in the rendered report)."""
     from IPython.display import HTML, display
@@ -216,7 +216,7 @@ def show(markup: str) -> None:
 
 
 def heading(text: str, level: int = 2) -> str:
-    """An HTML heading with an anchor id."""
+    """Return an HTML heading with an anchor id."""
     anchor = slug(text)
     return f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>'
 
@@ -229,7 +229,7 @@ def _inline_md(text: str) -> str:
 
 
 def paragraph(text: str, css: str = "") -> str:
-    """A paragraph of (escaped) text with ``**bold**`` and ``*italic*``."""
+    """Return a paragraph of (escaped) text with ``**bold**`` and ``*italic*``."""
     cls = f' class="{css}"' if css else ""
     return f"<p{cls}>{_inline_md(text)}</p>"
 
@@ -251,7 +251,7 @@ def _fmt(value: Any, column: str, language: str) -> str:
 
 
 def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None = None) -> str:
-    """A table with translated headers, shares as percentages and suppressed cells as the marker."""
+    """Return a table with translated headers, shares as percentages and suppressed cells as the marker."""
     cols = [c for c in (columns or list(df.columns)) if c in df.columns]
     names = ctx.text["columns"]
     head = "".join(f"<th>{html.escape(str(names.get(c, c)))}</th>" for c in cols)
@@ -271,7 +271,7 @@ def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None =
 
 
 def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
-    """"8 keer genoemd, in 2 sessie(s), door 6 respondent(en)"; parts that are zero are left out."""
+    """Return e.g. '8 keer genoemd, in 2 sessie(s), door 6 respondent(en)'; zero parts are left out."""
     parts = [ctx.t("item_times", n=row["segments"])]
     if row["sessions"]:
         parts.append(ctx.t("item_sessions", n=row["sessions"]))
@@ -290,7 +290,7 @@ def _quote(ctx: ReportContext, q: dict[str, Any]) -> str:
     return (
         f'<blockquote class="wa-quote" data-segment-id="{html.escape(str(q["segment_id"]))}">'
         f"{html.escape(str(q['text']))}"
-        f'<footer>{html.escape(_source(ctx, q))} · <code>{html.escape(str(q["segment_id"]))}</code></footer>'
+        f"<footer>{html.escape(_source(ctx, q))} · <code>{html.escape(str(q['segment_id']))}</code></footer>"
         "</blockquote>"
     )
 
@@ -298,10 +298,10 @@ def _quote(ctx: ReportContext, q: dict[str, Any]) -> str:
 def kind_sections(
     ctx: ReportContext, by_kind: pd.DataFrame, quotes: pd.DataFrame, level: int = 2, max_themes: int = 12
 ) -> str:
-    """The three sections of the Haarlem report — behouden, verbeteren, vragen en zorgen — grouped by theme.
+    """Return the three sections of the Haarlem report (behouden, verbeteren, vragen en zorgen) by theme.
 
-    Each theme shows how often it was raised, in how many sessions and by how many respondents (suppressed where
-    small), with one quote of that kind where there is one.
+    Each theme shows how often it was raised, in how many sessions and by how many respondents (suppressed
+    where small), with one quote of that kind where there is one.
     """
     parts = []
     for kind in analysis.KINDS:
@@ -315,11 +315,13 @@ def kind_sections(
         for r in rows:
             example = ""
             if len(quotes):
-                match = quotes[(quotes["theme"] == r["theme"]) & quotes["soort"].str.contains(kind, regex=False)]
+                match = quotes[
+                    (quotes["theme"] == r["theme"]) & quotes["soort"].str.contains(kind, regex=False)
+                ]
                 if len(match):
                     example = _quote(ctx, match.iloc[0].to_dict())
             items.append(
-                f'<li><strong>{html.escape(str(r["label"]))}</strong> — '
+                f"<li><strong>{html.escape(str(r['label']))}</strong> — "
                 f"{html.escape(_counts_phrase(ctx, r))}{example}</li>"
             )
         parts.append(f'<ul class="wa-kind">{"".join(items)}</ul>')
@@ -327,11 +329,11 @@ def kind_sections(
 
 
 def quotes_html(ctx: ReportContext, quotes: pd.DataFrame) -> str:
-    """Quotes per theme: central ones first, then diverse ones, each with source, date, role and segment id."""
+    """Quotes per theme: central ones, then diverse ones, each with source, date, role and segment id."""
     if quotes.empty:
         return paragraph(ctx.t("quotes_none"), "wa-muted")
     parts = []
-    for theme, group in quotes.groupby("theme", sort=False):
+    for _, group in quotes.groupby("theme", sort=False):
         parts.append(heading(str(group["label"].iloc[0]), 3))
         for q in group.to_dict("records"):
             tag = ctx.t("quote_central") if q["pick"] == "central" else ctx.t("quote_diverse")
@@ -361,12 +363,17 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
     except Exception as exc:  # noqa: BLE001 - provenance states the problem rather than failing the report
         codebook_version = f"({type(exc).__name__})"
     models = ctx.data.codings.loc[ctx.data.codings["kind"] == "machine", "model"].dropna().unique()
-    params = {"min_count": s.min_count, "seed": s.seed, "language": ctx.language,
-              "coding_threshold": s.coding_threshold, "machine_agreement_threshold": s.machine_agreement_threshold,
-              **(parameters or {})}
+    params = {
+        "min_count": s.min_count,
+        "seed": s.seed,
+        "language": ctx.language,
+        "coding_threshold": s.coding_threshold,
+        "machine_agreement_threshold": s.machine_agreement_threshold,
+        **(parameters or {}),
+    }
     return {
         "run_id": ctx.run_id,
-        "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "corpus": s.corpus_name,
         "corpus_hash": corpus_hash(ctx.store),
         "codebook": s.codebook_path.name,
@@ -380,19 +387,19 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
 
 
 def provenance_table(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> str:
-    """The provenance of a report as a two-column HTML table (also stored in the notebook's metadata)."""
+    """Return the provenance of a report as a two-column HTML table."""
     prov = provenance(ctx, parameters)
     names = ctx.text["provenance"]
     df = pd.DataFrame({"key": [names.get(k, k) for k in prov], "value": list(prov.values())})
     return table_html(ctx, df)
 
 
-# -- figures --------------------------------------------------------------------------------------------------------
+# -- figures -------------------------------------------------------------------------------------------------
 _PLOTLYJS_DONE = False
 
 
 def figure_html(fig: Any, height: int | None = None) -> str:
-    """A plotly figure as an HTML fragment; the first figure of the page carries plotly.js inline.
+    """Return a plotly figure as an HTML fragment; the first figure of the page carries plotly.js inline.
 
     Never uses a CDN: the page works offline and sends no request.
     """
@@ -409,8 +416,12 @@ def figure_html(fig: Any, height: int | None = None) -> str:
 
 
 def _layout(fig: Any, **kw: Any) -> Any:
-    fig.update_layout(template="plotly_white", margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      font={"family": "system-ui, sans-serif", "size": 13}, **kw)
+    fig.update_layout(
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        font={"family": "system-ui, sans-serif", "size": 13},
+        **kw,
+    )
     return fig
 
 
@@ -424,11 +435,24 @@ def fig_prevalence(ctx: ReportContext, distinctive: pd.DataFrame, wijk: str) -> 
 
     d = _visible(distinctive).sort_values("share_city")
     fig = go.Figure()
-    fig.add_bar(y=d["label"], x=d["share_city"].astype(float), orientation="h", name=ctx.t("city"),
-                marker_color="#BAB0AC")
-    fig.add_bar(y=d["label"], x=d["share_wijk"].astype(float), orientation="h", name=wijk, marker_color="#4C78A8")
-    return _layout(fig, barmode="group", height=max(300, 28 * len(d) + 80), xaxis_tickformat=".0%",
-                   xaxis_title=ctx.t("fig_share_axis"), legend={"orientation": "h", "y": 1.05})
+    fig.add_bar(
+        y=d["label"],
+        x=d["share_city"].astype(float),
+        orientation="h",
+        name=ctx.t("city"),
+        marker_color="#BAB0AC",
+    )
+    fig.add_bar(
+        y=d["label"], x=d["share_wijk"].astype(float), orientation="h", name=wijk, marker_color="#4C78A8"
+    )
+    return _layout(
+        fig,
+        barmode="group",
+        height=max(300, 28 * len(d) + 80),
+        xaxis_tickformat=".0%",
+        xaxis_title=ctx.t("fig_share_axis"),
+        legend={"orientation": "h", "y": 1.05},
+    )
 
 
 def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
@@ -442,8 +466,13 @@ def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
         by = dict(zip(zip(g["date"], g["session"], strict=True), g["share"], strict=True))
         ys = [by.get((d, s), 0.0) for d, s in zip(sessions["date"], sessions["session"], strict=True)]
         fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=str(theme))
-    return _layout(fig, height=380, yaxis_tickformat=".0%", yaxis_title=ctx.t("fig_share_axis"),
-                   xaxis_title=ctx.t("fig_session_axis"))
+    return _layout(
+        fig,
+        height=380,
+        yaxis_tickformat=".0%",
+        yaxis_title=ctx.t("fig_share_axis"),
+        xaxis_title=ctx.t("fig_session_axis"),
+    )
 
 
 def fig_confidence(ctx: ReportContext, conf: pd.DataFrame) -> Any:
@@ -451,7 +480,9 @@ def fig_confidence(ctx: ReportContext, conf: pd.DataFrame) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Bar(x=conf["bin"], y=conf["codes"], marker_color="#72B7B2"))
-    return _layout(fig, height=260, xaxis_title=ctx.t("fig_confidence_axis"), yaxis_title=ctx.t("fig_codes_axis"))
+    return _layout(
+        fig, height=260, xaxis_title=ctx.t("fig_confidence_axis"), yaxis_title=ctx.t("fig_codes_axis")
+    )
 
 
 def fig_heatmap(ctx: ReportContext, by_wijk: pd.DataFrame) -> Any:
@@ -462,10 +493,12 @@ def fig_heatmap(ctx: ReportContext, by_wijk: pd.DataFrame) -> Any:
     by_wijk = by_wijk[by_wijk["label"].map(raised)]
     labels = list(dict.fromkeys(by_wijk["label"]))
     wijk_names = list(dict.fromkeys(by_wijk["wijk"]))
-    z, txt = [], []
+    z: list[list[float | None]] = []
+    txt: list[list[str]] = []
     for lab in labels:
         row = by_wijk[by_wijk["label"] == lab].set_index("wijk")
-        zs, ts = [], []
+        zs: list[float | None] = []
+        ts: list[str] = []
         for w in wijk_names:
             v = row.loc[w, "share"]
             if isinstance(v, str):
@@ -476,12 +509,22 @@ def fig_heatmap(ctx: ReportContext, by_wijk: pd.DataFrame) -> Any:
                 ts.append(_fmt(float(v), "share", ctx.language))
         z.append(zs)
         txt.append(ts)
-    fig = go.Figure(go.Heatmap(z=z, x=wijk_names, y=labels, text=txt, texttemplate="%{text}", colorscale="Blues",
-                               colorbar={"title": ctx.t("share"), "tickformat": ".0%"}, hoverongaps=False))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=wijk_names,
+            y=labels,
+            text=txt,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            colorbar={"title": ctx.t("share"), "tickformat": ".0%"},
+            hoverongaps=False,
+        )
+    )
     return _layout(fig, height=max(360, 30 * len(labels) + 120), yaxis={"autorange": "reversed"})
 
 
-# -- sections: what one notebook cell shows ------------------------------------------------------------------------
+# -- sections: what one notebook cell shows ------------------------------------------------------------------
 def _top(table: pd.DataFrame, n: int = 3) -> str:
     visible = _visible(table)
     return ", ".join(str(x) for x in visible["label"].head(n))
@@ -495,12 +538,16 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
     parts = [
         f"<h1>{html.escape(ctx.t('title_wijk', wijk=wijk))}</h1>",
         paragraph(ctx.t("subtitle"), "wa-subtitle"),
-        paragraph(ctx.t(
-            "intro_wijk", wijk=wijk,
-            sessions=ctx.t("sessions_n", n=ov["sessions"]) if ov["sessions"] else ctx.t("no_sessions"),
-            session_dates=", ".join(dates) or "-",
-            respondents=ctx.t("respondents_n", n=ov["respondents"]), segments=ov["segments"],
-        )),
+        paragraph(
+            ctx.t(
+                "intro_wijk",
+                wijk=wijk,
+                sessions=ctx.t("sessions_n", n=ov["sessions"]) if ov["sessions"] else ctx.t("no_sessions"),
+                session_dates=", ".join(dates) or "-",
+                respondents=ctx.t("respondents_n", n=ov["respondents"]),
+                segments=ov["segments"],
+            )
+        ),
         heading(ctx.t("summary_heading")),
     ]
     prev, dist = tables["prevalentie"], tables["onderscheidend"]
@@ -509,8 +556,11 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
     else:
         flagged = dist[dist["distinctive"].astype(bool)]
         items = [ctx.t("summary_top", themes=_top(prev))]
-        items.append(ctx.t("summary_distinctive", themes=_top(flagged, 5)) if len(flagged)
-                     else ctx.t("summary_no_distinctive"))
+        items.append(
+            ctx.t("summary_distinctive", themes=_top(flagged, 5))
+            if len(flagged)
+            else ctx.t("summary_no_distinctive")
+        )
     parts.append("<ul>" + "".join(f"<li>{_inline_md(i)}</li>" for i in items) + "</ul>")
     return "\n".join(parts)
 
@@ -523,8 +573,15 @@ def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
     parts = [
         f"<h1>{html.escape(ctx.t('title_city'))}</h1>",
         paragraph(ctx.t("subtitle"), "wa-subtitle"),
-        paragraph(ctx.t("intro_city", n_wijken=n_wijken, sessions=ctx.t("sessions_n", n=city["sessions"]),
-                        respondents=ctx.t("respondents_n", n=city["respondents"]), segments=city["segments"])),
+        paragraph(
+            ctx.t(
+                "intro_city",
+                n_wijken=n_wijken,
+                sessions=ctx.t("sessions_n", n=city["sessions"]),
+                respondents=ctx.t("respondents_n", n=city["respondents"]),
+                segments=city["segments"],
+            )
+        ),
     ]
     prev = tables["prevalentie"]
     if len(prev):
@@ -536,13 +593,20 @@ def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
 
 def prevalence_section(ctx: ReportContext, wijk: str, distinctive: pd.DataFrame) -> str:
     """Theme shares in the wijk against the city: a figure and the table with the distinctive themes."""
-    parts = [heading(ctx.t("prevalence_heading", wijk=wijk)),
-             paragraph(ctx.t("prevalence_intro", wijk=wijk, min_count=ctx.data.min_count, run_id=ctx.run_id))]
+    parts = [
+        heading(ctx.t("prevalence_heading", wijk=wijk)),
+        paragraph(ctx.t("prevalence_intro", wijk=wijk, min_count=ctx.data.min_count, run_id=ctx.run_id)),
+    ]
     if distinctive.empty:
         return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
     parts.append(figure_html(fig_prevalence(ctx, distinctive, wijk)))
-    parts.append(table_html(ctx, distinctive, ["label", "segments", "respondents", "share_wijk", "share_city", "z",
-                                               "distinctive"]))
+    parts.append(
+        table_html(
+            ctx,
+            distinctive,
+            ["label", "segments", "respondents", "share_wijk", "share_city", "z", "distinctive"],
+        )
+    )
     return "\n".join(parts)
 
 
@@ -551,15 +615,23 @@ def change_section(ctx: ReportContext, change: pd.DataFrame) -> str:
     parts = [heading(ctx.t("change_heading"))]
     if change[["date", "session"]].drop_duplicates().shape[0] < 2:
         return "\n".join([*parts, paragraph(ctx.t("change_single"), "wa-muted")])
-    parts += [paragraph(ctx.t("change_intro")), figure_html(fig_change(ctx, change)),
-              table_html(ctx, change, ["date", "session", "label", "segments", "share"])]
+    parts += [
+        paragraph(ctx.t("change_intro")),
+        figure_html(fig_change(ctx, change)),
+        table_html(ctx, change, ["date", "session", "label", "segments", "share"]),
+    ]
     return "\n".join(parts)
 
 
 def quotes_section(ctx: ReportContext, quotes: pd.DataFrame) -> str:
-    """Representative and diverse quotes per theme."""
-    return "\n".join([heading(ctx.t("quotes_heading")),
-                      paragraph(ctx.t("quotes_intro", min_count=ctx.data.min_count)), quotes_html(ctx, quotes)])
+    """Return the section with representative and diverse quotes per theme."""
+    return "\n".join(
+        [
+            heading(ctx.t("quotes_heading")),
+            paragraph(ctx.t("quotes_intro", min_count=ctx.data.min_count)),
+            quotes_html(ctx, quotes),
+        ]
+    )
 
 
 def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
@@ -567,21 +639,35 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
     parts = [heading(ctx.t("new_themes_heading"))]
     if new_themes.empty:
         return "\n".join([*parts, paragraph(ctx.t("new_themes_none"), "wa-muted")])
-    parts += [paragraph(ctx.t("new_themes_intro")),
-              table_html(ctx, new_themes, ["name", "keywords", "segments", "sessions", "respondents"])]
+    parts += [
+        paragraph(ctx.t("new_themes_intro")),
+        table_html(ctx, new_themes, ["name", "keywords", "segments", "sessions", "respondents"]),
+    ]
     return "\n".join(parts)
 
 
 def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk: str | None = None) -> str:
     """How many segments people and the machine coded, the machine's confidence, and agreement."""
     cod = tables["codering"].set_index("coded_by")["segments"]
-    parts = [heading(ctx.t("certainty_heading")),
-             paragraph(ctx.t("certainty_intro", segments=int(cod.sum()), human=int(cod["human"]),
-                             machine=int(cod["machine"]), none=int(cod["none"]))),
-             table_html(ctx, tables["codering"], ["coded_by", "segments", "share", "mean_confidence"])]
+    parts = [
+        heading(ctx.t("certainty_heading")),
+        paragraph(
+            ctx.t(
+                "certainty_intro",
+                segments=int(cod.sum()),
+                human=int(cod["human"]),
+                machine=int(cod["machine"]),
+                none=int(cod["none"]),
+            )
+        ),
+        table_html(ctx, tables["codering"], ["coded_by", "segments", "share", "mean_confidence"]),
+    ]
     conf = tables["zekerheid"]
     if int(conf["codes"].sum()):
-        parts += [paragraph(ctx.t("certainty_confidence")), figure_html(fig_confidence(ctx, conf), height=260)]
+        parts += [
+            paragraph(ctx.t("certainty_confidence")),
+            figure_html(fig_confidence(ctx, conf), height=260),
+        ]
     parts.append(heading(ctx.t("agreement_heading"), 3))
     agreement = tables.get("overeenstemming", pd.DataFrame())
     threshold = ctx.data.machine_agreement_threshold
@@ -589,24 +675,31 @@ def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk:
         parts.append(paragraph(ctx.t("agreement_none", threshold=threshold), "wa-note"))
     else:
         parts.append(table_html(ctx, agreement))
-        parts.append(paragraph(analysis.machine_decision(ctx.store, ctx.data).explain(ctx.language), "wa-note"))
+        parts.append(
+            paragraph(analysis.machine_decision(ctx.store, ctx.data).explain(ctx.language), "wa-note")
+        )
     return "\n".join(parts)
 
 
 def about_section(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> str:
-    """The suppression rule and the provenance of the report."""
-    return "\n".join([
-        heading(ctx.t("suppression_heading")),
-        paragraph(ctx.t("suppression_note", min_count=ctx.data.min_count, marker=ctx.marker)),
-        heading(ctx.t("provenance_heading")),
-        paragraph(ctx.t("provenance_intro")),
-        provenance_table(ctx, parameters),
-    ])
+    """Return the section with the suppression rule and the provenance of the report."""
+    return "\n".join(
+        [
+            heading(ctx.t("suppression_heading")),
+            paragraph(ctx.t("suppression_note", min_count=ctx.data.min_count, marker=ctx.marker)),
+            heading(ctx.t("provenance_heading")),
+            paragraph(ctx.t("provenance_intro")),
+            provenance_table(ctx, parameters),
+        ]
+    )
 
 
 def heatmap_section(ctx: ReportContext, by_wijk: pd.DataFrame) -> str:
-    """The heatmap of themes by wijk."""
-    parts = [heading(ctx.t("overview_heading")), paragraph(ctx.t("heatmap_intro", min_count=ctx.data.min_count))]
+    """Return the section with the heatmap of themes by wijk."""
+    parts = [
+        heading(ctx.t("overview_heading")),
+        paragraph(ctx.t("heatmap_intro", min_count=ctx.data.min_count)),
+    ]
     if by_wijk.empty:
         return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
     return "\n".join([*parts, figure_html(fig_heatmap(ctx, by_wijk))])
@@ -627,7 +720,9 @@ def wijken_section(ctx: ReportContext, overview: pd.DataFrame, by_wijk: pd.DataF
     head = "".join(f"<th>{html.escape(str(names.get(c, c)))}</th>" for c in cols)
     body = []
     for rec in rows.to_dict("records"):
-        cells = [f'<td><a href="{html.escape(wijk_report_href(rec["wijk"]))}">{html.escape(rec["wijk"])}</a></td>']
+        cells = [
+            f'<td><a href="{html.escape(wijk_report_href(rec["wijk"]))}">{html.escape(rec["wijk"])}</a></td>'
+        ]
         cells += [f'<td class="num">{html.escape(_fmt(rec[c], c, ctx.language))}</td>' for c in cols[1:-1]]
         cells.append(f"<td>{html.escape(rec['themes'])}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

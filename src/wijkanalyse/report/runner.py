@@ -13,18 +13,19 @@ Layout of one run (``runs_root`` is ``<store_dir>/../runs``, i.e. ``outputs/<cor
 Reruns
 ------
 Every report has a *fingerprint*: a hash of its inputs — the wijk's segments (ids, text hashes, metadata), the
-codings of those segments, the discovered themes they belong to, the codebook version, the settings, the report
-language, the agreement table, and the source of the notebooks and of the analysis and report code. A report
-whose fingerprint equals one in an earlier run is not re-executed: its folder is hard-linked (or copied) into the
-new run, so its tables are byte-identical. One new session in one wijk changes that wijk's fingerprint and the
-city's, and nothing else. Consequence, by design: a reused wijk report compares the wijk with the city as it was
-when the report was built (the report says which run); ``force=True`` rebuilds everything.
+codings of those segments, the discovered themes they belong to, the codebook version, the settings, the
+report language, the agreement table, and the source of the notebooks and of the analysis and report code. A
+report whose fingerprint equals one in an earlier run is not re-executed: its folder is hard-linked (or
+copied) into the new run, so its tables are byte-identical. One new session in one wijk changes that wijk's
+fingerprint and the city's, and nothing else. Consequence, by design: a reused wijk report compares the wijk
+with the city as it was when the report was built (the report says which run); ``force=True`` rebuilds
+everything.
 
 Parallel and distributed
 ------------------------
 Each report is one :class:`ReportJob` (plain, picklable data) run by :func:`run_job`, a top-level function. By
-default the jobs run in a local process pool (``jobs`` processes). Any executor with ``submit(fn, *args)`` that
-returns futures can run them instead, e.g. Dask::
+default the jobs run in a local process pool (``jobs`` processes). Any executor with ``submit(fn, *args)``
+that returns futures can run them instead, e.g. Dask::
 
     from dask.distributed import Client          # pip install 'wijkanalyse[distributed]'
     run_reports(settings, executor=Client())     # the run folder must be on storage the workers share
@@ -80,7 +81,7 @@ _CODE_FILES = ("analysis.py", "report/render.py", "report/runner.py", "data/repo
                f"data/{TEMPLATE}/index.html.j2")  # fmt: skip
 
 
-# -- data passed around ---------------------------------------------------------------------------------------------
+# -- data passed around --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportJob:
     """One report to build: plain data, so a process pool or a Dask worker can receive it.
@@ -121,8 +122,9 @@ class ReportJob:
 class JobResult:
     """What became of one report.
 
-    ``status`` is ``built``, ``reused`` (copied from run ``reused_from``), ``failed`` or ``empty`` (a wijk without
-    segments, skipped). A failed notebook has ``cell_index`` (0-based, in the executed notebook), ``ename`` and
+    ``status`` is ``built``, ``reused`` (copied from run ``reused_from``), ``failed`` or ``empty`` (a wijk
+    without segments, skipped). A failed notebook has ``cell_index`` (0-based, in the executed notebook),
+    ``ename`` and
     ``evalue``; other failures only ``error``.
     """
 
@@ -176,11 +178,11 @@ class RunResult:
         return not self.failed
 
     def by_status(self, status: str) -> list[JobResult]:
-        """Reports with one status (``built``, ``reused``, ``failed``, ``empty``)."""
+        """Return the reports with one status (``built``, ``reused``, ``failed``, ``empty``)."""
         return [j for j in self.jobs if j.status == status]
 
     def describe(self) -> str:
-        """A short account for the command line."""
+        """Return a short account for the command line."""
         counts = {s: len(self.by_status(s)) for s in ("built", "reused", "failed", "empty")}
         lines = [
             f"Report run {self.run_id}: {counts['built']} built, {counts['reused']} reused, "
@@ -191,22 +193,25 @@ class RunResult:
         return "\n".join(lines)
 
 
-# -- locations ------------------------------------------------------------------------------------------------------
+# -- locations -----------------------------------------------------------------------------------------------
 def notebooks_dir(folder: Path | str | None = None) -> Path:
-    """The folder with the report notebooks (``wijkrapport.ipynb`` and ``stadsoverzicht.ipynb``).
+    """Return the folder with the report notebooks (``wijkrapport.ipynb``, ``stadsoverzicht.ipynb``).
 
     Parameters
     ----------
     folder : path, optional
-        A folder of your own report notebooks (same names and parameters). Default: ``notebooks/reports`` of the
-        source tree, else of the project root.
+        A folder of your own report notebooks (same names and parameters). Default: ``notebooks/reports`` of
+        the source tree, else of the project root.
 
     Raises
     ------
     ReportError
         If the folder does not hold both report notebooks.
     """
-    candidates = [Path(__file__).resolve().parents[3] / "notebooks" / "reports", PROJECT_ROOT / "notebooks" / "reports"]
+    candidates = [
+        Path(__file__).resolve().parents[3] / "notebooks" / "reports",
+        PROJECT_ROOT / "notebooks" / "reports",
+    ]
     if folder is not None:
         candidates = [Path(folder)]
     for c in candidates:
@@ -214,7 +219,8 @@ def notebooks_dir(folder: Path | str | None = None) -> Path:
             return c
     raise ReportError(
         f"The report notebooks {WIJK_NOTEBOOK} and {CITY_NOTEBOOK} were not found in any of "
-        f"{[str(c) for c in candidates]}. Run wijkanalyse from a clone of the project (or set WIJKANALYSE_HOME)."
+        f"{[str(c) for c in candidates]}. Run wijkanalyse from a clone of the project "
+        "(or set WIJKANALYSE_HOME)."
     )
 
 
@@ -239,13 +245,13 @@ def check_codebook(settings: Settings) -> str:
     if not path.is_file():
         raise ReportError(
             f"The codebook {path} does not exist. The setting 'codebook' of corpus {settings.corpus} is "
-            f"{str(settings.codebook)!r}; point it at a codebook YAML (relative to the corpus folder), or remove it "
-            "to use the bundled codebook."
+            f"{str(settings.codebook)!r}; point it at a codebook YAML (relative to the corpus folder), "
+            "or remove it to use the bundled codebook."
         )
     return load_codebook(path).version_tag
 
 
-# -- fingerprints ---------------------------------------------------------------------------------------------------
+# -- fingerprints --------------------------------------------------------------------------------------------
 def _sha(*parts: Any) -> str:
     h = hashlib.sha256()
     for p in parts:
@@ -259,7 +265,10 @@ def _rows(con: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:
-    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+    return (
+        con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        is not None
+    )
 
 
 def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
@@ -267,7 +276,8 @@ def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
     where, params = ("WHERE s.wijk = ?", (wijk,)) if wijk is not None else ("", ())
     segs = _rows(
         con,
-        "SELECT s.segment_id, s.text_hash, s.start, s.\"end\", s.wijk, s.date, s.session, s.kind, s.role, s.section,"
+        'SELECT s.segment_id, s.text_hash, s.start, s."end", s.wijk, s.date, s.session, s.kind, s.role,'
+        " s.section,"
         f" s.question, s.respondent_id, d.path FROM segments s JOIN documents d USING (doc_id) {where}"
         " ORDER BY s.segment_id",
         params,
@@ -285,7 +295,8 @@ def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
         keep = [c for c in cols if c in ("segment_id", "theme_id", "probability", "score")]
         links = _rows(
             con,
-            f"SELECT {', '.join('st.' + c for c in keep)} FROM segment_themes st JOIN segments s USING (segment_id)"
+            f"SELECT {', '.join('st.' + c for c in keep)} FROM segment_themes st"
+            " JOIN segments s USING (segment_id)"
             f" {where} ORDER BY st.segment_id, st.theme_id",
             params,
         )
@@ -293,7 +304,8 @@ def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
         tcols = [r[1] for r in con.execute("PRAGMA table_info(themes)")]
         stable = [c for c in tcols if c not in ("run_id", "created_at", "updated_at")]
         themes = [
-            r for r in _rows(con, f"SELECT {', '.join(stable)} FROM themes ORDER BY 1")
+            r
+            for r in _rows(con, f"SELECT {', '.join(stable)} FROM themes ORDER BY 1")
             if "theme_id" in stable and r[stable.index("theme_id")] in set(theme_ids)
         ]
         disc = [links, themes]
@@ -315,9 +327,14 @@ def _agreement_digest(store: Store, settings: Settings) -> str:
 
 
 def notebook_parameters(
-    settings: Settings, settings_file: Path, language: str, run_id: str, out_dir: Path, wijk: str | None = None
+    settings: Settings,
+    settings_file: Path,
+    language: str,
+    run_id: str,
+    out_dir: Path,
+    wijk: str | None = None,
 ) -> dict[str, Any]:
-    """The values the runner passes to a report notebook's ``parameters`` cell.
+    """Return the values the runner passes to a report notebook's ``parameters`` cell.
 
     The settings travel as a file (``settings.yml`` in the run folder, every key written out), so a notebook
     runs with exactly the runner's settings; ``min_count`` and ``store_dir`` stay None (taken from that file).
@@ -335,7 +352,7 @@ def notebook_parameters(
     return params
 
 
-# -- one job --------------------------------------------------------------------------------------------------------
+# -- one job -------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=2)
 def _exporter(language: str) -> Any:
     from nbconvert import HTMLExporter
@@ -363,7 +380,9 @@ def render_html(notebook: Path, html_path: Path, title: str, language: str) -> P
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
+            ]
     nb.metadata["title"] = title
     body, _ = _exporter(language).from_notebook_node(nb)
     return write_atomic(html_path, body)
@@ -372,9 +391,10 @@ def render_html(notebook: Path, html_path: Path, title: str, language: str) -> P
 def run_job(job: ReportJob) -> JobResult:
     """Execute one report notebook with papermill and render it to HTML; never raises.
 
-    A top-level function of plain data in and out, so that a process pool or ``dask.distributed.Client.submit``
-    can run it. The executed notebook is written atomically (temporary file, then ``os.replace``); a notebook
-    that fails is kept as ``<stem>.failed.ipynb`` and reported with its cell and error.
+    A top-level function of plain data in and out, so that a process pool or
+    ``dask.distributed.Client.submit`` can run it. The executed notebook is written atomically (temporary
+    file, then ``os.replace``); a notebook that fails is kept as ``<stem>.failed.ipynb`` and reported with its
+    cell and error.
 
     Parameters
     ----------
@@ -395,8 +415,13 @@ def run_job(job: ReportJob) -> JobResult:
     result = JobResult(name=job.name, wijk=job.wijk, status="failed", fingerprint=job.fingerprint)
     try:
         pm.execute_notebook(
-            job.notebook, str(tmp), parameters=job.parameters, progress_bar=False, log_output=False,
-            cwd=str(out), report_mode=False,
+            job.notebook,
+            str(tmp),
+            parameters=job.parameters,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(out),
+            report_mode=False,
         )
         os.replace(tmp, nb_path)
         render_html(nb_path, out / f"{job.stem}.html", job.title, job.language)
@@ -419,13 +444,19 @@ def run_job(job: ReportJob) -> JobResult:
     return result
 
 
-# -- the run --------------------------------------------------------------------------------------------------------
+# -- the run -------------------------------------------------------------------------------------------------
 def _known_wijken(con: sqlite3.Connection) -> tuple[list[str], list[str]]:
     """(wijken with segments, wijken known from documents or respondents but without segments)."""
-    with_segments = sorted(r[0] for r in con.execute("SELECT DISTINCT wijk FROM segments WHERE wijk IS NOT NULL"))
-    known = {r[0] for r in con.execute(
-        "SELECT wijk FROM documents WHERE wijk IS NOT NULL UNION SELECT wijk FROM respondents WHERE wijk IS NOT NULL"
-    )}
+    with_segments = sorted(
+        r[0] for r in con.execute("SELECT DISTINCT wijk FROM segments WHERE wijk IS NOT NULL")
+    )
+    known = {
+        r[0]
+        for r in con.execute(
+            "SELECT wijk FROM documents WHERE wijk IS NOT NULL"
+            " UNION SELECT wijk FROM respondents WHERE wijk IS NOT NULL"
+        )
+    }
     return with_segments, sorted(known - set(with_segments))
 
 
@@ -438,13 +469,16 @@ def _select(requested: Sequence[str] | None, with_segments: list[str], empty: li
             continue
         if w in empty:
             problems.append(
-                f"Wijk {w!r} has no segments: its sources in the store hold no text to analyse (for a survey: no "
+                f"Wijk {w!r} has no segments: its sources in the store hold no text to analyse "
+                "(for a survey: no "
                 "answer with content). Add sources for it, or leave it out."
             )
         else:
             close = difflib.get_close_matches(w, with_segments + empty, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            problems.append(f"Unknown wijk {w!r}.{hint} Wijken in the store: {', '.join(with_segments) or '(none)'}.")
+            problems.append(
+                f"Unknown wijk {w!r}.{hint} Wijken in the store: {', '.join(with_segments) or '(none)'}."
+            )
     if problems:
         raise ReportError("\n".join(problems))
     return [w for w in with_segments if w in set(requested)]
@@ -482,13 +516,19 @@ def _reuse(job: ReportJob, origin: str, folder: Path) -> JobResult:
     dst = Path(job.out_dir)
     if dst.exists():
         shutil.rmtree(dst)
-    shutil.copytree(folder, dst, copy_function=_link_or_copy,
-                    ignore=shutil.ignore_patterns(".*", "*.failed.ipynb"))
+    shutil.copytree(
+        folder, dst, copy_function=_link_or_copy, ignore=shutil.ignore_patterns(".*", "*.failed.ipynb")
+    )
     return JobResult(
-        name=job.name, wijk=job.wijk, status="reused", fingerprint=job.fingerprint,
-        html=f"{job.name}/{job.stem}.html", notebook=f"{job.name}/{job.stem}.ipynb",
+        name=job.name,
+        wijk=job.wijk,
+        status="reused",
+        fingerprint=job.fingerprint,
+        html=f"{job.name}/{job.stem}.html",
+        notebook=f"{job.name}/{job.stem}.ipynb",
         tables=sorted(f"{job.name}/tables/{p.name}" for p in (dst / "tables").glob("*.csv")),
-        seconds=round(time.perf_counter() - t0, 2), reused_from=origin,
+        seconds=round(time.perf_counter() - t0, 2),
+        reused_from=origin,
     )
 
 
@@ -531,7 +571,7 @@ def run_reports(
     on_done: Callable[[JobResult], None] | None = None,
     notebooks: Path | str | None = None,
 ) -> RunResult:
-    """Build the wijk reports and the city overview from the store, reusing reports whose inputs did not change.
+    """Build the wijk reports and the city overview, reusing reports whose inputs did not change.
 
     Parameters
     ----------
@@ -543,7 +583,8 @@ def run_reports(
     language : str, optional
         ``nl`` or ``en``; default ``settings.language``.
     run_dir : path, optional
-        Folder of this run; default ``runs_root(settings) / <run_id>``. Earlier runs are looked up in its parent.
+        Folder of this run; default ``runs_root(settings) / <run_id>``. Earlier runs are looked up in its
+        parent.
     force : bool, default False
         Re-execute every report.
     executor : Executor, optional
@@ -561,8 +602,8 @@ def run_reports(
     Raises
     ------
     ReportError
-        On an unknown wijk, a wijk without segments, a missing codebook, a bad ``jobs`` or ``language``, or missing
-        notebooks — before any report is built.
+        On an unknown wijk, a wijk without segments, a missing codebook, a bad ``jobs`` or ``language``, or
+        missing notebooks — before any report is built.
     StoreError
         If the corpus has no store yet (run ``wijkanalyse ingest`` or ``wijkanalyse run`` first).
     """
@@ -583,14 +624,18 @@ def run_reports(
         from wijkanalyse.ingest import corpus_hash
 
         common = _sha(
-            _code_digest(str(nb_dir)), codebook_version, lang,
+            _code_digest(str(nb_dir)),
+            codebook_version,
+            lang,
             {k: v for k, v in settings_dump.items() if k not in ("store_dir", "private_dir")},
             _agreement_digest(store, settings),
         )
         digests = {w: _inputs_digest(store.con, w) for w in selected}
         city_digest = _sha(_inputs_digest(store.con, None), with_segments)
         c_hash = corpus_hash(store)
-        store.start_run("report", json.dumps({"wijken": selected, "language": lang, "jobs": jobs}), run_id=run_id)
+        store.start_run(
+            "report", json.dumps({"wijken": selected, "language": lang, "jobs": jobs}), run_id=run_id
+        )
     run_path.mkdir(parents=True, exist_ok=True)
     settings_file = write_atomic(run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True))
 
@@ -598,18 +643,33 @@ def run_reports(
     for w in selected:
         s = slug(w)
         out = run_path / "wijken" / s
-        planned.append(ReportJob(
-            name=f"wijken/{s}", wijk=w, notebook=str(nb_dir / WIJK_NOTEBOOK), out_dir=str(out),
-            stem=f"wijkrapport-{s}", title=text["title_wijk"].format(wijk=w), language=lang,
-            parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w), fingerprint=_sha(common, "wijk", w, digests[w]),
-        ))
+        planned.append(
+            ReportJob(
+                name=f"wijken/{s}",
+                wijk=w,
+                notebook=str(nb_dir / WIJK_NOTEBOOK),
+                out_dir=str(out),
+                stem=f"wijkrapport-{s}",
+                title=text["title_wijk"].format(wijk=w),
+                language=lang,
+                parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w),
+                fingerprint=_sha(common, "wijk", w, digests[w]),
+            )
+        )
     out = run_path / CITY
-    planned.append(ReportJob(
-        name=CITY, wijk=None, notebook=str(nb_dir / CITY_NOTEBOOK), out_dir=str(out), stem="stadsoverzicht",
-        title=text["title_city"], language=lang,
-        parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
-        fingerprint=_sha(common, "stad", city_digest),
-    ))
+    planned.append(
+        ReportJob(
+            name=CITY,
+            wijk=None,
+            notebook=str(nb_dir / CITY_NOTEBOOK),
+            out_dir=str(out),
+            stem="stadsoverzicht",
+            title=text["title_city"],
+            language=lang,
+            parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
+            fingerprint=_sha(common, "stad", city_digest),
+        )
+    )
 
     previous = {} if force else _previous(root, run_id)
     results: list[JobResult] = []
@@ -630,8 +690,13 @@ def run_reports(
 
     seconds = round(time.perf_counter() - t0, 2)
     manifest = {
-        "run_id": run_id, "finished_at": now_iso(), "corpus": str(settings.corpus), "corpus_hash": c_hash,
-        "codebook_version": codebook_version, "language": lang, "seconds": seconds,
+        "run_id": run_id,
+        "finished_at": now_iso(),
+        "corpus": str(settings.corpus),
+        "corpus_hash": c_hash,
+        "codebook_version": codebook_version,
+        "language": lang,
+        "seconds": seconds,
         "jobs": [asdict(r) for r in results],
     }
     write_atomic(run_path / "run.json", json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -641,24 +706,53 @@ def run_reports(
     write_atomic(root.parent / "latest.html", _redirect_html(rel))
     failed = [r for r in results if r.status == "failed"]
     with Store(settings.store_path, create=False) as store:
-        store.finish_run(run_id, "ok" if not failed else "failed-some", json.dumps(
-            {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}))
+        store.finish_run(
+            run_id,
+            "ok" if not failed else "failed-some",
+            json.dumps(
+                {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}
+            ),
+        )
     return RunResult(run_id, run_path, index, results, seconds)
 
 
-# -- index ----------------------------------------------------------------------------------------------------------
+# -- index ---------------------------------------------------------------------------------------------------
 _INDEX_TEXT = {
     "nl": {
-        "title": "Rapporten", "run": "Run", "city": "Stadsoverzicht", "wijken": "Wijkrapporten", "wijk": "Wijk",
-        "status": "Status", "built": "nieuw gemaakt", "reused": "ongewijzigd, uit run {run}",
-        "failed": "mislukt", "empty": "geen fragmenten", "seconds": "seconden", "error": "Fout in cel {cell}: {err}",
-        "corpus": "Corpus", "hash": "corpus-hash", "codebook": "codeboek", "made": "gemaakt op",
+        "title": "Rapporten",
+        "run": "Run",
+        "city": "Stadsoverzicht",
+        "wijken": "Wijkrapporten",
+        "wijk": "Wijk",
+        "status": "Status",
+        "built": "nieuw gemaakt",
+        "reused": "ongewijzigd, uit run {run}",
+        "failed": "mislukt",
+        "empty": "geen fragmenten",
+        "seconds": "seconden",
+        "error": "Fout in cel {cell}: {err}",
+        "corpus": "Corpus",
+        "hash": "corpus-hash",
+        "codebook": "codeboek",
+        "made": "gemaakt op",
     },
     "en": {
-        "title": "Reports", "run": "Run", "city": "City overview", "wijken": "Neighbourhood reports",
-        "wijk": "Neighbourhood", "status": "Status", "built": "built", "reused": "unchanged, from run {run}",
-        "failed": "failed", "empty": "no segments", "seconds": "seconds", "error": "Error in cell {cell}: {err}",
-        "corpus": "Corpus", "hash": "corpus hash", "codebook": "codebook", "made": "built at",
+        "title": "Reports",
+        "run": "Run",
+        "city": "City overview",
+        "wijken": "Neighbourhood reports",
+        "wijk": "Neighbourhood",
+        "status": "Status",
+        "built": "built",
+        "reused": "unchanged, from run {run}",
+        "failed": "failed",
+        "empty": "no segments",
+        "seconds": "seconds",
+        "error": "Error in cell {cell}: {err}",
+        "corpus": "Corpus",
+        "hash": "corpus hash",
+        "codebook": "codebook",
+        "made": "built at",
     },
 }
 
@@ -672,8 +766,11 @@ def _index_html(manifest: dict[str, Any], results: list[JobResult], language: st
         if r.status == "failed":
             detail = f"{r.ename}: {r.evalue}" if r.ename else (r.error or "")
             cell = r.cell_index if r.cell_index is not None else "?"
-            return f'<span class="failed">{h.escape(t["failed"])}</span><br><small>' + h.escape(
-                t["error"].format(cell=cell, err=detail.splitlines()[0] if detail else "")) + "</small>"
+            return (
+                f'<span class="failed">{h.escape(t["failed"])}</span><br><small>'
+                + h.escape(t["error"].format(cell=cell, err=detail.splitlines()[0] if detail else ""))
+                + "</small>"
+            )
         if r.status == "reused":
             return h.escape(t["reused"].format(run=r.reused_from))
         return h.escape(t[r.status]) + (f" ({r.seconds:.1f} {t['seconds']})" if r.status == "built" else "")
@@ -690,23 +787,24 @@ def _index_html(manifest: dict[str, Any], results: list[JobResult], language: st
             rows.append(f"<tr><td>{link(r, r.wijk)}</td><td>{status(r)}</td></tr>")
     title = f"{t['title']} {Path(manifest['corpus']).name}"
     return f"""<!DOCTYPE html>
-<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{h.escape(title)}</title>
+<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,
+initial-scale=1"> <title>{h.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 48rem; margin: 2rem auto;
        padding: 0 1rem; color: #1f2933; line-height: 1.5; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ border-bottom: 1px solid #e4e7eb; padding: .35rem .5rem;
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border-bottom: 1px solid #e4e7eb; padding:
+.35rem .5rem;
        text-align: left; vertical-align: top; }} th {{ background: #f5f7fa; }}
 .failed {{ color: #b42318; font-weight: 600; }} small {{ color: #52606d; }} .meta {{ color: #52606d; }}
 </style></head>
 <body>
 <h1>{h.escape(title)}</h1>
-<p class="meta">{t['run']} {h.escape(manifest['run_id'])} · {t['made']} {h.escape(manifest['finished_at'])} ·
-{t['hash']} {h.escape(manifest['corpus_hash'])} · {t['codebook']} {h.escape(manifest['codebook_version'])}</p>
-<h2>{t['city']}</h2>
+<p class="meta">{t["run"]} {h.escape(manifest["run_id"])} · {t["made"]} {h.escape(manifest["finished_at"])} ·
+{t["hash"]} {h.escape(manifest["corpus_hash"])} · {t["codebook"]} {h.escape(manifest["codebook_version"])}</p>
+<h2>{t["city"]}</h2>
 {city}
-<h2>{t['wijken']}</h2>
-<table><thead><tr><th>{t['wijk']}</th><th>{t['status']}</th></tr></thead>
+<h2>{t["wijken"]}</h2>
+<table><thead><tr><th>{t["wijk"]}</th><th>{t["status"]}</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
