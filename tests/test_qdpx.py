@@ -346,3 +346,27 @@ def test_slugify_gives_valid_code_ids():
     parse_codebook(
         {"name": "x", "codes": [{"id": qdpx.slugify("Één ding"), "label_nl": "a", "definition": "b"}]}
     )
+
+
+def test_agreement_notebook_on_the_imported_project(mini_store, tmp_path):
+    """07_overeenstemming.ipynb runs on a store with double coding and shows the figures worked out above."""
+    pm = pytest.importorskip("papermill")
+    settings, store = mini_store
+    qdpx.import_qdpx(store, _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx"))
+    notebook = Path(__file__).parents[1] / "notebooks" / "explore" / "07_overeenstemming.ipynb"
+    out = tmp_path / "07.ipynb"
+    pm.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters={
+            "corpus": str(settings.corpus),
+            "store_dir": str(settings.store_path),
+            "build_store": False,
+        },
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "Codeurs: Fatima, Joris" in text
+    assert "0.125" in text and "communicatiemiddelen" in text
