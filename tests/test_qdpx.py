@@ -370,3 +370,13 @@ def test_agreement_notebook_on_the_imported_project(mini_store, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Codeurs: Fatima, Joris" in text
     assert "0.125" in text and "communicatiemiddelen" in text
+
+
+def test_control_characters_are_left_out_of_the_xml(coded, tmp_path):
+    _settings, store, _cb = coded
+    review.add_memo(store, "segment", KRANT, "anna", "Bel\x07 en\x0b verticale tab.")
+    path = qdpx.export_qdpx(store, tmp_path / "c.qdpx").path
+    root = _read_qde(path)
+    assert qdpx.validate_project(root) == []
+    texts = [n.text for n in root.findall(".//q:Note/q:PlainTextContent", NS)]
+    assert "Bel en verticale tab." in texts

@@ -489,3 +489,36 @@ def test_coding_widget_builds_headless_and_saves_at_once(store):
         CodingWidget(store, "machine")
     empty = CodingWidget(store, "anna", [])
     assert empty.segment_id is None and "Geen segmenten" in empty._status.value
+
+
+def test_ensure_codes_adds_the_codebooks_missing_codes_only(store):
+    from wijkanalyse.codebook import default_codebook
+
+    cb = default_codebook()
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO codes(code_id, dimension, label_nl) VALUES ('vertrouwen', 'thema', 'Eigen label')"
+        )
+    added = review.ensure_codes(store, cb)
+    assert added == len(cb.codes) + len(cb.soort) - 1
+    assert review.ensure_codes(store, cb) == 0
+    label = store.con.execute("SELECT label_nl FROM codes WHERE code_id = 'vertrouwen'").fetchone()[0]
+    assert label == "Eigen label"  # what the coding engine wrote stays
+
+
+def test_control_characters_do_not_break_the_sheet(store, tmp_path):
+    text = "Tab\there, bel\x07 en formulier\x0c-teken."
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO documents(doc_id, path, content_hash, format, wijk, text, ingested_at) "
+            "VALUES ('dc', 'west/c.txt', 'x', 'txt', 'West', ?, ?)",
+            (text, now_iso()),
+        )
+        con.execute(
+            'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit, wijk) '
+            "VALUES ('c0', 'dc', 0, 0, ?, ?, 'h', 'paragraph', 'West')",
+            (len(text), text),
+        )
+    path = review.export_coding_sheet(store, tmp_path / "c.xlsx", coder="anna", wijk="West")
+    _fill(path, {"c0": (["geen"], None)})
+    assert review.import_coding_sheet(store, path, "anna").added == 1

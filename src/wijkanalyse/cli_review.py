@@ -61,11 +61,18 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
-def _open(corpus: Path, settings: Path | None) -> tuple[Settings, Store]:
+def _open(corpus: Path, settings: Path | None, codes: bool = False) -> tuple[Settings, Store]:
+    """Open settings and store; with ``codes``, first add the settings' codebook to the store's codes."""
     from wijkanalyse.store import Store
 
     cfg = load_settings(corpus, settings)
-    return cfg, Store(cfg.store_path, create=False)
+    store = Store(cfg.store_path, create=False)
+    if codes:
+        from wijkanalyse.codebook import load_codebook
+        from wijkanalyse.review import ensure_codes
+
+        ensure_codes(store, load_codebook(cfg.codebook_path))
+    return cfg, store
 
 
 def _out_dir(cfg: Settings, sub: str) -> Path:
@@ -101,7 +108,7 @@ def review_export(
     from wijkanalyse.review import export_coding_sheet
 
     try:
-        cfg, store = _open(corpus, settings)
+        cfg, store = _open(corpus, settings, codes=True)
         with store:
             name = "_".join(
                 [
@@ -139,7 +146,7 @@ def review_import(
     from wijkanalyse.review import import_coding_sheet
 
     try:
-        _cfg, store = _open(corpus, settings)
+        _cfg, store = _open(corpus, settings, codes=True)
         with store:
             result = import_coding_sheet(store, sheet, coder, partial=partial, dry_run=dry_run)
     except WijkanalyseError as exc:
@@ -164,7 +171,7 @@ def memo_add(
     from wijkanalyse.review import add_memo
 
     try:
-        _cfg, store = _open(corpus, settings)
+        _cfg, store = _open(corpus, settings, codes=True)
         with store:
             memo_id = add_memo(store, target_kind, "" if target_id == "-" else target_id, author, text)
     except WijkanalyseError as exc:
@@ -381,7 +388,7 @@ def import_qdpx_cmd(
     try:
         codes = _pairs(code_map, "--code-map")
         users = _pairs(user_map, "--user-map")
-        _cfg, store = _open(corpus, settings)
+        _cfg, store = _open(corpus, settings, codes=True)
         with store:
             result = import_qdpx(
                 store, file, code_map=codes, user_map=users, add_codes=add_codes, min_overlap=min_overlap,

@@ -303,11 +303,11 @@ def _code_elements(
         children[r.parent].append(r)
 
     def add(el: etree._Element, row: _CodeRow, seen: frozenset[str]) -> None:
-        attrs = {"guid": refi_guid("code", row.code_id), "name": row.name, "isCodable": "true"}
+        attrs = {"guid": refi_guid("code", row.code_id), "name": _xml(row.name), "isCodable": "true"}
         if row.color:
             attrs["color"] = row.color.upper()
         code_el = etree.SubElement(el, f"{{{ns}}}Code", attrs)
-        etree.SubElement(code_el, f"{{{ns}}}Description").text = row.description
+        etree.SubElement(code_el, f"{{{ns}}}Description").text = _xml(row.description)
         for note in notes_by_code.get(row.code_id, []):
             etree.SubElement(code_el, f"{{{ns}}}NoteRef", targetGUID=note)
         for child in children.get(row.code_id, []):
@@ -334,6 +334,14 @@ def _sets(parent: etree._Element, ns: str, rows: list[_CodeRow], member_tag: str
             etree.SubElement(s, f"{{{ns}}}{member_tag}", {member_attr: refi_guid("code", r.code_id)})
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: Any) -> str:
+    """Text that XML 1.0 can hold: control characters (other than tab and line ends) removed."""
+    return _XML_ILLEGAL.sub("", str(text))
+
+
 def _tostring(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
@@ -343,7 +351,7 @@ def codebook_xml(codebook: Any, origin: str | None = None) -> bytes:
     """Build the REFI-QDA Codebook XML (``.qdc``) of a :class:`~wijkanalyse.codebook.Codebook`."""
     rows = _code_rows_from_codebook(codebook)
     root = etree.Element(
-        f"{{{NS_CODEBOOK}}}CodeBook", nsmap={None: NS_CODEBOOK}, origin=origin or _origin(codebook)
+        f"{{{NS_CODEBOOK}}}CodeBook", nsmap={None: NS_CODEBOOK}, origin=_xml(origin or _origin(codebook))
     )
     codes_el = etree.SubElement(root, f"{{{NS_CODEBOOK}}}Codes")
     _code_elements(codes_el, NS_CODEBOOK, rows, {})
@@ -687,7 +695,7 @@ def project_xml(
     root = etree.Element(
         q("Project"),
         nsmap={None: ns},
-        name=project_name or store.folder.parent.name or "wijkanalyse",
+        name=_xml(project_name or store.folder.parent.name or "wijkanalyse"),
         origin=_origin(codebook),
         creationDateTime=created,
     )
@@ -699,7 +707,9 @@ def project_xml(
             name = str(c.name or c.coder_id)
             if c.coder_id == _MACHINE:
                 name = "machine (wijkanalyse)"
-            etree.SubElement(users_el, q("User"), guid=user_guid[c.coder_id], name=name, id=str(c.coder_id))
+            etree.SubElement(
+                users_el, q("User"), guid=user_guid[c.coder_id], name=_xml(name), id=_xml(c.coder_id)
+            )
     cb_el = etree.SubElement(root, q("CodeBook"))
     _code_elements(
         etree.SubElement(cb_el, q("Codes")),
@@ -734,7 +744,7 @@ def project_xml(
             sources_el,
             q("TextSource"),
             guid=g,
-            name=str(d.path),
+            name=_xml(d.path),
             plainTextPath=f"internal://{g}.txt",
             creationDateTime=_xsd_datetime(d.ingested_at),
         )
@@ -743,7 +753,7 @@ def project_xml(
         meta = [("wijk", d.wijk), ("datum", d.date), ("soort bron", d.kind), ("sessie", d.session)]
         desc = "; ".join(f"{k}: {v}" for k, v in meta if v is not None and not pd.isna(v))
         if desc:
-            etree.SubElement(src, q("Description")).text = desc
+            etree.SubElement(src, q("Description")).text = _xml(desc)
         seg_rows = by_doc.get(d.doc_id)
         if seg_rows is not None:
             for s in seg_rows.itertuples(index=False):
@@ -754,7 +764,7 @@ def project_xml(
                 first = None if cds is None else cds.iloc[0]
                 attrs = {
                     "guid": refi_guid("segment", str(s.segment_id)),
-                    "name": (str(s.text)[:60] + ("…" if len(str(s.text)) > 60 else "")),
+                    "name": _xml(str(s.text)[:60] + ("…" if len(str(s.text)) > 60 else "")),
                     "startPosition": str(int(s.start)),
                     "endPosition": str(int(s.end)),
                 }
@@ -784,7 +794,7 @@ def project_xml(
                 continue
             vv = etree.SubElement(src, q("VariableValue"))
             etree.SubElement(vv, q("VariableRef"), targetGUID=refi_guid("variable", label))
-            etree.SubElement(vv, q("TextValue")).text = str(value)
+            etree.SubElement(vv, q("TextValue")).text = _xml(value)
     if len(memos):
         notes_el = etree.SubElement(root, q("Notes"))
         for m in memos.itertuples(index=False):
@@ -792,11 +802,11 @@ def project_xml(
                 notes_el,
                 q("Note"),
                 guid=note_guid(m.memo_id),
-                name=f"Memo ({m.target_kind}) van {m.author}",
+                name=_xml(f"Memo ({m.target_kind}) van {m.author}"),
                 creatingUser=user_guid.get(str(m.author), first_user or ""),
                 creationDateTime=_xsd_datetime(m.created_at),
             )
-            etree.SubElement(note, q("PlainTextContent")).text = str(m.text)
+            etree.SubElement(note, q("PlainTextContent")).text = _xml(m.text)
             counts["notes"] += 1
     _sets(root, ns, rows, "MemberCode", "targetGUID")
     version = store.con.execute(

@@ -40,6 +40,7 @@ __all__ = [
     "ReviewError",
     "ensure_coder",
     "known_codes",
+    "ensure_codes",
     "add_coding",
     "reject_coding",
     "remove_coding",
@@ -159,6 +160,45 @@ def known_codes(store: Store, codebook: Any | None = None) -> pd.DataFrame:
         ]
     )
     return pd.concat([codes, geen], ignore_index=True)
+
+
+def ensure_codes(store: Store, codebook: Any) -> int:
+    """Put the codebook's codes that the store does not have yet into its ``codes`` table.
+
+    People can then code with a codebook the machine has not used yet (a new corpus, a promoted theme). Codes
+    already in the table are left as they are (the coding engine owns them).
+
+    Parameters
+    ----------
+    store : Store
+    codebook : Codebook
+
+    Returns
+    -------
+    int
+        The number of codes added.
+    """
+    frame = codebook.to_frame()
+    cols = [
+        "code_id",
+        "dimension",
+        "label_nl",
+        "label_en",
+        "parent",
+        "definition",
+        "color",
+        "codebook_version",
+    ]
+    added = 0
+    with store.transaction() as con:
+        for row in frame.reindex(columns=cols).itertuples(index=False):
+            values = [None if isinstance(v, float) and np.isnan(v) else v for v in row]
+            cur = con.execute(
+                f"INSERT OR IGNORE INTO codes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                values,
+            )
+            added += cur.rowcount
+    return added
 
 
 def _check_segment(store: Store, segment_id: str) -> None:

@@ -87,8 +87,12 @@ def safe_csv_value(value: Any) -> Any:
     return value
 
 
+# characters an .xlsx cannot hold (C0 controls other than tab, newline, carriage return)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _norm_text(s: Any) -> str:
-    return " ".join(str(s or "").split())
+    return " ".join(_ILLEGAL.sub("", str(s or "")).split())
 
 
 def _text_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
@@ -96,7 +100,7 @@ def _text_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return
-    cell.value = str(value)
+    cell.value = _ILLEGAL.sub("", str(value))
     cell.data_type = "s"
     if str(value).startswith(_DANGEROUS):
         cell.quotePrefix = True

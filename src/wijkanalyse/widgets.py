@@ -80,7 +80,11 @@ def open_project(
         from wijkanalyse.pipeline import ensure_store
 
         ensure_store(settings)
-    return settings, Store(settings.store_path, create=False)
+    store = Store(settings.store_path, create=False)
+    from wijkanalyse.codebook import load_codebook
+
+    review.ensure_codes(store, load_codebook(settings.codebook_path))  # code with the settings' codebook
+    return settings, store
 
 
 def coding_progress(store: Store, coder: str | None = None) -> pd.DataFrame:
