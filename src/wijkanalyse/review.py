@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -118,10 +119,23 @@ def ensure_coder(store: Store, coder: str, name: str | None = None) -> str:
     return cid
 
 
-def _codebook_frame() -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _default_frame() -> pd.DataFrame:
     from wijkanalyse.codebook import default_codebook
 
     return default_codebook().to_frame()
+
+
+def _codebook_frame() -> pd.DataFrame:
+    return _default_frame().copy()
+
+
+def _code_ids(store: Store) -> set[str]:
+    """Return the valid code ids fast (one query): the codes table, else the bundled codebook; plus geen."""
+    ids = {str(r[0]) for r in store.con.execute("SELECT code_id FROM codes")}
+    if not ids:
+        ids = set(_default_frame()["code_id"])
+    return ids | {NONE_CODE}
 
 
 def known_codes(store: Store, codebook: Any | None = None) -> pd.DataFrame:
@@ -207,6 +221,8 @@ def _check_segment(store: Store, segment_id: str) -> None:
 
 
 def _check_code(store: Store, code_id: str) -> None:
+    if code_id in _code_ids(store):
+        return
     ids = list(known_codes(store)["code_id"])
     if code_id not in ids:
         from difflib import get_close_matches
@@ -350,7 +366,7 @@ def set_segment_codes(
     _check_segment(store, segment_id)
     wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     turned_down = [c for c in dict.fromkeys(rejected) if c not in wanted]
-    ids = set(known_codes(store)["code_id"])
+    ids = _code_ids(store)
     bad = [c for c in [*wanted, *turned_down] if c not in ids]
     if bad:
         raise ReviewError(f"Unknown code(s) for segment {segment_id!r}: {', '.join(map(repr, bad))}.")
@@ -359,8 +375,14 @@ def set_segment_codes(
             f"Segment {segment_id!r}: code {NONE_CODE!r} (none of these) cannot go with other codes: "
             f"{wanted}."
         )
-    mine = coder_codings(store, cid, [segment_id])
-    applied_before = set(mine.loc[mine["status"] == "applied", "code_id"])
+    applied_before = {
+        str(r[0])
+        for r in store.con.execute(
+            "SELECT code_id FROM codings WHERE segment_id = ? AND coder_id = ? AND kind = 'human' "
+            "AND status = 'applied'",
+            (segment_id, cid),
+        )
+    }
     counts = {"added": 0, "removed": 0, "unchanged": 0, "rejected": 0}
     stamp = now_iso()
     with store.transaction() as con:
