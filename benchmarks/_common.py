@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ EVAL = (ROOT / ".." / "shared" / "eval").resolve()
 PYTHON = sys.executable
 
 
-# -- the machine ----------------------------------------------------------------------------------------------------
+# -- the machine ---------------------------------------------------------------------------------------------
 def machine() -> dict[str, Any]:
     """Cores, CPU model, RAM, load and versions of the machine running the benchmark."""
     cpu = "unknown"
@@ -64,8 +64,9 @@ def machine() -> dict[str, Any]:
 def git_commit() -> str:
     """Short hash of HEAD, with ``+dirty`` when tracked files differ from it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()  # fmt: skip
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
         dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "src"], cwd=ROOT).returncode != 0
         return head + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
@@ -76,7 +77,7 @@ def header(name: str, args: argparse.Namespace | None = None) -> dict[str, Any]:
     """The common head of every results file."""
     return {
         "benchmark": name,
-        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "commit": git_commit(),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "options": vars(args) if args else {},
@@ -84,7 +85,7 @@ def header(name: str, args: argparse.Namespace | None = None) -> dict[str, Any]:
     }
 
 
-# -- measuring ------------------------------------------------------------------------------------------------------
+# -- measuring -----------------------------------------------------------------------------------------------
 def _vm(key: str) -> int:
     """A VmXXX value of this process from /proc/self/status, in kB (0 if unknown)."""
     try:
@@ -95,7 +96,7 @@ def _vm(key: str) -> int:
 
 
 def reset_peak() -> bool:
-    """Reset this process's peak RSS (VmHWM) so the next stage's peak can be read; False where not possible."""
+    """Reset the peak RSS (VmHWM) of this process so the next peak can be read; False if impossible."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
         return True
@@ -127,13 +128,17 @@ def stage(name: str) -> Iterator[Measure]:
     """Measure the block: ``with stage("embed") as m: ...; m.extra["n"] = 10``."""
     m = Measure(name)
     reset_peak()
-    cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
+    cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + sum(
+        resource.getrusage(resource.RUSAGE_CHILDREN)[:2]
+    )
     t0 = time.perf_counter()
     try:
         yield m
     finally:
         m.seconds = time.perf_counter() - t0
-        cpu1 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
+        cpu1 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) + sum(
+            resource.getrusage(resource.RUSAGE_CHILDREN)[:2]
+        )
         m.cpu_seconds = cpu1 - cpu0
         m.peak_mb = (_vm("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
         m.children_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -141,7 +146,7 @@ def stage(name: str) -> Iterator[Measure]:
 
 @dataclass
 class ProcResult:
-    """A finished child process: exit code (negative: killed by that signal), seconds, its own peak RSS, output."""
+    """A finished child process: exit code (negative: killed by that signal), seconds, peak RSS, output."""
 
     returncode: int
     seconds: float
@@ -151,8 +156,9 @@ class ProcResult:
     killed: bool = False
 
 
-def run_measured(cmd: list[str], timeout: float | None = None, kill_after: float | None = None,
-                 **kw: Any) -> ProcResult:  # fmt: skip
+def run_measured(
+    cmd: list[str], timeout: float | None = None, kill_after: float | None = None, **kw: Any
+) -> ProcResult:
     """Run a command; return its exit code, wall time and its own peak RSS (``wait4`` rusage of that child).
 
     Parameters
@@ -161,7 +167,8 @@ def run_measured(cmd: list[str], timeout: float | None = None, kill_after: float
     timeout : float, optional
         Kill (SIGKILL) the command after this many seconds and count it as a failure.
     kill_after : float, optional
-        Kill (SIGKILL) the command after this many seconds on purpose (``killed`` is True if it was still running).
+        Kill (SIGKILL) the command after this many seconds on purpose (``killed`` is True if it was still
+        running).
     """
     import signal
     import tempfile
@@ -189,14 +196,14 @@ def run_measured(cmd: list[str], timeout: float | None = None, kill_after: float
 
 
 def run_json_child(args: list[str], timeout: float | None = None) -> dict[str, Any]:
-    """Run ``python <args>`` that prints one JSON object as its last line of stdout; return it (raise on failure)."""
+    """Run ``python <args>``, which prints one JSON object as its last line; return it (raise on failure)."""
     res = subprocess.run([PYTHON, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({res.returncode}):\n{res.stderr[-4000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-# -- corpora and settings -------------------------------------------------------------------------------------------
+# -- corpora and settings ------------------------------------------------------------------------------------
 def copy_corpus(src: Path, dst: Path) -> Path:
     """Copy a corpus folder (raw files stay read-only at their origin); return the copy."""
     if dst.exists():
@@ -209,7 +216,7 @@ def copy_corpus(src: Path, dst: Path) -> Path:
 
 
 def settings_for(corpus: Path, work: Path, **overrides: Any) -> Any:
-    """Settings of a corpus with its store and pseudonym key under ``work`` (never under outputs/ or private/)."""
+    """Settings of a corpus with its store and pseudonym key under ``work`` (not outputs/ or private/)."""
     from wijkanalyse.config import load_settings
 
     return load_settings(corpus, store_dir=work / "store", private_dir=work / "private", **overrides)
@@ -228,7 +235,7 @@ def settings_file(corpus: Path, work: Path, **extra: Any) -> Path:
     return path
 
 
-# -- results --------------------------------------------------------------------------------------------------------
+# -- results -------------------------------------------------------------------------------------------------
 def md_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
     """A Markdown table of dict rows."""
     if not rows:
@@ -250,7 +257,8 @@ def machine_md(head: dict[str, Any]) -> str:
     m = head["machine"]
     return (
         f"- Date: {head['date']}  \n- Commit: `{head['commit']}`  \n- Command: `{head['command']}`  \n"
-        f"- Machine: {m['cores']} usable cores ({m['cpu_count']} in total), {m['cpu_model']}, {m['ram_gb']} GB RAM; "
+        f"- Machine: {m['cores']} usable cores ({m['cpu_count']} in total), {m['cpu_model']}, "
+        f"{m['ram_gb']} GB RAM; "
         f"load average at start {m['load_average']}  \n- Python {m['python']} on {m['platform']}\n"
     )
 
@@ -258,8 +266,10 @@ def machine_md(head: dict[str, Any]) -> str:
 def write_results(name: str, head: dict[str, Any], figures: dict[str, Any], body_md: str, title: str) -> Path:
     """Write ``results/<name>.json`` and ``results/<name>.md``; return the Markdown path."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps({**head, "figures": figures}, indent=2, ensure_ascii=False,
-                                                     default=str) + "\n", encoding="utf-8")  # fmt: skip
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps({**head, "figures": figures}, indent=2, ensure_ascii=False, default=str) + "\n",
+        encoding="utf-8",
+    )
     md = RESULTS / f"{name}.md"
     md.write_text(f"# {title}\n\n{machine_md(head)}\n{body_md.rstrip()}\n", encoding="utf-8")
     print(f"wrote {md.relative_to(ROOT)} and {name}.json")

@@ -1,11 +1,11 @@
 """Synthetic corpora for the scale and rerun benchmarks, built from the demo corpus's own sentences.
 
-The demo corpus is copied as it is (sessions, survey, manifest, settings) and a synthetic survey export is added
-beside it: ``enquete/synthetisch.<csv|xlsx>`` with the demo survey's columns, one row per respondent and three open
-questions. Every answer recombines one or two real sentences from the demo survey's answers to the same question
-(70%) or from the sessions (30%), with small variations (an opening phrase, a closing clause, a wijk name), so the
-vocabulary, lengths and personal data (which the pseudonymiser must find) are those of the demo corpus while almost
-every answer is a new text for the embedder.
+The demo corpus is copied as it is (sessions, survey, manifest, settings) and a synthetic survey export is
+added beside it: ``enquete/synthetisch.<csv|xlsx>`` with the demo survey's columns, one row per respondent and
+three open questions. Every answer recombines one or two real sentences from the demo survey's answers to the
+same question (70%) or from the sessions (30%), with small variations (an opening phrase, a closing clause, a
+wijk name), so the vocabulary, lengths and personal data (which the pseudonymiser must find) are those of the
+demo corpus while almost every answer is a new text for the embedder.
 """
 
 from __future__ import annotations
@@ -24,10 +24,30 @@ QUESTIONS = {
     "verbeteren": "Wat moet er volgens u beter bij het nieuwe wijkplatform?",
     "zorgen": "Heeft u nog vragen of zorgen over de overgang naar wijkplatforms?",
 }
-OPENINGS = ["", "", "", "Ik vind dat ", "Volgens mij ", "Eerlijk gezegd: ", "Wat mij betreft ", "Kort gezegd: ",
-            "Belangrijk: ", "Als bewoner vind ik: "]  # fmt: skip
-CLOSINGS = ["", "", "", " Dat geldt zeker in {wijk}.", " Vooral voor ouderen.", " Ook voor jongeren.",
-            " Dat hoor ik van veel buren.", " Graag snel.", " Dat is mijn ervaring in {wijk}.", " Zeker weten."]  # fmt: skip
+OPENINGS = [
+    "",
+    "",
+    "",
+    "Ik vind dat ",
+    "Volgens mij ",
+    "Eerlijk gezegd: ",
+    "Wat mij betreft ",
+    "Kort gezegd: ",
+    "Belangrijk: ",
+    "Als bewoner vind ik: ",
+]
+CLOSINGS = [
+    "",
+    "",
+    "",
+    " Dat geldt zeker in {wijk}.",
+    " Vooral voor ouderen.",
+    " Ook voor jongeren.",
+    " Dat hoor ik van veel buren.",
+    " Graag snel.",
+    " Dat is mijn ervaring in {wijk}.",
+    " Zeker weten.",
+]
 
 
 def _sentences(text: str) -> list[str]:
@@ -52,9 +72,14 @@ def sentence_pools() -> dict[str, list[str]]:
         pools[key] = sorted({s for a in survey[col].dropna() for s in _sentences(str(a))})
     sessions: set[str] = set()
     for path in sorted(DEMO.rglob("*")):
-        if path.suffix.lower() in {".md", ".txt", ".docx", ".pdf", ".vtt", ".srt"} and not path.name.startswith(
-            ("README", "PERSONAL")
-        ):
+        if path.suffix.lower() in {
+            ".md",
+            ".txt",
+            ".docx",
+            ".pdf",
+            ".vtt",
+            ".srt",
+        } and not path.name.startswith(("README", "PERSONAL")):
             for block in read_file(path, path.name).blocks:
                 sessions.update(_sentences(block.text))
     pools["sessies"] = sorted(sessions)
@@ -78,19 +103,27 @@ def answer(rng: random.Random, pools: dict[str, list[str]], question: str, wijk:
 
 
 def survey_frame(n_answers: int, seed: int = 0, start: int = 1) -> pd.DataFrame:
-    """A survey export with ``n_answers`` open answers (three per respondent), respondent ids from ``start``."""
+    """A survey export with ``n_answers`` open answers (three per respondent), ids counted from ``start``."""
     rng = random.Random(seed)
     pools = sentence_pools()
     wijken, postcodes = _wijken_postcodes()
-    pc_wijk = dict(zip(pd.read_csv(DEMO / "postcodes.csv", dtype=str)["postcode4"],
-                       pd.read_csv(DEMO / "postcodes.csv", dtype=str)["wijk"], strict=True))  # fmt: skip
+    pc_wijk = dict(
+        zip(
+            pd.read_csv(DEMO / "postcodes.csv", dtype=str)["postcode4"],
+            pd.read_csv(DEMO / "postcodes.csv", dtype=str)["wijk"],
+            strict=True,
+        )
+    )
     rows = []
     n_resp = -(-n_answers // len(QUESTIONS))
     left = n_answers
     for i in range(n_resp):
         pc = rng.choice(postcodes)
-        row = {"respondent_id": f"S{start + i:07d}", "postcode": f"{pc} {rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
-               "leeftijdsgroep": rng.choice(["18-34", "35-49", "50-64", "65+"])}  # fmt: skip
+        row = {
+            "respondent_id": f"S{start + i:07d}",
+            "postcode": f"{pc} {rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
+            "leeftijdsgroep": rng.choice(["18-34", "35-49", "50-64", "65+"]),
+        }
         for key, col in QUESTIONS.items():
             row[col] = answer(rng, pools, key, pc_wijk.get(pc, rng.choice(wijken))) if left > 0 else ""
             left -= 1
@@ -109,15 +142,21 @@ def write_survey(df: pd.DataFrame, path: Path) -> Path:
 
 
 def make_corpus(dst: Path, n_answers: int, seed: int = 0, fmt: str = "csv") -> Path:
-    """Copy the demo corpus to ``dst`` and add a synthetic survey with ``n_answers`` answers; return ``dst``."""
+    """Copy the demo corpus to ``dst`` and add a synthetic survey of ``n_answers`` answers; return ``dst``."""
     copy_corpus(DEMO, dst)
     survey = write_survey(survey_frame(n_answers, seed), dst / "enquete" / f"synthetisch.{fmt}")
     settings = yaml.safe_load((dst / "wijkanalyse.yml").read_text(encoding="utf-8"))
-    settings["surveys"].append({
-        "path": survey.relative_to(dst).as_posix(), "respondent_id": "respondent_id", "postcode_column": "postcode",
-        "text_columns": dict(QUESTIONS),
-    })  # fmt: skip
-    (dst / "wijkanalyse.yml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings["surveys"].append(
+        {
+            "path": survey.relative_to(dst).as_posix(),
+            "respondent_id": "respondent_id",
+            "postcode_column": "postcode",
+            "text_columns": dict(QUESTIONS),
+        }
+    )
+    (dst / "wijkanalyse.yml").write_text(
+        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return dst
 
 
@@ -128,11 +167,17 @@ def new_session(corpus: Path, seed: int = 0) -> Path:
     src = rng.choice(sources)
     text = src.read_text(encoding="utf-8")
     lines = text.split("\n")
-    body = [ln for ln in lines if ln.strip() and not ln.startswith(("#", "---", "date:", "title:", "wijk:", "kind:"))]
+    body = [
+        ln
+        for ln in lines
+        if ln.strip() and not ln.startswith(("#", "---", "date:", "title:", "wijk:", "kind:"))
+    ]
     extra = [f"- {answer(rng, sentence_pools(), 'verbeteren', 'de wijk')}" for _ in range(5)]
     rng.shuffle(body)
-    new_text = re.sub(r"(?m)^date: .*$", "date: 2024-06-0%d" % (1 + seed % 9), text, count=1)
-    new_text = new_text + "\n\n## Nagekomen punten\n\n" + "\n".join(extra) + "\n\n" + "\n\n".join(body[:5]) + "\n"
+    new_text = re.sub(r"(?m)^date: .*$", f"date: 2024-06-0{1 + seed % 9}", text, count=1)
+    new_text = (
+        new_text + "\n\n## Nagekomen punten\n\n" + "\n".join(extra) + "\n\n" + "\n\n".join(body[:5]) + "\n"
+    )
     dst = src.with_name(f"2024-06-0{1 + seed % 9}-extra-sessie-{seed}.md")
     dst.write_text(new_text, encoding="utf-8")
     return dst

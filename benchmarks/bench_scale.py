@@ -1,19 +1,20 @@
 """Scale: time and peak memory of every stage for 1k, 10k and 100k survey answers, and end to end.
 
-For each size a synthetic corpus is written to a temporary folder (the demo corpus plus a survey export with that
-many answers, recombined from the demo corpus's own sentences: see ``_synthetic.py``), and one fresh Python process
-runs the stages one after the other with the library functions the main job uses:
+For each size a synthetic corpus is written to a temporary folder (the demo corpus plus a survey export with
+that many answers, recombined from the demo corpus's own sentences: see ``_synthetic.py``), and one fresh
+Python process runs the stages one after the other with the library functions the main job uses:
 
 ingest (``ingest.ingest_corpus``), embed (``embed.embed_with_cache`` of every segment into the store's cache),
 code (``coding.code_store``), discover (``discovery.discover_store``), report (``report.run_reports``, 1 job).
 
-Each stage's peak memory is the process's peak RSS during that stage (Linux ``VmHWM``, reset before each stage);
-the report stage also gives the largest peak of its notebook kernels. End to end = the sum of the stages, peak =
-the largest stage peak. Before the sizes, the embedder's raw speed is measured on 2,000 demo-like answers
-without a cache.
+Each stage's peak memory is the process's peak RSS during that stage (Linux ``VmHWM``, reset before each
+stage); the report stage also gives the largest peak of its notebook kernels. End to end = the sum of the
+stages, peak = the largest stage peak. Before the sizes, the embedder's raw speed is measured on 2,000
+demo-like answers without a cache.
 
-Targets (2 cores): embedder >= 700 segments/s; 100k answers coded end to end (ingest + embed + code) in 5 minutes
-with a peak under 4 GB. ``--profile`` writes a cProfile of every stage of the largest size to ``results/``.
+Targets (2 cores): embedder >= 700 segments/s; 100k answers coded end to end (ingest + embed + code) in 5
+minutes with a peak under 4 GB. ``--profile`` writes a cProfile of every stage of the largest size to
+``results/``.
 
     python benchmarks/bench_scale.py                     # 1k, 10k, 100k (about 10-12 minutes on 2 cores)
     python benchmarks/bench_scale.py --quick             # 300 answers, no reports
@@ -28,7 +29,17 @@ import sys
 import time
 from pathlib import Path
 
-from _common import PYTHON, ROOT, base_parser, header, md_table, parse_sizes, run_json_child, stage, workdir, write_results
+from _common import (
+    ROOT,
+    base_parser,
+    header,
+    md_table,
+    parse_sizes,
+    run_json_child,
+    stage,
+    workdir,
+    write_results,
+)
 
 TARGET_EMBED_PER_S = 700
 TARGET_E2E_S = 300
@@ -36,13 +47,14 @@ TARGET_PEAK_MB = 4096
 STAGES = ("ingest", "embed", "code", "discover", "report")
 
 
-# -- the child: one size, every stage, in a fresh process -----------------------------------------------------------
+# -- the child: one size, every stage, in a fresh process ----------------------------------------------------
 def child(corpus: Path, work: Path, embedder: str, reports: bool, profile: bool) -> dict:
     """Run every stage on one corpus and return the measures (runs in its own process)."""
     import cProfile
     import pstats
 
     from _common import settings_for
+
     from wijkanalyse.embed import EmbeddingCache, embed_with_cache, get_embedder
     from wijkanalyse.ingest import ingest_corpus
     from wijkanalyse.pipeline import _optional
@@ -81,9 +93,14 @@ def child(corpus: Path, work: Path, embedder: str, reports: bool, profile: bool)
             return embed_with_cache(model, texts, cache, progress=False)
 
     vectors, m = run("embed", embed_all)
-    m.extra.update(segments=len(texts), unique=len(set(texts)), per_second=round(len(set(texts)) / m.seconds, 1))
+    m.extra.update(
+        segments=len(texts), unique=len(set(texts)), per_second=round(len(set(texts)) / m.seconds, 1)
+    )
     del vectors
-    for name, module, function in (("code", "coding", "code_store"), ("discover", "discovery", "discover_store")):
+    for name, module, function in (
+        ("code", "coding", "code_store"),
+        ("discover", "discovery", "discover_store"),
+    ):
         fn = _optional(module, function)
         if fn is None:
             out["missing"].append(f"{module}.{function}")
@@ -105,6 +122,7 @@ def child(corpus: Path, work: Path, embedder: str, reports: bool, profile: bool)
 def embed_speed(embedder: str, n: int) -> dict:
     """Raw embedder speed on ``n`` demo-like answers (no cache), in this process."""
     from _synthetic import QUESTIONS, survey_frame
+
     from wijkanalyse.embed import get_embedder
 
     df = survey_frame(n, seed=99)
@@ -114,21 +132,30 @@ def embed_speed(embedder: str, n: int) -> dict:
     t0 = time.perf_counter()
     model.embed(texts)
     seconds = time.perf_counter() - t0
-    return {"embedder": model.model_id, "texts": len(texts), "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
-            "seconds": round(seconds, 2), "per_second": round(len(texts) / seconds, 1)}  # fmt: skip
+    return {
+        "embedder": model.model_id,
+        "texts": len(texts),
+        "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(texts) / seconds, 1),
+    }
 
 
-# -- the parent -----------------------------------------------------------------------------------------------------
+# -- the parent ----------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     p = base_parser(__doc__.split("\n")[0], sizes="1k,10k,100k")
-    p.add_argument("--format", choices=["csv", "xlsx"], default="xlsx", help="survey export format (default xlsx)")
+    p.add_argument(
+        "--format", choices=["csv", "xlsx"], default="xlsx", help="survey export format (default xlsx)"
+    )
     p.add_argument("--no-reports", action="store_true", help="skip the report stage")
     p.add_argument("--profile", action="store_true", help="cProfile every stage of the largest size")
     p.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
     p.add_argument("--embed-speed", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        res = child(Path(args.child[0]), Path(args.child[1]), args.embedder, not args.no_reports, args.profile)
+        res = child(
+            Path(args.child[0]), Path(args.child[1]), args.embedder, not args.no_reports, args.profile
+        )
         print(json.dumps(res))
         return 0
     if args.embed_speed:
@@ -140,10 +167,18 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [300] if args.quick else parse_sizes(args.sizes)
     reports = not (args.no_reports or args.quick)
     head = header("bench_scale", args)
-    figures: dict = {"sizes": {}, "targets": {"embed_per_s": TARGET_EMBED_PER_S, "e2e_seconds_100k": TARGET_E2E_S,
-                                             "peak_mb": TARGET_PEAK_MB}}  # fmt: skip
-    speed = run_json_child([str(Path(__file__)), "--embed-speed", "500" if args.quick else "2000",
-                            "--embedder", args.embedder], timeout=900)  # fmt: skip
+    figures: dict = {
+        "sizes": {},
+        "targets": {
+            "embed_per_s": TARGET_EMBED_PER_S,
+            "e2e_seconds_100k": TARGET_E2E_S,
+            "peak_mb": TARGET_PEAK_MB,
+        },
+    }
+    speed = run_json_child(
+        [str(Path(__file__)), "--embed-speed", "500" if args.quick else "2000", "--embedder", args.embedder],
+        timeout=900,
+    )
     figures["embed_speed"] = speed
     print(f"embedder {speed['embedder']}: {speed['per_second']} texts/s ({speed['texts']} texts)", flush=True)
     with workdir(args, "scale") as work:
@@ -152,7 +187,14 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             make_corpus(corpus, n, seed=n, fmt=args.format)
             gen = time.perf_counter() - t0
-            cmd = [str(Path(__file__)), "--child", str(corpus), str(work / f"work-{n}"), "--embedder", args.embedder]
+            cmd = [
+                str(Path(__file__)),
+                "--child",
+                str(corpus),
+                str(work / f"work-{n}"),
+                "--embedder",
+                args.embedder,
+            ]
             if not reports:
                 cmd.append("--no-reports")
             if args.profile and n == max(sizes):
@@ -161,10 +203,14 @@ def main(argv: list[str] | None = None) -> int:
             stages = res["stages"]
             coded = [s for s in stages if s["name"] in ("ingest", "embed", "code")]
             res["generate_seconds"] = round(gen, 1)
-            res["coded_end_to_end"] = {"seconds": round(sum(s["seconds"] for s in coded), 1),
-                                       "peak_mb": max(s["peak_mb"] for s in coded)}  # fmt: skip
-            res["end_to_end"] = {"seconds": round(sum(s["seconds"] for s in stages), 1),
-                                 "peak_mb": max(max(s["peak_mb"], s["children_peak_mb"]) for s in stages)}  # fmt: skip
+            res["coded_end_to_end"] = {
+                "seconds": round(sum(s["seconds"] for s in coded), 1),
+                "peak_mb": max(s["peak_mb"] for s in coded),
+            }
+            res["end_to_end"] = {
+                "seconds": round(sum(s["seconds"] for s in stages), 1),
+                "peak_mb": max(max(s["peak_mb"], s["children_peak_mb"]) for s in stages),
+            }
             for s in stages:
                 if "profile" in s["extra"]:
                     dst = ROOT / "benchmarks" / "results" / f"bench_scale_profile_{n}_{s['name']}.txt"
@@ -172,8 +218,12 @@ def main(argv: list[str] | None = None) -> int:
                     dst.write_text(Path(s["extra"]["profile"]).read_text())
                     s["extra"]["profile"] = dst.relative_to(ROOT).as_posix()
             figures["sizes"][n] = res
-            print(f"{n:>7} answers: {res['segments']} segments; coded end to end {res['coded_end_to_end']['seconds']} s, "
-                  f"all stages {res['end_to_end']['seconds']} s, peak {res['end_to_end']['peak_mb']:.0f} MB", flush=True)
+            print(
+                f"{n:>7} answers: {res['segments']} segments; "
+                f"coded end to end {res['coded_end_to_end']['seconds']} s, "
+                f"all stages {res['end_to_end']['seconds']} s, peak {res['end_to_end']['peak_mb']:.0f} MB",
+                flush=True,
+            )
 
     write_results("bench_scale", head, figures, _markdown(figures), "Scale: time and memory per stage")
     return 0
@@ -182,23 +232,46 @@ def main(argv: list[str] | None = None) -> int:
 def _markdown(f: dict) -> str:
     sp = f["embed_speed"]
     ok = "met" if sp["per_second"] >= TARGET_EMBED_PER_S else "MISSED"
-    md = [f"Embedder `{sp['embedder']}` alone: **{sp['per_second']} texts/s** on {sp['texts']} answers of "
-          f"{sp['mean_chars']} characters on average, no cache (target >= {TARGET_EMBED_PER_S}: {ok}).\n"]  # fmt: skip
+    md = [
+        f"Embedder `{sp['embedder']}` alone: **{sp['per_second']} texts/s** on {sp['texts']} answers of "
+        f"{sp['mean_chars']} characters on average, no cache (target >= {TARGET_EMBED_PER_S}: {ok}).\n"
+    ]
     summary = []
     for n, r in f["sizes"].items():
         e2e = r["coded_end_to_end"]
-        summary.append({"answers": n, "segments": r["segments"], "coded e2e (s)": e2e["seconds"],
-                        "coded e2e peak (MB)": round(e2e["peak_mb"]), "all stages (s)": r["end_to_end"]["seconds"],
-                        "all stages peak (MB)": round(r["end_to_end"]["peak_mb"]),
-                        "missing stages": ", ".join(r["missing"]) or "-"})  # fmt: skip
-    md += ["## End to end\n", "'coded e2e' = ingest + embed + code (target for 100k answers: under "
-           f"{TARGET_E2E_S} s and {TARGET_PEAK_MB} MB); 'all stages' adds discover and report.\n",
-           md_table(summary)]  # fmt: skip
+        summary.append(
+            {
+                "answers": n,
+                "segments": r["segments"],
+                "coded e2e (s)": e2e["seconds"],
+                "coded e2e peak (MB)": round(e2e["peak_mb"]),
+                "all stages (s)": r["end_to_end"]["seconds"],
+                "all stages peak (MB)": round(r["end_to_end"]["peak_mb"]),
+                "missing stages": ", ".join(r["missing"]) or "-",
+            }
+        )
+    md += [
+        "## End to end\n",
+        "'coded e2e' = ingest + embed + code (target for 100k answers: under "
+        f"{TARGET_E2E_S} s and {TARGET_PEAK_MB} MB); 'all stages' adds discover and report.\n",
+        md_table(summary),
+    ]
     for n, r in f["sizes"].items():
-        rows = [{"stage": s["name"], "seconds": s["seconds"], "cpu seconds": s["cpu_seconds"],
-                 "peak MB": round(s["peak_mb"]), "kernel peak MB": round(s["children_peak_mb"]),
-                 "details": ", ".join(f"{k}={v}" for k, v in s["extra"].items())} for s in r["stages"]]  # fmt: skip
-        md += [f"\n## {n:,} answers ({r['segments']:,} segments, {r['respondents']:,} respondents)\n", md_table(rows)]
+        rows = [
+            {
+                "stage": s["name"],
+                "seconds": s["seconds"],
+                "cpu seconds": s["cpu_seconds"],
+                "peak MB": round(s["peak_mb"]),
+                "kernel peak MB": round(s["children_peak_mb"]),
+                "details": ", ".join(f"{k}={v}" for k, v in s["extra"].items()),
+            }
+            for s in r["stages"]
+        ]
+        md += [
+            f"\n## {n:,} answers ({r['segments']:,} segments, {r['respondents']:,} respondents)\n",
+            md_table(rows),
+        ]
     return "\n".join(md)
 
 
