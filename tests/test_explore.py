@@ -164,6 +164,9 @@ def test_survey_response_rates(mini_store) -> None:
     per = survey_response_rates(store, by_wijk=True).set_index(["wijk", "question"])
     assert per.loc[("Noord", "behouden"), ["respondents", "answered"]].tolist() == [2, 1]
     assert per.loc[("Oost", "zorgen"), "response_rate"] == 1.0
+    small = survey_response_rates(store, by_wijk=True, min_count=2).set_index(["wijk", "question"])
+    assert small.loc[("Oost", "zorgen"), "response_rate"] == "<2"  # one respondent
+    assert small.loc[("Noord", "zorgen"), "answered"] == 1  # two respondents
 
 
 def test_pseudonymisation_counts_never_show_originals(mini_store) -> None:
@@ -339,3 +342,28 @@ def test_near_duplicate_codes() -> None:
     top = pairs.iloc[0]
     assert {top["code_a"], top["code_b"]} == {"vertrouwen", "vertrouwen_kopie"}
     assert top["near_duplicate"] and top["similarity"] > 0.95
+
+
+# -- panels (built without a browser, as papermill and nbval do) ---------------------------------------------
+def test_panels_work_without_a_frontend(coded, tmp_path) -> None:
+    from wijkanalyse.explore.widgets import ComparePanel, SearchPanel, ThemeMapPanel
+
+    settings, store = coded
+    wb = open_workbench(
+        MINI_CORPUS, embedder="hashing", store_dir=settings.store_path, private_dir=tmp_path / "p"
+    )
+    frame = wb.theme_map(method="pca")
+    panel = SearchPanel(wb, query="geld", theme_map=frame, author="anna")
+    assert len(panel.hits) == 2 and len(panel.out.outputs) == 2  # the hits and the map with the hits marked
+    panel.mode.value = "semantic"
+    panel.query.value = "Wie betaalt de huur?"  # searching again on a new query
+    assert panel.hits.attrs["mode"] == "semantic"
+    memo = panel.save_memo()
+    assert store.memos("project").set_index("memo_id").loc[memo, "author"] == "anna"
+    tm = ThemeMapPanel(frame)
+    tm.wijk.value = "Oost"
+    assert len(tm.out.outputs) == 1 and tm.figure().data[0].name == "buiten filter"
+    cp = ComparePanel(wb.data, compare_wijken(wb.data))
+    cp.wijk.value, cp.theme.value = "Noord", "financiering"
+    assert "segment(en)" in cp.out.outputs[0]["data"]["text/html"]
+    wb.close()

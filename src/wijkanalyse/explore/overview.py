@@ -136,7 +136,7 @@ def segment_length_summary(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def survey_response_rates(store: Store, by_wijk: bool = False) -> pd.DataFrame:
+def survey_response_rates(store: Store, by_wijk: bool = False, min_count: int | None = None) -> pd.DataFrame:
     """How many respondents answered each survey question.
 
     Open questions are read from ``respondents.answers_json`` (``open``: per question ``beantwoord``,
@@ -148,12 +148,16 @@ def survey_response_rates(store: Store, by_wijk: bool = False) -> pd.DataFrame:
     store : Store
     by_wijk : bool, default False
         One row per question and wijk (``(stad)`` for respondents without a wijk).
+    min_count : int, optional
+        Suppress small cells as the reports do (:func:`wijkanalyse.analysis.suppress`): in a row with fewer
+        than ``min_count`` respondents the counts and the rate are replaced by the marker (e.g. ``"<5"``).
 
     Returns
     -------
     pandas.DataFrame
         ``survey, [wijk,] question, type ('open'|'gesloten'), respondents, answered, no_content, empty,
-        response_rate`` (``answered / respondents``), in questionnaire order.
+        response_rate`` (``answered / respondents``) and, with ``min_count``, ``suppressed``; in
+        questionnaire order.
     """
     rows = store.query(
         "SELECT d.path AS survey, coalesce(r.wijk, ?) AS wijk, r.respondent_id, r.answers_json "
@@ -194,7 +198,16 @@ def survey_response_rates(store: Store, by_wijk: bool = False) -> pd.DataFrame:
     table["response_rate"] = (table["answered"] / table["respondents"]).round(4)
     table["_order"] = table["question"].map(order)
     sort = ["survey", "_order", *(["wijk"] if by_wijk else [])]
-    return table.sort_values(sort, kind="mergesort").drop(columns="_order").reset_index(drop=True)[cols]
+    table = table.sort_values(sort, kind="mergesort").drop(columns="_order").reset_index(drop=True)[cols]
+    if min_count is None:
+        return table
+    from wijkanalyse.analysis import marker, suppress
+
+    out = suppress(table, min_count)
+    for col in ("answered", "no_content", "empty", "response_rate"):
+        out[col] = out[col].astype(object)
+        out.loc[out["suppressed"], col] = marker(min_count)
+    return out
 
 
 def pseudonymisation_counts(store: Store, by: str = "category") -> pd.DataFrame:

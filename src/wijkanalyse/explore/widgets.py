@@ -1,7 +1,9 @@
 """Interactive panels (ipywidgets 8) of the explore notebooks: search, theme map, compare, promote.
 
 Each panel is a small class: build it, display it (it renders itself), and use it; every action is also a
-method, so a notebook run without a person at the keyboard (papermill, nbval) can call it directly. The
+method, so a notebook run without a person at the keyboard (papermill, nbval) can call it directly. Results go
+into the panel's ``Output`` widget with ``append_display_data`` rather than inside ``with output:`` (showing a
+plotly figure inside that context hangs a kernel that has no frontend, as under papermill). The
 computations are the library's (:mod:`wijkanalyse.search`, :mod:`wijkanalyse.explore`); the panels only wire
 widgets to them.
 """
@@ -119,7 +121,7 @@ class SearchPanel(_Panel):
 
     def search(self) -> pd.DataFrame | None:
         """Run the search in the fields and show the hits; return the hit table (None on a bad query)."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML
 
         filters = {k: v for k, v in (("wijk", self.wijk.value), ("role", self.role.value)) if v is not None}
         hits = self._safe(
@@ -127,17 +129,16 @@ class SearchPanel(_Panel):
                 self.query.value, mode=self.mode.value, limit=self.limit.value, **filters
             )
         )
-        self.out.clear_output()
+        self.out.outputs = ()
         if hits is None:
             return None
         self.hits = hits
         self.status.value = ""
-        with self.out:
-            display(HTML(hits_html(hits)))
-            if self.theme_map is not None and len(hits):
-                from wijkanalyse.explore.figures import hits_on_map_figure
+        self.out.append_display_data(HTML(hits_html(hits)))
+        if self.theme_map is not None and len(hits):
+            from wijkanalyse.explore.figures import hits_on_map_figure
 
-                hits_on_map_figure(self.theme_map, hits, height=500).show()
+            self.out.append_display_data(hits_on_map_figure(self.theme_map, hits, height=500))
         return hits
 
     def save_memo(self) -> int:
@@ -230,9 +231,8 @@ class ThemeMapPanel(_Panel):
 
     def draw(self) -> None:
         """Redraw the map."""
-        self.out.clear_output(wait=True)
-        with self.out:
-            self.figure().show()
+        self.out.outputs = ()
+        self.out.append_display_data(self.figure())
 
 
 class ComparePanel(_Panel):
@@ -267,11 +267,10 @@ class ComparePanel(_Panel):
 
     def show(self) -> None:
         """Show the quotes of the selected cell."""
-        from IPython.display import HTML, display
+        from IPython.display import HTML
 
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(HTML(quotes_html(self.quotes())))
+        self.out.outputs = ()
+        self.out.append_display_data(HTML(quotes_html(self.quotes())))
 
 
 class PromotePanel(_Panel):
