@@ -131,7 +131,7 @@ def _report_progress(job: object) -> None:
 
 
 def _report_outcome(result: object) -> None:
-    typer.echo(result.describe())  # type: ignore[attr-defined]
+    typer.echo(result.describe(every_report=False))  # type: ignore[attr-defined]
     if not result.ok:  # type: ignore[attr-defined]
         typer.secho(
             f"{len(result.failed)} report(s) failed; the others were built. The failed notebooks are kept as "  # type: ignore[attr-defined]
@@ -166,6 +166,8 @@ def run(
         return
     if result.update is not None:
         typer.echo(result.update.describe())
+        for p in result.update.ingest.problems:
+            typer.secho(f"  - {p}", fg="yellow", err=True)
     _report_outcome(result)
 
 

@@ -181,13 +181,14 @@ class RunResult:
         """Return the reports with one status (``built``, ``reused``, ``failed``, ``empty``)."""
         return [j for j in self.jobs if j.status == status]
 
-    def describe(self) -> str:
-        """Return a short account for the command line."""
+    def describe(self, every_report: bool = True) -> str:
+        """Return a short account for the command line (with ``every_report=False`` only failed reports)."""
         counts = {s: len(self.by_status(s)) for s in ("built", "reused", "failed", "empty")}
+        listed = self.jobs if every_report else self.failed
         lines = [
             f"Report run {self.run_id}: {counts['built']} built, {counts['reused']} reused, "
             f"{counts['failed']} failed, {counts['empty']} empty, in {self.seconds:.1f} s.",
-            *(f"  {j.describe()}" for j in self.jobs),
+            *(f"  {j.describe()}" for j in listed),
             f"Index: {self.index}",
         ]
         return "\n".join(lines)
