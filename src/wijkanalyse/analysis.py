@@ -652,7 +652,8 @@ def distinctive_themes(
 def change_over_time(data: AnalysisData, wijk: str, suppress_small: bool = True) -> pd.DataFrame:
     """Themes per session of a wijk, in date order: how the conversation shifted between sessions.
 
-    Survey answers are not sessions and are left out.
+    Survey answers are not sessions and are left out, so there is nothing to suppress here;
+    ``suppress_small`` is accepted for a signature like the other views.
 
     Returns
     -------
