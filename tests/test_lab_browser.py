@@ -59,11 +59,13 @@ def _set_parameters(path: Path, values: dict[str, object]) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
+            raise RuntimeError(
+                f"JupyterLab exited early with code {proc.returncode}:\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
@@ -97,28 +99,36 @@ def lab(tmp_path_factory):
     settings_dir = base / "lab-settings" / "@jupyterlab" / "notebook-extension"
     settings_dir.mkdir(parents=True)
     (settings_dir / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    config = base / "config"
+    config.mkdir()
+    (config / "jupyter_lab_config.py").write_text(
+        "c.LabApp.news_url = None\n"  # no announcements fetched from the internet
+        "c.LabApp.check_for_updates_class = 'jupyterlab.NeverCheckForUpdate'\n"
+        "c.LabApp.extension_manager = 'readonly'\n"  # no extension search on PyPI
+        "c.LabApp.expose_app_in_browser = True\n"  # window.jupyterapp, to run JupyterLab's own commands
+    )
     env = {
         **os.environ,
         "WIJKANALYSE_HOME": str(base / "home"),
         "JUPYTERLAB_SETTINGS_DIR": str(base / "lab-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_CONFIG_DIR": str(config),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.open_browser=False",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--ServerApp.token={token}",
-        f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # CI containers: root
     ]  # fmt: skip
     log = (base / "lab.log").open("wb")
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_server(f"{url}/api/status?token={token}", proc)
+        _wait_for_server(f"{url}/api/status?token={token}", proc, base / "lab.log")
         yield {"url": url, "token": token, "root": root, "log": base / "lab.log"}
     finally:
         try:  # ask the server to shut down (it stops its kernels), then make sure it is gone
@@ -220,7 +230,13 @@ def test_search_notebook_runs_in_jupyterlab_and_the_theme_map_renders(lab):
             assert (
                 fig.locator(".scatterlayer .point").count() >= 12
             )  # one point per segment of the mini corpus
-            colours = _distinct_colours(fig.screenshot())
+            png = fig.screenshot()
+            if os.environ.get("WIJKANALYSE_TEST_ARTIFACTS"):  # keep the screenshots for a person to look at
+                out = Path(os.environ["WIJKANALYSE_TEST_ARTIFACTS"])
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "lab_theme_map.png").write_bytes(png)
+                page.screenshot(path=str(out / "lab_notebook.png"), full_page=True)
+            colours = _distinct_colours(png)
             assert colours >= 20, f"the theme map looks blank ({colours} distinct colours)"
             # the search panel (ipywidgets) rendered as widgets, not as a text fallback
             page.wait_for_selector(".jupyter-widgets.widget-text input", timeout=30_000)
