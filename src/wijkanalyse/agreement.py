@@ -3,14 +3,11 @@
 The statistics
 --------------
 * **Krippendorff's alpha** (nominal), for any number of coders with missing values, computed from the
-  coincidence
-  matrix as in Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability*:
+  coincidence matrix as in Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability*:
   ``alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k``, where ``o_ck`` counts the c-k pairs of
   values within each unit, each unit weighted by ``1 / (m_u - 1)`` (``m_u`` values in the unit), ``n_c`` are
-  the
-  row sums of the coincidence matrix and ``n`` their total. Units with fewer than two values are not pairable
-  and
-  drop out. Undefined (NaN) when every value is the same (no expected disagreement).
+  the row sums of the coincidence matrix and ``n`` their total. Units with fewer than two values are not
+  pairable and drop out. Undefined (NaN) when every value is the same (no expected disagreement).
 * **Cohen's kappa** for two coders: ``(p_o - p_e) / (1 - p_e)`` with ``p_e`` from each coder's own marginals.
   NaN when ``p_e = 1``.
 * **Percent agreement**: the share of agreeing pairs of values within a unit, averaged over the pairable units
@@ -20,32 +17,24 @@ The unit of analysis (multi-label coding)
 -----------------------------------------
 A segment may carry several codes, so agreement is measured **per code, as a binary decision**: for code ``k``
 and a coder who coded the segment, the value is 1 (``k`` applied) or 0 (not applied). A coder *coded* a
-segment in
-a dimension (``thema`` or ``soort``) when they applied or rejected at least one code of that dimension there
-(``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a coder who only
-coded
-themes is not counted as saying "no kind of input". Only segments coded by at least two of the compared coders
-count, and only codes that at least one compared coder applied to them (codes nobody used would add agreement
-for free).
+segment in a dimension (``thema`` or ``soort``) when they applied or rejected at least one code of that
+dimension there (``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a
+coder who only coded themes is not counted as saying "no kind of input". Only segments coded by at least two
+of the compared coders count, and only codes that at least one compared coder applied to them (codes nobody
+used would add agreement for free).
 
 The **overall** figure of a dimension pools those binary decisions: every (segment, code) pair is one unit,
-and
-alpha, kappa and percent agreement are computed over all of them at once ("pooled binary"). The mean of the
-per-code alphas is reported beside it, and ``exact_match`` gives the share of segments where the coders' code
-sets
-were identical. Row ``alle`` pools both dimensions.
+and alpha, kappa and percent agreement are computed over all of them at once ("pooled binary"). The mean of
+the per-code alphas is reported beside it, and ``exact_match`` gives the share of segments where the coders'
+code sets were identical. Row ``alle`` pools both dimensions.
 
 Machine versus people
 ---------------------
 Each person's decisions are paired with the machine's on the segments both coded; the pooled binary alpha
-over all
-those pairs (every person's judgement is its own unit) is the machine's agreement with people. The machine's
-codes
-may stand in a report without review when that alpha reaches ``settings.machine_agreement_threshold`` on at
-least
-``min_segments`` segments (:func:`machine_may_stand`); the alpha among the people themselves is shown beside
-it as
-the ceiling that can reasonably be expected.
+over all those pairs (every person's judgement is its own unit) is the machine's agreement with people. The
+machine's codes may stand in a report without review when that alpha reaches
+``settings.machine_agreement_threshold`` on at least ``min_segments`` segments (:func:`machine_may_stand`);
+the alpha among the people themselves is shown beside it as the ceiling that can reasonably be expected.
 """
 
 from __future__ import annotations
@@ -769,8 +758,7 @@ def machine_may_stand(
     -------
     MachineDecision
         ``may_stand`` is True only when the pooled alpha of the machine against people reaches the threshold
-        on
-        at least ``min_segments`` segments.
+        on at least ``min_segments`` segments.
     """
     limit = threshold if threshold is not None else (settings or Settings()).machine_agreement_threshold
     people = _human_coders(store)
@@ -801,8 +789,7 @@ def agreement_table(store: Store, threshold: float = 0.6, min_segments: int = 20
     -------
     DataFrame
         ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (the last only
-        on
-        machine rows, else None). Empty when nothing has been coded twice.
+        on machine rows, else None). Empty when nothing has been coded twice.
     """
     cols = ["comparison", "coders", "n_segments", "percent_agreement", "kappa", "alpha", "machine_may_stand"]
     rows: list[dict[str, Any]] = []

@@ -14,9 +14,8 @@ Examples
     wijkanalyse agreement --coders anna,piet
     wijkanalyse agreement --machine --json
     wijkanalyse export qdpx                                       # outputs/<corpus>/exchange/<corpus>.qdpx
-    wijkanalyse export qdc --out codeboek.qdc
-    wijkanalyse import qdpx project_uit_qualcoder.qdpx --code-map "Bereikbaarheid=communicatie"
-    wijkanalyse import qdc codeboek_atlas.qdc --out corpora/demo/codeboek.yml
+    wijkanalyse export qdc --out codeboek.qdc wijkanalyse import qdpx project_uit_qualcoder.qdpx --code-map
+    "Bereikbaarheid=communicatie" wijkanalyse import qdc codeboek_atlas.qdc --out corpora/demo/codeboek.yml
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@ r"""Stage 9: REFI-QDA exchange — the coded project as ``.qdpx``, the codebook 
 
 REFI-QDA (www.qdasoftware.org) is the exchange standard that ATLAS.ti, NVivo, MAXQDA and QualCoder read and
 write. Everything written here is validated against the schemas shipped in ``wijkanalyse/data/refi-qda/``
-(lxml,
-offline) before it is saved.
+(lxml, offline) before it is saved.
 
 Project export (:func:`export_qdpx`)
 ------------------------------------
@@ -11,27 +10,21 @@ A zip with ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``) and ``Sources
 
 * ``Users``: every coder who coded or wrote a memo (the machine as user ``machine``, unless left out);
 * ``CodeBook``: the codes with their hierarchy (children nest in their parent), colours, and a description
-  holding
-  the definition, include/exclude notes, examples and the wijkanalyse code id (``Code-id: ...``); ``Sets``
-  named
-  ``thema`` and ``soort`` say which dimension a code belongs to; ``geen`` ("geen van deze") is a code too;
+  holding the definition, include/exclude notes, examples and the wijkanalyse code id (``Code-id: ...``);
+  ``Sets`` named ``thema`` and ``soort`` say which dimension a code belongs to; ``geen`` ("geen van deze") is
+  a code too;
 * ``Variables`` ``wijk``, ``datum``, ``soort bron``, ``sessie``, with their values on each source;
 * one ``TextSource`` per document with ``plainTextPath="internal://<guid>.txt"`` — the normalised,
-  pseudonymised
-  text, UTF-8 without BOM, ``\n`` line ends — and one ``PlainTextSelection`` per coded segment at the
-  segment's
-  offsets, holding one ``Coding`` per (code, coder) with ``creatingUser``. Positions are zero-based Unicode
-  code
-  point offsets, end exclusive — a Python string index — so ``text[startPosition:endPosition]`` is the
-  segment;
+  pseudonymised text, UTF-8 without BOM, ``\n`` line ends — and one ``PlainTextSelection`` per coded segment
+  at the segment's offsets, holding one ``Coding`` per (code, coder) with ``creatingUser``. Positions are
+  zero-based Unicode code point offsets, end exclusive — a Python string index — so
+  ``text[startPosition:endPosition]`` is the segment;
 * memos as ``Notes`` (plain text content, author, time), referenced by ``NoteRef`` from the code, selection
   (segment memo), source (document memo) or project they are about.
 
 GUIDs are ``uuid5`` of what they identify (``code:<id>``, ``doc:<doc_id>``, ``segment:<id>``, ...), so
-exporting
-an unchanged store twice gives identical files. Rejected codings are not exported (REFI has no such notion),
-nor
-the machine's confidences.
+exporting an unchanged store twice gives identical files. Rejected codings are not exported (REFI has no such
+notion), nor the machine's confidences.
 
 Project import (:func:`import_qdpx`)
 ------------------------------------
@@ -39,20 +32,17 @@ For a project coded elsewhere (e.g. in QualCoder), so its coding can be measured
 
 1. **Sources to documents**: by content first (after removing a byte-order mark and turning ``\r\n`` into
    ``\n``, with positions corrected), then by name (the source name equals a document's path, file name or
-   file
-   stem), then by similarity (>= 0.8). When the texts differ, positions are carried over by aligning the two
-   texts
-   (``difflib``); the report says so. Unmatched sources are listed and skipped.
+   file stem), then by similarity (>= 0.8). When the texts differ, positions are carried over by aligning the
+   two texts (``difflib``); the report says so. Unmatched sources are listed and skipped.
 2. **Selections to segments** by overlap: a selection codes a segment when the overlap covers at least
    ``min_overlap`` (default half) of the segment or of the selection.
 3. **Codes** by, in order: ``code_map`` (name -> code id), the GUID wijkanalyse gives a known code, a
    ``Code-id:`` line in the description, the name equal to a code id or label (case ignored). Unknown codes
-   are
-   listed with their number of codings and skipped, unless ``add_codes=True`` adds them to the store's codes.
+   are listed with their number of codings and skipped, unless ``add_codes=True`` adds them to the store's
+   codes.
 4. **Users** become human coders (``user_map`` renames them); the user ``machine`` of a wijkanalyse export
-   becomes
-   the machine again. Codings are added for their coder only (re-importing changes nothing); no other coder's
-   codings are touched. Notes become memos (once).
+   becomes the machine again. Codings are added for their coder only (re-importing changes nothing); no other
+   coder's codings are touched. Notes become memos (once).
 
 Codebook (:func:`export_qdc`, :func:`import_qdc`)
 -------------------------------------------------
@@ -498,13 +488,10 @@ def import_qdc(
     """Read a REFI-QDA codebook (``.qdc``) into a validated :class:`~wijkanalyse.codebook.Codebook`.
 
     Code ids come from a ``Code-id:`` line in the description (wijkanalyse's own exports), else from the GUID
-    of a
-    code of ``reference`` (GUIDs wijkanalyse gives), else from the name (lower case, ASCII, ``_``). Codes in
-    a set
-    named ``soort`` (or with the ids ``behouden``, ``verbeteren``, ``vraag_of_zorg``) become kinds of input;
-    all
-    others are themes, nested codes keeping their parent. A code without description gets a placeholder
-    definition (listed in ``warnings``: write a real one).
+    of a code of ``reference`` (GUIDs wijkanalyse gives), else from the name (lower case, ASCII, ``_``). Codes
+    in a set named ``soort`` (or with the ids ``behouden``, ``verbeteren``, ``vraag_of_zorg``) become kinds of
+    input; all others are themes, nested codes keeping their parent. A code without description gets a
+    placeholder definition (listed in ``warnings``: write a real one).
 
     Parameters
     ----------

@@ -10,11 +10,9 @@ Rules
 * A person accepting a machine proposal records a *human* coding of their own (:func:`accept_machine_coding`);
   the machine's row stays as it was, for the agreement figures.
 * Rejecting a code (:func:`reject_coding`) records a human row with ``status='rejected'``: the person judged
-  that
-  the code does not apply. This is how a machine proposal is turned down.
+  that the code does not apply. This is how a machine proposal is turned down.
 * :func:`set_segment_codes` makes a person's applied codes on a segment exactly the given set (what the
-  widget and
-  the spreadsheet import do). To say "none of the codes applies", code ``geen``.
+  widget and the spreadsheet import do). To say "none of the codes applies", code ``geen``.
 * Coder id ``machine`` is reserved for the coding engine.
 
 The spreadsheet round trip (:func:`export_coding_sheet`, :func:`import_coding_sheet`) lives in
@@ -151,8 +149,7 @@ def known_codes(store: Store, codebook: Any | None = None) -> pd.DataFrame:
     -------
     DataFrame
         ``code_id, dimension, label_nl, label_en, parent, definition, color`` in codebook order; the last row
-        is
-        ``geen`` ("geen van deze", dimension ``thema``).
+        is ``geen`` ("geen van deze", dimension ``thema``).
     """
     cols = ["code_id", "dimension", "label_nl", "label_en", "parent", "definition", "color"]
     codes = store.query(f"SELECT {', '.join(cols)} FROM codes ORDER BY rowid")
@@ -503,8 +500,7 @@ def select_segments(
         Segments the machine or anyone applied this code to.
     sample : int, optional
         Draw this many at random (after the other filters). The draw depends only on ``seed`` and the
-        segments,
-        so two coders given the same seed code the same sample (double coding).
+        segments, so two coders given the same seed code the same sample (double coding).
     seed : int, default 42
     document : str, optional
         A document id or path.
@@ -545,8 +541,7 @@ def context_texts(store: Store, segment_ids: Iterable[str]) -> dict[str, tuple[s
     """Return the text before and after each segment: its neighbours in the same document.
 
     For a survey answer the neighbours are the same respondent's other answers only (another respondent's
-    answer
-    is no context and could steer the coder); "" where there is none.
+    answer is no context and could steer the coder); "" where there is none.
 
     Returns
     -------

@@ -14,29 +14,22 @@ The coding sheet
 
 Every text cell is written as text (never as a formula) with Excel's quote prefix, so a segment that starts
 with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection). CSV files have no cell types,
-so
-:func:`export_codings_table` puts an apostrophe before such values instead.
+so :func:`export_codings_table` puts an apostrophe before such values instead.
 
 Import rules (:func:`import_coding_sheet`)
 ------------------------------------------
 All rows are checked first, and every problem is reported with its row number at once: unknown segment id
-(with
-the segment that now holds the same text, if any), edited segment text, a segment on two rows, unknown codes
-(with
-the closest valid id), ``geen`` combined with other codes, a sheet made for another coder. **If any row has a
-problem nothing is applied** — fix the sheet and import again. With ``partial=True`` (CLI ``--partial``) the
-valid
-rows are applied and the rows with problems are skipped and listed; use it when a long sheet has one bad row
-you
-want to deal with later.
+(with the segment that now holds the same text, if any), edited segment text, a segment on two rows, unknown
+codes (with the closest valid id), ``geen`` combined with other codes, a sheet made for another coder. **If
+any row has a problem nothing is applied** — fix the sheet and import again. With ``partial=True`` (CLI
+``--partial``) the valid rows are applied and the rows with problems are skipped and listed; use it when a
+long sheet has one bad row you want to deal with later.
 
 For every row with codes, the coder's applied codes on that segment become exactly the codes in the row (codes
 they removed from a row they coded before are withdrawn), so re-importing your own sheet updates your own
 codings. A row without codes is "not coded yet" and changes nothing. Codings of other people and of the
-machine
-are separate rows in the store and are never touched. A memo is added once (importing the same sheet again
-does
-not repeat it).
+machine are separate rows in the store and are never touched. A memo is added once (importing the same sheet
+again does not repeat it).
 """
 
 from __future__ import annotations
