@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from wijkanalyse import qdpx, review
+from wijkanalyse import qdpx, qdpx_import, review
 from wijkanalyse.codebook import default_codebook, parse_codebook
 from wijkanalyse.store import Store, now_iso
 
@@ -385,7 +385,7 @@ def test_control_characters_are_left_out_of_the_xml(coded, tmp_path):
 def test_offsets_carry_over_between_differing_texts_word_by_word():
     src = "Mevrouw Jansen zegt: de wijkkrant moet blijven! En het spreekuur ook."
     doc = "Mevrouw [PERSOON-3] zegt: de wijkkrant moet blijven. En het spreekuur ook."
-    omap = qdpx._OffsetMap(src, doc)
+    omap = qdpx_import._OffsetMap(src, doc)
     a = src.index("de wijkkrant")
     assert doc[omap(a) : omap(a + len("de wijkkrant"), end=True)] == "de wijkkrant"
     b = src.index("En het")
@@ -393,7 +393,7 @@ def test_offsets_carry_over_between_differing_texts_word_by_word():
     # a selection starting in changed text moves to the next shared word, its end back to the previous one
     assert doc[omap(src.index("Jansen")) :].startswith("zegt:")
     assert doc[: omap(src.index("blijven!") + len("blijven!"), end=True)].endswith("moet")
-    crlf = qdpx._OffsetMap("a\r\nb\r\nc", "a\nb\nc")
+    crlf = qdpx_import._OffsetMap("a\r\nb\r\nc", "a\nb\nc")
     assert crlf(5) == 3 and crlf(0) == 0
 
 
@@ -415,9 +415,9 @@ def test_aligning_long_documents_is_fast():
         names.add((p, k))
     src = "\r\n\r\n".join(" ".join(p) for p in paragraphs)
     t = time.perf_counter()
-    omap = qdpx._OffsetMap(src, doc)
+    omap = qdpx_import._OffsetMap(src, doc)
     checked = 0
-    for m in list(qdpx._TOKEN.finditer(src))[::37]:
+    for m in list(qdpx_import._TOKEN.finditer(src))[::37]:
         if m.group() != "Jansen":
             assert doc[omap(m.start()) : omap(m.end(), end=True)] == m.group()
             checked += 1
