@@ -282,7 +282,8 @@ def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
 
 def _source(ctx: ReportContext, q: dict[str, Any]) -> str:
     role = _str(q.get("role"))
-    who = ctx.text["roles"].get(role, role) if role else _str(q.get("source_kind"))
+    kind = _str(q.get("source_kind"))
+    who = ctx.text["roles"].get(role, role) if role else ctx.text["source_kinds"].get(kind, kind)
     return ctx.t("quote_source", path=q["path"], date=_str(q.get("date")) or "?", role=who or "?")
 
 
