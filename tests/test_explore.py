@@ -233,6 +233,8 @@ def test_theme_map_frame(coded) -> None:
     assert "buiten filter (4)" not in names and names[0] == "buiten filter"
     assert all(t.type == "scatter" for t in fig.data)  # SVG, not WebGL
     assert any(a.text == "<b>Financiering</b>" for a in fig.layout.annotations)
+    assert cent.loc["Financiering", "spread"] > 0
+    assert len(theme_map_figure(frame, color_by="wijk").layout.annotations) == 0  # wijken: no labels by default
 
 
 def test_workbench_theme_map_is_cached(coded, tmp_path) -> None:

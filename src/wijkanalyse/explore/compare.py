@@ -124,6 +124,14 @@ def compare_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
     return wide
 
 
+_KIND_LABELS = {"behouden": "behouden", "verbeteren": "verbeteren", "vraag_of_zorg": "vraag of zorg"}
+
+
+def _kind_label(data: AnalysisData, kind: str) -> str:
+    label = data.label(kind)
+    return _KIND_LABELS.get(kind, kind) if label == kind else label.lower()
+
+
 def cell_quotes(data: AnalysisData, wijk: str | None, theme: str, limit: int | None = 20) -> pd.DataFrame:
     """Drill down from one cell of the comparison: the segments of a wijk (or the city) that carry a theme.
 
@@ -187,7 +195,9 @@ def cell_quotes(data: AnalysisData, wijk: str | None, theme: str, limit: int | N
     if 0 < n_resp < data.min_count:
         withheld = int(survey.sum())
         cell = cell[~survey]
-    kinds = data.kinds.groupby("segment_id")["soort"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+    kinds = data.kinds.groupby("segment_id")["soort"].agg(
+        lambda s: ", ".join(_kind_label(data, k) for k in dict.fromkeys(s))
+    )
     picks = analysis.representative_quotes(data, scope_wijk)
     picks = picks[(picks["theme"] == theme) & picks["segment_id"].isin(set(cell["segment_id"]))]
     pick_of = dict(zip(picks["segment_id"], picks["pick"], strict=True))

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wijkanalyse.explore.theme_map import NO_CODE, NO_KIND, NO_THEME, cluster_centroids, filter_map
@@ -42,10 +43,10 @@ _GREY = "#D0D0D0"
 _NONE_GROUPS = (NO_CODE, NO_THEME, NO_KIND, "(uitschieter)")
 
 
-def _layout(fig: Any, **kw: Any) -> Any:
+def _layout(fig: Any, top: int = 40, **kw: Any) -> Any:
     fig.update_layout(
         template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         font={"family": "system-ui, sans-serif", "size": 13},
         **kw,
     )
@@ -83,7 +84,8 @@ def theme_map_figure(
     soort: str | Sequence[str] | None = None,
     kind: str | Sequence[str] | None = None,
     highlight: Sequence[str] | None = None,
-    labels: bool = True,
+    labels: bool | None = None,
+    max_spread: float | None = 0.6,
     title: str | None = None,
     height: int = 650,
 ) -> Any:
@@ -100,8 +102,12 @@ def theme_map_figure(
         Filters (see :func:`~wijkanalyse.explore.theme_map.filter_map`).
     highlight : list of str, optional
         Segment ids to mark (e.g. search hits): drawn larger with a black outline, on top.
-    labels : bool, default True
-        Put each group's name at its centroid (groups of 3 or more points).
+    labels : bool, optional
+        Put each group's name at its centroid (groups of 3 or more points). Default: for codes and themes,
+        which form clusters on the map; not for wijken, kinds of input or sources, which are spread over it.
+    max_spread : float or None, default 0.6
+        Only groups at least this compact get a label (``spread`` of
+        :func:`~wijkanalyse.explore.theme_map.cluster_centroids`); None labels every group.
     title : str, optional
     height : int, default 650
 
@@ -160,8 +166,11 @@ def theme_map_figure(
                 hovertext=[_wrap(t) for t in hit["text"]], hoverinfo="text",
             )
         )  # fmt: skip
-    if labels:
-        for c in cluster_centroids(shown, by=color_by).itertuples(index=False):
+    if labels if labels is not None else color_by in ("code", "theme"):
+        centroids = cluster_centroids(shown, by=color_by)
+        if max_spread is not None:
+            centroids = centroids[centroids["spread"] <= max_spread]
+        for c in centroids.itertuples(index=False):
             fig.add_annotation(
                 x=c.x, y=c.y, text=f"<b>{html.escape(str(c.group))}</b>", showarrow=False,
                 font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)", borderpad=2,
@@ -216,7 +225,8 @@ def compare_heatmap(table: pd.DataFrame, value: str = "share", title: str | None
     table : DataFrame
         From :func:`wijkanalyse.explore.compare.compare_wijken` (long format).
     value : {"share", "ratio"}, default "share"
-        ``share``: the theme's share of the wijk's segments; ``ratio``: that share divided by the city's.
+        ``share``: the theme's share of the wijk's segments; ``ratio``: that share divided by the city's
+        (coloured on a log scale from ¼ to 4 times).
     title : str, optional
 
     Returns
@@ -245,7 +255,10 @@ def compare_heatmap(table: pd.DataFrame, value: str = "share", title: str | None
                 hs.append(f"{html.escape(lab)} · {html.escape(w)}: te weinig respondenten")
                 continue
             v = float(r[value]) if pd.notna(r[value]) else None
-            zs.append(v)
+            if value == "ratio":  # colour on a log scale: half as often and twice as often are equally far
+                zs.append(None if v is None else float(np.clip(np.log2(max(v, 0.25)), -2, 2)))
+            else:
+                zs.append(v)
             mark = " ▲" if bool(r.get("distinctive", False)) else ""
             ts.append(("" if v is None else (f"{100 * v:.0f}%" if value == "share" else f"{v:.1f}×")) + mark)
             hs.append(
@@ -259,17 +272,22 @@ def compare_heatmap(table: pd.DataFrame, value: str = "share", title: str | None
     fig = go.Figure(
         go.Heatmap(
             z=z, x=wijken, y=labels, text=txt, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
-            colorscale="Blues" if value == "share" else "RdBu_r", zmid=None if value == "share" else 1.0,
-            colorbar={
-                "title": "aandeel" if value == "share" else "× stad",
-                "tickformat": ".0%" if value == "share" else "",
-            },
+            colorscale="Blues" if value == "share" else "RdBu_r",
+            zmid=None if value == "share" else 0.0,
+            zmin=None if value == "share" else -2.0,
+            zmax=None if value == "share" else 2.0,
+            colorbar=(
+                {"title": "aandeel", "tickformat": ".0%"}
+                if value == "share"
+                else {"title": "× stad", "tickvals": [-2, -1, 0, 1, 2], "ticktext": ["¼", "½", "1", "2", "4"]}
+            ),
             hoverongaps=False, xgap=2, ygap=2,
         )
     )  # fmt: skip
     return _layout(
         fig,
         title=title or "Thema's per wijk, met de stad als referentie (▲ = onderscheidend)",
+        top=90,
         height=max(360, 30 * len(labels) + 140),
         yaxis={"autorange": "reversed"},
         xaxis={"side": "top"},
@@ -307,9 +325,10 @@ def overlap_heatmap(overlap: pd.DataFrame, title: str | None = None) -> Any:
     return _layout(
         fig,
         title=title or "Ontdekte thema's naast het codeboek: welk deel van een thema draagt welke code",
+        top=50,
         height=max(320, 28 * len(themes) + 160),
         yaxis={"autorange": "reversed"},
-        xaxis={"side": "top", "tickangle": -40},
+        xaxis={"side": "bottom", "tickangle": -40},
     )
 
 

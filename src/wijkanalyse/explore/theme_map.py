@@ -350,8 +350,10 @@ def cluster_centroids(frame: pd.DataFrame, by: str = "code", min_size: int = 3) 
     Returns
     -------
     pandas.DataFrame
-        ``group, x, y, n``, largest group first; the "none" groups (``(geen code)``, ``(geen thema)``,
-        ``(uitschieter)``, ``(onbekend)``) are left out.
+        ``group, x, y, n, spread``, largest group first; the "none" groups (``(geen code)``, ``(geen thema)``,
+        ``(uitschieter)``, ``(onbekend)``) are left out. ``spread``: the median distance of the group's points
+        to its label, relative to the same for all points of the frame (below 1: the group is more compact
+        than the map; around 1: it is spread all over it, and its label says little about a place).
 
     Raises
     ------
@@ -360,11 +362,15 @@ def cluster_centroids(frame: pd.DataFrame, by: str = "code", min_size: int = 3) 
     """
     if by not in frame.columns:
         raise SettingsError(f"Cannot group the map by {by!r}: not a column. Columns: {list(frame.columns)}.")
-    cols = ["group", "x", "y", "n"]
+    cols = ["group", "x", "y", "n", "spread"]
     f = frame[~frame[by].isin({NO_CODE, NO_THEME, NO_KIND, _OUTLIER, ""})]
     if f.empty:
         return pd.DataFrame(columns=cols)
     g = f.groupby(by, sort=True).agg(x=("x", "median"), y=("y", "median"), n=("x", "size")).reset_index()
+    overall = float(np.median(np.hypot(frame["x"] - frame["x"].median(), frame["y"] - frame["y"].median())))
+    centre = g.set_index(by)[["x", "y"]]
+    dist = np.hypot(f["x"] - f[by].map(centre["x"]), f["y"] - f[by].map(centre["y"]))
+    g["spread"] = g[by].map(dist.groupby(f[by]).median()) / (overall or 1.0)
     g = g.rename(columns={by: "group"})
     g = g[g["n"] >= min_size]
     return g.sort_values(["n", "group"], ascending=[False, True], kind="mergesort").reset_index(drop=True)[
