@@ -176,6 +176,25 @@ def test_hit_has_context_and_source(index: SearchIndex) -> None:
     assert hits.attrs["mode"] == "keyword" and hits.attrs["query"] == "zeggenschap"
 
 
+def test_compounds() -> None:
+    texts = [
+        "Het klimaatbeleid moet beter.",  # 0: compound beginning with klimaat
+        "Het klimaat verandert.",  # 1: the word itself
+        "De wijkraadsleden vergaderen.",  # 2: begins with wijkraad
+        "De graad van betrokkenheid.",  # 3: ends with raad, but "g" is no word
+        "Alle wijkraden kwamen samen.",  # 4: ends with raden (stem rad)
+    ]
+    index = SearchIndex(pd.DataFrame({"segment_id": [f"s{i}" for i in range(5)], "text": texts}))
+    hits = index.keyword("klimaat")
+    assert list(hits["segment_id"]) == ["s1", "s0"]  # the word itself ranks above the compound
+    assert ids(index.keyword("klimaat", compounds=False)) == {"s1"}
+    assert ids(index.keyword("wijkraad")) == {"s2", "s4"}
+    assert ids(index.keyword("raad")) == {"s4"}
+    assert ids(index.keyword("klimaat -klimaatbeleid")) == {"s1"}
+    text = texts[0]
+    assert [text[s:e] for s, e in match_spans(text, "klimaat")] == ["klimaatbeleid"]
+
+
 def test_match_spans_for_highlighting() -> None:
     text = "Bewoners' zorgen: de huur van het buurthuis."
     assert [text[s:e] for s, e in match_spans(text, 'bewoner "huur van het buurthuis"')] == [

@@ -10,6 +10,10 @@ Keyword search
     ``wijk*``                a prefix: every word that starts with *wijk* (no stemming)
     ``-enquete``             the term must not occur (also ``-"een zin"``)
 
+    A word of four letters or more also finds the compounds that begin or end with it, as Dutch writes them
+    as one word (*klimaat* finds *klimaatbeleid*, *raad* finds *wijkraden*; :func:`compound_match`); they rank
+    below the word itself. ``compounds=False`` switches this off.
+
     Dutch function words outside quotes (*de, het, van, als* ...) are dropped from the query unless
     nothing else is left. Hits are ranked by BM25 over the stemmed words. ``match="any"`` drops the AND and
     only ranks.
@@ -73,6 +77,7 @@ __all__ = [
     "tokenize",
     "parse_query",
     "match_spans",
+    "compound_match",
     "segment_frame",
     "keyword_search",
     "semantic_search",
@@ -98,6 +103,10 @@ _VOWELS = frozenset("aeiouy")
 _DOUBLE_VOWELS = ("aa", "ee", "oo", "uu")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _MODES = ("keyword", "semantic")
+#: A query word needs at least this many letters to match compounds; the rest of the compound at least
+#: MIN_COMPOUND_REST letters.
+MIN_COMPOUND_WORD = 4
+MIN_COMPOUND_REST = 3
 
 
 class SearchError(WijkanalyseError):
@@ -248,6 +257,7 @@ class Term:
     prefix: str | None = None
     negated: bool = False
     source: str = ""
+    norm: str = ""  # the normalised word of a one-word term (for compounds)
 
     @property
     def is_phrase(self) -> bool:
@@ -322,7 +332,7 @@ def parse_query(query: str) -> Query:
                 terms.append(Term((), prefix=norm, negated=negated, source=raw))
             continue
         for tok in _tokens(word):
-            term = Term((tok.stem,), negated=negated, source=raw)
+            term = Term((tok.stem,), negated=negated, source=raw, norm=tok.norm)
             if not negated and tok.norm in _function_words():
                 dropped.append(term)
             else:
@@ -337,13 +347,53 @@ def parse_query(query: str) -> Query:
     return Query(query, tuple(terms))
 
 
-def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
+def compound_match(term_norm: str, term_stem: str, norm: str, stem: str) -> bool:
+    """Tell whether a word is a query word or a compound that begins or ends with it.
+
+    Dutch writes compounds as one word: *klimaatbeleid*, *woningbouw*, *wijkraadsleden*. A query word of at
+    least :data:`MIN_COMPOUND_WORD` letters also matches a word that begins or ends with it (as written or as
+    stems, so *raad* finds *wijkraad* and *wijkraden*) when the rest is at least :data:`MIN_COMPOUND_REST`
+    letters.
+
+    Parameters
+    ----------
+    term_norm, term_stem : str
+        The query word, normalised and stemmed.
+    norm, stem : str
+        The word of the text, normalised and stemmed.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> compound_match("klimaat", "klimat", "klimaatbeleid", "klimaatbeleid")
+    True
+    >>> compound_match("raad", "rad", "wijkraden", "wijkrad")
+    True
+    >>> compound_match("raad", "rad", "graad", "grad")
+    False
+    """
+    if stem == term_stem:
+        return True
+    if len(term_norm) < MIN_COMPOUND_WORD:
+        return False
+    for q, w in ((term_norm, norm), (term_stem, stem)):
+        if len(w) - len(q) >= MIN_COMPOUND_REST and (w.startswith(q) or w.endswith(q)):
+            return True
+    return False
+
+
+def match_spans(text: str, query: str | Query, compounds: bool = True) -> list[tuple[int, int]]:
     """Return the character spans of ``text`` that a keyword query matches (for highlighting).
 
     Parameters
     ----------
     text : str
     query : str or Query
+    compounds : bool, default True
+        Also mark compounds of a query word (see :func:`compound_match`).
 
     Returns
     -------
@@ -362,6 +412,11 @@ def match_spans(text: str, query: str | Query) -> list[tuple[int, int]]:
     for term in q.positive:
         if term.prefix is not None:
             spans += [(t.start, t.end) for t in toks if t.norm.startswith(term.prefix)]
+            continue
+        if compounds and len(term.stems) == 1 and term.norm:
+            spans += [
+                (t.start, t.end) for t in toks if compound_match(term.norm, term.stems[0], t.norm, t.stem)
+            ]
             continue
         n = len(term.stems)
         for i in range(len(toks) - n + 1):
@@ -484,17 +539,18 @@ class SearchIndex:
         texts = self.frame["text"].fillna("").astype(str).tolist()
         self._stems: list[list[str]] = []
         self._postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self._norms: dict[str, set[int]] = defaultdict(set)
+        self._norms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for i, text in enumerate(texts):
             toks = _tokens(text)
             self._stems.append([t.stem for t in toks])
             for pos, t in enumerate(toks):
                 self._postings[t.stem][i].append(pos)
-                self._norms[t.norm].add(i)
+                self._norms[t.norm][i] += 1
         self._lengths = np.array([len(s) for s in self._stems], dtype=float)
         self._avg_len = (
             float(self._lengths.mean()) if len(self._lengths) and self._lengths.mean() > 0 else 1.0
         )
+        self._compound_cache: dict[tuple[str, str], dict[int, float]] = {}
         self._vectors: np.ndarray | None = None
         self._embedder_obj: Embedder | None = None
 
@@ -528,21 +584,23 @@ class SearchIndex:
         return len(self.frame)
 
     # -- keyword ---------------------------------------------------------------------------------------------
-    def _term_docs(self, term: Term) -> dict[int, int]:
+    def _term_docs(self, term: Term, compounds: bool = False) -> dict[int, float]:
         """Rows where a term occurs, with its number of occurrences."""
         if term.prefix is not None:
-            found: dict[int, int] = defaultdict(int)
+            found: dict[int, float] = defaultdict(float)
             for norm, rows in self._norms.items():
                 if norm.startswith(term.prefix):
-                    for r in rows:
-                        found[r] += 1
+                    for r, n in rows.items():
+                        found[r] += n
             return dict(found)
+        if compounds and len(term.stems) == 1 and term.norm and len(term.norm) >= MIN_COMPOUND_WORD:
+            return self._compound_docs(term)
         first = self._postings.get(term.stems[0])
         if not first:
             return {}
         if len(term.stems) == 1:
             return {r: len(p) for r, p in first.items()}
-        out: dict[int, int] = {}
+        out: dict[int, float] = {}
         n = len(term.stems)
         for r, positions in first.items():
             stems = self._stems[r]
@@ -551,11 +609,29 @@ class SearchIndex:
                 out[r] = hits
         return out
 
+    def _compound_docs(self, term: Term) -> dict[int, float]:
+        """Rows with the word of a one-word term (weight 1) or a compound of it (weight 0.5)."""
+        key = (term.norm, term.stems[0])
+        if key not in self._compound_cache:
+            words: set[tuple[str, str]] = set()
+            for norm in self._norms:
+                stem = stem_nl(norm)
+                if compound_match(term.norm, term.stems[0], norm, stem):
+                    words.add((norm, stem))
+            found: dict[int, float] = defaultdict(float)
+            for norm, stem in words:
+                weight = 1.0 if stem == term.stems[0] else 0.5
+                for r, n in self._norms[norm].items():
+                    found[r] += weight * n
+            self._compound_cache[key] = dict(found)
+        return self._compound_cache[key]
+
     def keyword(
         self,
         query: str | Query,
         limit: int | None = 50,
         match: str = "all",
+        compounds: bool = True,
         **filters: Any,
     ) -> pd.DataFrame:
         """Keyword search: the segments that hold every term of the query, best BM25 score first.
@@ -568,6 +644,10 @@ class SearchIndex:
             Most hits returned; None for all.
         match : {"all", "any"}, default "all"
             ``all``: every term must occur (AND). ``any``: at least one (ranked by BM25).
+        compounds : bool, default True
+            A query word also finds the compounds that begin or end with it (*klimaat* finds
+            *klimaatbeleid*, *raad* finds *wijkraden*; see :func:`compound_match`); they count half as much
+            as the word itself in the ranking.
         **filters
             Column values the hits must have, e.g. ``wijk="Noord"`` or ``kind=["verslag", "notulen"]``.
 
@@ -588,13 +668,13 @@ class SearchIndex:
             )
         q = parse_query(query) if isinstance(query, str) else query
         n_docs = len(self.frame)
-        attrs = {"query": q.text, "mode": "keyword", "match": match, "model": None}
+        attrs = {"query": q.text, "mode": "keyword", "match": match, "compounds": compounds, "model": None}
         if n_docs == 0:
             return _hits(self.frame, [], [], attrs)
         scores = np.zeros(n_docs)
         present = np.zeros((len(q.positive), n_docs), dtype=bool)
         for j, term in enumerate(q.positive):
-            docs = self._term_docs(term)
+            docs = self._term_docs(term, compounds)
             if not docs:
                 continue
             rows = np.fromiter(docs.keys(), dtype=int)
@@ -605,7 +685,7 @@ class SearchIndex:
             scores[rows] += idf * tf * (self.k1 + 1) / (tf + norm)
         mask: np.ndarray = np.asarray(present.all(axis=0) if match == "all" else present.any(axis=0))
         for term in q.negative:
-            mask[list(self._term_docs(term))] = False
+            mask[list(self._term_docs(term, compounds))] = False
         mask &= _filter(self.frame, filters)
         idx = np.flatnonzero(mask)
         order = idx[np.lexsort((idx, -scores[idx]))]  # best score first, document order on ties
