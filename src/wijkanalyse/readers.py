@@ -52,14 +52,15 @@ class Extracted:
     rows: Any = None  # the survey table (a DataFrame) for .csv/.xlsx
 
 
+# control and invisible format characters (soft hyphen, zero-width spaces, BOM, bidi marks), not tab or newline
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
 def normalise(text: str) -> str:
     """Normalise one block of text: Unicode NFC, one space between words, no control characters."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = text.replace("\u00ad", "")
+    text = _CONTROL_RE.sub("", text)
     lines = [_WS_RE.sub(" ", ln).strip() for ln in text.splitlines()]
     return " ".join(ln for ln in lines if ln)
 
@@ -301,33 +302,32 @@ def read_table(path: Path, rel: str, sheet: str | int | None = None) -> Any:
         try:
             import openpyxl
 
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            wb_formulas = None
+            # one pass with formulas as written: an answer typed as '=...' by a respondent is a formula to Excel,
+            # and its text must not be lost (it is inert here: never evaluated)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise IngestError(InputProblem(rel, f"not a readable Excel workbook (.xlsx), may be corrupt: {exc}")) from exc
         names = wb.sheetnames
         if sheet is None:
-            ws = wb[names[0]]
+            title = names[0]
         elif isinstance(sheet, int) and sheet < len(names):
-            ws = wb[names[sheet]]
+            title = names[sheet]
         elif sheet in names:
-            ws = wb[sheet]
+            title = str(sheet)
         else:
             raise IngestError(InputProblem(rel, f"no sheet {sheet!r}; sheets found: {names}"))
-        rows = list(ws.iter_rows(values_only=True))
+        rows = list(wb[title].iter_rows(values_only=True))
         wb.close()
-        if any(v is None for r in rows for v in r):
-            # a formula without a cached value reads as empty: keep its text (inert, never evaluated) so no answer
-            # is lost; an answer typed as '=...' by a respondent is a formula to Excel
-            wb_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-            ws_f = wb_formulas[ws.title]
-            rows = [
-                tuple(f if v is None and isinstance(f, str) and f.startswith("=") else v for v, f in zip(r, rf, strict=False))
-                for r, rf in zip(rows, ws_f.iter_rows(values_only=True), strict=False)
-            ]
-            wb_formulas.close()
         if not rows:
             raise IngestError(InputProblem(rel, "the sheet is empty; expected a header row and one row per respondent"))
+        if any(isinstance(v, str) and v.startswith("=") for r in rows for v in r):
+            # formulas present: take the value Excel computed where there is one, else keep the formula text
+            wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            rows = [
+                tuple(c if isinstance(f, str) and f.startswith("=") and c is not None else f for f, c in zip(rf, rc, strict=False))
+                for rf, rc in zip(rows, wb_values[title].iter_rows(values_only=True), strict=False)
+            ]
+            wb_values.close()
         header = ["" if h is None else str(h).strip() for h in rows[0]]
         data = [["" if v is None else str(v) for v in r] for r in rows[1:]]
         df = pd.DataFrame(data, columns=header)
