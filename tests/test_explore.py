@@ -6,6 +6,8 @@ the code. Codings and discovered themes are written by hand into the store.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +15,9 @@ import pytest
 from conftest import MINI_CORPUS
 from wijkanalyse import analysis
 from wijkanalyse.codebook import default_codebook
+from wijkanalyse.config import DEFAULT_CODEBOOK
 from wijkanalyse.embed import HashingEmbedder
-from wijkanalyse.exceptions import ReportError, SettingsError
+from wijkanalyse.exceptions import ReportError, SettingsError, WijkanalyseError
 from wijkanalyse.explore import open_workbench, resolve_corpus
 from wijkanalyse.explore.codebook_dev import (
     code_usage,
@@ -234,7 +237,9 @@ def test_theme_map_frame(coded) -> None:
     assert all(t.type == "scatter" for t in fig.data)  # SVG, not WebGL
     assert any(a.text == "<b>Financiering</b>" for a in fig.layout.annotations)
     assert cent.loc["Financiering", "spread"] > 0
-    assert len(theme_map_figure(frame, color_by="wijk").layout.annotations) == 0  # wijken: no labels by default
+    assert (
+        len(theme_map_figure(frame, color_by="wijk").layout.annotations) == 0
+    )  # wijken: no labels by default
 
 
 def test_workbench_theme_map_is_cached(coded, tmp_path) -> None:
@@ -369,3 +374,26 @@ def test_panels_work_without_a_frontend(coded, tmp_path) -> None:
     cp.wijk.value, cp.theme.value = "Noord", "financiering"
     assert "segment(en)" in cp.out.outputs[0]["data"]["text/html"]
     wb.close()
+
+
+def test_promote_hands_the_arguments_to_discovery_by_name(monkeypatch) -> None:
+    """The wrapper adapts to promote_theme's signature (a stand-in here, not the real discovery module)."""
+    import types
+
+    from wijkanalyse.explore.codebook_dev import promote
+
+    calls = {}
+
+    def promote_theme(store, theme_id, code_id, label_nl, definition="", codebook=None):
+        calls.update(store=store, theme_id=theme_id, code_id=code_id, label_nl=label_nl, codebook=codebook)
+        return "ok"
+
+    monkeypatch.setitem(
+        sys.modules, "wijkanalyse.discovery", types.SimpleNamespace(promote_theme=promote_theme)
+    )
+    settings = types.SimpleNamespace(codebook_path=DEFAULT_CODEBOOK)
+    assert promote("STORE", settings, 3, code_id="huur", label_nl="Huur") == "ok"
+    assert calls["store"] == "STORE" and calls["theme_id"] == 3 and calls["code_id"] == "huur"
+    assert calls["codebook"].name == default_codebook().name  # loaded from the settings
+    with pytest.raises(WijkanalyseError, match="needs 'label_nl'"):
+        promote("STORE", settings, 3, code_id="huur")

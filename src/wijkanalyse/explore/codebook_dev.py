@@ -250,7 +250,11 @@ def code_usage(data: AnalysisData) -> pd.DataFrame:
 
 
 def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
-    """Promote a discovered theme to a code (calls :func:`wijkanalyse.discovery.promote_theme`).
+    """Promote a discovered theme to a code, through :func:`wijkanalyse.discovery.promote_theme`.
+
+    The arguments are handed to ``promote_theme`` by name: ``store``, ``settings``, ``theme_id`` (also as
+    ``theme``), the codebook (``codebook``, loaded from the settings, or ``codebook_path``) when it asks for
+    one, and the fields of the new code in ``kwargs`` (``code_id``, ``label_nl``, ``definition`` ...).
 
     Parameters
     ----------
@@ -259,7 +263,7 @@ def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
     theme_id
         The discovered theme.
     **kwargs
-        Passed on: the new code's id, label, definition ... (see ``promote_theme``).
+        The new code's id, label, definition ... as ``promote_theme`` names them.
 
     Returns
     -------
@@ -268,12 +272,41 @@ def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
     Raises
     ------
     WijkanalyseError
-        If the discovery module is not installed.
+        If the discovery module is not installed, or ``promote_theme`` needs an argument not given here.
     """
+    import inspect
+
     try:
         from wijkanalyse.discovery import promote_theme
     except ImportError as exc:  # pragma: no cover - depends on the coding engine
         raise WijkanalyseError(
             "Promoting a theme needs wijkanalyse.discovery (theme discovery), which is not installed."
         ) from exc
-    return promote_theme(store, settings, theme_id, **kwargs)
+    available: dict[str, Any] = {
+        "store": store,
+        "settings": settings,
+        "theme_id": theme_id,
+        "theme": theme_id,
+    }
+    available.update({k: v for k, v in kwargs.items() if v is not None})
+    params = inspect.signature(promote_theme).parameters
+    if "codebook" in params and "codebook" not in available:
+        from wijkanalyse.codebook import load_codebook
+
+        available["codebook"] = load_codebook(settings.codebook_path)
+    if "codebook_path" in params and "codebook_path" not in available:
+        available["codebook_path"] = settings.codebook_path
+    call: dict[str, Any] = {}
+    for name, p in params.items():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if name in available:
+            call[name] = available[name]
+        elif p.default is p.empty:
+            raise WijkanalyseError(
+                f"promote_theme needs {name!r}; pass it to promote(). Given: {sorted(kwargs)}. "
+                f"Signature: promote_theme{inspect.signature(promote_theme)}."
+            )
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        call.update({k: v for k, v in kwargs.items() if k not in call})
+    return promote_theme(**call)
