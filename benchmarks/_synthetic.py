@@ -86,11 +86,6 @@ def sentence_pools() -> dict[str, list[str]]:
     return pools
 
 
-def _wijken_postcodes() -> tuple[list[str], list[str]]:
-    lookup = pd.read_csv(DEMO / "postcodes.csv", dtype=str)
-    return sorted(lookup["wijk"].unique()), lookup["postcode4"].tolist()
-
-
 def answer(rng: random.Random, pools: dict[str, list[str]], question: str, wijk: str) -> str:
     """One synthetic answer to a question."""
     n = 1 if rng.random() < 0.6 else 2
@@ -103,30 +98,33 @@ def answer(rng: random.Random, pools: dict[str, list[str]], question: str, wijk:
 
 
 def survey_frame(n_answers: int, seed: int = 0, start: int = 1) -> pd.DataFrame:
-    """A survey export with ``n_answers`` open answers (three per respondent), ids counted from ``start``."""
+    """A survey export with ``n_answers`` open answers, ids counted from ``start``.
+
+    As in real exports, about 10% of the open cells are left empty and 3% hold a non-answer ("nvt", "weet
+    niet"); neither counts as an answer.
+    """
     rng = random.Random(seed)
     pools = sentence_pools()
-    wijken, postcodes = _wijken_postcodes()
-    pc_wijk = dict(
-        zip(
-            pd.read_csv(DEMO / "postcodes.csv", dtype=str)["postcode4"],
-            pd.read_csv(DEMO / "postcodes.csv", dtype=str)["wijk"],
-            strict=True,
-        )
-    )
+    lookup = pd.read_csv(DEMO / "postcodes.csv", dtype=str)
+    pc_wijk = dict(zip(lookup["postcode4"], lookup["wijk"], strict=True))
     rows = []
-    n_resp = -(-n_answers // len(QUESTIONS))
     left = n_answers
-    for i in range(n_resp):
-        pc = rng.choice(postcodes)
+    while left > 0:
+        pc = rng.choice(sorted(pc_wijk))
         row = {
-            "respondent_id": f"S{start + i:07d}",
+            "respondent_id": f"S{start + len(rows):07d}",
             "postcode": f"{pc} {rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
             "leeftijdsgroep": rng.choice(["18-34", "35-49", "50-64", "65+"]),
         }
         for key, col in QUESTIONS.items():
-            row[col] = answer(rng, pools, key, pc_wijk.get(pc, rng.choice(wijken))) if left > 0 else ""
-            left -= 1
+            draw = rng.random()
+            if left <= 0 or draw < 0.10:
+                row[col] = ""
+            elif draw < 0.13:
+                row[col] = rng.choice(["nvt", "weet niet", "-", "geen idee"])
+            else:
+                row[col] = answer(rng, pools, key, pc_wijk[pc])
+                left -= 1
         rows.append(row)
     return pd.DataFrame(rows)
 
