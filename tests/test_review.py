@@ -522,3 +522,32 @@ def test_control_characters_do_not_break_the_sheet(store, tmp_path):
     path = review.export_coding_sheet(store, tmp_path / "c.xlsx", coder="anna", wijk="West")
     _fill(path, {"c0": (["geen"], None)})
     assert review.import_coding_sheet(store, path, "anna").added == 1
+
+
+@pytest.mark.parametrize("name", ["06_coderen", "07_overeenstemming"])
+def test_coding_notebooks_are_thin_stripped_and_parameterised(name):
+    import ast
+    import json
+    from pathlib import Path
+
+    papermill = pytest.importorskip("papermill")
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "explore" / f"{name}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    values = {}
+    for node in ast.parse("".join(tagged[0]["source"])).body:
+        assert isinstance(node, ast.Assign)
+        values[node.targets[0].id] = ast.literal_eval(node.value)  # literals only
+    common = {"corpus": "corpora/demo", "settings_file": None, "embedder": None, "store_dir": None}
+    assert {k: values[k] for k in common} == common
+    assert values["build_store"] is True
+    assert set(papermill.inspect_notebook(str(path))) == set(values)
+    source = "\n".join("".join(c["source"]) for c in code)
+    assert not [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    assert "from wijkanalyse.widgets import" in source
+    assert sum(len("".join(c["source"]).splitlines()) for c in code) < 60
+    assert "".join(nb["cells"][0]["source"]).startswith("# ")
