@@ -26,6 +26,7 @@ settings_file = None  # settings YAML; None: wijkanalyse.yml in the corpus folde
 language = "nl"  # report language: nl or en
 min_count = None  # counts of fewer respondents are suppressed; None: from the settings (default 5)
 store_dir = None  # folder of the store; None: outputs/<corpus>/store
+embedder = None  # embedding model for choosing quotes; None: from the settings (use-m3)
 run_id = None  # set by the runner (wijkanalyse run / report)
 tables_dir = None  # folder for the report tables as CSV; None: not written
 build_store = True  # ingest and code the corpus first when its store is empty (a bare run)
@@ -36,7 +37,7 @@ from wijkanalyse import analysis
 from wijkanalyse.report import render as r
 
 ctx = r.open_report(
-    corpus, settings_file, {"min_count": min_count, "store_dir": store_dir},
+    corpus, settings_file, {"min_count": min_count, "store_dir": store_dir, "embedder": embedder},
     language=language, run_id=run_id, build_store=build_store,
 )
 """
