@@ -26,6 +26,7 @@ import json
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -241,3 +242,30 @@ def test_cli_evaluate_bad_column_is_one_clear_message():
     res = CliRunner().invoke(app, ["evaluate", str(LABELLED), "--text-col", "text", "--label-col", "code"])
     assert res.exit_code == 2
     assert "Columns found" in res.output and "Traceback" not in res.output
+
+
+def table_stub(codebook, train_texts, train_codes, test_texts):
+    """Like the engine: the applied code (geen below the threshold) and the most likely code."""
+    best = [PREDICTION[t] for t in test_texts]
+    return pd.DataFrame({"best_code": best, "top_code": [b if b != NONE_CODE else "groen" for b in best]})
+
+
+def test_forced_choice_labels_compare_the_most_likely_code_and_note_the_geen_share(data):
+    res = evaluate_labelled(data, predictor=table_stub)
+    # row 7 (Groen) is geen at the threshold but groen as most likely code: 6 of 8 right
+    assert res.accuracy == pytest.approx(6 / 8)
+    assert any("12%" in n and "uncoded" in n for n in res.notes)  # 1 of 8 rows (12.5%) would be geen
+
+
+def test_none_labels_compare_the_applied_code_also_without_a_codebook(data):
+    data = data.copy()
+    data.loc[6, "label"] = "Geen onderwerp"  # row 7: the machine's geen is now right
+    res = evaluate_labelled(data, predictor=table_stub, none_labels=["geen onderwerp"])
+    assert res.accuracy == pytest.approx(6 / 8)
+    assert NONE_CODE in res.per_code["code"].tolist()
+    assert res.labels[NONE_CODE] == "Geen onderwerp"
+
+
+def test_the_engine_runs_end_to_end_with_a_fast_embedder(data):
+    res = evaluate_labelled(data, embedder="hashing", examples_per_code=1, draws=2, discover=False)
+    assert res.n_test == 5 and 0.0 <= res.accuracy <= 1.0 and len(res.per_draw) == 2

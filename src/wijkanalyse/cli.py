@@ -265,7 +265,7 @@ def evaluate(
     embedder: Annotated[str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local model folder.")] = "use-m3",
     none_label: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional
-        typer.Option("--none-label", help="A label value meaning 'no code' (repeatable; with --codebook)."),
+        typer.Option("--none-label", help="A label value meaning 'no code', e.g. None (repeatable)."),
     ] = None,
     json_out: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional

@@ -19,6 +19,11 @@ Two ways of coding are measured:
   (``--seed``), and the figures are the mean (with the spread) over the draws. It tells you what to expect
   after coding N segments per code by hand.
 
+Which machine code is compared: when some labels mean "no code" (``--none-label``, or the label ``geen``),
+the code the machine would apply, ``geen`` included, so a row it leaves uncoded counts as a miss. When every
+row has a real label (a forced choice), its most likely code is compared, and the share of rows it would leave
+uncoded at the coding threshold is given as a note.
+
 What the numbers mean
 ---------------------
 accuracy
@@ -92,8 +97,9 @@ __all__ = [
     "evaluate_labelled",
 ]
 
-#: ``predictor(codebook, train_texts, train_codes, test_texts) -> predicted code ids`` (``geen`` for none).
-Predictor = Callable[[Codebook, list[str], list[str], list[str]], list[str]]
+#: ``predictor(codebook, train_texts, train_codes, test_texts)`` -> the predicted code id per test text
+#: (``geen`` for none), or a DataFrame with ``best_code`` and ``top_code`` (as from :func:`engine_predictor`).
+Predictor = Callable[[Codebook, list[str], list[str], list[str]], "Sequence[str] | pd.DataFrame"]
 
 _KAPPA_BANDS = ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial"))
 
@@ -383,40 +389,50 @@ def few_shot_draws(
 
 
 # -- the engine ----------------------------------------------------------------------------------------------
-def engine_predictor(embedder: str = "use-m3", seed: int = 42, cache_dir: Path | None = None) -> Predictor:
+def engine_predictor(embedder: str = "use-m3", seed: int = 42, threshold: float = 0.35) -> Predictor:
     """Return the coding engine as a predictor: :class:`wijkanalyse.coding.CodebookCoder` with an embedder.
+
+    Every call fits a coder the way :func:`wijkanalyse.coding.code_table` does: on the texts to code plus the
+    hand-coded examples (with their codes), then codes the texts. Embeddings are computed once per text and
+    reused across draws.
 
     Parameters
     ----------
     embedder : str
         An embedder name or a local model folder (see :func:`wijkanalyse.embed.get_embedder`).
     seed : int
-    cache_dir : path, optional
-        Folder for an embedding cache, so that repeated draws embed each text once.
+    threshold : float, default 0.35
+        The coder's threshold (the ``coding_threshold`` setting): below it the applied code is ``geen``.
 
     Returns
     -------
     Predictor
+        Returns a DataFrame with ``best_code`` (the applied code, ``geen`` below the threshold) and
+        ``top_code`` (the most likely code of the codebook).
     """
-    from wijkanalyse import coding
-    from wijkanalyse.embed import EmbeddingCache, get_embedder
+    from wijkanalyse.coding import CodebookCoder
+    from wijkanalyse.embed import get_embedder
 
     model = get_embedder(embedder)
-    cache = EmbeddingCache(Path(cache_dir) / EmbeddingCache.FILENAME) if cache_dir else None
+    memo: dict[str, np.ndarray] = {}
+
+    def vectors(texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        if missing:
+            memo.update(zip(missing, model.embed(missing), strict=True))
+        return np.vstack([memo[t] for t in texts]) if texts else np.zeros((0, model.dim), dtype=np.float32)
 
     def predict(
         codebook: Codebook, train_texts: list[str], train_codes: list[str], test_texts: list[str]
-    ) -> list[str]:
-        return coding.predict_best(
-            codebook,
-            test_texts,
-            examples=list(zip(train_texts, train_codes, strict=True)),
-            embedder=model,
-            cache=cache,
-            seed=seed,
-        )
+    ) -> pd.DataFrame:
+        texts = test_texts + train_texts
+        labels: list[str | None] = [None] * len(test_texts) + list(train_codes)
+        emb = vectors(texts)
+        coder = CodebookCoder(codebook=codebook, embedder=model, threshold=threshold, random_state=seed)
+        coder.fit(texts, labels, embeddings=emb)
+        return coder.code(test_texts, embeddings=emb[: len(test_texts)])[["best_code", "top_code"]]
 
-    return predict
+    return predict  # type: ignore[return-value]
 
 
 # -- the evaluation ------------------------------------------------------------------------------------------
@@ -601,7 +617,7 @@ def evaluate_labelled(
     discover : bool, default False
         Also discover themes on all texts and compare them with the labels (NMI, ARI).
     none_labels : sequence of str
-        Label values meaning "no code" (with a codebook).
+        Label values meaning "no code": compared with the machine's ``geen`` (case-insensitive).
     predictor : Predictor, optional
         Default: the coding engine (:func:`engine_predictor`). Tests pass a stub.
     themes : callable, optional
@@ -629,10 +645,10 @@ def evaluate_labelled(
     labels = data["label"].astype(str).tolist()
     notes: list[str] = []
     if codebook is None:
-        cb, mapping = codebook_from_labels(labels)
+        nones = {n.strip().lower() for n in none_labels}
+        cb, mapping = codebook_from_labels([v for v in labels if v.strip().lower() not in nones])
+        mapping.update({v: NONE_CODE for v in labels if v.strip().lower() in nones})
         cb_name = "label names"
-        if none_labels:
-            notes.append("--none-label is ignored without a codebook: every label value is a code.")
     else:
         cb, mapping = codebook, map_labels(labels, codebook, none_labels)
         cb_name = f"{codebook.name} {codebook.version_tag}"
@@ -649,17 +665,21 @@ def evaluate_labelled(
     true_all: list[str] = []
     pred_all: list[str] = []
     per_draw: list[dict[str, float]] = []
+    geen_shares: list[float] = []
+    has_none = NONE_CODE in codes
     for train_idx, test_idx in splits:
         if len(test_idx) == 0:
             raise SettingsError(
                 f"No rows are left to test with {examples_per_code} examples per code; use fewer examples "
                 "per code."
             )
-        pred = list(
-            predict(
-                cb, [texts[i] for i in train_idx], [codes[i] for i in train_idx], [texts[i] for i in test_idx]
-            )
+        out = predict(
+            cb, [texts[i] for i in train_idx], [codes[i] for i in train_idx], [texts[i] for i in test_idx]
         )
+        if isinstance(out, pd.DataFrame):  # the engine: the applied code, or the most likely one (see Notes)
+            geen_shares.append(float((out["best_code"] == NONE_CODE).mean()) if len(out) else 0.0)
+            out = out["best_code"] if has_none else out["top_code"]
+        pred = [str(p) for p in out]
         if len(pred) != len(test_idx):
             raise WijkanalyseError(f"The predictor returned {len(pred)} codes for {len(test_idx)} texts.")
         truth = [codes[i] for i in test_idx]
@@ -668,7 +688,7 @@ def evaluate_labelled(
             {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"], "kappa": m["kappa"], "n_test": m["n"]}
         )
         true_all += truth
-        pred_all += [str(p) for p in pred]
+        pred_all += pred
     pooled = classification_metrics(true_all, pred_all)
     stats = {k: _mean_sd([d[k] for d in per_draw]) for k in ("accuracy", "macro_f1", "kappa")}
     tested = set(true_all)
@@ -676,6 +696,11 @@ def evaluate_labelled(
     if untested:
         notes.append(
             f"{len(untested)} label(s) had {examples_per_code} rows or fewer and were only used as examples."
+        )
+    if geen_shares and not has_none:
+        notes.append(
+            "No label means 'no code', so each row's most likely code is compared with its label; at the "
+            f"coding threshold the machine would leave {np.mean(geen_shares):.0%} of the rows uncoded (geen)."
         )
     dropped = int(data.attrs.get("dropped", 0))
     if dropped:
