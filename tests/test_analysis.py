@@ -368,3 +368,39 @@ def test_english_labels(tmp_path):
     d = analysis.load(store, language="en")
     assert analysis.theme_prevalence(d, "Noord")["label"].iloc[0] == "Funding"
     store.close()
+
+
+def test_uncovered_themes_from_the_newest_discovery_run(data, tmp_path):
+    import json
+
+    pytest.importorskip("wijkanalyse.discovery")
+    from wijkanalyse.discovery import _ensure_schema
+
+    store = Store(tmp_path / "store", create=False)
+    with store.transaction() as con:
+        _ensure_schema(con)
+        rows = [  # run, theme, label, covered, created_at
+            ("d1", 0, "oud thema", 0, "2024-01-01T00:00:00+00:00"),
+            ("d2", 0, "geld, betalen, huur", 0, "2024-02-01T00:00:00+00:00"),
+            ("d2", 1, "koffie, thee", 1, "2024-02-01T00:00:00+00:00"),
+        ]
+        con.executemany(
+            "INSERT INTO themes(run_id, theme_id, label, top_words, size, representative_ids, closest_code,"
+            " closest_confidence, coded_share, covered, model, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (r, t, lab, json.dumps(lab.split(", ")), 1, "[]", "financiering", 0.4, 0.2, cov, "m", at)
+                for r, t, lab, cov, at in rows
+            ],
+        )
+        links = [("d1", "s1", 0)] + [
+            ("d2", s, 0) for s in ("s5", "a1", "a1b", "a2", "a3", "a4", "a5", "a6", "s7")
+        ]
+        links += [("d2", "s4", 1)]
+        con.executemany("INSERT INTO segment_themes(run_id, segment_id, theme_id) VALUES (?,?,?)", links)
+    d = analysis.load(store, min_count=5)
+    t = analysis.uncovered_themes(d, "Noord")
+    # newest run d2 only; theme 1 is covered. Theme 0 in Noord: s5 (session noord-2) + 7 answers of 6 people
+    cols = ["theme_id", "name", "sessions", "session_segments", "survey_answers", "respondents", "segments"]
+    assert t[cols].values.tolist() == [[0, "geld, betalen, huur", 1, 1, 7, 6, 8]]
+    assert t["closest_code"].iloc[0] == "Financiering"
+    store.close()

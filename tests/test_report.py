@@ -24,7 +24,7 @@ import pytest
 from conftest import FIXTURES, MINI_CORPUS
 from wijkanalyse.config import load_settings
 from wijkanalyse.exceptions import ReportError
-from wijkanalyse.pipeline import run_pipeline, update_store
+from wijkanalyse.pipeline import run_pipeline
 from wijkanalyse.report import run_job, run_reports
 from wijkanalyse.report.runner import (
     CITY_NOTEBOOK,
@@ -68,6 +68,13 @@ def _corpus(dst: Path) -> Path:
     return dst
 
 
+def _ingest(settings) -> None:
+    from wijkanalyse.ingest import ingest_corpus
+
+    with Store(settings.store_path) as store:
+        ingest_corpus(settings, store)
+
+
 def _code_by_hand(settings) -> None:
     """Code by hand: money -> financiering, the wijkkrant -> communicatiemiddelen, distrust -> vertrouwen."""
     from wijkanalyse.review import add_coding
@@ -97,7 +104,7 @@ def runs(tmp_path_factory):
     settings = load_settings(
         corpus, store_dir=base / "store", private_dir=base / "private", embedder="hashing"
     )
-    update_store(settings)
+    _ingest(settings)  # then code by hand; coding and discovery run once, in the main job
     _code_by_hand(settings)
     out = {"settings": settings, "base": base}
     out["first"] = run_pipeline(settings, jobs=2)
@@ -240,6 +247,10 @@ def test_rerun_with_nothing_new_reuses_everything(runs):
     assert all(j.reused_from == runs["first"].run_id for j in again.jobs if j.status == "reused")
     assert _tables(again.run_dir) == runs["first_tables"]
     assert again.seconds < runs["first"].seconds / 2
+    update = again.update  # nothing ingested, nothing coded, discovery not rerun
+    assert update.ingest.added == update.ingest.updated == update.ingest.removed == []
+    assert update.coding is None or update.coding["mode"] == "unchanged"
+    assert update.discovery is None
 
 
 def test_same_input_gives_the_same_tables_byte_for_byte(runs):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from test_report import _code_by_hand, _corpus
+from test_report import _code_by_hand, _corpus, _ingest
 from wijkanalyse.config import load_settings
-from wijkanalyse.pipeline import run_pipeline, update_store
+from wijkanalyse.pipeline import run_pipeline
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -36,7 +36,7 @@ def run(tmp_path_factory):
     settings = load_settings(
         _corpus(base / "corpus"), store_dir=base / "store", private_dir=base / "private", embedder="hashing"
     )
-    update_store(settings)
+    _ingest(settings)  # then code by hand; coding and discovery run once, in the main job
     _code_by_hand(settings)
     result = run_pipeline(settings, wijken=["Noord"], jobs=2)
     assert result.ok, result.describe()

@@ -84,6 +84,7 @@ __all__ = [
     "change_over_time",
     "representative_quotes",
     "uncovered_themes",
+    "load_discovered",
     "coding_certainty",
     "confidence_distribution",
     "agreement_summary",
@@ -168,7 +169,9 @@ class AnalysisData:
     @property
     def theme_ids(self) -> list[str]:
         """Theme code ids in codebook order (codes table order), then any coded id not in the codebook."""
-        known = [str(c) for c in self.codes.loc[self.codes["dimension"] == "thema", "code_id"]]
+        known = [
+            str(c) for c in self.codes.loc[self.codes["dimension"] == "thema", "code_id"] if c != NONE_CODE
+        ]
         extra = sorted(set(self.themes["code_id"]) - set(known))
         return known + extra
 
@@ -314,7 +317,7 @@ def load(
     themes = _effective(codings, dimension_of, "thema")
     themes = themes[themes["code_id"] != NONE_CODE].reset_index(drop=True)
     kinds = _resolve_kinds(segments, _effective(codings, dimension_of, "soort"))
-    discovered, discovered_themes = _discovered(store)
+    discovered, discovered_themes = load_discovered(store)
     return AnalysisData(
         segments=segments,
         themes=themes,
@@ -353,12 +356,16 @@ def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["segment_id", "soort"]).reset_index(drop=True)
 
 
-def _discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    con = store.con
-    if not (_table_exists(con, "themes") and _table_exists(con, "segment_themes")):
-        return pd.DataFrame(columns=["segment_id", "theme_id"]), pd.DataFrame()
-    themes = store.query("SELECT * FROM themes")
-    links = store.query("SELECT * FROM segment_themes")
+def load_discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (segment_themes, themes) of the newest discovery run; empty frames when discovery never ran."""
+    empty = pd.DataFrame(columns=["segment_id", "theme_id"]), pd.DataFrame(columns=["theme_id", "label"])
+    if not (_table_exists(store.con, "themes") and _table_exists(store.con, "segment_themes")):
+        return empty
+    try:
+        from wijkanalyse.discovery import load_themes
+    except ImportError:
+        return empty
+    themes, links = load_themes(store)
     return links, themes
 
 
@@ -840,46 +847,30 @@ def uncovered_themes(
 ) -> pd.DataFrame:
     """Themes found by discovery that the codebook does not cover yet, with how often they occur here.
 
-    A discovered theme counts as *covered* when discovery matched it to a code (a non-empty ``code_id`` or
-    ``matched_code`` column in its ``themes`` table); outliers (theme id ``-1``) are left out.
+    From the newest discovery run (:func:`wijkanalyse.discovery.load_themes`): themes with ``covered`` False
+    (fewer than half of their segments get a code); unassigned segments (theme ``-1``) are left out.
 
     Returns
     -------
     DataFrame
-        ``theme_id, name, keywords, sessions, session_segments, survey_answers, respondents, segments``
-        (+ ``suppressed``), largest first; empty when discovery has not run.
+        ``theme_id, name, keywords, closest_code, sessions, session_segments, survey_answers, respondents,
+        segments`` (+ ``suppressed``), largest first; empty when discovery has not run. ``name`` is the
+        theme's label (its top words), ``keywords`` up to ten top words, ``closest_code`` the label of the
+        code it is nearest to.
     """
-    cols = [
-        "theme_id",
-        "name",
-        "keywords",
-        "sessions",
-        "session_segments",
-        "survey_answers",
-        "respondents",
-        "segments",
-    ]
+    cols = ["theme_id", "name", "keywords", "closest_code", "sessions", "session_segments", "survey_answers",
+            "respondents", "segments"]  # fmt: skip
     links, themes = data.discovered, data.discovered_themes
-    if links.empty or themes.empty or "theme_id" not in themes.columns:
+    if links.empty or themes.empty:
         return pd.DataFrame(columns=[*cols, "suppressed"])
-    covered_col = next(
-        (c for c in ("covered", "matched_code", "code_id", "promoted_to") if c in themes.columns), None
-    )
-    t = themes.copy()
-    if covered_col == "covered":
-        t = t[~t["covered"].fillna(False).astype(bool)]
-    elif covered_col is not None:
-        t = t[t[covered_col].isna() | (t[covered_col].astype(str).str.len() == 0)]
-    t = t[t["theme_id"].astype(str) != "-1"]
+    t = themes[~themes["covered"].astype(bool) & (themes["theme_id"] != -1)].set_index("theme_id")
     scope = _scope(data, wijk)
     joined = scope.merge(links[["segment_id", "theme_id"]], on="segment_id")
-    joined = joined[joined["theme_id"].isin(set(t["theme_id"]))]
-    table = _count(joined, ["theme_id"])
-    name_col = next((c for c in ("name", "label", "label_nl", "title") if c in t.columns), None)
-    kw_col = next((c for c in ("keywords", "words", "top_words", "representation") if c in t.columns), None)
-    info = t.set_index("theme_id")
-    table["name"] = [_str(info[name_col].get(i)) if name_col else str(i) for i in table["theme_id"]]
-    table["keywords"] = [_str(info[kw_col].get(i)) if kw_col else "" for i in table["theme_id"]]
+    table = _count(joined[joined["theme_id"].isin(set(t.index))], ["theme_id"])
+    table["name"] = [_str(t.loc[i, "label"]) for i in table["theme_id"]]
+    table["keywords"] = [", ".join(list(t.loc[i, "top_words"])[:10]) for i in table["theme_id"]]
+    table["closest_code"] = [data.label(c) if isinstance(c, str) and c else "" for c in
+                             (t.loc[i, "closest_code"] for i in table["theme_id"])]  # fmt: skip
     table = table[cols].sort_values(["segments", "theme_id"], ascending=[False, True], kind="mergesort")
     table = table.reset_index(drop=True)
     return suppress(table, data.min_count) if suppress_small else table

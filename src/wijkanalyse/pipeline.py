@@ -42,10 +42,16 @@ class StoreUpdate:
         lines = [self.ingest.describe().splitlines()[0]]
         for name in ("coding", "discovery"):
             res = getattr(self, name)
-            if res is not None:
-                desc = res.describe() if hasattr(res, "describe") else str(res)
-                lines.append(f"{name.capitalize()}: {desc.splitlines()[0] if desc else 'done'}")
-        lines += [f"{name}: not installed, skipped" for name in self.skipped]
+            if res is None:
+                continue
+            if hasattr(res, "describe"):
+                desc = res.describe().splitlines()[0]
+            elif isinstance(res, dict):  # a summary dict: its scalar entries
+                desc = ", ".join(f"{k} {v}" for k, v in res.items() if isinstance(v, str | int | float))
+            else:
+                desc = str(res)
+            lines.append(f"{name.capitalize()}: {desc or 'done'}")
+        lines += [f"{note[0].upper()}{note[1:]}" for note in self.skipped]
         lines.append("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
         return "\n".join(lines)
 
@@ -61,7 +67,10 @@ def _optional(module: str, function: str) -> Callable[..., Any] | None:
 
 
 def update_store(settings: Settings) -> StoreUpdate:
-    """Ingest new and changed sources, code the new segments, and rediscover themes.
+    """Ingest new and changed sources, code the new segments, and rediscover themes when anything changed.
+
+    Discovery clusters the whole corpus, so it runs only when ingest or coding changed something (or it never
+    ran): a rerun with nothing new leaves the discovered themes as they are.
 
     Parameters
     ----------
@@ -79,23 +88,37 @@ def update_store(settings: Settings) -> StoreUpdate:
     check_codebook(settings)
     seconds: dict[str, float] = {}
     skipped: list[str] = []
+    results: dict[str, Any] = {}
     with Store(settings.store_path) as store:
         t = time.perf_counter()
         ingested = ingest_corpus(settings, store)
         seconds["ingest"] = time.perf_counter() - t
-        results: dict[str, Any] = {}
+        changed = bool(ingested.added or ingested.updated or ingested.removed)
         for step, module, function in (
             ("coding", "coding", "code_store"),
             ("discovery", "discovery", "discover_store"),
         ):
             fn = _optional(module, function)
             if fn is None:
-                skipped.append(step)
+                skipped.append(f"{step}: not installed, skipped")
+                continue
+            if step == "discovery" and not changed and _has_discovered(store):
+                skipped.append("discovery: nothing new, the themes of the last run stand")
                 continue
             t = time.perf_counter()
             results[step] = fn(store, settings)
             seconds[step] = time.perf_counter() - t
+            if step == "coding" and (
+                not isinstance(results[step], dict) or results[step].get("mode") != "unchanged"
+            ):
+                changed = True
     return StoreUpdate(ingested, results.get("coding"), results.get("discovery"), seconds, skipped)
+
+
+def _has_discovered(store: Store) -> bool:
+    from wijkanalyse.analysis import load_discovered
+
+    return not load_discovered(store)[1].empty
 
 
 def ensure_store(settings: Settings) -> StoreUpdate | None:

@@ -642,7 +642,7 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
         return "\n".join([*parts, paragraph(ctx.t("new_themes_none"), "wa-muted")])
     parts += [
         paragraph(ctx.t("new_themes_intro")),
-        table_html(ctx, new_themes, ["name", "keywords", "segments", "sessions", "respondents"]),
+        table_html(ctx, new_themes, ["name", "closest_code", "segments", "sessions", "respondents"]),
     ]
     return "\n".join(parts)
 

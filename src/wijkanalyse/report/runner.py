@@ -13,13 +13,15 @@ Layout of one run (``runs_root`` is ``<store_dir>/../runs``, i.e. ``outputs/<cor
 Reruns
 ------
 Every report has a *fingerprint*: a hash of its inputs — the wijk's segments (ids, text hashes, metadata), the
-codings of those segments, the discovered themes they belong to, the codebook version, the settings, the
-report language, the agreement table, and the source of the notebooks and of the analysis and report code. A
-report whose fingerprint equals one in an earlier run is not re-executed: its folder is hard-linked (or
-copied) into the new run, so its tables are byte-identical. One new session in one wijk changes that wijk's
-fingerprint and the city's, and nothing else. Consequence, by design: a reused wijk report compares the wijk
-with the city as it was when the report was built (the report says which run); ``force=True`` rebuilds
-everything.
+codings of those segments, the codebook version, the settings, the report language, the agreement table, and
+the source of the notebooks and of the analysis and report code; the city overview's also covers every
+segment, every coding and the discovered themes. A report whose fingerprint equals one in an earlier run is
+not re-executed: its folder is hard-linked (or copied) into the new run, so its tables are byte-identical. One
+new session in one wijk changes that wijk's fingerprint and the city's, and nothing else. Consequence, by
+design: a reused wijk report shows the wijk against the city, and the discovered themes, as they were when it
+was built (the report names that run); ``force=True`` rebuilds everything. Discovery clusters the whole corpus
+again when anything is new, so its theme numbers move; counting it in a wijk's fingerprint would rebuild every
+wijk.
 
 Parallel and distributed
 ------------------------
@@ -265,22 +267,14 @@ def _rows(con: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list
     return [tuple(r) for r in con.execute(sql, params).fetchall()]
 
 
-def _has_table(con: sqlite3.Connection, name: str) -> bool:
-    return (
-        con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
-        is not None
-    )
-
-
 def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
-    """Hash of the segments, codings and discovered themes of one wijk (None: the whole corpus)."""
+    """Hash of the segments and the codings of one wijk (None: the whole corpus)."""
     where, params = ("WHERE s.wijk = ?", (wijk,)) if wijk is not None else ("", ())
     segs = _rows(
         con,
         'SELECT s.segment_id, s.text_hash, s.start, s."end", s.wijk, s.date, s.session, s.kind, s.role,'
-        " s.section,"
-        f" s.question, s.respondent_id, d.path FROM segments s JOIN documents d USING (doc_id) {where}"
-        " ORDER BY s.segment_id",
+        " s.section, s.question, s.respondent_id, d.path FROM segments s JOIN documents d USING (doc_id)"
+        f" {where} ORDER BY s.segment_id",
         params,
     )
     cods = _rows(
@@ -290,27 +284,21 @@ def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
         " ORDER BY c.segment_id, c.code_id, c.coder_id",
         params,
     )
-    disc: list[Any] = []
-    if _has_table(con, "segment_themes") and _has_table(con, "themes"):
-        cols = [r[1] for r in con.execute("PRAGMA table_info(segment_themes)")]
-        keep = [c for c in cols if c in ("segment_id", "theme_id", "probability", "score")]
-        links = _rows(
-            con,
-            f"SELECT {', '.join('st.' + c for c in keep)} FROM segment_themes st"
-            " JOIN segments s USING (segment_id)"
-            f" {where} ORDER BY st.segment_id, st.theme_id",
-            params,
-        )
-        theme_ids = sorted({r[keep.index("theme_id")] for r in links}, key=str) if "theme_id" in keep else []
-        tcols = [r[1] for r in con.execute("PRAGMA table_info(themes)")]
-        stable = [c for c in tcols if c not in ("run_id", "created_at", "updated_at")]
-        themes = [
-            r
-            for r in _rows(con, f"SELECT {', '.join(stable)} FROM themes ORDER BY 1")
-            if "theme_id" in stable and r[stable.index("theme_id")] in set(theme_ids)
-        ]
-        disc = [links, themes]
-    return _sha(segs, cods, disc)
+    return _sha(segs, cods)
+
+
+def _discovery_digest(store: Store) -> str:
+    """Hash of the newest discovered themes and their segments (what the reports show of them)."""
+    from wijkanalyse.analysis import load_discovered
+
+    links, themes = load_discovered(store)
+    if themes.empty:
+        return _sha(None)
+    cols = [c for c in ("theme_id", "label", "top_words", "size", "closest_code", "covered") if c in themes]
+    return _sha(
+        links[["segment_id", "theme_id"]].sort_values("segment_id").to_csv(index=False),
+        themes[cols].sort_values("theme_id").to_csv(index=False),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -632,7 +620,7 @@ def run_reports(
             _agreement_digest(store, settings),
         )
         digests = {w: _inputs_digest(store.con, w) for w in selected}
-        city_digest = _sha(_inputs_digest(store.con, None), with_segments)
+        city_digest = _sha(_inputs_digest(store.con, None), with_segments, _discovery_digest(store))
         c_hash = corpus_hash(store)
         store.start_run(
             "report", json.dumps({"wijken": selected, "language": lang, "jobs": jobs}), run_id=run_id
