@@ -5,9 +5,10 @@
     python benchmarks/run_all.py --only scale,rerun --sizes 1k,10k
     python benchmarks/run_all.py --skip bertopic
 
-Options other than ``--only``, ``--skip`` and ``--sizes`` are passed to every script (``--quick``,
-``--embedder``, ``--work``, ``--keep``); ``--sizes`` goes to the scripts that take sizes (scale, rerun,
-reports). A failing benchmark does not stop the others: it is reported at the end and the exit code is 1.
+``--quick`` and ``--embedder`` go to every script; other options (``--work``, ``--keep``) to the scripts
+built on ``_common.base_parser``; ``--sizes`` to the scripts that take sizes (scale, rerun, reports). A
+failing benchmark does not stop the others: it is reported at the end and the exit code is 1. The coding
+quality benchmark (``bench_coding_eval.py``) and the search benchmark (``bench_search.py``) run here too.
 """
 
 from __future__ import annotations
@@ -19,15 +20,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-#: name -> (script, takes --sizes), in the order they run
+#: name -> (script, takes --sizes, takes the common options), in the order they run. Scripts built on
+#: ``_common.base_parser`` take --quick, --embedder, --work and --keep; the others get only --embedder
+#: (and, for --quick, the arguments in QUICK).
 BENCHMARKS = {
-    "bad_input": ("bench_bad_input.py", False),
-    "soak": ("bench_soak.py", False),
-    "scale": ("bench_scale.py", True),
-    "rerun": ("bench_rerun.py", True),
-    "reports": ("bench_reports.py", True),
-    "bertopic": ("bench_bertopic_reference.py", False),
+    "bad_input": ("bench_bad_input.py", False, True),
+    "soak": ("bench_soak.py", False, True),
+    "scale": ("bench_scale.py", True, True),
+    "rerun": ("bench_rerun.py", True, True),
+    "reports": ("bench_reports.py", True, True),
+    "bertopic": ("bench_bertopic_reference.py", False, True),
+    "coding_eval": ("bench_coding_eval.py", False, False),
+    "search": ("bench_search.py", False, True),
 }
+QUICK = {"coding_eval": ["--draws", "2", "--sets", "issuepositions"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", default="", help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     p.add_argument("--skip", default="", help="comma-separated benchmarks to leave out")
     p.add_argument("--sizes", default=None, help="sizes for scale, rerun, reports (each has a default)")
+    p.add_argument("--embedder", default=None, help="embedder for every benchmark (default: each script's)")
+    p.add_argument("--quick", action="store_true", help="every benchmark in its quick mode")
     args, passthrough = p.parse_known_args(argv)
     only = [b for b in args.only.split(",") if b] or list(BENCHMARKS)
     skip = {b for b in args.skip.split(",") if b}
@@ -43,8 +51,16 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
     failed, timings = [], {}
     for name in [b for b in BENCHMARKS if b in only and b not in skip]:
-        script, takes_sizes = BENCHMARKS[name]
-        cmd = [sys.executable, str(HERE / script), *passthrough]
+        script, takes_sizes, common = BENCHMARKS[name]
+        if not (HERE / script).exists():
+            print(f"\n=== {name}: {script} not found, skipped", flush=True)
+            continue
+        cmd = [sys.executable, str(HERE / script)]
+        cmd += ["--embedder", args.embedder] if args.embedder else []
+        if common:
+            cmd += ["--quick"] * args.quick + passthrough
+        elif args.quick:
+            cmd += QUICK.get(name, [])
         if takes_sizes and args.sizes:
             cmd += ["--sizes", args.sizes]
         print(f"\n=== {name}: {' '.join(cmd[1:])}", flush=True)
