@@ -251,6 +251,8 @@ def test_small_cells_are_suppressed(data):
     assert row["suppressed"]
     assert (row["respondents"], row["survey_answers"], row["segments"], row["share"]) == ("<5",) * 4
     assert (row["sessions"], row["session_segments"]) == (1, 1)  # sessions stay visible
+    # vertrouwen has 3 segments, communicatie 1: a suppressed row keeps no place by size, it goes last
+    assert list(t["theme"]) == ["communicatie", "vertrouwen"]
     comm = t.set_index("theme").loc["communicatie"]  # s8 only, no respondents: shown
     assert (comm["segments"], comm["respondents"], comm["suppressed"]) == (1, 0, False)
     # the same rule at the level of the wijk: Oost has 2 respondents

@@ -99,7 +99,7 @@ NONE_CODE = "geen"
 KINDS = ("behouden", "verbeteren", "vraag_of_zorg")
 #: Columns that are replaced by the marker in a small cell.
 SUPPRESSED_COLUMNS = ("respondents", "survey_answers", "segments", "share", "share_wijk", "log_odds", "z")
-#: Confidence bins of machine codings (lower edges; the last bin includes 1.0).
+#: Edges of the confidence bins of machine codings (the last bin includes 1.0).
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.9, 1.0)
 
 _KIND_PATTERNS = (
@@ -408,6 +408,31 @@ def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     return out
 
 
+def _small(table: pd.DataFrame, min_count: int) -> pd.Series:
+    return (table["respondents"] > 0) & (table["respondents"] < min_count)
+
+
+def _rank(
+    data: AnalysisData,
+    table: pd.DataFrame,
+    key: str,
+    tie: str,
+    suppress_small: bool,
+    group: str | None = None,
+) -> pd.DataFrame:
+    """Sort by ``key`` (largest first, ties by ``tie``) and suppress; small cells go last, ordered by ``tie``.
+
+    A suppressed row keeps no place among the others: its position would tell roughly how large it is.
+    """
+    small = _small(table, data.min_count) if suppress_small else pd.Series(False, index=table.index)
+    t = table.assign(_small=small, _key=table[key].where(~small, 0))
+    by = [c for c in (group, "_small") if c] + ["_key", tie]
+    asc = [True] * (len(by) - 2) + [False, True]
+    t = t.sort_values(by, ascending=asc, kind="mergesort").drop(columns=["_small", "_key"])
+    t = t.reset_index(drop=True)
+    return suppress(t, data.min_count) if suppress_small else t
+
+
 # -- counting ------------------------------------------------------------------------------------------------
 def wijken(data: AnalysisData) -> list[str]:
     """Return the wijken that have segments, sorted."""
@@ -455,11 +480,9 @@ def _coded(data: AnalysisData, scope: pd.DataFrame) -> pd.DataFrame:
 
 
 def _finish(data: AnalysisData, table: pd.DataFrame, suppress_small: bool) -> pd.DataFrame:
-    """Most frequent first (ties by theme id), shares rounded, small cells suppressed."""
-    table = table.sort_values(["segments", "theme"], ascending=[False, True], kind="mergesort")
-    table = table.reset_index(drop=True)
+    """Most frequent first (ties by theme id), shares rounded, small cells suppressed and last."""
     table["share"] = table["share"].astype(float).round(4)
-    return suppress(table, data.min_count) if suppress_small else table
+    return _rank(data, table, "segments", "theme", suppress_small)
 
 
 def _label_col(data: AnalysisData, table: pd.DataFrame) -> pd.DataFrame:
@@ -552,12 +575,10 @@ def theme_by_kind(data: AnalysisData, wijk: str | None = None, suppress_small: b
     order = {k: i for i, k in enumerate(data.soort_ids)}
     table.insert(0, "soort_order", table["soort"].map(lambda s: order.get(s, len(order))))
     table = _label_col(data, table)
-    table = table.sort_values(
-        ["soort_order", "segments", "theme"], ascending=[True, False, True], kind="mergesort"
-    )
-    table = table.drop(columns="soort_order").reset_index(drop=True)
     table["share"] = table["share"].astype(float).round(4)
-    return suppress(table, data.min_count) if suppress_small else table
+    return _rank(data, table, "segments", "theme", suppress_small, group="soort_order").drop(
+        columns="soort_order"
+    )
 
 
 def theme_by_wijk(data: AnalysisData, suppress_small: bool = True) -> pd.DataFrame:
@@ -647,13 +668,10 @@ def distinctive_themes(
         )
     cols = ["code_id", "segments", "respondents", "share_wijk", "share_city", "log_odds", "z"]
     table = pd.DataFrame(rows, columns=cols)
-    small = (table["respondents"] > 0) & (table["respondents"] < data.min_count)
+    small = _small(table, data.min_count)
     table["distinctive"] = (table["z"] >= z_threshold) & (table["segments"] >= data.min_count) & ~small
     table = _label_col(data, table)
-    table = table.sort_values(["z", "theme"], ascending=[False, True], kind="mergesort").reset_index(
-        drop=True
-    )
-    return suppress(table, data.min_count) if suppress_small else table
+    return _rank(data, table, "z", "theme", suppress_small)
 
 
 def change_over_time(data: AnalysisData, wijk: str, suppress_small: bool = True) -> pd.DataFrame:
@@ -758,7 +776,7 @@ def representative_quotes(
     -------
     DataFrame
         ``theme, label, pick ('central'|'diverse'), rank, similarity, soort, segment_id, text, path, date,
-        session, role, source_kind, start, end`` (``source_kind``: verslag, transcript, enquete, ...;
+        session, role, source_kind, survey, start, end`` (``source_kind``: verslag, transcript, enquete, ...;
         ``start`` and ``end``: offsets into the document text); themes in order of prevalence.
 
     Raises
@@ -786,6 +804,7 @@ def representative_quotes(
         "session",
         "role",
         "source_kind",
+        "survey",
         "start",
         "end",
     ]
@@ -796,9 +815,7 @@ def representative_quotes(
     counts = _count(coded, ["code_id"]).set_index("code_id")
     small = {c for c, r in counts["respondents"].items() if 0 < r < data.min_count}
     coded = coded[~(coded["code_id"].isin(small) & coded["survey"])]
-    order = [
-        t for t in theme_prevalence(data, wijk, suppress_small=False)["theme"] if t in set(coded["code_id"])
-    ]
+    order = [t for t in theme_prevalence(data, wijk)["theme"] if t in set(coded["code_id"])]
     kinds = data.kinds.groupby("segment_id")["soort"].agg(lambda s: ",".join(sorted(set(s))))
     unique = coded.drop_duplicates("segment_id")
     vec_of = dict(zip(unique["segment_id"], _vectors(data, unique["text"].tolist()), strict=True))
@@ -832,6 +849,7 @@ def representative_quotes(
                     "session": r["session"],
                     "role": r["role"],
                     "source_kind": r["kind"],
+                    "survey": bool(r["survey"]),
                     "start": int(r["start"]),
                     "end": int(r["end"]),
                 }
@@ -871,9 +889,7 @@ def uncovered_themes(
     table["keywords"] = [", ".join(list(t.loc[i, "top_words"])[:10]) for i in table["theme_id"]]
     table["closest_code"] = [data.label(c) if isinstance(c, str) and c else "" for c in
                              (t.loc[i, "closest_code"] for i in table["theme_id"])]  # fmt: skip
-    table = table[cols].sort_values(["segments", "theme_id"], ascending=[False, True], kind="mergesort")
-    table = table.reset_index(drop=True)
-    return suppress(table, data.min_count) if suppress_small else table
+    return _rank(data, table[cols], "segments", "theme_id", suppress_small)
 
 
 # -- certainty -----------------------------------------------------------------------------------------------
@@ -911,6 +927,9 @@ def coding_certainty(data: AnalysisData, wijk: str | None = None) -> pd.DataFram
 def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
     """How sure the machine was: its effective theme codes per confidence bin.
 
+    The bins are those of :data:`CONFIDENCE_BINS`, the first starting at the coding threshold (rounded down to
+    0.05; lower when some code that counts has a lower confidence).
+
     Returns
     -------
     DataFrame
@@ -922,7 +941,10 @@ def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.D
         data.themes["segment_id"].isin(set(scope["segment_id"])) & (data.themes["source"] == "machine"),
         "confidence",
     ].dropna()
-    edges = list(CONFIDENCE_BINS)
+    # the first bin starts at the coding threshold (the machine applies nothing below it), or lower if needed
+    low = min(data.coding_threshold, float(conf.min()) if len(conf) else 1.0)
+    low = math.floor(low * 20) / 20
+    edges = [low, *(e for e in CONFIDENCE_BINS if e > low)]
     rows = []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         n = int(((conf >= lo) & ((conf < hi) if hi < 1 else (conf <= hi))).sum())

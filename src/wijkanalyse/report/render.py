@@ -271,8 +271,15 @@ def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None =
 
 
 def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
-    """Return e.g. '8 keer genoemd, in 2 sessie(s), door 6 respondent(en)'; zero parts are left out."""
-    parts = [ctx.t("item_times", n=row["segments"])]
+    """Return e.g. '8 keer genoemd, in 2 sessie(s), door 6 respondent(en)'; zero parts are left out.
+
+    In a suppressed row only what is shown of it is said: the mentions in sessions, not the total.
+    """
+    if row.get("suppressed"):
+        n = row["session_segments"]
+        parts = [ctx.t("item_times_sessions", n=n)] if n else []
+    else:
+        parts = [ctx.t("item_times", n=row["segments"])]
     if row["sessions"]:
         parts.append(ctx.t("item_sessions", n=row["sessions"]))
     if row["respondents"] not in (0, "0"):
@@ -319,6 +326,10 @@ def kind_sections(
                 match = quotes[
                     (quotes["theme"] == r["theme"]) & quotes["soort"].str.contains(kind, regex=False)
                 ]
+                if r.get(
+                    "suppressed"
+                ):  # no survey answer next to a count of fewer than min_count respondents
+                    match = match[~match["survey"].astype(bool)]
                 if len(match):
                     example = _quote(ctx, match.iloc[0].to_dict())
             items.append(
@@ -452,28 +463,30 @@ def fig_prevalence(ctx: ReportContext, distinctive: pd.DataFrame, wijk: str) -> 
         height=max(300, 28 * len(d) + 80),
         xaxis_tickformat=".0%",
         xaxis_title=ctx.t("fig_share_axis"),
-        legend={"orientation": "h", "y": 1.05},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
     )
 
 
 def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
-    """Lines: each theme's share per session, in date order."""
+    """Heatmap: each theme's share of the segments of each session, sessions in date order."""
     import plotly.graph_objects as go
 
-    fig = go.Figure()
     sessions = change[["date", "session"]].drop_duplicates()
-    xs = [f"{d} ({s})" for d, s in zip(sessions["date"], sessions["session"], strict=True)]
-    for theme, g in change.groupby("label", sort=True):
-        by = dict(zip(zip(g["date"], g["session"], strict=True), g["share"], strict=True))
-        ys = [by.get((d, s), 0.0) for d, s in zip(sessions["date"], sessions["session"], strict=True)]
-        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=str(theme))
-    return _layout(
-        fig,
-        height=380,
-        yaxis_tickformat=".0%",
-        yaxis_title=ctx.t("fig_share_axis"),
-        xaxis_title=ctx.t("fig_session_axis"),
-    )
+    cols = [f"{d}<br>{s}" for d, s in zip(sessions["date"], sessions["session"], strict=True)]
+    labels = sorted(change["label"].unique())
+    share = {
+        (lab, d, s): v
+        for lab, d, s, v in change[["label", "date", "session", "share"]].itertuples(index=False)
+    }
+    keys = list(zip(sessions["date"], sessions["session"], strict=True))
+    z = [[float(share.get((lab, d, s), 0.0)) for d, s in keys] for lab in labels]
+    text = [[_fmt(v, "share", ctx.language) if v else "" for v in row] for row in z]
+    fig = go.Figure(
+        go.Heatmap(z=z, x=cols, y=labels, text=text, texttemplate="%{text}", colorscale="Blues",
+                   colorbar={"title": ctx.t("share"), "tickformat": ".0%"})
+    )  # fmt: skip
+    return _layout(fig, height=max(300, 28 * len(labels) + 120), yaxis={"autorange": "reversed"},
+                   xaxis_title=ctx.t("fig_session_axis"))  # fmt: skip
 
 
 def fig_confidence(ctx: ReportContext, conf: pd.DataFrame) -> Any:
@@ -616,11 +629,7 @@ def change_section(ctx: ReportContext, change: pd.DataFrame) -> str:
     parts = [heading(ctx.t("change_heading"))]
     if change[["date", "session"]].drop_duplicates().shape[0] < 2:
         return "\n".join([*parts, paragraph(ctx.t("change_single"), "wa-muted")])
-    parts += [
-        paragraph(ctx.t("change_intro")),
-        figure_html(fig_change(ctx, change)),
-        table_html(ctx, change, ["date", "session", "label", "segments", "share"]),
-    ]
+    parts += [paragraph(ctx.t("change_intro")), figure_html(fig_change(ctx, change))]  # table: verloop.csv
     return "\n".join(parts)
 
 
