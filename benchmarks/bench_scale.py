@@ -17,6 +17,7 @@ minutes with a peak under 4 GB. ``--profile`` writes a cProfile of every stage o
 ``results/``.
 
     python benchmarks/bench_scale.py                     # 1k, 10k, 100k (about 10-12 minutes on 2 cores)
+    python benchmarks/bench_scale.py --heavy-max 100k    # also discover and report at 100k
     python benchmarks/bench_scale.py --quick             # 300 answers, no reports
     python benchmarks/bench_scale.py --sizes 10k --profile
 """
@@ -48,7 +49,7 @@ STAGES = ("ingest", "embed", "code", "discover", "report")
 
 
 # -- the child: one size, every stage, in a fresh process ----------------------------------------------------
-def child(corpus: Path, work: Path, embedder: str, reports: bool, profile: bool) -> dict:
+def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bool) -> dict:
     """Run every stage on one corpus and return the measures (runs in its own process)."""
     import cProfile
     import pstats
@@ -101,13 +102,15 @@ def child(corpus: Path, work: Path, embedder: str, reports: bool, profile: bool)
         ("code", "coding", "code_store"),
         ("discover", "discovery", "discover_store"),
     ):
+        if name not in stages:
+            continue
         fn = _optional(module, function)
         if fn is None:
             out["missing"].append(f"{module}.{function}")
             continue
         run(name, fn, store, settings)
     store.close()
-    if reports:
+    if "report" in stages:
         from wijkanalyse.report import run_reports
 
         res, m = run("report", run_reports, settings)
@@ -148,14 +151,20 @@ def main(argv: list[str] | None = None) -> int:
         "--format", choices=["csv", "xlsx"], default="xlsx", help="survey export format (default xlsx)"
     )
     p.add_argument("--no-reports", action="store_true", help="skip the report stage")
+    p.add_argument(
+        "--heavy-max",
+        type=parse_sizes,
+        default=[10_000],
+        help="discover and report only for sizes up to this (default 10k; 100k adds about 10-15 minutes)",
+    )
+    p.add_argument("--stages", default=",".join(STAGES), help=argparse.SUPPRESS)
     p.add_argument("--profile", action="store_true", help="cProfile every stage of the largest size")
     p.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
     p.add_argument("--embed-speed", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        res = child(
-            Path(args.child[0]), Path(args.child[1]), args.embedder, not args.no_reports, args.profile
-        )
+        stages = set(args.stages.split(",")) - ({"report"} if args.no_reports else set())
+        res = child(Path(args.child[0]), Path(args.child[1]), args.embedder, stages, args.profile)
         print(json.dumps(res))
         return 0
     if args.embed_speed:
@@ -197,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if not reports:
                 cmd.append("--no-reports")
+            if n > args.heavy_max[0]:
+                cmd += ["--stages", "ingest,embed,code"]
+                figures.setdefault("coded_stages_only", []).append(n)
             if args.profile and n == max(sizes):
                 cmd.append("--profile")
             res = run_json_child(cmd, timeout=3600)
@@ -249,6 +261,11 @@ def _markdown(f: dict) -> str:
                 "all stages peak (MB)": round(r["end_to_end"]["peak_mb"]),
                 "missing stages": ", ".join(r["missing"]) or "-",
             }
+        )
+    if f.get("coded_stages_only"):
+        md.append(
+            f"Sizes {f['coded_stages_only']} ran ingest, embed and code only (discover and report up to "
+            "`--heavy-max`, default 10k, to keep the full run short).\n"
         )
     md += [
         "## End to end\n",

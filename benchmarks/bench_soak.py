@@ -1,12 +1,13 @@
 """Soak: ingest and code a copy of the demo corpus 20 times, new files arriving, one run killed halfway.
 
 Every run is the command line in a fresh process, as staff would run it: ``wijkanalyse ingest`` and then
-``wijkanalyse code`` (or, while the coding engine has no command of its own, ``pipeline.update_store`` in a
-fresh process). Between runs new files arrive: a perturbed copy of a Markdown session (other sentences, a new
-date), or a copy of a docx/pdf/vtt/srt session under a new name in another wijk. After the first run a
-researcher codes a few segments by hand (``review.add_coding``, or a direct insert with kind 'human' when the
-codebook's codes are not in the store yet) and rejects one machine coding. One run, chosen at random, is
-killed with SIGKILL after a random share (20-80%) of the previous run's duration.
+``wijkanalyse code`` (or, while the coding engine has no command of its own, ``coding.code_store`` in a
+fresh process; theme discovery is not part of the soak). Between runs new files arrive: a perturbed copy of
+a Markdown session (other sentences, a new date), or a copy of a docx/pdf/vtt/srt session under a new name
+in another wijk. After the first run a researcher codes a few segments by hand (``review.add_coding``, or a
+direct insert with kind 'human' when the codebook's codes are not in the store yet) and rejects one machine
+coding. One run, chosen at random, is killed with SIGKILL after a random share (20-80%) of the previous
+run's duration.
 
 Afterwards:
 
@@ -43,9 +44,10 @@ from _common import (
     write_results,
 )
 
-UPDATE_STORE = (
-    "import sys; from wijkanalyse.config import load_settings; from wijkanalyse.pipeline import "
-    "update_store; print(update_store(load_settings(sys.argv[1], sys.argv[2])).describe())"
+CODE_STORE = (
+    "import sys; from wijkanalyse.config import load_settings; from wijkanalyse.coding import code_store; "
+    "from wijkanalyse.store import Store; s = load_settings(sys.argv[1], sys.argv[2]); "
+    "print(code_store(Store(s.store_path), s))"
 )
 
 
@@ -56,7 +58,7 @@ def commands(corpus: Path, sfile: Path) -> list[list[str]]:
     verbs = subprocess.run([*cli, "--help"], capture_output=True, text=True).stdout
     if re.search(r"^\W*code\s{2,}", verbs, re.M):  # a 'code' verb in the list of commands
         return [[*cli, "ingest", *opts], [*cli, "code", *opts]]
-    return [[*cli, "ingest", *opts], [PYTHON, "-c", UPDATE_STORE, str(corpus), str(sfile)]]
+    return [[*cli, "ingest", *opts], [PYTHON, "-c", CODE_STORE, str(corpus), str(sfile)]]
 
 
 def one_run(cmds: list[list[str]], kill_after: float | None = None) -> dict:
