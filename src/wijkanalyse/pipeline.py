@@ -122,18 +122,20 @@ def _has_discovered(store: Store) -> bool:
 
 
 def ensure_store(settings: Settings) -> StoreUpdate | None:
-    """Build the store of a corpus when it is missing or empty (for a bare run of a report notebook).
+    """Build the store of a corpus when it is missing, empty or not coded yet (for a bare run of a notebook).
 
     Returns
     -------
     StoreUpdate or None
-        None when the store already held documents (nothing was done).
+        None when the store already held coded documents (nothing was done).
     """
     path = settings.store_path / Store.FILENAME
     if path.exists():
         with Store(settings.store_path) as store:
-            if store.counts()["documents"] > 0:
-                return None
+            has_docs = store.counts()["documents"] > 0
+            coded = store.con.execute("SELECT 1 FROM codings WHERE kind = 'machine' LIMIT 1").fetchone()
+        if has_docs and (coded is not None or _optional("coding", "code_store") is None):
+            return None
     return update_store(settings)
 
 
