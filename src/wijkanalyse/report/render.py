@@ -181,13 +181,15 @@ def open_report(
     settings_file : path, optional
         Settings YAML (default: ``wijkanalyse.yml`` in the corpus).
     settings_overrides : dict, optional
-        Settings that win over the file (the runner passes all of its settings here).
+        Settings that win over the file, e.g. ``{"min_count": 10}``; None values are ignored. (The runner
+        passes none: it writes its exact settings to a file in the run folder and passes that file.)
     language : str, optional
         ``nl`` or ``en``; default: the settings.
     run_id : str, optional
         The run that builds the report; default: ``"interactief"`` (a run by hand).
     build_store : bool, default True
-        Ingest and code the corpus first when its store is missing or empty (a bare run of the notebook).
+        Ingest and code the corpus first when its store is missing, empty or uncoded (a bare run of the
+        notebook; :func:`wijkanalyse.pipeline.ensure_store`).
 
     Returns
     -------
@@ -326,9 +328,8 @@ def kind_sections(
                 match = quotes[
                     (quotes["theme"] == r["theme"]) & quotes["soort"].str.contains(kind, regex=False)
                 ]
-                if r.get(
-                    "suppressed"
-                ):  # no survey answer next to a count of fewer than min_count respondents
+                # no survey answer beside a count of fewer than min_count respondents
+                if r.get("suppressed"):
                     match = match[~match["survey"].astype(bool)]
                 if len(match):
                     example = _quote(ctx, match.iloc[0].to_dict())

@@ -459,8 +459,7 @@ def _select(requested: Sequence[str] | None, with_segments: list[str], empty: li
         if w in empty:
             problems.append(
                 f"Wijk {w!r} has no segments: its sources in the store hold no text to analyse "
-                "(for a survey: no "
-                "answer with content). Add sources for it, or leave it out."
+                "(for a survey: no answer with content). Add sources for it, or leave it out."
             )
         else:
             close = difflib.get_close_matches(w, with_segments + empty, n=1)
