@@ -141,7 +141,6 @@ class AnalysisData:
     discovered_themes: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_count: int = 5
     language: str = "nl"
-    seed: int = 42
     embedder: str | None = None
     store_dir: Path | None = None
     machine_agreement_threshold: float = 0.6
@@ -286,7 +285,7 @@ def load(
     store : Store
         The project store.
     settings : Settings, optional
-        Supplies ``min_count``, ``language``, ``seed``, ``embedder`` and the thresholds (defaults otherwise).
+        Supplies ``min_count``, ``language``, ``embedder`` and the thresholds (defaults otherwise).
     min_count : int, optional
         Overrides ``settings.min_count``.
     language : str, optional
@@ -328,7 +327,6 @@ def load(
         discovered_themes=discovered_themes,
         min_count=mc,
         language=lang,
-        seed=settings.seed if settings else 42,
         embedder=settings.embedder if settings else None,
         store_dir=Path(store.folder),
         machine_agreement_threshold=settings.machine_agreement_threshold if settings else 0.6,
@@ -357,15 +355,38 @@ def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (segment_themes, themes) of the newest discovery run; empty frames when discovery never ran."""
-    empty = pd.DataFrame(columns=["segment_id", "theme_id"]), pd.DataFrame(columns=["theme_id", "label"])
-    if not (_table_exists(store.con, "themes") and _table_exists(store.con, "segment_themes")):
-        return empty
-    try:
+    """Return (segment_themes, themes) of the newest discovery run; empty frames when discovery never ran.
+
+    Reads the tables of :mod:`wijkanalyse.discovery` (one set of rows per run; :func:`~wijkanalyse.discovery.
+    load_themes` picks the newest). Tables without a ``run_id`` column are read as one run. ``themes`` always
+    has ``theme_id, label, top_words (list), covered (bool), closest_code``.
+    """
+    links = pd.DataFrame(columns=["segment_id", "theme_id"])
+    themes = pd.DataFrame(columns=["theme_id", "label", "top_words", "covered", "closest_code"])
+    con = store.con
+    if not (_table_exists(con, "themes") and _table_exists(con, "segment_themes")):
+        return links, themes
+    columns = {r[1] for r in con.execute("PRAGMA table_info(segment_themes)")}
+    if "run_id" in columns:
         from wijkanalyse.discovery import load_themes
-    except ImportError:
-        return empty
-    themes, links = load_themes(store)
+
+        t, links = load_themes(store)
+    else:
+        t, links = store.query("SELECT * FROM themes"), store.query("SELECT * FROM segment_themes")
+    if t.empty:
+        return links, themes
+    label = t["label"] if "label" in t else t.get("name", t["theme_id"].astype(str))
+    words = t["top_words"] if "top_words" in t else t.get("keywords", pd.Series("", index=t.index))
+    themes = pd.DataFrame(
+        {
+            "theme_id": t["theme_id"],
+            "label": label.astype(str),
+            "top_words": [w if isinstance(w, list) else [x.strip() for x in str(w).split(",") if x.strip()]
+                          for w in words],
+            "covered": t["covered"].astype(bool) if "covered" in t else False,
+            "closest_code": t["closest_code"] if "closest_code" in t else None,
+        }
+    )  # fmt: skip
     return links, themes
 
 
