@@ -2,13 +2,11 @@
 
 ``wijkanalyse run`` calls :func:`run_pipeline`. Each step is incremental: ingest skips unchanged files, coding
 embeds and codes only segments it has not coded yet, and the report runner re-executes only the reports whose
-inputs changed (see :mod:`wijkanalyse.report`). The coding and discovery steps run when their modules are
-installed (:mod:`wijkanalyse.coding`, :mod:`wijkanalyse.discovery`).
+inputs changed (see :mod:`wijkanalyse.report`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +14,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
+from wijkanalyse.coding import code_store
 from wijkanalyse.config import Settings
+from wijkanalyse.discovery import discover_store
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.ingest import IngestResult, ingest_corpus
 from wijkanalyse.report import JobResult, RunResult, check_codebook, run_reports
@@ -56,16 +56,6 @@ class StoreUpdate:
         return "\n".join(lines)
 
 
-def _optional(module: str, function: str) -> Callable[..., Any] | None:
-    try:
-        mod = importlib.import_module(f"wijkanalyse.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"wijkanalyse.{module}":
-            return None
-        raise
-    return getattr(mod, function, None)
-
-
 def update_store(settings: Settings) -> StoreUpdate:
     """Ingest new and changed sources, code the new segments, and rediscover themes when anything changed.
 
@@ -94,14 +84,7 @@ def update_store(settings: Settings) -> StoreUpdate:
         ingested = ingest_corpus(settings, store)
         seconds["ingest"] = time.perf_counter() - t
         changed = bool(ingested.added or ingested.updated or ingested.removed)
-        for step, module, function in (
-            ("coding", "coding", "code_store"),
-            ("discovery", "discovery", "discover_store"),
-        ):
-            fn = _optional(module, function)
-            if fn is None:
-                skipped.append(f"{step}: not installed, skipped")
-                continue
+        for step, fn in (("coding", code_store), ("discovery", discover_store)):
             if step == "discovery" and not changed and _has_discovered(store):
                 skipped.append("discovery: nothing new, the themes of the last run stand")
                 continue
@@ -134,7 +117,7 @@ def ensure_store(settings: Settings) -> StoreUpdate | None:
         with Store(settings.store_path) as store:
             has_docs = store.counts()["documents"] > 0
             coded = store.con.execute("SELECT 1 FROM codings WHERE kind = 'machine' LIMIT 1").fetchone()
-        if has_docs and (coded is not None or _optional("coding", "code_store") is None):
+        if has_docs and coded is not None:
             return None
     return update_store(settings)
 
