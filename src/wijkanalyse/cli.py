@@ -102,6 +102,238 @@ def status(
 # Stage 4-5: embed, code, discover  (coding engine)
 # ---------------------------------------------------------------------------------------------------------------
 
+EmbedderOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--embedder", help="use-m3, tfidf, hashing or a local sentence-transformers folder."),
+]
+CodebookOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--codebook", help="Codebook YAML (default: from the settings, else the bundled one)."),
+]
+SheetOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--sheet", help="Sheet of an .xlsx file (default: the first)."),
+]
+
+
+def _read_user_table(path: Path, sheet: str | None = None) -> object:
+    """Read a CSV or XLSX a user brings (any common encoding and separator) as a DataFrame of strings."""
+    from wijkanalyse.exceptions import SettingsError
+    from wijkanalyse.readers import read_table
+
+    if not path.is_file():
+        raise SettingsError(f"File {path} does not exist.")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise SettingsError(
+            f"{path.name} must be a .csv or .xlsx file. Got {path.suffix or 'no extension'!r} instead."
+        )
+    chosen: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
+    return read_table(path, path.name, chosen)
+
+
+def _user_codebook(path: Path | None) -> object:
+    from wijkanalyse.codebook import default_codebook, load_codebook
+
+    return load_codebook(path) if path else default_codebook()
+
+
+@app.command("code")
+def code_cmd(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    embedder: EmbedderOpt = None,
+    codebook: CodebookOpt = None,
+) -> None:
+    """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
+
+    Only new segments are coded unless the codebook, the model or the hand-coded segments changed; human
+    codings are never changed.
+    """
+    from wijkanalyse.coding import code_store
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
+        with Store(cfg.store_path, create=False) as store:
+            summary = code_store(store, cfg)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"Coding ({summary['mode']}): {summary['coded']} of {summary['segments']} segments coded, "
+        f"{summary['written']} machine codings written, {summary['embedded']} texts embedded, "
+        f"{summary['human_codings']} human codings used. Model: {summary['model']}."
+    )
+    if summary["per_code"]:
+        counts = sorted(summary["per_code"].items(), key=lambda kv: (-kv[1], kv[0]))
+        typer.echo("Themes: " + ", ".join(f"{c} {n}" for c, n in counts))
+        typer.echo("Kind of input: " + ", ".join(f"{c} {n}" for c, n in sorted(summary["per_soort"].items())))
+
+
+@app.command("code-file")
+def code_file(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
+    id_col: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--id-col", help="Header of the id column (default: the row number)."),
+    ] = None,
+    codebook: CodebookOpt = None,
+    examples: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--examples", help="CSV/XLSX of hand-coded examples: columns 'text' and 'code'."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Output CSV (default: outputs/<INPUT name>_codes.csv)."),
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
+    ] = "use-m3",
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Apply codes with at least this confidence.")
+    ] = 0.35,
+    question_col: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--question-col", help="Header of a survey-question column (helps the kind of input)."),
+    ] = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Code any CSV/XLSX against a codebook: best code, all codes above the threshold, confidence, soort."""
+    from wijkanalyse.coding import code_table
+    from wijkanalyse.config import OUTPUTS_DIR
+
+    try:
+        df = _read_user_table(input_file, sheet)
+        cb = _user_codebook(codebook)
+        ex = _read_user_table(examples) if examples else None
+        result = code_table(
+            df, text_col, id_col, codebook=cb, examples=ex, embedder=embedder, threshold=threshold,  # type: ignore[arg-type]
+            question_column=question_col,
+        )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    target = out or OUTPUTS_DIR / f"{input_file.stem}_codes.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result.to_csv(target, index=False, encoding="utf-8")
+    counts = result["best_code"].value_counts()
+    typer.echo(f"{len(result)} rows coded ({'few-shot' if examples else 'zero-shot'}) -> {target}")
+    typer.echo("Best code: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+
+
+def _echo_themes(themes: object) -> None:
+    for r in themes.itertuples(index=False):  # type: ignore[attr-defined]
+        mark = "" if r.covered else "  [not in the codebook]"
+        typer.echo(f"  {r.theme_id:>3}  {r.size:>5}  {r.label}  (closest: {r.closest_code}){mark}")
+
+
+@app.command()
+def discover(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    embedder: EmbedderOpt = None,
+    codebook: CodebookOpt = None,
+    min_theme_size: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional
+        typer.Option("--min-theme-size", help="Smallest theme (default: grows with the corpus)."),
+    ] = None,
+) -> None:
+    """Discover themes in the store with BERTopic and mark those the codebook does not cover."""
+    from wijkanalyse.discovery import discover_store, load_themes
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
+        with Store(cfg.store_path, create=False) as store:
+            summary = discover_store(store, cfg, min_theme_size=min_theme_size)
+            themes, _ = load_themes(store, summary["run_id"])
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"{summary['themes']} themes in {summary['segments']} segments "
+        f"(min size {summary['min_theme_size']}); "
+        f"{summary['outliers_before']} outliers reassigned, {summary['outliers_after']} left; "
+        f"{len(summary['uncovered'])} not covered by the codebook. Run {summary['run_id']}."
+    )
+    _echo_themes(themes)
+
+
+@app.command("discover-file")
+def discover_file(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
+    id_col: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--id-col", help="Header of the id column (default: the row number)."),
+    ] = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Output folder (default: outputs/); writes <INPUT>_themes.csv and "
+                     "<INPUT>_theme_assignments.csv."),
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
+    ] = "use-m3",
+    min_theme_size: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional
+        typer.Option("--min-theme-size", help="Smallest theme (default: grows with the number of rows)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same input and seed, same themes).")] = 42,
+    sheet: SheetOpt = None,
+) -> None:
+    """Discover themes in any CSV/XLSX: labelled themes, representative rows, and which the codebook lacks."""
+    from wijkanalyse.config import OUTPUTS_DIR
+    from wijkanalyse.discovery import ThemeModel
+    from wijkanalyse.exceptions import SettingsError
+
+    try:
+        df = _read_user_table(input_file, sheet)
+        for col in (text_col, id_col):
+            if col is not None and col not in df.columns:  # type: ignore[attr-defined]
+                raise SettingsError(
+                    f"Column {col!r} not in {input_file.name}. Columns found: {list(df.columns)}"  # type: ignore[attr-defined]
+                )
+        texts = df[text_col].fillna("").astype(str).tolist()  # type: ignore[index]
+        ids = df[id_col].tolist() if id_col else list(range(1, len(texts) + 1))  # type: ignore[index]
+        model = ThemeModel(min_theme_size=min_theme_size, random_state=seed, embedder=embedder)
+        model.fit(texts, ids=ids)
+        themes = model.coverage(_user_codebook(codebook))  # type: ignore[arg-type]
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    folder = out or OUTPUTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    table = themes.copy()
+    for col in ("top_words", "representative_ids", "representative_texts"):
+        table[col] = table[col].map(lambda v: " | ".join(map(str, v)))
+    table.to_csv(folder / f"{input_file.stem}_themes.csv", index=False, encoding="utf-8")
+    assignments = folder / f"{input_file.stem}_theme_assignments.csv"
+    model.assignments_.to_csv(assignments, index=False, encoding="utf-8")
+    typer.echo(f"{len(themes)} themes in {len(texts)} rows -> {folder / (input_file.stem + '_themes.csv')}")
+    _echo_themes(themes)
+
+
+@app.command("codebook-check")
+def codebook_check(
+    path: Annotated[Path, typer.Argument(help="Codebook YAML to validate.")],
+) -> None:
+    """Validate a codebook YAML and list every problem at once (exit code 2 when there are any)."""
+    from wijkanalyse.codebook import load_codebook
+
+    try:
+        cb = load_codebook(path)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
+    for c in cb.codes:
+        indent = "    " if c.parent else "  "
+        typer.echo(f"{indent}{c.id}: {c.label_nl}" + (f" / {c.label_en}" if c.label_en else "") +
+                   f" ({len(c.examples)} examples)")
+
 # ---------------------------------------------------------------------------------------------------------------
 # Stage 6: review and agreement  (qualitative workflow)
 # ---------------------------------------------------------------------------------------------------------------

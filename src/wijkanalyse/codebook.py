@@ -2,9 +2,8 @@
 
 A codebook is a YAML file, versioned in git next to the corpus (or the bundled default,
 ``wijkanalyse/data/codebook_wijkplatform.yml``). :func:`load_codebook` validates it and reports **every**
-problem at
-once (unknown keys with a suggestion for a typo, duplicate ids, missing parents, cycles, empty labels or
-definitions, bad colours), raising :class:`~wijkanalyse.exceptions.CodebookError`.
+problem at once (unknown keys with a suggestion for a typo, duplicate ids, missing parents, cycles, empty
+labels or definitions, bad colours), raising :class:`~wijkanalyse.exceptions.CodebookError`.
 
 Format::
 
@@ -36,8 +35,7 @@ Format::
 
 The code id ``geen`` is reserved: it is the machine's "none of these" outcome and cannot be a code in a
 codebook. Code ids are shared by both dimensions (one ``codes`` table in the store), so a soort id may not
-repeat a
-theme id.
+repeat a theme id.
 
 :meth:`Codebook.add_code` returns a new codebook with one more code (used to promote a discovered theme);
 :func:`save_codebook` writes a codebook back to YAML.

@@ -5,22 +5,17 @@ outliers to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embedd
 unthemed, and labels each theme with its top c-TF-IDF words after removing Dutch stop words and domain words
 that occur everywhere in this field (gemeente, wijk, bewoners, wijkraad, wijkplatform, ...; the bundled list
 ``data/stopwords_nl.txt``). Every source of randomness is seeded (UMAP ``random_state`` with ``n_jobs=1``;
-HDBSCAN
-is deterministic), so the same input and seed give the same themes.
+HDBSCAN is deterministic), so the same input and seed give the same themes.
 
 :meth:`ThemeModel.coverage` marks the themes the codebook does not cover: a theme is *covered* when at least
-half
-of its segments get a code (not ``geen``) from a :class:`~wijkanalyse.coding.CodebookCoder`; its closest code
-is
-the code with the highest mean confidence over its segments. :func:`promote_theme` turns a discovered theme
-into a
-new code (its top words as include note, its representative segments as examples).
+half of its segments get a code (not ``geen``) from a :class:`~wijkanalyse.coding.CodebookCoder`; its closest
+code is the code with the highest mean confidence over its segments. :func:`promote_theme` turns a discovered
+theme into a new code (its top words as include note, its representative segments as examples).
 
 Store tables written by :func:`discover_store` (created here if missing; one set of rows per run, the newest
 run is the current one, see :func:`load_themes`)::
 
-    themes(run_id TEXT, theme_id INTEGER,           -- PRIMARY KEY (run_id, theme_id); theme ids 0..k-1 by
-    size
+    themes(run_id TEXT, theme_id INTEGER,           -- PRIMARY KEY (run_id, theme_id); ids 0..k-1 by size
            label TEXT,                              -- top words, e.g. "speeltuin, jongeren, hangplek"
            top_words TEXT,                          -- JSON list of the top c-TF-IDF words
            size INTEGER,                            -- segments assigned (after outlier reduction)
@@ -39,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -60,31 +56,19 @@ __all__ = [
 
 #: Fewer texts than this cannot be clustered meaningfully.
 MIN_TEXTS = 10
+_TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS themes (
-    run_id TEXT NOT NULL,
-    theme_id INTEGER NOT NULL,
-    label TEXT NOT NULL,
-    top_words TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    representative_ids TEXT NOT NULL,
-    closest_code TEXT,
-    closest_confidence REAL,
-    coded_share REAL,
-    covered INTEGER NOT NULL DEFAULT 0,
-    model TEXT,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (run_id, theme_id)
-);
-CREATE TABLE IF NOT EXISTS segment_themes (
-    run_id TEXT NOT NULL,
-    segment_id TEXT NOT NULL,
-    theme_id INTEGER NOT NULL,
-    outlier INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (run_id, segment_id)
-);
-CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id)
+    run_id TEXT NOT NULL, theme_id INTEGER NOT NULL, label TEXT NOT NULL, top_words TEXT NOT NULL, size
+    INTEGER NOT NULL, representative_ids TEXT NOT NULL, closest_code TEXT, closest_confidence REAL,
+    coded_share REAL, covered INTEGER NOT NULL DEFAULT 0, model TEXT, created_at TEXT NOT NULL, PRIMARY KEY
+    (run_id, theme_id)
+); CREATE TABLE IF NOT EXISTS segment_themes (
+    run_id TEXT NOT NULL, segment_id TEXT NOT NULL, theme_id INTEGER NOT NULL, outlier INTEGER NOT NULL
+    DEFAULT 0, PRIMARY KEY (run_id, segment_id)
+); CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id)
 """
 
 
@@ -314,12 +298,14 @@ class ThemeModel:
             cluster_selection_method="eom",
             prediction_data=True,
         )
-        stop = sorted(load_stopwords() | {w.lower() for w in self.extra_stop_words})
+        stop = sorted(  # only words the tokenizer can produce (letters, 3 or more)
+            w for w in load_stopwords() | {w.lower() for w in self.extra_stop_words} if _TOKEN.fullmatch(w)
+        )
         vectorizer = CountVectorizer(
             stop_words=stop,
             ngram_range=(1, 2),
             min_df=2 if n >= 100 else 1,
-            token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+            token_pattern=_TOKEN_PATTERN,
             lowercase=True,
         )
         ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
@@ -407,8 +393,7 @@ class ThemeModel:
         -------
         pandas.DataFrame
             :attr:`themes_` with ``closest_code``, ``closest_label``, ``closest_confidence``, ``coded_share``
-            and
-            ``covered`` added (it is also stored in :attr:`themes_`).
+            and ``covered`` added (it is also stored in :attr:`themes_`).
         """
         from wijkanalyse.coding import CodebookCoder
 
@@ -545,8 +530,7 @@ def discover_store(
     -------
     dict
         ``run_id``, ``segments``, ``themes``, ``uncovered`` (theme ids), ``outliers_before``,
-        ``outliers_after``,
-        ``min_theme_size``.
+        ``outliers_after``, ``min_theme_size``.
     """
     from wijkanalyse.store import now_iso
 

