@@ -56,13 +56,14 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
 
     from _common import settings_for
 
+    from wijkanalyse.coding import code_store
+    from wijkanalyse.discovery import discover_store
     from wijkanalyse.embed import EmbeddingCache, embed_with_cache, get_embedder
     from wijkanalyse.ingest import ingest_corpus
-    from wijkanalyse.pipeline import _optional
     from wijkanalyse.store import Store
 
     settings = settings_for(corpus, work, embedder=embedder)
-    out: dict = {"stages": [], "missing": []}
+    out: dict = {"stages": []}
     store = Store(settings.store_path)
 
     def run(name: str, fn, *a):
@@ -98,17 +99,9 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
         segments=len(texts), unique=len(set(texts)), per_second=round(len(set(texts)) / m.seconds, 1)
     )
     del vectors
-    for name, module, function in (
-        ("code", "coding", "code_store"),
-        ("discover", "discovery", "discover_store"),
-    ):
-        if name not in stages:
-            continue
-        fn = _optional(module, function)
-        if fn is None:
-            out["missing"].append(f"{module}.{function}")
-            continue
-        run(name, fn, store, settings)
+    for name, fn in (("code", code_store), ("discover", discover_store)):
+        if name in stages:
+            run(name, fn, store, settings)
     store.close()
     if "report" in stages:
         from wijkanalyse.report import run_reports
@@ -259,7 +252,6 @@ def _markdown(f: dict) -> str:
                 "coded e2e peak (MB)": round(e2e["peak_mb"]),
                 "all stages (s)": r["end_to_end"]["seconds"],
                 "all stages peak (MB)": round(r["end_to_end"]["peak_mb"]),
-                "missing stages": ", ".join(r["missing"]) or "-",
             }
         )
     if f.get("coded_stages_only"):
