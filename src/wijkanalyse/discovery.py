@@ -1,11 +1,13 @@
 """Stage 5 (inductive): discover themes the codebook lacks, with BERTopic, and promote one to a code.
 
-:class:`ThemeModel` clusters segment embeddings with BERTopic (UMAP to 5 dimensions, then HDBSCAN), reassigns
-outliers to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``) so few segments stay
-unthemed, and labels each theme with its top c-TF-IDF words after removing Dutch stop words and domain words
-that occur everywhere in this field (gemeente, wijk, bewoners, wijkraad, wijkplatform, ...; the bundled list
-``data/stopwords_nl.txt``). Every source of randomness is seeded (UMAP ``random_state`` with ``n_jobs=1``;
-HDBSCAN is deterministic), so the same input and seed give the same themes.
+:class:`ThemeModel` clusters segment embeddings BERTopic-style (UMAP to 5 dimensions, then HDBSCAN with a
+quarter of the minimum theme size as ``min_samples``, and 'leaf' selection when 'eom' would put more than half
+of the corpus in one theme), reassigns outliers to the nearest theme (BERTopic's ``reduce_outliers``, strategy
+``embeddings``) so few segments stay unthemed, and labels each theme with its top c-TF-IDF words after
+removing Dutch stop words and domain words that occur everywhere in this field (gemeente, wijk, bewoners,
+wijkraad, wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``). Every source of randomness is seeded
+(UMAP ``random_state`` with ``n_jobs=1``; HDBSCAN is deterministic), so the same input and seed give the same
+themes.
 
 :meth:`ThemeModel.coverage` marks the themes the codebook does not cover: a theme is *covered* when at least
 half of its segments get a code (not ``geen``) from a :class:`~wijkanalyse.coding.CodebookCoder`; its closest
@@ -58,6 +60,7 @@ __all__ = [
 MIN_TEXTS = 10
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
+_PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")  # pseudonymisation placeholders carry no theme
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS themes (
@@ -81,6 +84,31 @@ def default_min_theme_size(n_texts: int) -> int:
     [3, 7, 22, 50]
     """
     return int(min(50, max(3, round(math.sqrt(max(n_texts, 1)) / 2))))
+
+
+def _preprocess(text: str) -> str:
+    """Lower-case a text for the theme words, without pseudonymisation placeholders such as [PERSOON-3]."""
+    return _PLACEHOLDER.sub(" ", text).lower()
+
+
+def _cluster(reduced: np.ndarray, min_size: int, hdbscan: Any) -> tuple[np.ndarray, str]:
+    """HDBSCAN on the reduced embeddings; 'leaf' selection when 'eom' puts more than half in one cluster.
+
+    ``min_samples`` is a quarter of the minimum theme size: fewer points count as noise, so fewer outliers
+    than HDBSCAN's default (equal to the minimum size) and no single giant theme on diffuse corpora.
+    """
+    n = len(reduced)
+    labels = np.asarray([])
+    for method in ("eom", "leaf"):
+        model = hdbscan.HDBSCAN(
+            min_cluster_size=min_size, min_samples=max(1, min_size // 4), metric="euclidean",
+            cluster_selection_method=method,
+        )  # fmt: skip
+        labels = np.asarray(model.fit_predict(reduced))
+        found = labels[labels >= 0]
+        if method == "eom" and (not found.size or np.bincount(found).max() <= 0.5 * n):
+            return labels, method
+    return labels, "leaf"
 
 
 def _label(words: Sequence[str], n: int = 4) -> str:
@@ -150,6 +178,8 @@ class ThemeModel:
     labels_ : numpy.ndarray
         Theme id per text.
     min_theme_size_ : int
+    selection_ : str
+        HDBSCAN's cluster selection used: ``eom``, or ``leaf`` when ``eom`` put more than half in one theme.
     topic_model_ : bertopic.BERTopic
     """
 
@@ -261,6 +291,8 @@ class ThemeModel:
         try:
             import hdbscan
             from bertopic import BERTopic
+            from bertopic.cluster import BaseCluster
+            from bertopic.dimensionality import BaseDimensionalityReduction
             from bertopic.vectorizers import ClassTfidfTransformer
             from sklearn.feature_extraction.text import CountVectorizer
             from umap import UMAP
@@ -291,13 +323,8 @@ class ThemeModel:
             n_jobs=1,
             low_memory=True,
         )
-        hdbscan_model = hdbscan.HDBSCAN(
-            min_cluster_size=m,
-            min_samples=max(1, m // 2),
-            metric="euclidean",
-            cluster_selection_method="eom",
-            prediction_data=True,
-        )
+        reduced = umap_model.fit_transform(E)
+        clusters, self.selection_ = _cluster(reduced, m, hdbscan)
         stop = sorted(  # only words the tokenizer can produce (letters, 3 or more)
             w for w in load_stopwords() | {w.lower() for w in self.extra_stop_words} if _TOKEN.fullmatch(w)
         )
@@ -306,20 +333,20 @@ class ThemeModel:
             ngram_range=(1, 2),
             min_df=2 if n >= 100 else 1,
             token_pattern=_TOKEN_PATTERN,
-            lowercase=True,
+            preprocessor=_preprocess,
         )
         ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
-        tm = BERTopic(
+        tm = BERTopic(  # clusters made above; BERTopic labels them (c-TF-IDF) and reassigns the outliers
             embedding_model=_bertopic_backend(emb_model),
-            umap_model=umap_model,
-            hdbscan_model=hdbscan_model,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
             vectorizer_model=vectorizer,
             ctfidf_model=ctfidf,
             top_n_words=self.top_n_words,
             calculate_probabilities=False,
             verbose=False,
         )
-        topics, _ = tm.fit_transform(texts, embeddings=E)
+        topics, _ = tm.fit_transform(texts, embeddings=E, y=clusters)
         topics = list(topics)
         raw = np.asarray(topics)
         if self.reduce_outliers and (raw == -1).any() and (raw != -1).any():
