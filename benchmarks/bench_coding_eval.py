@@ -338,7 +338,39 @@ def write_markdown(report: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Goals", ""] + [f"- {g}" for g in report["goals"]] + [""]
+    lines += [
+        "## Reading the figures",
+        "",
+        "- The engine's features (centred embedding + character n-gram LSA) are stronger than the raw",
+        "  embeddings, so two ceilings are shown: the aim of 90% is judged against the stricter one as well.",
+        "- 'geen for x%' is the share the engine leaves uncoded at the default threshold (0.35). Zero-shot",
+        "  confidences are calibrated (the softmax temperature is the spread of the similarities), so with",
+        "  a codebook of bare names or short descriptions most texts stay below the threshold; that is the",
+        "  honest answer of a weak model, and a lower `coding_threshold` codes more at lower precision.",
+        "- issuepositions-nl has a 'no topic' class (23%); its zero-shot row scores the applied code, so",
+        "  `geen` can be right there. vlaams-parlement-nl has none, so its rows score the most likely code.",
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _goals(report: dict) -> list[str]:
+    """The issue's two aims per set, judged against both ceilings."""
+    goals = []
+    for name, ds in report["sets"].items():
+        R = ds["results"]
+        diff = ds["zero_shot_minus_nearest_name"]
+        shot = R["engine 10-shot"]["macro_f1"]
+        raw = R["ceiling LR 5-fold, raw embeddings"]["macro_f1"]
+        eng = R["ceiling LR 5-fold, engine features"]["macro_f1"]
+        goals.append(
+            f"{name}: zero-shot beats nearest label name by {diff:+.3f} macro-F1 "
+            f"({'met' if diff >= 0.05 else 'NOT met'}); 10-shot reaches {shot / eng:.0%} of the ceiling "
+            f"on the engine's own features ({'met' if shot / eng >= 0.9 else 'NOT met'}) and "
+            f"{shot / raw:.0%} of the ceiling on the raw embeddings "
+            f"({'met' if shot / raw >= 0.9 else 'NOT met'})."
+        )
+    return goals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -354,7 +386,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "benchmarks" / "embeddings.sqlite")
     ap.add_argument("--sets", nargs="*", default=["issuepositions", "vlaams", "vlaams-notitle"])
+    ap.add_argument("--render-only", action="store_true", help="Rewrite the .md from the existing .json.")
     args = ap.parse_args(argv)
+    if args.render_only:
+        report = json.loads((args.out / "coding_eval.json").read_text(encoding="utf-8"))
+        report["goals"] = _goals(report)
+        (args.out / "coding_eval.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_markdown(report, args.out / "coding_eval.md")
+        print("\n".join(report["goals"]))
+        return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     def log(msg: str) -> None:
@@ -381,14 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         ds = loaders[key]()
         log(f"{ds['name']}: {len(ds['texts'])} texts")
         report["sets"][ds["name"]] = run_set(ds, embedder, cache, args.draws, args.seed, log)
-    goals = []
-    for name, ds in report["sets"].items():
-        diff, ratio = ds["zero_shot_minus_nearest_name"], ds["ratio_10shot_to_best_ceiling"]
-        goals.append(
-            f"{name}: zero-shot beats nearest label name by {diff:+.3f} macro-F1 "
-            f"({'met' if diff >= 0.05 else 'NOT met'}); 10-shot reaches {ratio:.0%} of the best ceiling "
-            f"({'met' if ratio >= 0.9 else 'NOT met'})."
-        )
+    goals = _goals(report)
     report["goals"] = goals
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "coding_eval.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
