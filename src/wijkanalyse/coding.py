@@ -273,7 +273,8 @@ class _Featurizer:
         return self
 
     def dense(self, embeddings: np.ndarray) -> np.ndarray:
-        return _normalise(np.asarray(embeddings, dtype=np.float64) - self.mu_)
+        centre = self.mu_ if self.mu_ is not None else 0.0
+        return _normalise(np.asarray(embeddings, dtype=np.float64) - centre)
 
     def lex(self, texts: Sequence[str]) -> np.ndarray | None:
         if self.svd_ is None:
@@ -338,7 +339,7 @@ def _as_label_sets(y: Sequence[Any] | None, n: int) -> list[list[str]]:
         return [[] for _ in range(n)]
     if len(y) != n:
         raise SettingsError(f"y must have one entry per text ({n}). Got {len(y)} entries instead.")
-    out = []
+    out: list[list[str]] = []
     for v in y:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out.append([])

@@ -442,7 +442,7 @@ class ThemeModel:
         best = np.array([d[0][0] for d in coder.decide(proba)], dtype=object)
         classes = coder.classes_
         code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
-        extra = {
+        extra: dict[str, list[Any]] = {
             "closest_code": [],
             "closest_label": [],
             "closest_confidence": [],
