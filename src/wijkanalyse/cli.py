@@ -146,8 +146,7 @@ def code_cmd(
 ) -> None:
     """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
 
-    Only new segments are coded unless the codebook, the model or the hand-coded segments changed; human
-    codings are never changed.
+    Only new segments are coded, unless the codebook, model or hand coding changed. Human codes stay.
     """
     from wijkanalyse.coding import code_store
     from wijkanalyse.store import Store
