@@ -653,6 +653,8 @@ def evaluate_labelled(
         cb, mapping = codebook, map_labels(labels, codebook, none_labels)
         cb_name = f"{codebook.name} {codebook.version_tag}"
     names = {cid: label for label, cid in mapping.items()}
+    if codebook is not None:  # the codebook's own labels, not the spelling of the label column
+        names = {cid: codebook.label(cid) for cid in names}
     codes = [mapping[v] for v in labels]
     predict = predictor or engine_predictor(embedder, seed)
 
