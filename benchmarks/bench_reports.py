@@ -7,7 +7,8 @@ demo corpus as it is; other sizes add a synthetic survey of that many answers (s
 
 Target: a wijk report in under 15 seconds.
 
-    python benchmarks/bench_reports.py                 # the demo corpus and 10k answers (about 3-4 minutes)
+    python benchmarks/bench_reports.py                 # the demo corpus (about 2 minutes)
+    python benchmarks/bench_reports.py --sizes 0,10k   # and with 10k synthetic answers (4-5 minutes more)
     python benchmarks/bench_reports.py --sizes 0 --quick
 """
 
@@ -60,7 +61,7 @@ def measure(settings, jobs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = base_parser(__doc__.split("\n")[0], sizes="0,10k")
+    p = base_parser(__doc__.split("\n")[0], sizes="0")
     args = p.parse_args(argv)
     from _synthetic import make_corpus
 
