@@ -106,3 +106,21 @@ def test_bad_settings_list_every_problem(corpus):
         load_settings(corpus)
     msg = str(err.value)
     assert "3 problem(s)" in msg and "min_count" in msg and "language" in msg and "surveyz" in msg
+
+
+def test_truncated_utf16_is_reported_not_a_crash(corpus, tmp_path):
+    data = "\ufeffDe wijkraad is belangrijk voor de buurt.".encode("utf-16-le")
+    (corpus / "oost" / "kapot16.txt").write_bytes(data[:-1])  # cut in the middle of a character
+    problems, paths = _run(corpus, tmp_path)
+    assert any(p.startswith("oost/kapot16.txt: the file says it is UTF-16-LE but is truncated or damaged") for p in problems)
+    assert "oost/notitie.txt" in paths
+
+
+def test_vtt_cut_off_inside_a_voice_tag_leaves_no_markup(corpus, tmp_path):
+    (corpus / "oost" / "2023-05-01-kort.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Els Bos>Wij willen meer geld voor de buurt\n", encoding="utf-8"
+    )
+    problems, paths = _run(corpus, tmp_path)
+    with Store(tmp_path / "store") as store:
+        texts = store.query("SELECT s.text FROM segments s JOIN documents d USING (doc_id) WHERE d.path LIKE '%kort.vtt'").text
+    assert list(texts) == ["Wij willen meer geld voor de buurt"]

@@ -389,6 +389,11 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
         except IngestError as exc:
             problems.extend(exc.problems)  # a stored earlier version of the file stays as it was
             continue
+        except Exception as exc:  # noqa: BLE001 - one unreadable file must never stop the run
+            problems.append(
+                InputProblem(rel, f"could not be read ({type(exc).__name__}: {exc}); expected a valid {suffix} file")
+            )
+            continue
         doc_id = hashlib.sha1(rel.encode()).hexdigest()[:12]
         prepared.append(_Prepared(rel, doc_id, fingerprint, suffix.lstrip("."), meta, blocks, respondents))
 

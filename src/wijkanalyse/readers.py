@@ -79,7 +79,12 @@ def read_text_bytes(raw: bytes, rel: str) -> str:
         raw = raw[3:]
     for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if raw.startswith(bom):
-            return raw[2:].decode(enc)
+            try:
+                return raw[2:].decode(enc)
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    InputProblem(rel, f"the file says it is {enc.upper()} but is truncated or damaged ({exc.reason})")
+                ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -247,6 +252,10 @@ def _read_pdf(path: Path, rel: str) -> Extracted:
     return Extracted(blocks=blocks_from_plain_text("\n".join(rebuilt)))
 
 
+# WebVTT cue markup (voice, class, italics, ...) that survives in a truncated or malformed cue
+_CUE_TAG_RE = re.compile(r"</?(?:v|c|i|b|u|lang|ruby|rt)(?:[ .][^>\n]*)?(?:>|$)")
+
+
 def _timestamp(value: str) -> str:
     return value.split(".")[0].split(",")[0]
 
@@ -264,7 +273,7 @@ def _read_captions(path: Path, rel: str, srt: bool) -> Extracted:
         raise IngestError(InputProblem(rel, f"not a valid {kind} transcript: {exc}")) from exc
     blocks: list[Block] = []
     for i, cap in enumerate(captions, start=1):
-        body = normalise(cap.text)
+        body = _CUE_TAG_RE.sub("", normalise(cap.text)).strip()
         speaker = getattr(cap, "voice", None)
         if not speaker:
             m = re.match(r"^([A-ZÀ-Þ][\w.'’ -]{1,60}?):\s+(.*)$", body)
