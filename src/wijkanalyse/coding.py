@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from wijkanalyse.codebook import NONE_CODE, Code, Codebook, default_codebook, load_codebook
 from wijkanalyse.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
@@ -350,7 +351,7 @@ def _as_label_sets(y: Sequence[Any] | None, n: int) -> list[list[str]]:
     return out
 
 
-class CodebookCoder:
+class CodebookCoder(BaseEstimator):
     """Code texts against a codebook: zero-shot from definitions, few-shot once segments are coded by hand.
 
     Follows the scikit-learn estimator contract: ``__init__`` only stores its arguments, :meth:`fit` validates
@@ -443,33 +444,7 @@ class CodebookCoder:
 
     # -- parameters
     # ---------------------------------------------------------------------------------------------
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters of this estimator (scikit-learn contract)."""
-        names = [
-            "codebook",
-            "embedder",
-            "threshold",
-            "lexical",
-            "prior_weight",
-            "C",
-            "temperature",
-            "language",
-            "random_state",
-            "cache",
-            "progress",
-            "self_training",
-        ]
-        return {k: getattr(self, k) for k in names}
-
-    def set_params(self, **params: Any) -> CodebookCoder:
-        """Set parameters (scikit-learn contract)."""
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(
-                    f"Invalid parameter {k!r} for CodebookCoder. Valid: {sorted(self.get_params())}."
-                )
-            setattr(self, k, v)
-        return self
+    # get_params / set_params / repr come from sklearn's BaseEstimator (parameters read from __init__)
 
     def _validate(self) -> None:
         if not isinstance(self.threshold, int | float) or not 0.0 < self.threshold <= 1.0:

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from wijkanalyse.codebook import NONE_CODE, Codebook, load_codebook
 from wijkanalyse.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder, load_stopwords
@@ -142,7 +143,7 @@ def _bertopic_backend(embedder: Embedder | None) -> Any:
     return _Backend()
 
 
-class ThemeModel:
+class ThemeModel(BaseEstimator):
     """Inductive theme discovery with BERTopic, seeded and with few outliers.
 
     Follows the scikit-learn estimator contract (``__init__`` stores its arguments, :meth:`fit` returns self,
@@ -207,31 +208,7 @@ class ThemeModel:
         self.embedder = embedder
         self.cache = cache
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters of this estimator (scikit-learn contract)."""
-        names = [
-            "min_theme_size",
-            "n_neighbors",
-            "n_components",
-            "top_n_words",
-            "n_representatives",
-            "reduce_outliers",
-            "extra_stop_words",
-            "random_state",
-            "embedder",
-            "cache",
-        ]
-        return {k: getattr(self, k) for k in names}
-
-    def set_params(self, **params: Any) -> ThemeModel:
-        """Set parameters (scikit-learn contract)."""
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(
-                    f"Invalid parameter {k!r} for ThemeModel. Valid: {sorted(self.get_params())}."
-                )
-            setattr(self, k, v)
-        return self
+    # get_params / set_params / repr come from sklearn's BaseEstimator (parameters read from __init__)
 
     def _validate(self, n: int) -> None:
         if n < MIN_TEXTS:
