@@ -169,14 +169,20 @@ def code_cmd(
         typer.echo("Kind of input: " + ", ".join(f"{c} {n}" for c, n in sorted(summary["per_soort"].items())))
 
 
+# the table a user brings to code-file / discover-file
+InputArg = Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")]
+TextColOpt = Annotated[str, typer.Option("--text-col", help="Header of the text column.")]
+IdColOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--id-col", help="Header of the id column (default: the row number)."),
+]
+
+
 @app.command("code-file")
 def code_file(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")],
-    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
-    id_col: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional
-        typer.Option("--id-col", help="Header of the id column (default: the row number)."),
-    ] = None,
+    input_file: InputArg,
+    text_col: TextColOpt,
+    id_col: IdColOpt = None,
     codebook: CodebookOpt = None,
     examples: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional
@@ -261,12 +267,9 @@ def discover(
 
 @app.command("discover-file")
 def discover_file(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")],
-    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
-    id_col: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional
-        typer.Option("--id-col", help="Header of the id column (default: the row number)."),
-    ] = None,
+    input_file: InputArg,
+    text_col: TextColOpt,
+    id_col: IdColOpt = None,
     codebook: CodebookOpt = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional
