@@ -51,7 +51,7 @@ CLOSINGS = [
 
 
 def _sentences(text: str) -> list[str]:
-    from wijkanalyse.segment import sentence_spans
+    from wijkanalyse.ingest.segment import sentence_spans
 
     out = []
     for s, e in sentence_spans(text):
@@ -64,7 +64,7 @@ def _sentences(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def sentence_pools() -> dict[str, list[str]]:
     """Real sentences of the demo corpus: per survey question, and from the sessions (``sessies``)."""
-    from wijkanalyse.readers import read_file
+    from wijkanalyse.ingest.readers import read_file
 
     survey = pd.read_excel(DEMO / "enquete" / "bewonersenquete-2024.xlsx", sheet_name="Antwoorden", dtype=str)
     pools: dict[str, list[str]] = {}

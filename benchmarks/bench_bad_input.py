@@ -458,7 +458,7 @@ def _write_settings(corpus: Path, surveys: list[dict]) -> None:
 
 def run_case(case: Case, base_corpus: Path, base_store: Path, work: Path, base: dict, human: tuple) -> dict:
     """Run one case on copies of the base corpus and store; return what happened."""
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.ingest.corpus import ingest_corpus
     from wijkanalyse.store import Store
 
     corpus = copy_corpus(base_corpus, work / "corpus")
@@ -563,7 +563,7 @@ def cli_all_at_once(base_corpus: Path, work: Path, cases: list[Case]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     p = base_parser(__doc__.split("\n")[0])
     args = p.parse_args(argv)
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.ingest.corpus import ingest_corpus
     from wijkanalyse.store import Store
 
     head = header("bench_bad_input", args)

@@ -61,7 +61,7 @@ def bertopic_default(texts: list[str], embeddings, seed: int) -> list[int]:
 
 def theme_model(texts: list[str], embeddings, seed: int) -> list[int]:
     """Our ThemeModel with its defaults; the theme of every text (-1: outlier)."""
-    from wijkanalyse.discovery import ThemeModel
+    from wijkanalyse.coding.discovery import ThemeModel
 
     model = ThemeModel(random_state=seed).fit(texts, embeddings=embeddings)
     theme_model.reassigned = float(model.assignments_["outlier"].mean())  # type: ignore[attr-defined]
@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seeds", default="42,43,44", help="comma-separated seeds (default 42,43,44)")
     args = p.parse_args(argv)
-    from wijkanalyse.embed import EmbeddingCache, embed_with_cache, get_embedder
-    from wijkanalyse.evaluate import discovery_metrics
+    from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder
+    from wijkanalyse.review.evaluate import discovery_metrics
 
     seeds = [42] if args.quick else [int(s) for s in args.seeds.split(",")]
     head = header("bench_bertopic_reference", args)

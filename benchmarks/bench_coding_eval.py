@@ -56,9 +56,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from wijkanalyse.codebook import NONE_CODE, parse_codebook
-from wijkanalyse.coding import CodebookCoder
-from wijkanalyse.embed import EmbeddingCache, available_cores, embed_with_cache, get_embedder
+from wijkanalyse.coding.codebook import NONE_CODE, parse_codebook
+from wijkanalyse.coding.coder import CodebookCoder
+from wijkanalyse.coding.embed import EmbeddingCache, available_cores, embed_with_cache, get_embedder
 
 REPO = Path(__file__).resolve().parents[1]
 warnings.filterwarnings("ignore", category=UserWarning)

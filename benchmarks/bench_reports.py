@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from _synthetic import make_corpus
 
-    from wijkanalyse.pipeline import update_store
+    from wijkanalyse.update import update_store
 
     sizes = [0] if args.quick else parse_sizes(args.sizes)
     head = header("bench_reports", args)

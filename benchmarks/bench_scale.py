@@ -56,10 +56,10 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
 
     from _common import settings_for
 
-    from wijkanalyse.coding import code_store
-    from wijkanalyse.discovery import discover_store
-    from wijkanalyse.embed import EmbeddingCache, embed_with_cache, get_embedder
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.coding.coder import code_store
+    from wijkanalyse.coding.discovery import discover_store
+    from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder
+    from wijkanalyse.ingest.corpus import ingest_corpus
     from wijkanalyse.store import Store
 
     settings = settings_for(corpus, work, embedder=embedder)
@@ -119,7 +119,7 @@ def embed_speed(embedder: str, n: int) -> dict:
     """Raw embedder speed on ``n`` demo-like answers (no cache), in this process."""
     from _synthetic import QUESTIONS, survey_frame
 
-    from wijkanalyse.embed import get_embedder
+    from wijkanalyse.coding.embed import get_embedder
 
     df = survey_frame(n, seed=99)
     texts = [t for c in QUESTIONS.values() for t in df[c] if t][:n]

@@ -51,7 +51,7 @@ def load_sets(with_titles: bool, quick: bool) -> dict[str, pd.DataFrame]:
 
 def split_segments(texts: pd.DataFrame) -> pd.DataFrame:
     """One row per segment (``doc``, ``text``), long texts split at sentence boundaries like the segmenter."""
-    from wijkanalyse.segment import split_spans
+    from wijkanalyse.ingest.segment import split_spans
 
     rows = []
     for doc, text in enumerate(texts["text"].astype(str)):
@@ -75,8 +75,8 @@ def precision(ranked: list[int], labels: pd.Series, label: str) -> tuple[float, 
 
 def evaluate(name: str, texts: pd.DataFrame, embedder: Any, cache_path: Path) -> dict[str, Any]:
     """Query every label of one set with the three searches; per-label and mean precision."""
-    from wijkanalyse.embed import EmbeddingCache
-    from wijkanalyse.search import SearchError, SearchIndex
+    from wijkanalyse.coding.embed import EmbeddingCache
+    from wijkanalyse.search.index import SearchError, SearchIndex
 
     segments = split_segments(texts)
     with EmbeddingCache(cache_path) as cache:
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--with-titles", action="store_true", help="keep the titles of the Flemish questions")
     args = parser.parse_args()
     head = header(NAME, args)
-    from wijkanalyse.embed import get_embedder
+    from wijkanalyse.coding.embed import get_embedder
 
     embedder = get_embedder(args.embedder)
     results = []

@@ -45,7 +45,7 @@ from _common import (
 )
 
 CODE_STORE = (
-    "import sys; from wijkanalyse.config import load_settings; from wijkanalyse.coding import code_store; "
+    "import sys; from wijkanalyse.config import load_settings; from wijkanalyse.coding.coder import code_store; "
     "from wijkanalyse.store import Store; s = load_settings(sys.argv[1], sys.argv[2]); "
     "print(code_store(Store(s.store_path), s))"
 )
@@ -105,7 +105,7 @@ def add_human_codings(store_dir: Path, rng: random.Random) -> list[tuple]:
         ].tolist()
         chosen = rng.sample(segs, 5)
         try:
-            from wijkanalyse import review
+            from wijkanalyse.review import decisions as review
         except ImportError:  # pragma: no cover
             review = None
         for j, seg in enumerate(chosen):

@@ -80,7 +80,7 @@ def wijkrapport() -> nbformat.NotebookNode:
             _params('wijk = "Schalkwijk"  # the wijk of this report\n'),
             new_markdown_cell(
                 "## Gegevens\nDe store openen en alle tabellen van het rapport berekenen met "
-                "`wijkanalyse.analysis` "
+                "`wijkanalyse.analysis.tables` "
                 "(dezelfde functies als in de verkenningsnotebooks). De tabellen gaan ook als CSV naar "
                 "`tables_dir`."
             ),

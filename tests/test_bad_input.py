@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINI_CORPUS
 from wijkanalyse.config import load_settings
 from wijkanalyse.exceptions import SettingsError
-from wijkanalyse.ingest import ingest_corpus
+from wijkanalyse.ingest.corpus import ingest_corpus
 from wijkanalyse.store import Store
-from conftest import MINI_CORPUS
 
 
 @pytest.fixture()

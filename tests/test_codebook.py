@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wijkanalyse.codebook import (
+from wijkanalyse.coding.codebook import (
     NONE_CODE,
     SOORT_IDS,
     Codebook,

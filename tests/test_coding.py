@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkanalyse.codebook import NONE_CODE, SOORT_IDS, default_codebook, parse_codebook
-from wijkanalyse.coding import MACHINE_CODER, CodebookCoder, code_store, code_table, soort_cue_scores
-from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.coding.codebook import NONE_CODE, SOORT_IDS, default_codebook, parse_codebook
+from wijkanalyse.coding.coder import CodebookCoder, code_store, code_table, soort_cue_scores
+from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.vocabulary import MACHINE
 
 
 def _code(cid: str, nl: str, definition: str, examples: list[str]) -> dict:
@@ -286,7 +287,7 @@ def test_code_store_codes_every_segment_on_both_dimensions(mini_store):
     assert sorted(soort["segment_id"]) == sorted(store.segments()["segment_id"])  # one soort per segment
     themes = machine[~machine["code_id"].isin(SOORT_IDS)]
     assert set(themes["segment_id"]) == set(store.segments()["segment_id"])  # a code or geen for each
-    assert (machine["coder_id"] == MACHINE_CODER).all() and machine["confidence"].between(0, 1).all()
+    assert (machine["coder_id"] == MACHINE).all() and machine["confidence"].between(0, 1).all()
     cb = default_codebook()
     assert set(machine["model"]) == {f"hashing/256+codebook:{cb.version_tag}"}
     codes = store.query("SELECT code_id, dimension, codebook_version FROM codes")

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from wijkanalyse.config import DEMO_CORPUS, load_settings
-from wijkanalyse.ingest import corpus_summary, ingest_corpus
+from wijkanalyse.ingest.corpus import corpus_summary, ingest_corpus
 from wijkanalyse.store import Store
 
 PLANTED = Path(__file__).parent / "fixtures" / "demo_planted_pii.yml"

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wijkanalyse.codebook import parse_codebook
-from wijkanalyse.discovery import (
+from wijkanalyse.coding.codebook import parse_codebook
+from wijkanalyse.coding.discovery import (
     ThemeModel,
     _label,
     default_min_theme_size,
@@ -19,7 +19,7 @@ from wijkanalyse.discovery import (
     load_themes,
     promote_theme,
 )
-from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.exceptions import SettingsError
 
 pytest.importorskip("bertopic")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wijkanalyse.embed import (
+from wijkanalyse.coding.embed import (
     Embedder,
     EmbeddingCache,
     HashingEmbedder,

@@ -1,4 +1,4 @@
-"""Tests for wijkanalyse.evaluate: the metric assembly, with a stub predictor so that the figures are exact.
+"""Tests for wijkanalyse.review.evaluate: the metric assembly, with a stub predictor so that the figures are exact.
 
 The fixture ``fixtures/evaluate/labelled.csv`` holds 8 labelled rows (Wonen 3, Verkeer 3, Groen 2) plus one
 row without text and one without a label. The stub predictor gives this fixed prediction (row: label ->
@@ -30,8 +30,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from wijkanalyse.codebook import NONE_CODE, parse_codebook
-from wijkanalyse.evaluate import (
+from wijkanalyse.coding.codebook import NONE_CODE, parse_codebook
+from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.review.evaluate import (
     classification_metrics,
     codebook_from_labels,
     discovery_metrics,
@@ -41,7 +42,6 @@ from wijkanalyse.evaluate import (
     load_labelled,
     map_labels,
 )
-from wijkanalyse.exceptions import SettingsError
 
 LABELLED = Path(__file__).parent / "fixtures" / "evaluate" / "labelled.csv"
 PREDICTION = {
@@ -112,7 +112,7 @@ def test_zero_shot_figures_match_hand_computation(data):
 
 
 def test_json_and_table_carry_the_figures(data, tmp_path):
-    from wijkanalyse.evaluate import write_json
+    from wijkanalyse.review.evaluate import write_json
 
     res = evaluate_labelled(data, predictor=stub, source="labelled.csv")
     out = json.loads(write_json(res, tmp_path / "eval.json").read_text(encoding="utf-8"))
@@ -223,8 +223,8 @@ def test_classification_metrics_edge_cases():
 
 
 def test_cli_evaluate_prints_table_and_writes_json(tmp_path, monkeypatch):
-    import wijkanalyse.evaluate as ev
-    from wijkanalyse.cli import app
+    import wijkanalyse.review.evaluate as ev
+    from wijkanalyse.cli.main import app
 
     monkeypatch.setattr(ev, "engine_predictor", lambda embedder, seed: stub)
     out = tmp_path / "eval.json"
@@ -237,7 +237,7 @@ def test_cli_evaluate_prints_table_and_writes_json(tmp_path, monkeypatch):
 
 
 def test_cli_evaluate_bad_column_is_one_clear_message():
-    from wijkanalyse.cli import app
+    from wijkanalyse.cli.main import app
 
     res = CliRunner().invoke(app, ["evaluate", str(LABELLED), "--text-col", "text", "--label-col", "code"])
     assert res.exit_code == 2

@@ -14,9 +14,9 @@ import pytest
 
 from conftest import MINI_CORPUS
 from wijkanalyse import analysis
-from wijkanalyse.codebook import default_codebook
+from wijkanalyse.coding.codebook import default_codebook
+from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.config import DEFAULT_CODEBOOK
-from wijkanalyse.embed import HashingEmbedder
 from wijkanalyse.exceptions import ReportError, SettingsError, WijkanalyseError
 from wijkanalyse.explore import open_workbench, resolve_corpus
 from wijkanalyse.explore.codebook_dev import (
@@ -41,7 +41,7 @@ from wijkanalyse.explore.theme_map import (
     project_2d,
     theme_map_frame,
 )
-from wijkanalyse.ingest import ingest_corpus
+from wijkanalyse.ingest.corpus import ingest_corpus
 from wijkanalyse.store import Store, now_iso
 
 # Segments of the mini corpus, by a piece of their text
@@ -353,7 +353,7 @@ def test_near_duplicate_codes() -> None:
 
 # -- panels (built without a browser, as papermill and nbval do) ---------------------------------------------
 def test_panels_work_without_a_frontend(coded, tmp_path) -> None:
-    from wijkanalyse.explore.widgets import ComparePanel, SearchPanel, ThemeMapPanel
+    from wijkanalyse.explore.panels import ComparePanel, SearchPanel, ThemeMapPanel
 
     settings, store = coded
     wb = open_workbench(
@@ -389,7 +389,7 @@ def test_promote_hands_the_arguments_to_discovery_by_name(monkeypatch) -> None:
         return "ok"
 
     monkeypatch.setitem(
-        sys.modules, "wijkanalyse.discovery", types.SimpleNamespace(promote_theme=promote_theme)
+        sys.modules, "wijkanalyse.coding.discovery", types.SimpleNamespace(promote_theme=promote_theme)
     )
     settings = types.SimpleNamespace(codebook_path=DEFAULT_CODEBOOK)
     assert promote("STORE", settings, 3, code_id="huur", label_nl="Huur") == "ok"

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from wijkanalyse.config import load_settings
-from wijkanalyse.ingest import corpus_summary, ingest_corpus
-from wijkanalyse.store import Store
 from conftest import MINI_CORPUS
+from wijkanalyse.config import load_settings
+from wijkanalyse.ingest.corpus import corpus_summary, ingest_corpus
+from wijkanalyse.store import Store
 
 
 @pytest.fixture()

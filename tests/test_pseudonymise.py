@@ -1,4 +1,4 @@
-from wijkanalyse.pseudonymise import Pseudonymiser
+from wijkanalyse.ingest.pseudonymise import Pseudonymiser
 
 
 def test_each_category_is_replaced_by_a_placeholder():

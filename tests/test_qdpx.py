@@ -9,8 +9,10 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from wijkanalyse import qdpx, qdpx_import, review
-from wijkanalyse.codebook import default_codebook, parse_codebook
+from wijkanalyse.coding.codebook import default_codebook, parse_codebook
+from wijkanalyse.exchange import qdpx as qdpx
+from wijkanalyse.exchange import qdpx_import as qdpx_import
+from wijkanalyse.review import decisions as review
 from wijkanalyse.store import Store, now_iso
 
 NS = {"q": qdpx.NS_PROJECT}
@@ -172,28 +174,28 @@ def test_positions_count_unicode_code_points(tmp_path):
             con.execute(f"INSERT INTO documents VALUES ({','.join('?' * len(row))})", tuple(row))
         for row in store.con.execute("SELECT * FROM segments"):
             con.execute(f"INSERT INTO segments VALUES ({','.join('?' * len(row))})", tuple(row))
-    res = qdpx.import_qdpx(other, path)
+    res = qdpx_import.import_qdpx(other, path)
     assert _applied(other) == {("s1", "communicatiemiddelen", "anna", "human")}
     assert res.matched == {"a.txt": ("a.txt", "content")}
 
 
 # -- round trip --------------------------------------------------------------------------------------------
 def test_round_trip_same_codes_same_spans_same_coders(coded, make_settings, tmp_path):
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.ingest.corpus import ingest_corpus
 
     _settings, store, cb = coded
     path = qdpx.export_qdpx(store, tmp_path / "p.qdpx", codebook=cb).path
     settings = make_settings()
     fresh = Store(tmp_path / "fresh")
     ingest_corpus(settings, fresh)
-    result = qdpx.import_qdpx(fresh, path)
+    result = qdpx_import.import_qdpx(fresh, path)
     assert result.applied and not result.unmatched and not result.unknown_codes
     assert set(result.matched.values()) == {(p, "content") for p in store.documents()["path"]}
     assert _applied(fresh) == _applied(store)
     assert _memos(fresh) == _memos(store)
     kinds = {r[0]: r[1] for r in fresh.con.execute("SELECT coder_id, kind FROM coders")}
     assert kinds == {"anna": "human", "piet": "human", "machine": "machine"}
-    again = qdpx.import_qdpx(fresh, path)  # importing twice adds nothing
+    again = qdpx_import.import_qdpx(fresh, path)  # importing twice adds nothing
     assert (again.added, again.existing, again.memos) == (0, result.added, 0)
     fresh.close()
 
@@ -255,11 +257,11 @@ def test_qdc_errors(tmp_path):
 
 # -- a project from QualCoder ------------------------------------------------------------------------------
 def test_import_of_the_hand_made_qualcoder_project(mini_store, tmp_path):
-    from wijkanalyse import agreement
+    from wijkanalyse.review import agreement as agreement
 
     _settings, store = mini_store
     path = _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx")
-    res = qdpx.import_qdpx(store, path)
+    res = qdpx_import.import_qdpx(store, path)
     # sources: notitie.txt by content (BOM and \r\n removed), the session notes by name, one source unknown
     assert res.matched == {
         "notitie.txt": ("oost/notitie.txt", "content"),
@@ -297,7 +299,7 @@ def test_import_of_the_hand_made_qualcoder_project(mini_store, tmp_path):
 def test_import_with_code_map_user_map_and_added_codes(mini_store, tmp_path):
     _settings, store = mini_store
     path = _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx")
-    mapped = qdpx.import_qdpx(
+    mapped = qdpx_import.import_qdpx(
         store,
         path,
         code_map={"Bereikbaarheid": "communicatie"},
@@ -306,7 +308,7 @@ def test_import_with_code_map_user_map_and_added_codes(mini_store, tmp_path):
     )
     assert not mapped.applied and mapped.unknown_codes == {} and mapped.added == 7  # two Joris codings merge
     assert _applied(store) == set()
-    added = qdpx.import_qdpx(store, path, add_codes=True, user_map={"Joris": "j.devries"})
+    added = qdpx_import.import_qdpx(store, path, add_codes=True, user_map={"Joris": "j.devries"})
     assert (WIJKKRANT_MAIL, "bereikbaarheid", "j.devries", "human") in _applied(store)
     row = store.con.execute(
         "SELECT dimension, label_nl, parent FROM codes WHERE code_id = 'bereikbaarheid'"
@@ -328,15 +330,15 @@ def test_entities_are_not_expanded_and_bad_files_are_explained(mini_store, tmp_p
     path = tmp_path / "evil.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", evil)
-    res = qdpx.import_qdpx(store, path)
+    res = qdpx_import.import_qdpx(store, path)
     assert "GEHEIM" not in res.describe() and res.matched == {}
     (tmp_path / "x.qdpx").write_text("no zip", encoding="utf-8")
     with pytest.raises(qdpx.ExchangeError, match="is not a .qdpx"):
-        qdpx.import_qdpx(store, tmp_path / "x.qdpx")
+        qdpx_import.import_qdpx(store, tmp_path / "x.qdpx")
     with zipfile.ZipFile(tmp_path / "empty.qdpx", "w") as zf:
         zf.writestr("readme.txt", "hallo")
     with pytest.raises(qdpx.ExchangeError, match=r"holds no project file \(\*\.qde\)"):
-        qdpx.import_qdpx(store, tmp_path / "empty.qdpx")
+        qdpx_import.import_qdpx(store, tmp_path / "empty.qdpx")
 
 
 def test_slugify_gives_valid_code_ids():
@@ -352,7 +354,7 @@ def test_agreement_notebook_on_the_imported_project(mini_store, tmp_path):
     """07_overeenstemming.ipynb runs on a store with double coding and shows the figures worked out above."""
     pm = pytest.importorskip("papermill")
     settings, store = mini_store
-    qdpx.import_qdpx(store, _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx"))
+    qdpx_import.import_qdpx(store, _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx"))
     notebook = Path(__file__).parents[1] / "notebooks" / "explore" / "07_overeenstemming.ipynb"
     out = tmp_path / "07.ipynb"
     pm.execute_notebook(

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from wijkanalyse.exceptions import IngestError
-from wijkanalyse.readers import read_file, read_table
+from wijkanalyse.ingest.readers import read_file, read_table
 
 
 def test_docx_headings_become_sections_and_list_items_bullets(tmp_path: Path):

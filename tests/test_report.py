@@ -69,7 +69,7 @@ def _corpus(dst: Path) -> Path:
 
 
 def _ingest(settings) -> None:
-    from wijkanalyse.ingest import ingest_corpus
+    from wijkanalyse.ingest.corpus import ingest_corpus
 
     with Store(settings.store_path) as store:
         ingest_corpus(settings, store)
@@ -77,7 +77,7 @@ def _ingest(settings) -> None:
 
 def _code_by_hand(settings) -> None:
     """Code by hand: money -> financiering, the wijkkrant -> communicatiemiddelen, distrust -> vertrouwen."""
-    from wijkanalyse.review import add_coding
+    from wijkanalyse.review.decisions import add_coding
 
     with Store(settings.store_path) as store:
         for seg_id, text in store.con.execute("SELECT segment_id, text FROM segments").fetchall():

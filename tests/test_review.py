@@ -7,8 +7,9 @@ import csv
 import openpyxl
 import pytest
 
-from wijkanalyse import review
-from wijkanalyse.review import ReviewError
+from wijkanalyse.review import decisions as review
+from wijkanalyse.review import sheet
+from wijkanalyse.review.decisions import ReviewError
 from wijkanalyse.store import now_iso
 
 # segments of the mini corpus (ids derive from document path and text, so they are stable)
@@ -118,9 +119,9 @@ def test_set_segment_codes_replaces_only_the_coders_own_applied_codes(store):
 
 def test_code_store_does_not_overwrite_human_codings(store, make_settings):
     """A machine rerun leaves people's decisions alone (runs only when the coding engine is installed)."""
-    coding = pytest.importorskip("wijkanalyse.coding")
+    coding = pytest.importorskip("wijkanalyse.coding.coder")
     if not hasattr(coding, "code_store"):
-        pytest.skip("wijkanalyse.coding has no code_store yet")
+        pytest.skip("wijkanalyse.coding.coder has no code_store yet")
     review.add_coding(store, KRANT, "vertrouwen", "anna")
     review.reject_coding(store, KRANT, "communicatiemiddelen", "anna")
     before = {r for r in _rows(store) if r[3] == "human"}
@@ -220,7 +221,7 @@ def test_export_sheet_layout_dropdown_and_prefill(store, tmp_path):
     review.add_coding(store, KRANT, "behouden", "anna")
     review.add_coding(store, KRANT, "vertrouwen", "piet")  # someone else's: never shown
     _machine(store, KRANT, "communicatiemiddelen", 0.83)
-    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna", wijk="Noord")
+    path = sheet.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna", wijk="Noord")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["coderen", "codes", "info"]
     ws = wb["coderen"]
@@ -247,7 +248,7 @@ def test_export_sheet_layout_dropdown_and_prefill(store, tmp_path):
     assert info["coder"] == "anna" and info["blind"] == "nee"
     assert ws.protection.sheet and not ws.cell(row, h["code 1"]).protection.locked
     assert ws.cell(row, h["tekst"]).protection.locked
-    blind = review.export_coding_sheet(store, tmp_path / "blind.xlsx", coder="anna", blind=True)
+    blind = sheet.export_coding_sheet(store, tmp_path / "blind.xlsx", coder="anna", blind=True)
     assert "voorstellen machine" not in [c.value for c in openpyxl.load_workbook(blind)["coderen"][1]]
 
 
@@ -269,7 +270,7 @@ def test_cells_that_look_like_formulas_are_written_as_text(store, tmp_path):
                 (f"x{i}", i, pos, pos + len(t), t),
             )
             pos += len(t) + 2
-    path = review.export_coding_sheet(store, tmp_path / "w.xlsx", coder="anna", wijk="West")
+    path = sheet.export_coding_sheet(store, tmp_path / "w.xlsx", coder="anna", wijk="West")
     ws = openpyxl.load_workbook(path)["coderen"]
     h = _header_index(ws)
     cells = [ws.cell(r, h["tekst"]) for r in range(2, 6)]
@@ -277,8 +278,8 @@ def test_cells_that_look_like_formulas_are_written_as_text(store, tmp_path):
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)  # ... stored as text, never a formula
     # and it imports back without an 'edited text' complaint
     _fill(path, {"x0": (["geen"], None)})
-    assert review.import_coding_sheet(store, path, "anna").added == 1
-    out = review.export_codings_table(store, tmp_path / "codings.csv")
+    assert sheet.import_coding_sheet(store, path, "anna").added == 1
+    out = sheet.export_codings_table(store, tmp_path / "codings.csv")
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["text"] == "'" + texts[0]  # CSV has no cell types: an apostrophe defuses it
@@ -286,7 +287,7 @@ def test_cells_that_look_like_formulas_are_written_as_text(store, tmp_path):
 
 def test_import_applies_codes_and_memos_and_reimport_updates_own_codes(store, tmp_path):
     review.add_coding(store, KRANT, "behouden", "piet")
-    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    path = sheet.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
     _fill(
         path,
         {
@@ -295,17 +296,17 @@ def test_import_applies_codes_and_memos_and_reimport_updates_own_codes(store, tm
             AANSPREEKPUNT: (["aanspreekpunt", "aanspreekpunt"], None),  # twice: counted once, noted
         },
     )
-    result = review.import_coding_sheet(store, path, "anna")
+    result = sheet.import_coding_sheet(store, path, "anna")
     assert result.applied and result.added == 5 and result.memos == 1
     assert result.coded_rows == 3 and result.skipped_rows == result.rows - 3
     assert any("appears twice" in w for w in result.warnings)
     assert (KRANT, "behouden", "piet", "human", "applied") in _rows(store)  # another coder's row untouched
     # importing the same sheet again changes nothing and does not repeat the memo
-    again = review.import_coding_sheet(store, path, "anna")
+    again = sheet.import_coding_sheet(store, path, "anna")
     assert (again.added, again.removed, again.unchanged, again.memos) == (0, 0, 5, 0)
     # the coder edits their own sheet: one code less on KRANT
     _fill(path, {KRANT: (["communicatiemiddelen", None], "Over de wijkkrant.")})
-    third = review.import_coding_sheet(store, path, "anna")
+    third = sheet.import_coding_sheet(store, path, "anna")
     assert (third.added, third.removed) == (0, 1)
     assert {r[1] for r in _rows(store, KRANT) if r[2] == "anna"} == {"communicatiemiddelen"}
     assert (KRANT, "behouden", "piet", "human", "applied") in _rows(store)
@@ -313,7 +314,7 @@ def test_import_applies_codes_and_memos_and_reimport_updates_own_codes(store, tm
 
 
 def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_path):
-    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    path = sheet.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
     _fill(
         path,
         {
@@ -330,7 +331,7 @@ def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_pat
         ],
     )
     with pytest.raises(ReviewError) as err:
-        review.import_coding_sheet(store, path, "anna")
+        sheet.import_coding_sheet(store, path, "anna")
     problems = err.value.problems
     text = "\n".join(problems)
     assert len(problems) == 5, text
@@ -343,27 +344,27 @@ def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_pat
     assert "nothing was imported" in str(err.value)
     assert _rows(store) == set()  # the valid row (COMMUNICATIE) was not applied either
 
-    partial = review.import_coding_sheet(store, path, "anna", partial=True)
+    partial = sheet.import_coding_sheet(store, path, "anna", partial=True)
     assert partial.applied and len(partial.problems) == 5
     assert _rows(store) == {(COMMUNICATIE, "communicatie", "anna", "human", "applied")}
 
 
 def test_sheet_for_another_coder_is_refused(store, tmp_path):
-    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    path = sheet.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
     _fill(path, {KRANT: (["behouden"], None)})
     with pytest.raises(ReviewError, match="made for coder 'anna', not 'piet'"):
-        review.import_coding_sheet(store, path, "piet")
+        sheet.import_coding_sheet(store, path, "piet")
     assert _rows(store) == set()
 
 
 def test_dry_run_writes_nothing_and_a_moved_segment_is_pointed_out(store, tmp_path):
-    path = review.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
+    path = sheet.export_coding_sheet(store, tmp_path / "anna.xlsx", coder="anna")
     _fill(path, {KRANT: (["behouden"], "memo")})
-    checked = review.import_coding_sheet(store, path, "anna", dry_run=True)
+    checked = sheet.import_coding_sheet(store, path, "anna", dry_run=True)
     assert not checked.applied and checked.coded_rows == 1 and _rows(store) == set() and store.memos().empty
     _fill(path, {}, edits={KRANT: {"segment_id": "0000000000000000"}})
     with pytest.raises(ReviewError, match=f"The same text is now segment {KRANT}"):
-        review.import_coding_sheet(store, path, "anna")
+        sheet.import_coding_sheet(store, path, "anna")
 
 
 def test_not_a_coding_sheet(store, tmp_path):
@@ -371,20 +372,20 @@ def test_not_a_coding_sheet(store, tmp_path):
     wb.active.title = "Blad1"
     wb.save(tmp_path / "x.xlsx")
     with pytest.raises(ReviewError, match=r"no sheet 'coderen' \(sheets found: \['Blad1'\]\)"):
-        review.import_coding_sheet(store, tmp_path / "x.xlsx", "anna")
+        sheet.import_coding_sheet(store, tmp_path / "x.xlsx", "anna")
     with pytest.raises(ReviewError, match="does not exist"):
-        review.import_coding_sheet(store, tmp_path / "missing.xlsx", "anna")
+        sheet.import_coding_sheet(store, tmp_path / "missing.xlsx", "anna")
 
 
 def test_coded_table_as_xlsx_and_csv(store, tmp_path):
     review.add_coding(store, KRANT, "behouden", "anna")
     _machine(store, KRANT, "communicatiemiddelen", 0.6)
-    out = review.export_codings_table(store, tmp_path / "c.xlsx")
+    out = sheet.export_codings_table(store, tmp_path / "c.xlsx")
     ws = openpyxl.load_workbook(out)["codings"]
     headers = [c.value for c in ws[1]]
     assert {"segment_id", "document", "text", "code_id", "coder_id", "kind", "confidence"} <= set(headers)
     assert ws.max_row == 3
-    only_human = review.export_codings_table(
+    only_human = sheet.export_codings_table(
         store, tmp_path / "h.csv", kind="human", columns=["segment_id", "code_id"]
     )
     assert only_human.read_text(encoding="utf-8-sig").splitlines() == [
@@ -392,7 +393,7 @@ def test_coded_table_as_xlsx_and_csv(store, tmp_path):
         f"{KRANT},behouden",
     ]
     with pytest.raises(ReviewError, match="as .csv or .xlsx"):
-        review.export_codings_table(store, tmp_path / "c.json")
+        sheet.export_codings_table(store, tmp_path / "c.json")
 
 
 # -- the command line --------------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ def test_command_line_round_trip(tmp_path):
     from typer.testing import CliRunner
 
     from conftest import MINI_CORPUS
-    from wijkanalyse.cli import app
+    from wijkanalyse.cli.main import app
 
     cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
     cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"))
@@ -455,7 +456,7 @@ def test_command_line_round_trip(tmp_path):
 # -- the notebook widget ----------------------------------------------------------------------------------
 def test_coding_widget_builds_headless_and_saves_at_once(store):
     pytest.importorskip("ipywidgets")
-    from wijkanalyse.widgets import CodingWidget, coding_progress
+    from wijkanalyse.explore.coding_widget import CodingWidget, coding_progress
 
     _machine(store, WIJKKRANT_MAIL, "communicatie", 0.9)
     _machine(store, WIJKKRANT_MAIL, "vertrouwen", 0.2, status="rejected")  # under the machine's threshold
@@ -492,7 +493,7 @@ def test_coding_widget_builds_headless_and_saves_at_once(store):
 
 
 def test_ensure_codes_adds_the_codebooks_missing_codes_only(store):
-    from wijkanalyse.codebook import default_codebook
+    from wijkanalyse.coding.codebook import default_codebook
 
     cb = default_codebook()
     with store.transaction() as con:
@@ -519,9 +520,9 @@ def test_control_characters_do_not_break_the_sheet(store, tmp_path):
             "VALUES ('c0', 'dc', 0, 0, ?, ?, 'h', 'paragraph', 'West')",
             (len(text), text),
         )
-    path = review.export_coding_sheet(store, tmp_path / "c.xlsx", coder="anna", wijk="West")
+    path = sheet.export_coding_sheet(store, tmp_path / "c.xlsx", coder="anna", wijk="West")
     _fill(path, {"c0": (["geen"], None)})
-    assert review.import_coding_sheet(store, path, "anna").added == 1
+    assert sheet.import_coding_sheet(store, path, "anna").added == 1
 
 
 @pytest.mark.parametrize("name", ["06_coderen", "07_overeenstemming"])
@@ -548,6 +549,6 @@ def test_coding_notebooks_are_thin_stripped_and_parameterised(name):
     assert set(papermill.inspect_notebook(str(path))) == set(values)
     source = "\n".join("".join(c["source"]) for c in code)
     assert not [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-    assert "from wijkanalyse.widgets import" in source
+    assert "from wijkanalyse.explore.coding_widget import" in source
     assert sum(len("".join(c["source"]).splitlines()) for c in code) < 60
     assert "".join(nb["cells"][0]["source"]).startswith("# ")

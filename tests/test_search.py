@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wijkanalyse.embed import HashingEmbedder
+from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.exceptions import WijkanalyseError
-from wijkanalyse.search import (
+from wijkanalyse.search.index import (
     HIT_COLUMNS,
     PROPOSAL_MARK,
     SearchError,

@@ -1,4 +1,4 @@
-from wijkanalyse.segment import Unit, build_document, sentence_spans, split_spans
+from wijkanalyse.ingest.segment import Unit, build_document, sentence_spans, split_spans
 
 
 def test_sentences_do_not_end_at_dutch_abbreviations():

@@ -1,5 +1,5 @@
 """Allow ``python -m wijkanalyse``."""
 
-from wijkanalyse.cli import main
+from wijkanalyse.cli.main import main
 
 main()

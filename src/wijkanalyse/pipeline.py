@@ -8,118 +8,18 @@ inputs changed (see :mod:`wijkanalyse.report`).
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from typing import Any
 
-from wijkanalyse.coding import code_store
 from wijkanalyse.config import Settings
-from wijkanalyse.discovery import discover_store
 from wijkanalyse.exceptions import ReportError
-from wijkanalyse.ingest import IngestResult, ingest_corpus
-from wijkanalyse.report import JobResult, RunResult, check_codebook, run_reports
-from wijkanalyse.store import Store
+from wijkanalyse.report import JobResult, RunResult, run_reports
+from wijkanalyse.update import update_store
 
-__all__ = ["StoreUpdate", "update_store", "ensure_store", "run_pipeline"]
+__all__ = ["run_pipeline"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class StoreUpdate:
-    """What :func:`update_store` did, with the seconds each step took."""
-
-    ingest: IngestResult
-    coding: Any = None
-    discovery: Any = None
-    seconds: dict[str, float] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        """Return a short account of the steps."""
-        lines = [self.ingest.describe().splitlines()[0]]
-        for name in ("coding", "discovery"):
-            res = getattr(self, name)
-            if res is None:
-                continue
-            if hasattr(res, "describe"):
-                desc = res.describe().splitlines()[0]
-            elif isinstance(res, dict):  # a summary dict: its scalar entries
-                desc = ", ".join(f"{k} {v}" for k, v in res.items() if isinstance(v, str | int | float))
-            else:
-                desc = str(res)
-            lines.append(f"{name.capitalize()}: {desc or 'done'}")
-        lines += [f"{note[0].upper()}{note[1:]}" for note in self.skipped]
-        lines.append("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
-        return "\n".join(lines)
-
-
-def update_store(settings: Settings) -> StoreUpdate:
-    """Ingest new and changed sources, code the new segments, and rediscover themes when anything changed.
-
-    Discovery clusters the whole corpus, so it runs only when ingest or coding changed something (or it never
-    ran): a rerun with nothing new leaves the discovered themes as they are.
-
-    Parameters
-    ----------
-    settings : Settings
-
-    Returns
-    -------
-    StoreUpdate
-
-    Raises
-    ------
-    ReportError
-        If the codebook named in the settings does not exist.
-    """
-    check_codebook(settings)
-    seconds: dict[str, float] = {}
-    skipped: list[str] = []
-    results: dict[str, Any] = {}
-    with Store(settings.store_path) as store:
-        t = time.perf_counter()
-        ingested = ingest_corpus(settings, store)
-        seconds["ingest"] = time.perf_counter() - t
-        changed = bool(ingested.added or ingested.updated or ingested.removed)
-        for step, fn in (("coding", code_store), ("discovery", discover_store)):
-            if step == "discovery" and not changed and _has_discovered(store):
-                skipped.append("discovery: nothing new, the themes of the last run stand")
-                continue
-            t = time.perf_counter()
-            results[step] = fn(store, settings)
-            seconds[step] = time.perf_counter() - t
-            if step == "coding" and (
-                not isinstance(results[step], dict) or results[step].get("mode") != "unchanged"
-            ):
-                changed = True
-    return StoreUpdate(ingested, results.get("coding"), results.get("discovery"), seconds, skipped)
-
-
-def _has_discovered(store: Store) -> bool:
-    from wijkanalyse.analysis import load_discovered
-
-    return not load_discovered(store)[1].empty
-
-
-def ensure_store(settings: Settings) -> StoreUpdate | None:
-    """Build the store of a corpus when it is missing, empty or not coded yet (for a bare run of a notebook).
-
-    Returns
-    -------
-    StoreUpdate or None
-        None when the store already held coded documents (nothing was done).
-    """
-    path = settings.store_path / Store.FILENAME
-    if path.exists():
-        with Store(settings.store_path) as store:
-            has_docs = store.counts()["documents"] > 0
-            coded = store.con.execute("SELECT 1 FROM codings WHERE kind = 'machine' LIMIT 1").fetchone()
-        if has_docs and coded is not None:
-            return None
-    return update_store(settings)
 
 
 def run_pipeline(

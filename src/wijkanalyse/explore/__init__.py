@@ -14,7 +14,7 @@ module                 views
 ``widgets``            ipywidgets panels: search, theme map, compare, promote
 =====================  ===========================================================================
 
-Search itself lives in :mod:`wijkanalyse.search`; counts, shares and quotes in :mod:`wijkanalyse.analysis`.
+Search itself lives in :mod:`wijkanalyse.search.index`; counts, shares and quotes in :mod:`wijkanalyse.analysis.tables`.
 """
 
 from wijkanalyse.explore.workbench import Workbench, open_workbench, resolve_corpus

@@ -20,8 +20,8 @@ import pandas as pd
 from wijkanalyse.exceptions import WijkanalyseError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis import AnalysisData
-    from wijkanalyse.codebook import Code, Codebook
+    from wijkanalyse.analysis.tables import AnalysisData
+    from wijkanalyse.coding.codebook import Code, Codebook
 
 __all__ = [
     "theme_code_overlap",
@@ -277,10 +277,10 @@ def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
     import inspect
 
     try:
-        from wijkanalyse.discovery import promote_theme
+        from wijkanalyse.coding.discovery import promote_theme
     except ImportError as exc:  # pragma: no cover - depends on the coding engine
         raise WijkanalyseError(
-            "Promoting a theme needs wijkanalyse.discovery (theme discovery), which is not installed."
+            "Promoting a theme needs wijkanalyse.coding.discovery (theme discovery), which is not installed."
         ) from exc
     available: dict[str, Any] = {
         "store": store,
@@ -291,7 +291,7 @@ def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
     available.update({k: v for k, v in kwargs.items() if v is not None})
     params = inspect.signature(promote_theme).parameters
     if "codebook" in params and "codebook" not in available:
-        from wijkanalyse.codebook import load_codebook
+        from wijkanalyse.coding.codebook import load_codebook
 
         available["codebook"] = load_codebook(settings.codebook_path)
     if "codebook_path" in params and "codebook_path" not in available:

@@ -1,6 +1,6 @@
 """Compare wijken: every theme in every wijk next to the city, and the quotes behind one cell.
 
-Built on :mod:`wijkanalyse.analysis` (the same counts, shares, log-odds and suppression as the reports):
+Built on :mod:`wijkanalyse.analysis.tables` (the same counts, shares, log-odds and suppression as the reports):
 :func:`compare_wijken` joins :func:`~wijkanalyse.analysis.theme_by_wijk` (share per wijk),
 :func:`~wijkanalyse.analysis.theme_prevalence` (share in the city) and
 :func:`~wijkanalyse.analysis.distinctive_themes` (z of the log-odds against the rest of the city) into one
@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from wijkanalyse import analysis
-from wijkanalyse.analysis import AnalysisData
+from wijkanalyse.analysis.tables import AnalysisData
 from wijkanalyse.exceptions import ReportError
+from wijkanalyse.vocabulary import CITY
 
 __all__ = ["CITY_COLUMN", "compare_wijken", "compare_matrix", "cell_quotes"]
 
@@ -28,7 +29,7 @@ CITY_COLUMN = "Stad"
 def compare_wijken(data: AnalysisData) -> pd.DataFrame:
     """Every theme in every wijk, with the city as reference, in long format.
 
-    Small cells follow the suppression rule of :mod:`wijkanalyse.analysis`: their figures are left out (NaN)
+    Small cells follow the suppression rule of :mod:`wijkanalyse.analysis.tables`: their figures are left out (NaN)
     and ``marker`` holds e.g. ``"<5"``.
 
     Parameters
@@ -207,7 +208,7 @@ def cell_quotes(data: AnalysisData, wijk: str | None, theme: str, limit: int | N
     cell["_o"] = cell["segment_id"].map(order).fillna(len(order) + cell.index.to_series())
     cell = cell.sort_values("_o", kind="mergesort")
     cell["soort"] = cell["segment_id"].map(kinds).fillna("")
-    cell["wijk"] = cell["wijk"].fillna("(stad)")
+    cell["wijk"] = cell["wijk"].fillna(CITY)
     out = cell[cols].reset_index(drop=True)
     if limit is not None:
         out = out.head(limit)

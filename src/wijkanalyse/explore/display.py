@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from wijkanalyse.search import match_spans
+from wijkanalyse.search.index import match_spans
+from wijkanalyse.vocabulary import CITY, MACHINE
 
 __all__ = ["DEFAULT_RENDERER", "setup_notebook", "highlight", "hits_html", "quotes_html", "show_html"]
 
@@ -95,7 +96,7 @@ def highlight(text: str, query: str | None) -> str:
 
 def _meta(row: dict[str, Any]) -> str:
     parts = [
-        _s(row.get("wijk")) or "(stad)",
+        _s(row.get("wijk")) or CITY,
         _s(row.get("date")),
         _s(row.get("role")) or _s(row.get("kind")),
         _s(row.get("speaker")),
@@ -114,7 +115,7 @@ def hits_html(hits: pd.DataFrame, max_hits: int = 20, context_chars: int = 160) 
     Parameters
     ----------
     hits : DataFrame
-        From :mod:`wijkanalyse.search` (its ``attrs`` give the query and mode).
+        From :mod:`wijkanalyse.search.index` (its ``attrs`` give the query and mode).
     max_hits : int, default 20
     context_chars : int, default 160
         The context segments are shortened to this many characters.
@@ -171,7 +172,7 @@ def quotes_html(quotes: pd.DataFrame, max_quotes: int = 20) -> str:
     for row in quotes.head(max_quotes).to_dict("records"):
         pick = names.get(_s(row.get("pick")), _s(row.get("pick")))
         who = _s(row.get("source"))
-        conf = f" {float(row['confidence']):.2f}" if _s(row.get("confidence")) and who == "machine" else ""
+        conf = f" {float(row['confidence']):.2f}" if _s(row.get("confidence")) and who == MACHINE else ""
         parts.append(
             '<div class="wa-hit">'
             f'<div class="wa-meta"><span class="wa-pick">{html.escape(pick)}</span> {_meta(row)} · '

@@ -199,7 +199,7 @@ def hits_on_map_figure(frame: pd.DataFrame, hits: pd.DataFrame, color_by: str = 
     frame : DataFrame
         The theme map.
     hits : DataFrame
-        A hit table from :mod:`wijkanalyse.search`.
+        A hit table from :mod:`wijkanalyse.search.index`.
     color_by : str, default "code"
     **kwargs
         Passed to :func:`theme_map_figure`.

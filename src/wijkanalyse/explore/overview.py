@@ -12,6 +12,7 @@ import json
 import pandas as pd
 
 from wijkanalyse.store import Store
+from wijkanalyse.vocabulary import CITY
 
 __all__ = [
     "CITY",
@@ -25,7 +26,6 @@ __all__ = [
 ]
 
 #: Name used for sources and answers without a wijk (city-wide).
-CITY = "(stad)"
 
 _ANSWER_STATES = ("beantwoord", "geen inhoud", "leeg")
 
@@ -201,7 +201,7 @@ def survey_response_rates(store: Store, by_wijk: bool = False, min_count: int | 
     table = table.sort_values(sort, kind="mergesort").drop(columns="_order").reset_index(drop=True)[cols]
     if min_count is None:
         return table
-    from wijkanalyse.analysis import marker, suppress
+    from wijkanalyse.analysis.tables import marker, suppress
 
     out = suppress(table, min_count)
     for col in ("answered", "no_content", "empty", "response_rate"):
@@ -262,7 +262,7 @@ def corpus_overview(store: Store) -> dict[str, pd.DataFrame]:
         ``per_wijk`` (:func:`wijkanalyse.ingest.corpus_summary`), ``per_wijk_datum``, ``bronnen``,
         ``segmentlengte``, ``enquete``, ``pseudonimisering``, ``pseudonimisering_per_document``.
     """
-    from wijkanalyse.ingest import corpus_summary
+    from wijkanalyse.ingest.corpus import corpus_summary
 
     return {
         "per_wijk": corpus_summary(store),

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.vocabulary import CITY
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis import AnalysisData
+    from wijkanalyse.analysis.tables import AnalysisData
 
 __all__ = [
     "PROJECTIONS",
@@ -235,7 +236,7 @@ def theme_map_frame(data: AnalysisData, xy: np.ndarray, method: str = "") -> pd.
             "x": xy[:, 0],
             "y": xy[:, 1],
             "text": seg["text"],
-            "wijk": seg["wijk"].fillna("(stad)"),
+            "wijk": seg["wijk"].fillna(CITY),
             "kind": seg["kind"].fillna(""),
             "role": seg["role"].fillna(""),
             "date": seg["date"].fillna(""),

@@ -1,7 +1,7 @@
 """The researcher's workbench: one object holding a corpus's settings, store, analysis data and embeddings.
 
 Every explore notebook starts with :func:`open_workbench`; it builds the store when it is missing (ingest,
-code, discover: :func:`wijkanalyse.pipeline.ensure_store`), then hands out what the views need, computed once
+code, discover: :func:`wijkanalyse.update.ensure_store`), then hands out what the views need, computed once
 and cached on the object: the analysis data (:func:`wijkanalyse.analysis.load`), the embedder named in the
 settings, the segment embeddings (through the embedding cache next to the store), and a search index.
 """
@@ -20,9 +20,9 @@ from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis import AnalysisData
-    from wijkanalyse.embed import Embedder, EmbeddingCache
-    from wijkanalyse.search import SearchIndex
+    from wijkanalyse.analysis.tables import AnalysisData
+    from wijkanalyse.coding.embed import Embedder, EmbeddingCache
+    from wijkanalyse.search.index import SearchIndex
 
 __all__ = ["Workbench", "open_workbench", "resolve_corpus"]
 
@@ -90,7 +90,7 @@ class Workbench:
     def embedder(self) -> Embedder:
         """The embedder named by the settings (``embedder``), loaded once."""
         if "embedder" not in self._cached:
-            from wijkanalyse.embed import get_embedder
+            from wijkanalyse.coding.embed import get_embedder
 
             self._cached["embedder"] = get_embedder(self.settings.embedder)
         return self._cached["embedder"]
@@ -99,7 +99,7 @@ class Workbench:
     def cache(self) -> EmbeddingCache:
         """The embedding cache next to the store."""
         if "cache" not in self._cached:
-            from wijkanalyse.embed import EmbeddingCache
+            from wijkanalyse.coding.embed import EmbeddingCache
 
             self._cached["cache"] = EmbeddingCache.for_store(self.store)
         return self._cached["cache"]
@@ -108,7 +108,7 @@ class Workbench:
     def search_index(self) -> SearchIndex:
         """A :class:`~wijkanalyse.search.SearchIndex` over every segment, with the settings' embedder."""
         if "search_index" not in self._cached:
-            from wijkanalyse.search import SearchIndex
+            from wijkanalyse.search.index import SearchIndex
 
             self._cached["search_index"] = SearchIndex.from_store(
                 self.store, embedder=self.embedder, cache=self.cache
@@ -117,7 +117,7 @@ class Workbench:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts with the settings' embedder, through the cache."""
-        from wijkanalyse.embed import embed_with_cache
+        from wijkanalyse.coding.embed import embed_with_cache
 
         return embed_with_cache(self.embedder, texts, self.cache, progress=False)
 
@@ -209,7 +209,7 @@ def open_workbench(
         Overrides the settings' ``embedder`` (e.g. ``"hashing"`` for a fast test run). The store built here is
         then coded with it too.
     build_store : bool, default True
-        Run :func:`wijkanalyse.pipeline.ensure_store` (ingest, code, discover) when the store is missing or
+        Run :func:`wijkanalyse.update.ensure_store` (ingest, code, discover) when the store is missing or
         empty. With False a missing store raises.
     **overrides
         Other settings that win over the file (``store_dir``, ``min_count``, ``seed`` ...).
@@ -227,7 +227,7 @@ def open_workbench(
     """
     settings = load_settings(resolve_corpus(corpus), settings_file, embedder=embedder, **overrides)
     if build_store:
-        from wijkanalyse.pipeline import ensure_store
+        from wijkanalyse.update import ensure_store
 
         ensure_store(settings)
     store = Store(settings.store_path, create=False)

@@ -1,7 +1,7 @@
 """What the report notebooks display: texts in two languages, HTML sections and tables, plotly figures.
 
 The notebooks stay thin: they open a :class:`ReportContext` with :func:`open_report`, compute the tables with
-:mod:`wijkanalyse.analysis`, and show them with the functions here. Texts live in ``data/report_text.yml``
+:mod:`wijkanalyse.analysis.tables`, and show them with the functions here. Texts live in ``data/report_text.yml``
 (Dutch and English, same keys). Figures are embedded as HTML with plotly.js inline *once per page* (the first
 figure carries it), so a report opens offline and needs no CDN.
 """
@@ -25,10 +25,11 @@ import pandas as pd
 import yaml
 
 from wijkanalyse import analysis
-from wijkanalyse.analysis import AnalysisData, _str
+from wijkanalyse.analysis.tables import AnalysisData, _str
 from wijkanalyse.config import PACKAGE_DATA, PROJECT_ROOT, Settings, load_settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import Store
+from wijkanalyse.vocabulary import CITY, MACHINE
 
 __all__ = [
     "ReportContext",
@@ -189,7 +190,7 @@ def open_report(
         The run that builds the report; default: ``"interactief"`` (a run by hand).
     build_store : bool, default True
         Ingest and code the corpus first when its store is missing, empty or uncoded (a bare run of the
-        notebook; :func:`wijkanalyse.pipeline.ensure_store`).
+        notebook; :func:`wijkanalyse.update.ensure_store`).
 
     Returns
     -------
@@ -201,7 +202,7 @@ def open_report(
     settings = load_settings(path, settings_file, **(settings_overrides or {}))
     lang = language or settings.language
     if build_store:
-        from wijkanalyse.pipeline import ensure_store
+        from wijkanalyse.update import ensure_store
 
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
@@ -366,8 +367,8 @@ def _package_versions() -> str:
 
 def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> dict[str, str]:
     """Run id, build time, corpus hash, codebook, models, parameters and package versions of a report."""
-    from wijkanalyse.codebook import load_codebook
-    from wijkanalyse.ingest import corpus_hash
+    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.ingest.corpus import corpus_hash
 
     s = ctx.settings
     try:
@@ -375,7 +376,7 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
         codebook_version = cb.version_tag
     except Exception as exc:  # noqa: BLE001 - provenance states the problem rather than failing the report
         codebook_version = f"({type(exc).__name__})"
-    models = ctx.data.codings.loc[ctx.data.codings["kind"] == "machine", "model"].dropna().unique()
+    models = ctx.data.codings.loc[ctx.data.codings["kind"] == MACHINE, "model"].dropna().unique()
     params = {
         "min_count": s.min_count,
         "seed": s.seed,
@@ -583,8 +584,8 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
 def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
     """Title, introduction and the most raised themes of the city overview."""
     ov = tables["overzicht"]
-    city = ov[ov["wijk"] == "(stad)"].iloc[0].to_dict()
-    n_wijken = int((ov["wijk"] != "(stad)").sum())
+    city = ov[ov["wijk"] == CITY].iloc[0].to_dict()
+    n_wijken = int((ov["wijk"] != CITY).sum())
     parts = [
         f"<h1>{html.escape(ctx.t('title_city'))}</h1>",
         paragraph(ctx.t("subtitle"), "wa-subtitle"),
@@ -718,7 +719,7 @@ def heatmap_section(ctx: ReportContext, by_wijk: pd.DataFrame) -> str:
 
 def wijken_section(ctx: ReportContext, overview: pd.DataFrame, by_wijk: pd.DataFrame) -> str:
     """Per wijk: link to its report, sessions, segments, respondents and its most raised themes."""
-    rows = overview[overview["wijk"] != "(stad)"].copy()
+    rows = overview[overview["wijk"] != CITY].copy()
     tops = []
     for w in rows["wijk"]:
         sub = by_wijk[(by_wijk["wijk"] == w)]

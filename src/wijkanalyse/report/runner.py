@@ -55,10 +55,12 @@ from typing import Any
 
 import yaml
 
+from wijkanalyse.coding.codebook import check_codebook
 from wijkanalyse.config import PACKAGE_DATA, PROJECT_ROOT, Settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.report.render import slug, texts, write_atomic
 from wijkanalyse.store import Store, new_run_id, now_iso
+from wijkanalyse.vocabulary import CITY_FOLDER
 
 __all__ = [
     "ReportJob",
@@ -67,7 +69,6 @@ __all__ = [
     "run_job",
     "run_reports",
     "render_html",
-    "check_codebook",
     "notebooks_dir",
     "notebook_parameters",
     "runs_root",
@@ -77,10 +78,8 @@ __all__ = [
 
 WIJK_NOTEBOOK = "wijkrapport.ipynb"
 CITY_NOTEBOOK = "stadsoverzicht.ipynb"
-CITY = "stad"
 TEMPLATE = "report_template"
-_CODE_FILES = ("analysis.py", "report/render.py", "report/runner.py", "data/report_text.yml",
-               f"data/{TEMPLATE}/index.html.j2")  # fmt: skip
+_CODE_SUFFIXES = (".py", ".yml", ".yaml", ".j2", ".json", ".txt")
 
 
 # -- data passed around --------------------------------------------------------------------------------------
@@ -146,7 +145,7 @@ class JobResult:
 
     def describe(self) -> str:
         """One line for the command line."""
-        what = self.wijk or CITY
+        what = self.wijk or CITY_FOLDER
         if self.status == "failed":
             where = f"cell {self.cell_index}: " if self.cell_index is not None else ""
             detail = f"{self.ename}: {self.evalue}" if self.ename else (self.error or "")
@@ -232,28 +231,6 @@ def runs_root(settings: Settings) -> Path:
     return settings.store_path.parent / "runs"
 
 
-def check_codebook(settings: Settings) -> str:
-    """Check that the codebook exists and is valid; return its version tag.
-
-    Raises
-    ------
-    ReportError
-        If the codebook file does not exist (with the setting that names it).
-    CodebookError
-        If it is not a valid codebook (every problem listed).
-    """
-    from wijkanalyse.codebook import load_codebook
-
-    path = settings.codebook_path
-    if not path.is_file():
-        raise ReportError(
-            f"The codebook {path} does not exist. The setting 'codebook' of corpus {settings.corpus} is "
-            f"{str(settings.codebook)!r}; point it at a codebook YAML (relative to the corpus folder), "
-            "or remove it to use the bundled codebook."
-        )
-    return load_codebook(path).version_tag
-
-
 # -- fingerprints --------------------------------------------------------------------------------------------
 def _sha(*parts: Any) -> str:
     h = hashlib.sha256()
@@ -289,7 +266,7 @@ def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
 
 def _discovery_digest(store: Store) -> str:
     """Hash of the newest discovered themes and their segments (what the reports show of them)."""
-    from wijkanalyse.analysis import load_discovered
+    from wijkanalyse.analysis.tables import load_discovered
 
     links, themes = load_discovered(store)
     if themes.empty:
@@ -303,9 +280,18 @@ def _discovery_digest(store: Store) -> str:
 
 @lru_cache(maxsize=8)
 def _code_digest(nb_dir: str) -> str:
-    files = [PACKAGE_DATA.parent / f for f in _CODE_FILES]
+    """Digest of the package's code and data and of the two report notebooks.
+
+    Every source file of the package counts (not a hand-kept list): a change anywhere in the library may change
+    a report, and reusing a report built by other code would be wrong. Compiled files are ignored.
+    """
+    root = PACKAGE_DATA.parent
+    files = sorted(
+        f for f in root.rglob("*") if f.suffix in _CODE_SUFFIXES and "__pycache__" not in f.parts and f.is_file()
+    )
+    parts: list[Any] = [f.relative_to(root).as_posix() for f in files]
     files += [Path(nb_dir) / WIJK_NOTEBOOK, Path(nb_dir) / CITY_NOTEBOOK]
-    return _sha(*[f.read_bytes() for f in files])
+    return _sha(*parts, *[f.read_bytes() for f in files])
 
 
 def _agreement_digest(store: Store, settings: Settings) -> str:
@@ -609,7 +595,7 @@ def run_reports(
     with Store(settings.store_path, create=False) as store:
         with_segments, empty = _known_wijken(store.con)
         selected = _select(wijken, with_segments, empty)
-        from wijkanalyse.ingest import corpus_hash
+        from wijkanalyse.ingest.corpus import corpus_hash
 
         common = _sha(
             _code_digest(str(nb_dir)),
@@ -644,10 +630,10 @@ def run_reports(
                 fingerprint=_sha(common, "wijk", w, digests[w]),
             )
         )
-    out = run_path / CITY
+    out = run_path / CITY_FOLDER
     planned.append(
         ReportJob(
-            name=CITY,
+            name=CITY_FOLDER,
             wijk=None,
             notebook=str(nb_dir / CITY_NOTEBOOK),
             out_dir=str(out),
@@ -655,7 +641,7 @@ def run_reports(
             title=text["title_city"],
             language=lang,
             parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
-            fingerprint=_sha(common, "stad", city_digest),
+            fingerprint=_sha(common, CITY_FOLDER, city_digest),
         )
     )
 

@@ -1,0 +1,539 @@
+"""The one command-line program, ``wijkanalyse``: one verb per pipeline stage.
+
+Every verb takes ``--corpus`` (default: the bundled demo corpus) and ``--settings`` (default:
+``wijkanalyse.yml`` in the corpus folder). Errors a person can cause are shown as one clear message
+(exit code 2), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
+from wijkanalyse.exceptions import WijkanalyseError
+
+app = typer.Typer(
+    name="wijkanalyse",
+    help="Coded themes and reproducible reports per wijk from participation sessions and surveys.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CorpusOpt = Annotated[
+    Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).", show_default=True)
+]
+SettingsOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
+]
+
+
+def _settings(corpus: Path, settings: Path | None, **overrides: object) -> Settings:
+    return load_settings(corpus, settings, **overrides)
+
+
+def _fail(exc: Exception) -> None:
+    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 1-3: ingest (with pseudonymisation and segmentation) and status
+# ---------------------------------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Ingest new and changed files: read, pseudonymise, segment, store. Unchanged files are skipped."""
+    from wijkanalyse.ingest.corpus import ingest_corpus
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings)
+        with Store(cfg.store_path) as store:
+            result = ingest_corpus(cfg, store)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
+    if result.problems:
+        typer.secho(f"{len(result.problems)} file(s) or row(s) could not be ingested:", fg="yellow", err=True)
+        for p in result.problems:
+            typer.secho(f"  - {p}", fg="yellow", err=True)
+
+
+@app.command()
+def status(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show what the store holds: documents, segments and respondents per wijk, codings, last runs."""
+    from wijkanalyse.ingest.corpus import corpus_summary
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings)
+        with Store(cfg.store_path, create=False) as store:
+            summary = corpus_summary(store)
+            counts = store.counts()
+            runs = store.query("SELECT run_id, command, status, started_at FROM runs ORDER BY started_at DESC LIMIT 5")
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps({"per_wijk": summary.to_dict("records"), "counts": counts}, indent=2))
+        return
+    typer.echo(f"Store: {cfg.store_path}")
+    typer.echo(summary.to_string(index=False))
+    typer.echo("\n" + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if len(runs):
+        typer.echo("\nLast runs:\n" + runs.to_string(index=False))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 4-5: embed, code, discover  (coding engine)
+# ---------------------------------------------------------------------------------------------------------------
+
+EmbedderOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--embedder", help="use-m3, tfidf, hashing or a local sentence-transformers folder."),
+]
+CodebookOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--codebook", help="Codebook YAML (default: from the settings, else the bundled one)."),
+]
+SheetOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--sheet", help="Sheet of an .xlsx file (default: the first)."),
+]
+
+
+def _read_user_table(path: Path, sheet: str | None = None) -> object:
+    """Read a CSV or XLSX a user brings (any common encoding and separator) as a DataFrame of strings."""
+    from wijkanalyse.exceptions import SettingsError
+    from wijkanalyse.ingest.readers import read_table
+
+    if not path.is_file():
+        raise SettingsError(f"File {path} does not exist.")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise SettingsError(
+            f"{path.name} must be a .csv or .xlsx file. Got {path.suffix or 'no extension'!r} instead."
+        )
+    chosen: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
+    return read_table(path, path.name, chosen)
+
+
+def _user_codebook(path: Path | None) -> object:
+    from wijkanalyse.coding.codebook import default_codebook, load_codebook
+
+    return load_codebook(path) if path else default_codebook()
+
+
+@app.command("code")
+def code_cmd(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    embedder: EmbedderOpt = None,
+    codebook: CodebookOpt = None,
+) -> None:
+    """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
+
+    Only new segments are coded, unless the codebook, model or hand coding changed. Human codes stay.
+    """
+    from wijkanalyse.coding.coder import code_store
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
+        with Store(cfg.store_path, create=False) as store:
+            summary = code_store(store, cfg)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"Coding ({summary['mode']}): {summary['coded']} of {summary['segments']} segments coded, "
+        f"{summary['written']} machine codings written, {summary['embedded']} texts embedded, "
+        f"{summary['human_codings']} human codings used. Model: {summary['model']}."
+    )
+    if summary["per_code"]:
+        counts = sorted(summary["per_code"].items(), key=lambda kv: (-kv[1], kv[0]))
+        typer.echo("Themes: " + ", ".join(f"{c} {n}" for c, n in counts))
+        typer.echo("Kind of input: " + ", ".join(f"{c} {n}" for c, n in sorted(summary["per_soort"].items())))
+
+
+# the table a user brings to code-file / discover-file
+InputArg = Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX with one text per row.")]
+TextColOpt = Annotated[str, typer.Option("--text-col", help="Header of the text column.")]
+IdColOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--id-col", help="Header of the id column (default: the row number)."),
+]
+
+
+@app.command("code-file")
+def code_file(
+    input_file: InputArg,
+    text_col: TextColOpt,
+    id_col: IdColOpt = None,
+    codebook: CodebookOpt = None,
+    examples: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--examples", help="CSV/XLSX of hand-coded examples: columns 'text' and 'code'."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Output CSV (default: outputs/<INPUT name>_codes.csv)."),
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
+    ] = "use-m3",
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Apply codes with at least this confidence.")
+    ] = 0.35,
+    question_col: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--question-col", help="Header of a survey-question column (helps the kind of input)."),
+    ] = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Code any CSV/XLSX against a codebook: best code, all codes above the threshold, confidence, soort."""
+    from wijkanalyse.coding.coder import code_table
+    from wijkanalyse.config import OUTPUTS_DIR
+
+    try:
+        df = _read_user_table(input_file, sheet)
+        cb = _user_codebook(codebook)
+        ex = _read_user_table(examples) if examples else None
+        result = code_table(
+            df, text_col, id_col, codebook=cb, examples=ex, embedder=embedder, threshold=threshold,  # type: ignore[arg-type]
+            question_column=question_col,
+        )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    target = out or OUTPUTS_DIR / f"{input_file.stem}_codes.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result.to_csv(target, index=False, encoding="utf-8")
+    counts = result["best_code"].value_counts()
+    typer.echo(f"{len(result)} rows coded ({'few-shot' if examples else 'zero-shot'}) -> {target}")
+    typer.echo("Best code: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+
+
+def _echo_themes(themes: object) -> None:
+    for r in themes.itertuples(index=False):  # type: ignore[attr-defined]
+        mark = "" if r.covered else "  [not in the codebook]"
+        typer.echo(f"  {r.theme_id:>3}  {r.size:>5}  {r.label}  (closest: {r.closest_code}){mark}")
+
+
+@app.command()
+def discover(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    embedder: EmbedderOpt = None,
+    codebook: CodebookOpt = None,
+    min_theme_size: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional
+        typer.Option("--min-theme-size", help="Smallest theme (default: grows with the corpus)."),
+    ] = None,
+) -> None:
+    """Discover themes in the store with BERTopic and mark those the codebook does not cover."""
+    from wijkanalyse.coding.discovery import discover_store, load_themes
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
+        with Store(cfg.store_path, create=False) as store:
+            summary = discover_store(store, cfg, min_theme_size=min_theme_size)
+            themes, _ = load_themes(store, summary["run_id"])
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"{summary['themes']} themes in {summary['segments']} segments "
+        f"(min size {summary['min_theme_size']}); "
+        f"{summary['outliers_before']} outliers reassigned, {summary['outliers_after']} left; "
+        f"{len(summary['uncovered'])} not covered by the codebook. Run {summary['run_id']}."
+    )
+    _echo_themes(themes)
+
+
+@app.command("discover-file")
+def discover_file(
+    input_file: InputArg,
+    text_col: TextColOpt,
+    id_col: IdColOpt = None,
+    codebook: CodebookOpt = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Output folder (default: outputs/); writes <INPUT>_themes.csv and "
+                     "<INPUT>_theme_assignments.csv."),
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
+    ] = "use-m3",
+    min_theme_size: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional
+        typer.Option("--min-theme-size", help="Smallest theme (default: grows with the number of rows)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same input and seed, same themes).")] = 42,
+    sheet: SheetOpt = None,
+) -> None:
+    """Discover themes in any CSV/XLSX: labelled themes, representative rows, and which the codebook lacks."""
+    from wijkanalyse.coding.discovery import ThemeModel
+    from wijkanalyse.config import OUTPUTS_DIR
+    from wijkanalyse.exceptions import SettingsError
+
+    try:
+        df = _read_user_table(input_file, sheet)
+        for col in (text_col, id_col):
+            if col is not None and col not in df.columns:  # type: ignore[attr-defined]
+                raise SettingsError(
+                    f"Column {col!r} not in {input_file.name}. Columns found: {list(df.columns)}"  # type: ignore[attr-defined]
+                )
+        texts = df[text_col].fillna("").astype(str).tolist()  # type: ignore[index]
+        ids = df[id_col].tolist() if id_col else list(range(1, len(texts) + 1))  # type: ignore[index]
+        model = ThemeModel(min_theme_size=min_theme_size, random_state=seed, embedder=embedder)
+        model.fit(texts, ids=ids)
+        themes = model.coverage(_user_codebook(codebook))  # type: ignore[arg-type]
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    folder = out or OUTPUTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    table = themes.copy()
+    for col in ("top_words", "representative_ids", "representative_texts"):
+        table[col] = table[col].map(lambda v: " | ".join(map(str, v)))
+    table.to_csv(folder / f"{input_file.stem}_themes.csv", index=False, encoding="utf-8")
+    assignments = folder / f"{input_file.stem}_theme_assignments.csv"
+    model.assignments_.to_csv(assignments, index=False, encoding="utf-8")
+    typer.echo(f"{len(themes)} themes in {len(texts)} rows -> {folder / (input_file.stem + '_themes.csv')}")
+    _echo_themes(themes)
+
+
+@app.command("codebook-check")
+def codebook_check(
+    path: Annotated[Path, typer.Argument(help="Codebook YAML to validate.")],
+) -> None:
+    """Validate a codebook YAML and list every problem at once (exit code 2 when there are any)."""
+    from wijkanalyse.coding.codebook import load_codebook
+
+    try:
+        cb = load_codebook(path)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
+    for c in cb.codes:
+        indent = "    " if c.parent else "  "
+        typer.echo(f"{indent}{c.id}: {c.label_nl}" + (f" / {c.label_en}" if c.label_en else "") +
+                   f" ({len(c.examples)} examples)")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 6: review and agreement  (qualitative workflow)
+# ---------------------------------------------------------------------------------------------------------------
+from wijkanalyse.cli.review import agreement_command, memo_app, review_app  # noqa: E402  (typer only, light)
+
+app.add_typer(review_app, name="review")
+app.add_typer(memo_app, name="memo")
+app.command("agreement")(agreement_command)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
+# ---------------------------------------------------------------------------------------------------------------
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Report notebooks run at the same time.")]
+LanguageOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional
+    typer.Option("--language", "-l", help="Report language: nl or en (default: the settings, else nl)."),
+]
+WijkOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional
+    typer.Option("--wijk", "-w", help="Only this wijk (repeat for more). Default: every wijk."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Rebuild every report, also those whose inputs did not change.")]
+
+
+def _report_progress(job: object) -> None:
+    typer.echo(f"  {job.describe()}", err=True)  # type: ignore[attr-defined]
+
+
+def _report_outcome(result: object) -> None:
+    typer.echo(result.describe(every_report=False))  # type: ignore[attr-defined]
+    if not result.ok:  # type: ignore[attr-defined]
+        typer.secho(
+            f"{len(result.failed)} report(s) failed; the others were built. The failed notebooks are kept as "  # type: ignore[attr-defined]
+            "*.failed.ipynb in the run folder.",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def run(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    jobs: JobsOpt = 1,
+    language: LanguageOpt = None,
+    wijk: WijkOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The main job: ingest what is new, code it, discover themes, and build a report per wijk and for the city.
+
+    Reports whose inputs did not change since the last run are reused, not rebuilt. The reports go to
+    outputs/<corpus>/runs/<run id>/index.html (outputs/<corpus>/latest.html points to the newest).
+    """
+    from wijkanalyse.pipeline import run_pipeline
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        result = run_pipeline(cfg, jobs=jobs, wijken=wijk, force=force, on_done=_report_progress)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if result.update is not None:
+        typer.echo(result.update.describe())
+        for p in result.update.ingest.problems:
+            typer.secho(f"  - {p}", fg="yellow", err=True)
+    _report_outcome(result)
+
+
+@app.command()
+def report(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    jobs: JobsOpt = 1,
+    language: LanguageOpt = None,
+    wijk: WijkOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Build the reports from the store as it is (no ingest, no coding); unchanged reports are reused."""
+    from wijkanalyse.report import run_reports
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        result = run_reports(cfg, wijken=wijk, jobs=jobs, force=force, on_done=_report_progress)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    _report_outcome(result)
+
+
+@app.command()
+def analyse(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    wijk: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--wijk", "-w", help="The wijk; default: the whole city."),
+    ] = None,
+    table: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional
+        typer.Option("--table", "-t", help="Only this table (repeat for more), e.g. prevalentie, citaten."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--out", "-o", help="Write the tables as CSV into this folder instead of printing them."),
+    ] = None,
+    language: LanguageOpt = None,
+) -> None:
+    """Print (or export as CSV) the analysis tables of a wijk or the city, with small counts suppressed."""
+    from wijkanalyse import analysis
+    from wijkanalyse.report.render import save_tables
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = _settings(corpus, settings, language=language)
+        with Store(cfg.store_path, create=False) as store:
+            data = analysis.load(store, cfg)
+            tables = analysis.wijk_tables(data, wijk, store) if wijk else analysis.city_tables(data, store)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if table:
+        unknown = [t for t in table if t not in tables]
+        if unknown:
+            _fail(ValueError(f"Unknown table(s) {unknown}. Tables: {', '.join(tables)}."))
+        tables = {t: tables[t] for t in table}
+    if out is not None:
+        for path in save_tables(tables, out):
+            typer.echo(str(path))
+        return
+    for name, df in tables.items():
+        typer.secho(f"\n== {name} ==", bold=True)
+        typer.echo(df.to_string(index=False, max_colwidth=80) if len(df) else "(empty)")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 9: exchange (REFI-QDA, CSV/XLSX)
+# ---------------------------------------------------------------------------------------------------------------
+from wijkanalyse.cli.review import export_app, import_app  # noqa: E402
+
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------------------------
+@app.command()
+def evaluate(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="Labelled CSV or XLSX: one text and one code per row.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
+    label_col: Annotated[str, typer.Option("--label-col", help="Header of the label (code) column.")],
+    codebook: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--codebook", help="Codebook YAML the labels belong to (default: the label names)."),
+    ] = None,
+    examples_per_code: Annotated[
+        int, typer.Option("--examples-per-code", help="Rows per label used as hand-coded examples (0: zero-shot).")
+    ] = 0,
+    draws: Annotated[int, typer.Option("--draws", help="Random draws of examples (few-shot).")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws and of discovery.")] = 42,
+    embedder: Annotated[str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local model folder.")] = "use-m3",
+    none_label: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional
+        typer.Option("--none-label", help="A label value meaning 'no code', e.g. None (repeatable)."),
+    ] = None,
+    json_out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--json", help="Also write the figures to this JSON file ('-' prints JSON only)."),
+    ] = None,
+    discover: Annotated[bool, typer.Option("--discover", help="Also compare discovered themes with the labels (NMI, ARI).")] = False,
+) -> None:
+    """Measure automatic coding against your own labels: macro-F1, accuracy, kappa, per code, confusion matrix."""
+    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.review.evaluate import evaluate_labelled, load_labelled, write_json
+
+    try:
+        data = load_labelled(input_file, text_col, label_col)
+        cb = load_codebook(codebook) if codebook else None
+        result = evaluate_labelled(
+            data, codebook=cb, examples_per_code=examples_per_code, draws=draws, seed=seed, embedder=embedder,
+            discover=discover, none_labels=none_label or (), source=input_file.name,
+        )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(result.describe())
+    if json_out is not None:
+        typer.echo(f"\nFigures written to {write_json(result, json_out)}")
+
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point for ``python -m wijkanalyse``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

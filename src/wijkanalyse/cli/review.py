@@ -1,0 +1,427 @@
+"""Command-line verbs of stage 6 (review, memo, agreement) and stage 9 (export, import).
+
+They are typer sub-apps that :mod:`wijkanalyse.cli.main` mounts, so ``wijkanalyse --help`` lists them with the
+other verbs. Libraries are imported inside the commands, so ``wijkanalyse --help`` stays fast.
+
+Examples
+--------
+::
+
+    wijkanalyse review export --coder anna --sample 40            # a random sample for double coding
+    wijkanalyse review export --coder piet --sample 40            # same seed: the same 40 segments
+    wijkanalyse review import outputs/demo/review/codeerblad_anna_steekproef40.xlsx --coder anna
+    wijkanalyse memo add segment 12dfd9d050c9e6d7 "Mooi citaat" --author anna
+    wijkanalyse agreement --coders anna,piet
+    wijkanalyse agreement --machine --json
+    wijkanalyse export qdpx                                       # outputs/<corpus>/exchange/<corpus>.qdpx
+    wijkanalyse export qdc --out codeboek.qdc wijkanalyse import qdpx project_uit_qualcoder.qdpx --code-map
+    "Bereikbaarheid=communicatie" wijkanalyse import qdc codeboek_atlas.qdc --out corpora/demo/codeboek.yml
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
+from wijkanalyse.exceptions import WijkanalyseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wijkanalyse.store import Store
+
+__all__ = ["review_app", "memo_app", "export_app", "import_app", "agreement_command"]
+
+CorpusOpt = Annotated[Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).")]
+SettingsOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
+]
+OutOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--out", "-o", help="File to write (default under outputs/)."),
+]  # noqa: UP045
+
+review_app = typer.Typer(
+    help="Code by hand in a spreadsheet: export a coding sheet, import it back.", no_args_is_help=True
+)
+memo_app = typer.Typer(help="Memos on codes, segments, documents or the project.", no_args_is_help=True)
+export_app = typer.Typer(help="Export: REFI-QDA project (.qdpx) or codebook (.qdc), or a coded table.",
+                         no_args_is_help=True)  # fmt: skip
+import_app = typer.Typer(help="Import a REFI-QDA project (.qdpx) coded elsewhere, or a codebook (.qdc).",
+                         no_args_is_help=True)  # fmt: skip
+
+
+def _fail(exc: Exception) -> None:
+    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+def _open(corpus: Path, settings: Path | None, codes: bool = False) -> tuple[Settings, Store]:
+    """Open settings and store; with ``codes``, first add the settings' codebook to the store's codes."""
+    from wijkanalyse.store import Store
+
+    cfg = load_settings(corpus, settings)
+    store = Store(cfg.store_path, create=False)
+    if codes:
+        from wijkanalyse.coding.codebook import load_codebook
+        from wijkanalyse.review.decisions import ensure_codes
+
+        ensure_codes(store, load_codebook(cfg.codebook_path))
+    return cfg, store
+
+
+def _out_dir(cfg: Settings, sub: str) -> Path:
+    return cfg.store_path.parent / sub
+
+
+def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values or []:
+        if "=" not in v:
+            raise typer.BadParameter(f"{what} must look like 'name in the file=id here'. Got {v!r}.")
+        k, _, val = v.partition("=")
+        out[k.strip()] = val.strip()
+    return out
+
+
+# -- review ------------------------------------------------------------------------------------------------
+@review_app.command("export")
+def review_export(
+    coder: Annotated[
+        str, typer.Option("--coder", help="Who will fill in the sheet (your name or initials).")
+    ],
+    wijk: Annotated[Optional[str], typer.Option(help="Only segments of this wijk.")] = None,  # noqa: UP045
+    code: Annotated[Optional[str], typer.Option(help="Only segments with this code.")] = None,  # noqa: UP045
+    sample: Annotated[Optional[int], typer.Option(help="A random sample of this many segments.")] = None,  # noqa: UP045
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the sample (default: settings).")] = None,  # noqa: UP045
+    blind: Annotated[bool, typer.Option("--blind", help="Leave out the machine's proposals.")] = False,
+    out: OutOpt = None,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write a coding sheet (.xlsx): per segment its context, the machine's proposals and code columns."""
+    from wijkanalyse.review.sheet import export_coding_sheet
+
+    try:
+        cfg, store = _open(corpus, settings, codes=True)
+        with store:
+            name = "_".join(
+                [
+                    "codeerblad",
+                    coder,
+                    *([wijk] if wijk else []),
+                    *([code] if code else []),
+                    *([f"steekproef{sample}"] if sample else []),
+                ]  # fmt: skip
+            )
+            path = out or _out_dir(cfg, "review") / f"{name}.xlsx"
+            written = export_coding_sheet(
+                store, path, coder=coder, wijk=wijk, code=code, sample=sample,
+                seed=cfg.seed if seed is None else seed, blind=blind,
+            )  # fmt: skip
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Wrote {written}")
+    typer.echo(f"Fill in the code columns, then: wijkanalyse review import {written} --coder {coder}")
+
+
+@review_app.command("import")
+def review_import(
+    sheet: Annotated[Path, typer.Argument(help="The filled-in coding sheet (.xlsx).")],
+    coder: Annotated[str, typer.Option("--coder", help="Whose codings these are.")],
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Import the valid rows even if other rows have problems.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Read a coding sheet back: every problem is listed per row; nothing is written if any row is wrong."""
+    from wijkanalyse.review.sheet import import_coding_sheet
+
+    try:
+        _cfg, store = _open(corpus, settings, codes=True)
+        with store:
+            result = import_coding_sheet(store, sheet, coder, partial=partial, dry_run=dry_run)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
+
+
+# -- memos -------------------------------------------------------------------------------------------------
+@memo_app.command("add")
+def memo_add(
+    target_kind: Annotated[str, typer.Argument(help="code, segment, document or project.")],
+    target_id: Annotated[
+        str, typer.Argument(help="Code id, segment id, document id or path; '-' for project.")
+    ],
+    text: Annotated[str, typer.Argument(help="The memo.")],
+    author: Annotated[str, typer.Option("--author", help="Who writes it.")],
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write a memo on a code, a segment, a document or the project."""
+    from wijkanalyse.review.decisions import add_memo
+
+    try:
+        _cfg, store = _open(corpus, settings, codes=True)
+        with store:
+            memo_id = add_memo(store, target_kind, "" if target_id == "-" else target_id, author, text)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"Memo {memo_id} saved on the {target_kind}"
+        + ("" if target_kind == "project" else f" {target_id}")
+        + "."
+    )
+
+
+@memo_app.command("list")
+def memo_list(
+    on: Annotated[Optional[str], typer.Option("--on", help="Only memos on code/segment/...")] = None,  # noqa: UP045
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """List the memos."""
+    try:
+        _cfg, store = _open(corpus, settings)
+        with store:
+            memos = store.memos(on)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    if memos.empty:
+        typer.echo("No memos yet.")
+        return
+    typer.echo(
+        memos[["memo_id", "target_kind", "target_id", "author", "created_at", "text"]].to_string(index=False)
+    )
+
+
+# -- agreement ---------------------------------------------------------------------------------------------
+def _fmt(df: object) -> str:
+    import pandas as pd
+
+    assert isinstance(df, pd.DataFrame)
+    return df.to_string(index=False, float_format=lambda x: "n.v.t." if math.isnan(x) else f"{x:.3f}")
+
+
+def agreement_command(
+    coders: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--coders", help="Comma-separated coder ids (default: every person who coded)."),
+    ] = None,
+    machine: Annotated[bool, typer.Option("--machine", help="Include the machine as a coder.")] = False,
+    wijk: Annotated[Optional[str], typer.Option(help="Only segments of this wijk.")] = None,  # noqa: UP045
+    disagreements: Annotated[int, typer.Option(help="Show at most this many disagreements.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Agreement between coders (Cohen's kappa, Krippendorff's alpha, % agreement), per code and overall.
+
+    Also compares the machine with people and says whether its codes may stand in a report without review
+    (setting machine_agreement_threshold).
+    """
+    from wijkanalyse.review.agreement import compute_agreement, machine_may_stand
+
+    chosen = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
+    if chosen is not None and machine and "machine" not in chosen:
+        chosen.append("machine")
+    try:
+        cfg, store = _open(corpus, settings)
+        with store:
+            agr = compute_agreement(store, chosen, wijk=wijk, include_machine=machine)
+            decision = machine_may_stand(store, cfg, wijk=wijk)
+    except (WijkanalyseError, ValueError) as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps({**agr.to_dict(), "machine": decision.to_dict()}, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"Coders: {', '.join(agr.coders) or 'none'}")
+    if agr.note:
+        typer.secho(agr.note, fg="yellow")
+    else:
+        typer.echo("\nOverall (pooled present/absent decisions per segment and code):\n" + _fmt(agr.overall))
+        typer.echo("\nPer code:\n" + _fmt(agr.per_code))
+        if len(agr.pairs) > 1:
+            typer.echo("\nPer pair of coders:\n" + _fmt(agr.pairs))
+        if len(agr.disagreements):
+            shown = agr.disagreements.head(disagreements).copy()
+            shown["text"] = shown["text"].str.slice(0, 60)
+            typer.echo(
+                f"\nDisagreements to discuss ({len(agr.disagreements)}; first {len(shown)}):\n" + _fmt(shown)
+            )
+    typer.echo("\nMachine: " + decision.explain(cfg.language))
+
+
+# -- export ------------------------------------------------------------------------------------------------
+def _codebook(cfg: Settings) -> object | None:
+    from wijkanalyse.coding.codebook import load_codebook
+
+    return load_codebook(cfg.codebook_path)
+
+
+@export_app.command("qdpx")
+def export_qdpx_cmd(
+    out: OutOpt = None,
+    no_machine: Annotated[
+        bool, typer.Option("--no-machine", help="Leave out the machine's codings.")
+    ] = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write the coded project as REFI-QDA .qdpx (opens in ATLAS.ti, NVivo, MAXQDA, QualCoder)."""
+    from wijkanalyse.exchange.qdpx import export_qdpx
+
+    try:
+        cfg, store = _open(corpus, settings)
+        with store:
+            path = out or _out_dir(cfg, "exchange") / f"{cfg.corpus_name}.qdpx"
+            result = export_qdpx(
+                store,
+                path,
+                codebook=_codebook(cfg),
+                include_machine=not no_machine,
+                project_name=cfg.corpus_name,
+            )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
+
+
+@export_app.command("qdc")
+def export_qdc_cmd(out: OutOpt = None, corpus: CorpusOpt = DEMO_CORPUS, settings: SettingsOpt = None) -> None:
+    """Write the codebook in use as REFI-QDA .qdc."""
+    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.exchange.qdpx import export_qdc
+
+    try:
+        cfg = load_settings(corpus, settings)
+        cb = load_codebook(cfg.codebook_path)
+        path = export_qdc(cb, out or _out_dir(cfg, "exchange") / f"{cb.name}.qdc")
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Wrote {path} ({len(cb.codes)} themes, {len(cb.soort)} kinds of input).")
+
+
+def _table(
+    fmt: str, out: Path | None, kind: str | None, rejected: bool, corpus: Path, settings: Path | None
+) -> None:
+    from wijkanalyse.review.sheet import export_codings_table
+
+    if kind not in (None, "human", "machine"):
+        _fail(WijkanalyseError(f"--kind must be 'human' or 'machine'. Got {kind!r}."))
+    try:
+        cfg, store = _open(corpus, settings)
+        with store:
+            path = out or _out_dir(cfg, "exchange") / f"codings.{fmt}"
+            written = export_codings_table(store, path, kind=kind, include_rejected=rejected)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Wrote {written}")
+
+
+KindOpt = Annotated[Optional[str], typer.Option("--kind", help="Only 'human' or 'machine' codings.")]  # noqa: UP045
+RejectedOpt = Annotated[bool, typer.Option("--rejected", help="Also codes judged not to apply.")]
+
+
+@export_app.command("csv")
+def export_csv_cmd(
+    out: OutOpt = None,
+    kind: KindOpt = None,
+    rejected: RejectedOpt = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write every coding with its segment as CSV (UTF-8; formula-like cells defused)."""
+    _table("csv", out, kind, rejected, corpus, settings)
+
+
+@export_app.command("xlsx")
+def export_xlsx_cmd(
+    out: OutOpt = None,
+    kind: KindOpt = None,
+    rejected: RejectedOpt = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write every coding with its segment as an Excel workbook."""
+    _table("xlsx", out, kind, rejected, corpus, settings)
+
+
+# -- import ------------------------------------------------------------------------------------------------
+@import_app.command("qdpx")
+def import_qdpx_cmd(
+    file: Annotated[Path, typer.Argument(help="The .qdpx project.")],
+    code_map: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--code-map", help="'Code name in the file=code id here' (repeat for more)."),
+    ] = None,
+    user_map: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--user-map", help="'User name in the file=coder id here' (repeat for more)."),
+    ] = None,
+    add_codes: Annotated[
+        bool, typer.Option("--add-codes", help="Add unknown codes instead of skipping.")
+    ] = False,
+    min_overlap: Annotated[float, typer.Option(help="Share of a segment a selection must cover.")] = 0.5,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+) -> None:
+    """Import people's codings and memos from a REFI-QDA project coded elsewhere (e.g. QualCoder)."""
+    from wijkanalyse.exchange.qdpx_import import import_qdpx
+
+    try:
+        codes = _pairs(code_map, "--code-map")
+        users = _pairs(user_map, "--user-map")
+        _cfg, store = _open(corpus, settings, codes=True)
+        with store:
+            result = import_qdpx(
+                store, file, code_map=codes, user_map=users, add_codes=add_codes, min_overlap=min_overlap,
+                dry_run=dry_run,
+            )  # fmt: skip
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
+
+
+@import_app.command("qdc")
+def import_qdc_cmd(
+    file: Annotated[Path, typer.Argument(help="The .qdc codebook.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The codebook YAML to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    name: Annotated[Optional[str], typer.Option(help="Codebook name (default: from the file).")] = None,  # noqa: UP045
+) -> None:
+    """Turn a REFI-QDA codebook (.qdc) into a wijkanalyse codebook YAML (validated)."""
+    from wijkanalyse.coding.codebook import default_codebook, save_codebook
+    from wijkanalyse.exchange.qdpx import import_qdc
+
+    if out.exists() and not force:
+        _fail(WijkanalyseError(f"{out} exists; choose another --out or add --force to overwrite it."))
+    try:
+        result = import_qdc(file, name=name, reference=default_codebook())
+        save_codebook(result.codebook, out)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    cb = result.codebook
+    typer.echo(
+        f"Wrote {out}: {len(cb.codes)} themes, {len(cb.soort)} kinds of input (version {cb.version_tag})."
+    )
+    for w in result.warnings:
+        typer.secho(f"  note: {w}", fg="yellow")
+    typer.echo(f"To use it, set 'codebook: {out}' in the corpus's wijkanalyse.yml.")

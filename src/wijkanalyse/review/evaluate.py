@@ -1,0 +1,758 @@
+"""Evaluate automatic coding on a labelled file: is the machine good enough for *your* corpus.
+
+Use it before you let machine codes stand in a report. Take a few hundred segments of your own corpus, code
+them by hand (one code per row: a CSV or XLSX with a text column and a label column), and run::
+
+    wijkanalyse evaluate gelabeld.xlsx --text-col tekst --label-col code --codebook codebook.yml
+    wijkanalyse evaluate gelabeld.csv --text-col tekst --label-col code --examples-per-code 10 --discover
+
+The command codes the texts with the same engine that codes the store
+(:class:`wijkanalyse.coding.CodebookCoder`) and compares its best code per row with your label.
+
+Two ways of coding are measured:
+
+* **zero-shot** (default): the machine only knows the codebook (definitions, include notes, example phrases).
+  Without ``--codebook`` the label names themselves form the codebook (a code per distinct label, its name as
+  its definition), the weakest possible starting point.
+* **few-shot** (``--examples-per-code N``): N rows per label are drawn as hand-coded examples for the engine
+  to learn from, the rest is the test set. This is repeated ``--draws`` times with different random draws
+  (``--seed``), and the figures are the mean (with the spread) over the draws. It tells you what to expect
+  after coding N segments per code by hand.
+
+Which machine code is compared: when some labels mean "no code" (``--none-label``, or the label ``geen``),
+the code the machine would apply, ``geen`` included, so a row it leaves uncoded counts as a miss. When every
+row has a real label (a forced choice), its most likely code is compared, and the share of rows it would leave
+uncoded at the coding threshold is given as a note.
+
+What the numbers mean
+---------------------
+accuracy
+    Share of rows where the machine's best code is your label.
+precision, recall, F1 per code
+    Precision: of the rows the machine gave this code, the share that has it. Recall: of the rows that have
+    this code, the share the machine found. F1: their harmonic mean. A code with a low recall is missed by the
+    machine (improve its definition or examples); a low precision means it is given too easily (sharpen its
+    exclude notes).
+macro-F1
+    The mean F1 over the codes in the test set, every code counted equally, so a rare code weighs as much as a
+    frequent one. The fairest single figure when codes differ in size.
+Cohen's kappa
+    Agreement between machine and labels corrected for the agreement expected by chance (the same figure that
+    ``wijkanalyse agree`` gives for two people). Rule of thumb (Landis & Koch): below 0.2 slight, 0.2-0.4
+    fair, 0.4-0.6 moderate, **0.6-0.8 substantial**, above 0.8 almost perfect.
+confusion matrix
+    Rows are your labels, columns the machine's codes; ``geen`` is the machine's "none of these". Large
+    off-diagonal cells show which codes the machine mixes up: often two codes whose definitions overlap.
+NMI and ARI (``--discover``)
+    For theme discovery: how well the themes found without any codebook match your labels. Normalised mutual
+    information (0 = unrelated, 1 = the same partition, allowing more themes than labels) and the adjusted
+    Rand index (0 = chance, 1 = identical). Discovered themes are meant to show what a codebook lacks, not to
+    replace it; an NMI above about 0.4 means the themes follow your labels broadly.
+
+Rule of thumb for deciding
+--------------------------
+* kappa >= 0.6 (substantial) and no important code with a recall below 0.5: machine codes may stand in
+  reports, with spot checks (this is the default ``machine_agreement_threshold`` of the settings).
+* kappa 0.4-0.6: use the machine's codes as proposals that a researcher reviews; code more examples by hand
+  and measure again with ``--examples-per-code``.
+* kappa below 0.4: do not rely on automatic coding for this corpus and codebook yet; revisit the definitions
+  and examples of the codes that the confusion matrix shows being mixed up.
+
+Measure on rows that were *not* used to write the codebook's examples, or the figures will flatter the
+machine.
+
+The metric assembly (:func:`classification_metrics`, :func:`discovery_metrics`) is independent of the coder,
+so any predictor can be evaluated the same way (see ``predictor`` in :func:`evaluate_labelled`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wijkanalyse.coding.codebook import NONE_CODE, Code, Codebook
+from wijkanalyse.exceptions import SettingsError, WijkanalyseError
+
+__all__ = [
+    "Predictor",
+    "EvaluationResult",
+    "load_labelled",
+    "codebook_from_labels",
+    "map_labels",
+    "classification_metrics",
+    "discovery_metrics",
+    "kappa_verdict",
+    "few_shot_draws",
+    "engine_predictor",
+    "evaluate_labelled",
+]
+
+#: ``predictor(codebook, train_texts, train_codes, test_texts)`` -> the predicted code id per test text
+#: (``geen`` for none), or a DataFrame with ``best_code`` and ``top_code`` (as from :func:`engine_predictor`).
+Predictor = Callable[[Codebook, list[str], list[str], list[str]], "Sequence[str] | pd.DataFrame"]
+
+_KAPPA_BANDS = ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial"))
+
+
+# -- input ---------------------------------------------------------------------------------------------------
+def load_labelled(
+    path: str | Path, text_col: str, label_col: str, sheet: str | int | None = None
+) -> pd.DataFrame:
+    """Read a labelled CSV or XLSX file into a frame with columns ``text`` and ``label``.
+
+    Rows with an empty text or an empty label are dropped (their number is in ``df.attrs["dropped"]``).
+
+    Parameters
+    ----------
+    path : path
+        A ``.csv`` (comma or semicolon separated, any common encoding) or ``.xlsx`` file.
+    text_col, label_col : str
+        Exact column headers.
+    sheet : str or int, optional
+        Sheet of an ``.xlsx`` file; default the first.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    SettingsError
+        If the file does not exist, is not CSV/XLSX, or lacks a column (the columns found are listed).
+    IngestError
+        If the file cannot be read.
+    """
+    from wijkanalyse.ingest.readers import read_table
+
+    p = Path(path)
+    if not p.is_file():
+        raise SettingsError(f"Labelled file {p} does not exist.")
+    if p.suffix.lower() not in (".csv", ".xlsx"):
+        raise SettingsError(
+            f"Labelled file {p.name} must be a .csv or .xlsx file. Got {p.suffix or 'no extension'!r}."
+        )
+    df = read_table(p, p.name, sheet)
+    columns = list(df.columns)
+    missing = [c for c in (text_col, label_col) if c not in columns]
+    if missing:
+        hints = []
+        for c in missing:
+            close = difflib.get_close_matches(c, columns, n=1)
+            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise SettingsError(f"Column(s) {', '.join(hints)} not in {p.name}. Columns found: {columns}")
+    out = pd.DataFrame(
+        {"text": df[text_col].astype(str).str.strip(), "label": df[label_col].astype(str).str.strip()}
+    )
+    keep = (out["text"] != "") & (out["label"] != "") & (out["label"].str.lower() != "nan")
+    dropped = int((~keep).sum())
+    out = out[keep].reset_index(drop=True)
+    out.attrs["dropped"] = dropped
+    if len(out) < 2:
+        raise SettingsError(
+            f"{p.name} has {len(out)} row(s) with both a text and a label; at least 2 are needed."
+        )
+    return out
+
+
+def _slug(label: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = f"c_{slug}" if slug else "c"
+    return "label_geen" if slug == NONE_CODE else slug
+
+
+def codebook_from_labels(labels: Sequence[str]) -> tuple[Codebook, dict[str, str]]:
+    """Build a codebook from label values: one code per distinct label, the label as its name and definition.
+
+    Parameters
+    ----------
+    labels : sequence of str
+
+    Returns
+    -------
+    codebook : Codebook
+    mapping : dict
+        ``{label value: code id}``.
+
+    Examples
+    --------
+    >>> cb, mapping = codebook_from_labels(["Wonen", "Verkeer en vervoer", "Wonen"])
+    >>> mapping
+    {'Verkeer en vervoer': 'verkeer_en_vervoer', 'Wonen': 'wonen'}
+    """
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for label in sorted(set(labels)):
+        slug, n = _slug(label), 2
+        base = slug
+        while slug in used:
+            slug, n = f"{base}_{n}", n + 1
+        used.add(slug)
+        mapping[label] = slug
+    codes = [Code(id=cid, label_nl=label, label_en=label, definition=label) for label, cid in mapping.items()]
+    return Codebook(name="labels", version="labels", codes=codes), mapping
+
+
+def map_labels(labels: Sequence[str], codebook: Codebook, none_labels: Sequence[str] = ()) -> dict[str, str]:
+    """Map label values onto code ids of a codebook (by id, Dutch or English label; case-insensitive).
+
+    Parameters
+    ----------
+    labels : sequence of str
+    codebook : Codebook
+    none_labels : sequence of str
+        Label values that mean "no code" (mapped to ``geen``, the machine's "none of these"); ``geen`` always
+        is.
+
+    Returns
+    -------
+    dict
+        ``{label value: code id}``.
+
+    Raises
+    ------
+    SettingsError
+        Listing every label that matches no code, with the codebook's ids.
+    """
+    index: dict[str, str] = {}
+    for c in codebook.codes:
+        for key in (c.id, c.label_nl, c.label_en):
+            if key:
+                index.setdefault(key.strip().lower(), c.id)
+    nones = {n.strip().lower() for n in none_labels} | {NONE_CODE}
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for label in sorted(set(labels)):
+        key = label.strip().lower()
+        if key in nones:
+            mapping[label] = NONE_CODE
+        elif key in index:
+            mapping[label] = index[key]
+        else:
+            unknown.append(label)
+    if unknown:
+        raise SettingsError(
+            f"{len(unknown)} label value(s) match no code of codebook {codebook.name!r} (by id, label_nl or "
+            f"label_en): {unknown}. Codes: {codebook.ids}. Rename the labels, or pass --none-label for "
+            "values that mean 'no code'."
+        )
+    return mapping
+
+
+# -- metrics -------------------------------------------------------------------------------------------------
+def kappa_verdict(kappa: float) -> str:
+    """Name the band of a kappa value (after Landis & Koch, half-open bands).
+
+    Examples
+    --------
+    >>> [kappa_verdict(k) for k in (-0.1, 0.1, 0.3, 0.5, 0.6, 0.85)]
+    ['poor', 'slight', 'fair', 'moderate', 'substantial', 'almost perfect']
+    """
+    if kappa is None or math.isnan(kappa):
+        return "undefined"
+    for upper, name in _KAPPA_BANDS:
+        if kappa < upper:
+            return name
+    return "almost perfect"
+
+
+def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1, Cohen's kappa, per-code precision/recall/F1 and the confusion matrix.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequences of code ids of equal length
+        ``geen`` (none of these) is a value like any other.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1`` (mean F1 over the codes present in ``y_true``), ``kappa``, ``n``,
+        ``per_code`` (a DataFrame: code, precision, recall, f1, support, predicted) and ``confusion``
+        (a DataFrame, rows the true codes, columns the predicted codes, both sorted, true codes first).
+
+    Notes
+    -----
+    A code the machine predicts but that never occurs in ``y_true`` counts against accuracy, kappa and the
+    recall of the true code, but gets no F1 of its own (it has no support), as in scikit-learn's ``labels=``
+    convention.
+    """
+    from wijkanalyse.review.agreement import cohen_kappa
+
+    y_true, y_pred = [str(v) for v in y_true], [str(v) for v in y_pred]
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} and {len(y_pred)}.")
+    n = len(y_true)
+    gold = sorted(set(y_true))
+    cols = gold + sorted(set(y_pred) - set(gold))
+    confusion = pd.DataFrame(0, index=pd.Index(gold, name="label"), columns=pd.Index(cols, name="predicted"))
+    for t, p in zip(y_true, y_pred, strict=True):
+        confusion.loc[t, p] += 1
+    rows = []
+    for code in gold:
+        tp = int(confusion.loc[code, code])
+        support = int(confusion.loc[code].sum())
+        predicted = int(confusion[code].sum())
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append(
+            {
+                "code": code,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "support": support,
+                "predicted": predicted,
+            }
+        )
+    per_code = pd.DataFrame(rows, columns=["code", "precision", "recall", "f1", "support", "predicted"])
+    correct = sum(t == p for t, p in zip(y_true, y_pred, strict=True))
+    return {
+        "n": n,
+        "accuracy": correct / n if n else float("nan"),
+        "macro_f1": float(per_code["f1"].mean()) if len(per_code) else float("nan"),
+        "kappa": cohen_kappa(y_true, y_pred) if n else float("nan"),
+        "per_code": per_code,
+        "confusion": confusion,
+    }
+
+
+def discovery_metrics(y_true: Sequence[str], themes: Sequence[int]) -> dict[str, Any]:
+    """NMI and ARI of discovered themes against labels.
+
+    Parameters
+    ----------
+    y_true : sequence of str
+    themes : sequence of int
+        Theme per row; ``-1`` marks an outlier (no theme), counted as one more cluster.
+
+    Returns
+    -------
+    dict
+        ``nmi``, ``ari`` (all rows, outliers as one cluster), ``nmi_without_outliers``, ``n_themes`` (outliers
+        not counted) and ``outlier_share``.
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    y = np.asarray([str(v) for v in y_true])
+    t = np.asarray(themes, dtype=int)
+    inliers = t != -1
+    return {
+        "nmi": float(normalized_mutual_info_score(y, t)),
+        "ari": float(adjusted_rand_score(y, t)),
+        "nmi_without_outliers": float(normalized_mutual_info_score(y[inliers], t[inliers]))
+        if inliers.any()
+        else float("nan"),
+        "n_themes": int(len(set(t[inliers].tolist()))),
+        "outlier_share": float((~inliers).mean()) if len(t) else float("nan"),
+    }
+
+
+def few_shot_draws(
+    codes: Sequence[str], examples_per_code: int, draws: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Draw ``examples_per_code`` training rows per code, several times; the rest of a draw is its test set.
+
+    A code with ``examples_per_code`` rows or fewer goes wholly into training and is not tested.
+
+    Returns
+    -------
+    list of (train_index, test_index)
+        Sorted integer positions into ``codes``.
+    """
+    rng = np.random.default_rng(seed)
+    codes_arr = np.asarray(codes)
+    out = []
+    for _ in range(draws):
+        train: list[int] = []
+        for code in sorted(set(codes_arr.tolist())):
+            idx = np.flatnonzero(codes_arr == code)
+            train.extend(
+                idx if len(idx) <= examples_per_code else rng.choice(idx, examples_per_code, replace=False)
+            )
+        train_idx = np.sort(np.asarray(train, dtype=int))
+        test_idx = np.setdiff1d(np.arange(len(codes_arr)), train_idx)
+        out.append((train_idx, test_idx))
+    return out
+
+
+# -- the engine ----------------------------------------------------------------------------------------------
+def engine_predictor(embedder: str = "use-m3", seed: int = 42, threshold: float = 0.35) -> Predictor:
+    """Return the coding engine as a predictor: :class:`wijkanalyse.coding.CodebookCoder` with an embedder.
+
+    Every call fits a coder the way :func:`wijkanalyse.coding.code_table` does: on the texts to code plus the
+    hand-coded examples (with their codes), then codes the texts. Embeddings are computed once per text and
+    reused across draws.
+
+    Parameters
+    ----------
+    embedder : str
+        An embedder name or a local model folder (see :func:`wijkanalyse.embed.get_embedder`).
+    seed : int
+    threshold : float, default 0.35
+        The coder's threshold (the ``coding_threshold`` setting): below it the applied code is ``geen``.
+
+    Returns
+    -------
+    Predictor
+        Returns a DataFrame with ``best_code`` (the applied code, ``geen`` below the threshold) and
+        ``top_code`` (the most likely code of the codebook).
+    """
+    from wijkanalyse.coding.coder import CodebookCoder
+    from wijkanalyse.coding.embed import get_embedder
+
+    model = get_embedder(embedder)
+    memo: dict[str, np.ndarray] = {}
+
+    def vectors(texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        if missing:
+            memo.update(zip(missing, model.embed(missing), strict=True))
+        return np.vstack([memo[t] for t in texts]) if texts else np.zeros((0, model.dim), dtype=np.float32)
+
+    def predict(
+        codebook: Codebook, train_texts: list[str], train_codes: list[str], test_texts: list[str]
+    ) -> pd.DataFrame:
+        texts = test_texts + train_texts
+        labels: list[str | None] = [None] * len(test_texts) + list(train_codes)
+        emb = vectors(texts)
+        coder = CodebookCoder(codebook=codebook, embedder=model, threshold=threshold, random_state=seed)
+        coder.fit(texts, labels, embeddings=emb)
+        return coder.code(test_texts, embeddings=emb[: len(test_texts)])[["best_code", "top_code"]]
+
+    return predict  # type: ignore[return-value]
+
+
+# -- the evaluation ------------------------------------------------------------------------------------------
+@dataclass
+class EvaluationResult:
+    """Figures of one evaluation (see the module docstring for what they mean)."""
+
+    source: str
+    mode: str  # zero-shot or few-shot
+    n_rows: int
+    n_labels: int
+    codebook: str
+    embedder: str
+    examples_per_code: int
+    draws: int
+    seed: int
+    accuracy: float
+    macro_f1: float
+    kappa: float
+    per_code: pd.DataFrame
+    confusion: pd.DataFrame
+    labels: dict[str, str] = field(default_factory=dict)  # code id -> label value
+    spread: dict[str, float] = field(default_factory=dict)  # standard deviation over draws
+    per_draw: list[dict[str, float]] = field(default_factory=list)
+    n_test: int = 0
+    untested: list[str] = field(default_factory=list)
+    discovery: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """The kappa band and what to do with the machine's codes (the module docstring's rule of thumb)."""
+        band = kappa_verdict(self.kappa)
+        if math.isnan(self.kappa):
+            return "kappa undefined (one code only?)"
+        if self.kappa >= 0.6:
+            advice = "machine codes may stand, with spot checks"
+        elif self.kappa >= 0.4:
+            advice = "use machine codes as proposals for review; code more examples by hand"
+        else:
+            advice = "do not rely on automatic coding for this corpus and codebook yet"
+        return f"{band} agreement: {advice}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """All figures as JSON-ready values."""
+
+        def clean(v: Any) -> Any:
+            if isinstance(v, float | np.floating):
+                return None if math.isnan(float(v)) else round(float(v), 6)
+            if isinstance(v, np.integer):
+                return int(v)
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [clean(x) for x in v]
+            return v
+
+        return clean(
+            {
+                "source": self.source,
+                "mode": self.mode,
+                "n_rows": self.n_rows,
+                "n_test": self.n_test,
+                "n_labels": self.n_labels,
+                "codebook": self.codebook,
+                "embedder": self.embedder,
+                "examples_per_code": self.examples_per_code,
+                "draws": self.draws,
+                "seed": self.seed,
+                "accuracy": self.accuracy,
+                "macro_f1": self.macro_f1,
+                "kappa": self.kappa,
+                "kappa_band": kappa_verdict(self.kappa),
+                "verdict": self.verdict,
+                "spread": self.spread,
+                "per_draw": self.per_draw,
+                "per_code": [
+                    {**r, "label": self.labels.get(r["code"], r["code"])}
+                    for r in self.per_code.to_dict("records")
+                ],
+                "confusion": {
+                    "labels": list(self.confusion.index),
+                    "predicted": list(self.confusion.columns),
+                    "matrix": self.confusion.to_numpy().tolist(),
+                },
+                "untested": self.untested,
+                "discovery": self.discovery,
+                "notes": self.notes,
+            }
+        )
+
+    def describe(self, max_matrix: int = 12) -> str:
+        """Return the figures as a plain-text table for the terminal."""
+
+        def pm(key: str) -> str:
+            sd = self.spread.get(key)
+            return f" ± {sd:.3f}" if sd is not None and self.draws > 1 else ""
+
+        how = (
+            "zero-shot"
+            if self.mode == "zero-shot"
+            else f"few-shot, {self.examples_per_code} examples per code, {self.draws} draws (mean ± sd)"
+        )
+        lines = [
+            f"Evaluation of {self.source}: {self.n_rows} rows, {self.n_labels} labels, {how}",
+            f"Codebook: {self.codebook}   embedder: {self.embedder}   test rows: {self.n_test}",
+            "",
+            f"  macro-F1       {self.macro_f1:.3f}{pm('macro_f1')}",
+            f"  accuracy       {self.accuracy:.3f}{pm('accuracy')}",
+            f"  Cohen's kappa  {self.kappa:.3f}{pm('kappa')}  ({self.verdict})",
+            "",
+            "Per code (pooled over draws):",
+        ]
+        table = self.per_code.copy()
+        table.insert(1, "label", [self.labels.get(c, c) for c in table["code"]])
+        lines.append(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+        conf = self.confusion
+        if len(conf) <= max_matrix:
+            lines += [
+                "",
+                "Confusion matrix (rows: labels, columns: machine; geen = none of these):",
+                conf.to_string(),
+            ]
+        else:
+            lines += ["", f"Confusion matrix: {len(conf)} labels, see the JSON. Most frequent confusions:"]
+        off = [
+            (t, p, int(conf.loc[t, p]))
+            for t in conf.index
+            for p in conf.columns
+            if t != p and conf.loc[t, p] > 0
+        ]
+        for t, p, k in sorted(off, key=lambda x: (-x[2], x[0], x[1]))[:10]:
+            lines.append(f"  {k:4d} × {self.labels.get(t, t)} → {self.labels.get(p, p)}")
+        if self.untested:
+            lines.append(f"\nNot tested (all rows used as examples): {', '.join(self.untested)}")
+        if self.discovery:
+            d = self.discovery
+            lines += [
+                "",
+                f"Discovered themes: {d['n_themes']} themes, {d['outlier_share']:.0%} outliers; "
+                f"NMI {d['nmi']:.3f}, ARI {d['ari']:.3f} "
+                f"(NMI without outliers {d['nmi_without_outliers']:.3f})",
+            ]
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _mean_sd(values: list[float]) -> tuple[float, float]:
+    arr = np.asarray(values, dtype=float)
+    return float(np.nanmean(arr)), float(np.nanstd(arr)) if len(arr) > 1 else 0.0
+
+
+def evaluate_labelled(
+    data: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    examples_per_code: int = 0,
+    draws: int = 5,
+    seed: int = 42,
+    embedder: str = "use-m3",
+    discover: bool = False,
+    none_labels: Sequence[str] = (),
+    predictor: Predictor | None = None,
+    themes: Callable[[list[str]], Sequence[int]] | None = None,
+    source: str = "<data>",
+) -> EvaluationResult:
+    """Code labelled texts and compare the codes with the labels.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns ``text`` and ``label`` (see :func:`load_labelled`).
+    codebook : Codebook, optional
+        Labels must match its codes (id, label_nl or label_en). Default: a codebook built from the label
+        names.
+    examples_per_code : int, default 0
+        0: zero-shot. N > 0: N rows per label are training examples, the rest is tested, ``draws`` times.
+    draws : int, default 5
+        Random draws of examples (few-shot only).
+    seed : int, default 42
+    embedder : str, default "use-m3"
+    discover : bool, default False
+        Also discover themes on all texts and compare them with the labels (NMI, ARI).
+    none_labels : sequence of str
+        Label values meaning "no code": compared with the machine's ``geen`` (case-insensitive).
+    predictor : Predictor, optional
+        Default: the coding engine (:func:`engine_predictor`). Tests pass a stub.
+    themes : callable, optional
+        ``themes(texts) -> theme per text`` for ``discover``; default:
+        :class:`wijkanalyse.discovery.ThemeModel`.
+    source : str
+        Name of the data, for the report.
+
+    Returns
+    -------
+    EvaluationResult
+
+    Raises
+    ------
+    SettingsError
+        On a bad parameter or labels that match no code of the codebook.
+    """
+    if examples_per_code < 0:
+        raise SettingsError(
+            f"The 'examples_per_code' parameter must be an int >= 0. Got {examples_per_code} instead."
+        )
+    if draws < 1:
+        raise SettingsError(f"The 'draws' parameter must be an int >= 1. Got {draws} instead.")
+    texts = data["text"].astype(str).tolist()
+    labels = data["label"].astype(str).tolist()
+    notes: list[str] = []
+    if codebook is None:
+        nones = {n.strip().lower() for n in none_labels}
+        cb, mapping = codebook_from_labels([v for v in labels if v.strip().lower() not in nones])
+        mapping.update({v: NONE_CODE for v in labels if v.strip().lower() in nones})
+        cb_name = "label names"
+    else:
+        cb, mapping = codebook, map_labels(labels, codebook, none_labels)
+        cb_name = f"{codebook.name} {codebook.version_tag}"
+    names = {cid: label for label, cid in mapping.items()}
+    if codebook is not None:  # the codebook's own labels, not the spelling of the label column
+        names = {cid: codebook.label(cid) for cid in names}
+    codes = [mapping[v] for v in labels]
+    predict = predictor or engine_predictor(embedder, seed)
+
+    if examples_per_code == 0:
+        splits = [(np.asarray([], dtype=int), np.arange(len(texts)))]
+        n_draws = 1
+    else:
+        splits = few_shot_draws(codes, examples_per_code, draws, seed)
+        n_draws = draws
+    true_all: list[str] = []
+    pred_all: list[str] = []
+    per_draw: list[dict[str, float]] = []
+    geen_shares: list[float] = []
+    has_none = NONE_CODE in codes
+    for train_idx, test_idx in splits:
+        if len(test_idx) == 0:
+            raise SettingsError(
+                f"No rows are left to test with {examples_per_code} examples per code; use fewer examples "
+                "per code."
+            )
+        out = predict(
+            cb, [texts[i] for i in train_idx], [codes[i] for i in train_idx], [texts[i] for i in test_idx]
+        )
+        if isinstance(out, pd.DataFrame):  # the engine: the applied code, or the most likely one (see Notes)
+            geen_shares.append(float((out["best_code"] == NONE_CODE).mean()) if len(out) else 0.0)
+            out = out["best_code"] if has_none else out["top_code"]
+        pred = [str(p) for p in out]
+        if len(pred) != len(test_idx):
+            raise WijkanalyseError(f"The predictor returned {len(pred)} codes for {len(test_idx)} texts.")
+        truth = [codes[i] for i in test_idx]
+        m = classification_metrics(truth, pred)
+        per_draw.append(
+            {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"], "kappa": m["kappa"], "n_test": m["n"]}
+        )
+        true_all += truth
+        pred_all += pred
+    pooled = classification_metrics(true_all, pred_all)
+    stats = {k: _mean_sd([d[k] for d in per_draw]) for k in ("accuracy", "macro_f1", "kappa")}
+    tested = set(true_all)
+    untested = sorted(names.get(c, c) for c in set(codes) - tested)
+    if untested:
+        notes.append(
+            f"{len(untested)} label(s) had {examples_per_code} rows or fewer and were only used as examples."
+        )
+    if geen_shares and not has_none:
+        notes.append(
+            "No label means 'no code', so each row's most likely code is compared with its label; at the "
+            f"coding threshold the machine would leave {np.mean(geen_shares):.0%} of the rows uncoded (geen)."
+        )
+    dropped = int(data.attrs.get("dropped", 0))
+    if dropped:
+        notes.append(f"{dropped} row(s) without text or label were left out.")
+
+    disc = None
+    if discover:
+        if themes is None:
+            themes = _engine_themes(embedder, seed)
+        disc = discovery_metrics(codes, list(themes(texts)))
+    return EvaluationResult(
+        source=source,
+        mode="zero-shot" if examples_per_code == 0 else "few-shot",
+        n_rows=len(texts),
+        n_labels=len(set(codes)),
+        codebook=cb_name,
+        embedder=embedder,
+        examples_per_code=examples_per_code,
+        draws=n_draws,
+        seed=seed,
+        accuracy=stats["accuracy"][0],
+        macro_f1=stats["macro_f1"][0],
+        kappa=stats["kappa"][0],
+        per_code=pooled["per_code"],
+        confusion=pooled["confusion"],
+        labels=names,
+        spread={k: v[1] for k, v in stats.items()},
+        per_draw=per_draw,
+        n_test=len(true_all) // n_draws,
+        untested=untested,
+        discovery=disc,
+        notes=notes,
+    )
+
+
+def _engine_themes(embedder: str, seed: int) -> Callable[[list[str]], Sequence[int]]:
+    def run(texts: list[str]) -> Sequence[int]:
+        from wijkanalyse.coding.discovery import ThemeModel
+        from wijkanalyse.coding.embed import get_embedder
+
+        vectors = get_embedder(embedder).embed(texts)
+        model = ThemeModel(random_state=seed).fit(texts, embeddings=vectors)
+        return list(model.labels_)
+
+    return run
+
+
+def write_json(result: EvaluationResult, path: str | Path) -> Path:
+    """Write the figures of an evaluation to a JSON file (UTF-8, indented)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    return p

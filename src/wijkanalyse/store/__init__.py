@@ -1,0 +1,17 @@
+"""The project store: the schema and every SQL statement of the project (see :mod:`.core`)."""
+
+from __future__ import annotations
+
+from wijkanalyse.store.core import (
+    SCHEMA_VERSION,
+    Store,
+    new_run_id,
+    now_iso,
+)
+
+__all__ = [
+    "Store",
+    "SCHEMA_VERSION",
+    "now_iso",
+    "new_run_id",
+]

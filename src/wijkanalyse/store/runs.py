@@ -1,0 +1,29 @@
+"""Named queries and writers for runs (the log of every command that changed the store)."""
+
+from __future__ import annotations
+
+from wijkanalyse.store._connection import Connection, new_run_id, now_iso
+
+__all__ = ["RunQueries"]
+
+
+class RunQueries(Connection):
+    """The ``runs`` table."""
+
+    def start_run(self, command: str, params_json: str = "{}", run_id: str | None = None) -> str:
+        """Record the start of a run and return its id."""
+        run_id = run_id or new_run_id()
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO runs(run_id, command, started_at, status, params_json) VALUES (?,?,?,?,?)",
+                (run_id, command, now_iso(), "running", params_json),
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str = "ok", summary_json: str = "{}") -> None:
+        """Record the end of a run."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE run_id = ?",
+                (now_iso(), status, summary_json, run_id),
+            )

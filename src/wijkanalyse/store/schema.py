@@ -1,0 +1,119 @@
+"""The schema of the project store: every table, in one place.
+
+Tables of every stage are created here (documents and segments of ingest, codes and codings, memos, runs,
+discovered themes), so one file shows the whole data model. Adding a column: add it here and to
+:data:`MIGRATIONS` (applied to stores made by an older version).
+"""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "SCHEMA"]
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,          -- relative to the corpus root
+    content_hash TEXT NOT NULL,         -- sha256 of the raw bytes
+    format TEXT NOT NULL,               -- txt, md, docx, pdf, vtt, srt, csv, xlsx
+    kind TEXT,                          -- notulen, transcript, verslag, enquete, synthese, notitie
+    wijk TEXT,                          -- NULL for city-wide sources and surveys (wijk per segment)
+    date TEXT,
+    session TEXT,
+    title TEXT,
+    text TEXT NOT NULL,                 -- normalised, pseudonymised text; segments are slices of it
+    ingested_at TEXT NOT NULL,
+    run_id TEXT
+);
+CREATE TABLE IF NOT EXISTS segments (
+    segment_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,          -- order within the document
+    start INTEGER NOT NULL,             -- character offsets into documents.text
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    unit TEXT NOT NULL,                 -- turn, paragraph, bullet, answer (+ '-part' when split)
+    wijk TEXT,
+    date TEXT,
+    session TEXT,
+    kind TEXT,
+    speaker TEXT,                       -- a placeholder such as [PERSOON-3], never a name
+    role TEXT,                          -- bewoner, wijkraadslid, ambtenaar, gespreksleider, partner, respondent
+    time_start TEXT,
+    time_end TEXT,
+    section TEXT,                       -- heading the segment stands under (e.g. 'Vragen en zorgen')
+    question TEXT,                      -- survey question key
+    respondent_id TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_segments_doc ON segments(doc_id);
+CREATE INDEX IF NOT EXISTS ix_segments_wijk ON segments(wijk);
+CREATE TABLE IF NOT EXISTS respondents (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    respondent_id TEXT NOT NULL,
+    wijk TEXT,
+    answers_json TEXT,                  -- closed questions and which open questions were answered
+    PRIMARY KEY (doc_id, respondent_id)
+);
+CREATE TABLE IF NOT EXISTS pseudonym_counts (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, category)
+);
+CREATE TABLE IF NOT EXISTS coders (
+    coder_id TEXT PRIMARY KEY,
+    name TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('human', 'machine')),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS codes (
+    code_id TEXT PRIMARY KEY,
+    dimension TEXT NOT NULL DEFAULT 'thema',   -- thema or soort (kind of input)
+    label_nl TEXT,
+    label_en TEXT,
+    parent TEXT,
+    definition TEXT,
+    color TEXT,
+    codebook_version TEXT
+);
+CREATE TABLE IF NOT EXISTS codings (
+    coding_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id TEXT NOT NULL,
+    code_id TEXT NOT NULL,
+    coder_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('human', 'machine')),
+    status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'rejected')),
+    confidence REAL,
+    model TEXT,
+    run_id TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (segment_id, code_id, coder_id)
+);
+CREATE INDEX IF NOT EXISTS ix_codings_segment ON codings(segment_id);
+CREATE TABLE IF NOT EXISTS memos (
+    memo_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('code', 'segment', 'document', 'project')),
+    target_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    params_json TEXT,
+    summary_json TEXT
+);
+CREATE TABLE IF NOT EXISTS ingest_problems (
+    run_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    location TEXT,
+    message TEXT NOT NULL
+);
+"""
