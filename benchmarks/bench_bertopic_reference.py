@@ -7,7 +7,7 @@ default embedder; then
 * **BERTopic default**: ``BERTopic()`` with its default UMAP (15 neighbours, 5 components, min_dist 0,
   cosine), HDBSCAN (min_cluster_size 10) and c-TF-IDF, fitted on the precomputed embeddings. The one change:
   UMAP gets a ``random_state`` so the figures can be reproduced.
-* **ThemeModel**: :class:`wijkanalyse.discovery.ThemeModel` with its defaults and the same seed.
+* **ThemeModel**: :class:`wijkanalyse.coding.ThemeModel` with its defaults and the same seed.
 
 Each is fitted for every seed; the figures are fit seconds, number of themes, share of outliers, and NMI and
 ARI against the labels (outliers counted as one cluster, as in ``wijkanalyse evaluate --discover``; NMI

@@ -5,7 +5,8 @@ that many answers, recombined from the demo corpus's own sentences: see ``_synth
 Python process runs the stages one after the other with the library functions the main job uses:
 
 ingest (``ingest.ingest_corpus``), embed (``embed.embed_with_cache`` of every segment into the store's cache),
-code (``coding.code_store``), discover (``discovery.discover_store``), report (``report.run_reports``, 1 job).
+code (``coding.apply.code_store``), discover (``coding.discovery.discover_store``), report
+(``report.run_reports``, 1 job).
 
 Each stage's peak memory is the process's peak RSS during that stage (Linux ``VmHWM``, reset before each
 stage); the report stage also gives the largest peak of its notebook kernels. End to end = the sum of the
@@ -56,7 +57,7 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
 
     from _common import settings_for
 
-    from wijkanalyse.coding.coder import code_store
+    from wijkanalyse.coding.apply import code_store
     from wijkanalyse.coding.discovery import discover_store
     from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder
     from wijkanalyse.ingest.corpus import ingest_corpus
@@ -87,7 +88,7 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
     counts = store.counts()
     out["segments"] = counts["segments"]
     out["respondents"] = counts["respondents"]
-    texts = store.query("SELECT text FROM segments")["text"].tolist()
+    texts = store.segment_texts()["text"].tolist()
 
     def embed_all():
         model = get_embedder(settings.embedder)

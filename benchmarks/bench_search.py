@@ -1,4 +1,4 @@
-"""Search quality on real Dutch data with human labels: precision at 10 of keyword and semantic search.
+"""Search quality on real Dutch data with human labels: precision at 10 of keyword, semantic, hybrid search.
 
 Data: ``../shared/eval/`` (see the SOURCE.md files there)
 
@@ -14,11 +14,16 @@ Verkeer"). A hit is relevant when its text carries that label. Reported per labe
 * ``P@10``: relevant hits among the first 10 (fewer than 10 hits count as misses);
 * ``P@R10``: the same, over ``min(10, relevant texts)`` (so a label with only 4 texts can still score 1).
 
-Three searches: keyword with every term required (the default, ``match="all"``), keyword ranked with any term
-(``match="any"``), and semantic search with the default embedder (use-m3). Labels without a topic
+Five searches: keyword with every term required (``match="all"``, the default of keyword search), keyword
+ranked with any term (``match="any"``), semantic search with the default embedder (use-m3), and hybrid search
+(reciprocal rank fusion, k = 60, of the keyword ranking with any term and the semantic ranking: the default of
+the workbench), also with its keyword side requiring every term (``hybrid (all)``). Labels without a topic
 ("Geen onderwerp", "Ander/geen onderwerp", "Ander onderwerp") are not queried. The texts are searched as the
 workbench searches segments: long texts are split like segments (at most 700 characters, at sentence
 boundaries), and a text's score is the best score of its segments.
+
+The figures of the keyword search before it moved to SQLite FTS5 and Snowball's Dutch stemmer (a hand-written
+BM25 and suffix stemmer) are kept in :data:`BEFORE` and printed next to the new ones.
 
 Usage: ``python benchmarks/bench_search.py [--quick] [--embedder use-m3] [--with-titles]``.
 """
@@ -36,6 +41,26 @@ NAME = "search_eval"
 NO_TOPIC = {"Geen onderwerp", "Ander/geen onderwerp", "Ander onderwerp"}
 K = 10
 MAX_CHARS = 700
+#: Mean P@10 and P@R10 per set of the previous keyword search (hand-written BM25 and Dutch suffix stemmer),
+#: from benchmarks/results/search_eval.md of 2026-11-27 (commit 12d911d, the same data and use-m3/0.2.1).
+BEFORE = {
+    "issuepositions-nl": {
+        "keyword_p10": 0.022, "keyword_any_p10": 0.081, "semantic_p10": 0.089,
+        "keyword_pr10": 0.029, "keyword_any_pr10": 0.148, "semantic_pr10": 0.200,
+    },
+    "vlaams-parlement-nl": {
+        "keyword_p10": 0.286, "keyword_any_p10": 0.338, "semantic_p10": 0.259,
+        "keyword_pr10": 0.323, "keyword_any_pr10": 0.398, "semantic_pr10": 0.327,
+    },
+}  # fmt: skip
+MODES = ["keyword", "keyword_any", "semantic", "hybrid", "hybrid_all"]
+MODE_NAMES = {
+    "keyword": "keyword",
+    "keyword_any": "keyword (any)",
+    "semantic": "semantic",
+    "hybrid": "hybrid",
+    "hybrid_all": "hybrid (all)",
+}
 
 
 def load_sets(with_titles: bool, quick: bool) -> dict[str, pd.DataFrame]:
@@ -74,9 +99,9 @@ def precision(ranked: list[int], labels: pd.Series, label: str) -> tuple[float, 
 
 
 def evaluate(name: str, texts: pd.DataFrame, embedder: Any, cache_path: Path) -> dict[str, Any]:
-    """Query every label of one set with the three searches; per-label and mean precision."""
+    """Query every label of one set with the five searches; per-label and mean precision."""
     from wijkanalyse.coding.embed import EmbeddingCache
-    from wijkanalyse.search.index import SearchError, SearchIndex
+    from wijkanalyse.search import SearchError, SearchIndex
 
     segments = split_segments(texts)
     with EmbeddingCache(cache_path) as cache:
@@ -84,22 +109,28 @@ def evaluate(name: str, texts: pd.DataFrame, embedder: Any, cache_path: Path) ->
         t0 = time.perf_counter()
         _ = index.vectors  # embed (or read from the cache) once
         embed_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _ = index.keyword("x*")  # build the FTS5 index once
+        index_s = time.perf_counter() - t0
         labels = texts["label"]
         rows = []
-        timing = {"keyword": 0.0, "semantic": 0.0}
+        timing = dict.fromkeys(MODES, 0.0)
+        runs = {
+            "keyword": lambda q: index.keyword(q, limit=None, match="all"),
+            "keyword_any": lambda q: index.keyword(q, limit=None, match="any"),
+            "semantic": lambda q: index.semantic(q, limit=None),
+            "hybrid": lambda q: index.hybrid(q, limit=None, match="any"),
+            "hybrid_all": lambda q: index.hybrid(q, limit=None, match="all"),
+        }
         for label in sorted(set(labels) - NO_TOPIC):
             row: dict[str, Any] = {"label": label, "texts": int((labels == label).sum())}
-            for mode, run in (
-                ("keyword", lambda q: index.keyword(q, limit=None, match="all")),
-                ("keyword_any", lambda q: index.keyword(q, limit=None, match="any")),
-                ("semantic", lambda q: index.semantic(q, limit=None)),
-            ):
+            for mode, run in runs.items():
                 t = time.perf_counter()
                 try:
                     ranked = ranked_docs(run(label))
                 except SearchError:
                     ranked = []
-                timing["semantic" if mode == "semantic" else "keyword"] += time.perf_counter() - t
+                timing[mode] += time.perf_counter() - t
                 p, pr = precision(ranked, labels, label)
                 row[f"{mode}_hits"] = len(ranked)
                 row[f"{mode}_p10"] = round(p, 3)
@@ -114,10 +145,15 @@ def evaluate(name: str, texts: pd.DataFrame, embedder: Any, cache_path: Path) ->
         "labels_queried": len(table),
         "embedder": embedder.model_id,
         "embed_seconds": round(embed_s, 1),
+        "keyword_index_seconds": round(index_s, 2),
         "query_seconds": {k: round(v, 2) for k, v in timing.items()},
         "mean": means,
         "per_label": rows,
     }
+
+
+def _before_after(before: dict[str, float], after: dict[str, float], key: str) -> str:
+    return f"{before[key]:.3f} -> {after[key]:.3f}"
 
 
 def main() -> None:
@@ -142,46 +178,55 @@ def main() -> None:
             "set": r["set"],
             "texts": r["texts"],
             "labels": r["labels_queried"],
-            "keyword P@10": r["mean"]["keyword_p10"],
-            "keyword (any) P@10": r["mean"]["keyword_any_p10"],
-            "semantic P@10": r["mean"]["semantic_p10"],
-            "keyword P@R10": r["mean"]["keyword_pr10"],
-            "keyword (any) P@R10": r["mean"]["keyword_any_pr10"],
-            "semantic P@R10": r["mean"]["semantic_pr10"],
+            **{f"{MODE_NAMES[m]} P@10": r["mean"][f"{m}_p10"] for m in MODES},
+            **{f"{MODE_NAMES[m]} P@R10": r["mean"][f"{m}_pr10"] for m in MODES},
         }
         for r in results
+    ]
+    before = [
+        {
+            "set": r["set"],
+            **{
+                f"{MODE_NAMES[m]} {measure}": _before_after(BEFORE[r["set"]], r["mean"], f"{m}_{k}")
+                for m in ("keyword", "keyword_any", "semantic")
+                for measure, k in (("P@10", "p10"), ("P@R10", "pr10"))
+            },
+        }
+        for r in results
+        if r["set"] in BEFORE and not args.quick
     ]
     body = [
         "Query = the label's name; relevant = the text carries that label (human codes). Mean over labels. "
         "P@10: relevant among the first 10 hits; P@R10: over min(10, relevant texts). Keyword: every term "
-        "required (the default); keyword (any): ranked by BM25 with any term; semantic: cosine with "
-        f"`{results[0]['embedder']}`."
+        "required (the default of keyword search), SQLite FTS5 ranked by bm25 over Snowball's Dutch stems; "
+        "keyword (any): ranked by bm25 with any term; semantic: cosine with "
+        f"`{results[0]['embedder']}`; hybrid: reciprocal rank fusion (k = 60) of keyword (any) and semantic "
+        "(the default of the workbench); hybrid (all): of keyword (every term) and semantic."
         + ("" if args.with_titles else " Flemish questions searched without their title line."),
         "",
         md_table(summary),
+        "## Before and after",
+        "",
+        "Before: the hand-written BM25 and Dutch suffix stemmer (2026-11-27, commit 12d911d, same data and "
+        "embedder); after: this run. Semantic search did not change; its figures show the run is comparable.",
+        "",
+        md_table(before) if before else "(no earlier figures for these sets)\n",
     ]
     for r in results:
         body += [
             f"## {r['set']}",
             "",
             f"{r['texts']} texts in {r['segments']} segments; embedding took {r['embed_seconds']} s "
-            f"(0 when cached); all queries: keyword {r['query_seconds']['keyword']} s, semantic "
-            f"{r['query_seconds']['semantic']} s.",
+            f"(0 when cached), the keyword index {r['keyword_index_seconds']} s; all queries: "
+            + ", ".join(f"{MODE_NAMES[m]} {r['query_seconds'][m]} s" for m in MODES)
+            + ".",
             "",
             md_table(
                 r["per_label"],
-                [
-                    "label",
-                    "texts",
-                    "keyword_hits",
-                    "keyword_p10",
-                    "keyword_any_p10",
-                    "semantic_p10",
-                    "keyword_pr10",
-                    "keyword_any_pr10",
-                    "semantic_pr10",
-                ],
-            ),  # fmt: skip
+                ["label", "texts", "keyword_hits"]
+                + [f"{m}_p10" for m in MODES]
+                + [f"{m}_pr10" for m in MODES],
+            ),
         ]
     write_results(
         NAME, head, {"summary": summary, "sets": results}, "\n".join(body), "Search: precision at 10"

@@ -1,7 +1,7 @@
 """Soak: ingest and code a copy of the demo corpus 20 times, new files arriving, one run killed halfway.
 
 Every run is the command line in a fresh process, as staff would run it: ``wijkanalyse ingest`` and then
-``wijkanalyse code`` (or, while the coding engine has no command of its own, ``coding.code_store`` in a
+``wijkanalyse code`` (or, while the coding engine has no command of its own, ``coding.apply.code_store`` in a
 fresh process; theme discovery is not part of the soak). Between runs new files arrive: a perturbed copy of
 a Markdown session (other sentences, a new date), or a copy of a docx/pdf/vtt/srt session under a new name
 in another wijk. After the first run a researcher codes a few segments by hand (``review.add_coding``, or a
@@ -45,9 +45,10 @@ from _common import (
 )
 
 CODE_STORE = (
-    "import sys; from wijkanalyse.config import load_settings; from wijkanalyse.coding.coder import code_store; "
+    "import sys; from wijkanalyse.config import load_settings; "
+    "from wijkanalyse.coding.apply import code_store; "
     "from wijkanalyse.store import Store; s = load_settings(sys.argv[1], sys.argv[2]); "
-    "print(code_store(Store(s.store_path), s))"
+    "print(code_store(Store(s.store_path), s).describe())"
 )
 
 

@@ -32,6 +32,7 @@ BENCHMARKS = {
     "bertopic": ("bench_bertopic_reference.py", False, True),
     "coding_eval": ("bench_coding_eval.py", False, False),
     "search": ("bench_search.py", False, True),
+    "pseudonymisation": ("bench_pseudonymisation.py", False, True),
 }
 QUICK = {"coding_eval": ["--draws", "2", "--sets", "issuepositions"]}
 

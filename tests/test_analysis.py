@@ -375,12 +375,8 @@ def test_english_labels(tmp_path):
 def test_uncovered_themes_from_the_newest_discovery_run(data, tmp_path):
     import json
 
-    pytest.importorskip("wijkanalyse.coding.discovery")
-    from wijkanalyse.coding.discovery import _ensure_schema
-
-    store = Store(tmp_path / "store", create=False)
+    store = Store(tmp_path / "store", create=False)  # the themes tables are part of every store's schema
     with store.transaction() as con:
-        _ensure_schema(con)
         rows = [  # run, theme, label, covered, created_at
             ("d1", 0, "oud thema", 0, "2024-01-01T00:00:00+00:00"),
             ("d2", 0, "geld, betalen, huur", 0, "2024-02-01T00:00:00+00:00"),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from wijkanalyse.coding.apply import CodingResult, code_store, code_table
 from wijkanalyse.coding.codebook import NONE_CODE, SOORT_IDS, default_codebook, parse_codebook
-from wijkanalyse.coding.coder import CodebookCoder, code_store, code_table, soort_cue_scores
+from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.embed import HashingEmbedder
+from wijkanalyse.coding.soort import soort_cue_scores
 from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.vocabulary import MACHINE
 
@@ -281,7 +285,7 @@ def test_code_store_codes_every_segment_on_both_dimensions(mini_store):
     settings, store = mini_store
     summary = code_store(store, settings, embedder=HashingEmbedder())
     n = len(store.segments())
-    assert summary["mode"] == "full" and summary["segments"] == n == summary["coded"]
+    assert summary.mode == "full" and summary.segments == n == summary.coded
     machine = store.codings(kind="machine")
     soort = machine[machine["code_id"].isin(SOORT_IDS)]
     assert sorted(soort["segment_id"]) == sorted(store.segments()["segment_id"])  # one soort per segment
@@ -294,6 +298,50 @@ def test_code_store_codes_every_segment_on_both_dimensions(mini_store):
     assert set(codes["code_id"]) == {*cb.ids, *cb.soort_ids, NONE_CODE}
     assert set(codes.loc[codes["code_id"].isin(SOORT_IDS), "dimension"]) == {"soort"}
     assert store.con.execute("SELECT kind FROM coders WHERE coder_id = 'machine'").fetchone()[0] == "machine"
+    # the result counts what was written: one soort per segment, the rest theme codes (geen included)
+    assert isinstance(summary, CodingResult) and summary.written == len(machine)
+    assert sum(summary.per_soort.values()) == n and sum(summary.per_code.values()) == len(themes)
+    assert summary.geen == int((themes["code_id"] == NONE_CODE).sum())
+    saved = store.query("SELECT summary_json FROM runs WHERE run_id = ?", (summary.run_id,))
+    assert json.loads(saved["summary_json"][0]) == summary.to_dict()
+
+
+def test_coding_result_describes_itself():
+    result = CodingResult(
+        run_id="r1", mode="incremental", model="hashing/256+codebook:1+abc", codebook_version="1+abc",
+        segments=12, coded=2, embedded=1, human_codings=3, written=4, geen=1,
+        per_code={"vertrouwen": 1, NONE_CODE: 1}, per_soort={"verbeteren": 1, "behouden": 1},
+    )  # fmt: skip
+    assert result.describe().splitlines() == [
+        "Coding (incremental): 2 of 12 segments coded, 4 machine codings written, 1 texts embedded, "
+        "3 human codings used. Model: hashing/256+codebook:1+abc.",
+        "Themes: geen 1, vertrouwen 1",  # most first, then by id
+        "Kind of input: behouden 1, verbeteren 1",
+    ]
+    assert result.changed and not CodingResult("r2", "unchanged", "m", "v", 12).changed
+
+
+def test_sync_codes_is_the_one_writer_of_the_codes_table(mini_store):
+    _, store = mini_store
+    frame = pd.DataFrame(
+        [
+            {"code_id": "groen", "dimension": "thema", "label_nl": "Groen", "codebook_version": "1"},
+            {"code_id": "afval", "dimension": "thema", "label_nl": "Afval", "codebook_version": "1"},
+        ]
+    )
+    assert store.sync_codes(frame) == 2  # both new; missing columns are NULL
+    renamed = frame.assign(label_nl=["Bomen", "Vuilnis"])
+    assert store.sync_codes(renamed, update=False) == 0  # only missing codes are added
+    labels = dict(store.query("SELECT code_id, label_nl FROM codes")[["code_id", "label_nl"]].values)
+    assert labels == {"groen": "Groen", "afval": "Afval"}
+    assert store.sync_codes(renamed) == 0  # the engine's sync updates the fields
+    labels = dict(store.query("SELECT code_id, label_nl FROM codes")[["code_id", "label_nl"]].values)
+    assert labels == {"groen": "Bomen", "afval": "Vuilnis"}
+    # pruning drops codes that left the codebook, unless a coding uses them
+    seg = store.segments()["segment_id"][0]
+    _add_human(store, seg, "afval")
+    assert store.sync_codes(frame.iloc[[]], prune=True) == 0
+    assert store.query("SELECT code_id FROM codes")["code_id"].tolist() == ["afval"]
 
 
 def test_rerun_with_nothing_new_writes_nothing(mini_store):
@@ -302,7 +350,7 @@ def test_rerun_with_nothing_new_writes_nothing(mini_store):
     before = _rows(store)
     max_id = store.con.execute("SELECT max(coding_id) FROM codings").fetchone()[0]
     again = code_store(store, settings, embedder=HashingEmbedder())
-    assert again["mode"] == "unchanged" and again["written"] == 0 and again["embedded"] == 0
+    assert again.mode == "unchanged" and again.written == 0 and again.embedded == 0
     assert _rows(store) == before
     assert store.con.execute("SELECT max(coding_id) FROM codings").fetchone()[0] == max_id
     # a segment without machine codings is the only one coded next time
@@ -310,7 +358,7 @@ def test_rerun_with_nothing_new_writes_nothing(mini_store):
     with store.transaction() as con:
         con.execute("DELETE FROM codings WHERE segment_id = ? AND coder_id = 'machine'", (seg,))
     inc = code_store(store, settings, embedder=HashingEmbedder())
-    assert inc["mode"] == "incremental" and inc["coded"] == 1
+    assert inc.mode == "incremental" and inc.coded == 1
     assert {r[:2] for r in _rows(store)} == {r[:2] for r in before}
 
 
@@ -329,7 +377,7 @@ def test_human_codings_are_never_overwritten_and_rejections_are_respected(mini_s
         _add_human(store, seg_b, code, status="rejected")
     human_before = _rows(store, "human")
     summary = code_store(store, settings, embedder=HashingEmbedder())
-    assert summary["mode"] == "full" and summary["human_codings"] == 2  # the training set changed
+    assert summary.mode == "full" and summary.human_codings == 2  # the training set changed
     assert _rows(store, "human") == human_before
     again = store.query("SELECT code_id FROM codings WHERE segment_id = ? AND coder_id = 'machine'", (seg_b,))
     assert not set(proposed) & set(again["code_id"])

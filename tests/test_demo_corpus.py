@@ -25,12 +25,11 @@ def demo(tmp_path_factory):
 
 def test_every_segment_is_the_slice_of_its_document_at_its_offsets(demo):
     _, store, _ = demo
-    rows = store.con.execute('SELECT s.start, s."end", s.text, d.text FROM segments s JOIN documents d USING (doc_id)')
-    n = 0
-    for start, end, text, doc_text in rows:
-        assert doc_text[start:end] == text
-        n += 1
-    assert n > 1000
+    segs = store.segments()
+    doc_texts = {doc_id: store.document_text(doc_id) for doc_id in segs.doc_id.unique()}
+    for seg in segs.itertuples():
+        assert doc_texts[seg.doc_id][seg.start : seg.end] == seg.text
+    assert len(segs) > 1000
 
 
 def test_demo_corpus_has_what_a_researcher_needs(demo):
@@ -49,8 +48,8 @@ def test_demo_corpus_has_what_a_researcher_needs(demo):
 def test_no_planted_personal_data_survives(demo):
     _, store, _ = demo
     planted = yaml.safe_load(PLANTED.read_text(encoding="utf-8"))
-    texts = [re.sub(r"\s+", " ", t) for (t,) in store.con.execute("SELECT text FROM documents")]
-    texts += [t for (t,) in store.con.execute("SELECT coalesce(section, '') FROM segments")]
+    texts = [re.sub(r"\s+", " ", store.document_text(doc_id)) for doc_id in store.documents().doc_id]
+    texts += list(store.segments().section.fillna(""))
     leaks = []
     for category in ("names", "emails", "phones", "addresses", "postcodes", "bsn"):
         for value in planted.get(category) or []:
@@ -58,4 +57,5 @@ def test_no_planted_personal_data_survives(demo):
             if any(pattern.search(t) for t in texts):
                 leaks.append(f"{category}: {value}")
     assert leaks == []
-    assert not any(store.segments().speaker.dropna().str.contains(r"[a-z]{3}", regex=True) & ~store.segments().speaker.dropna().str.startswith("["))
+    speakers = store.segments().speaker.dropna()
+    assert not any(speakers.str.contains(r"[a-z]{3}", regex=True) & ~speakers.str.startswith("["))

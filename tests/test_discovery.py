@@ -11,18 +11,10 @@ import pandas as pd
 import pytest
 
 from wijkanalyse.coding.codebook import parse_codebook
-from wijkanalyse.coding.discovery import (
-    ThemeModel,
-    _label,
-    default_min_theme_size,
-    discover_store,
-    load_themes,
-    promote_theme,
-)
+from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
 from wijkanalyse.coding.embed import HashingEmbedder
+from wijkanalyse.coding.theme_model import ThemeModel, _label, default_min_theme_size
 from wijkanalyse.exceptions import SettingsError
-
-pytest.importorskip("bertopic")
 
 # Three topics of eight short texts each; the hashing embedder makes texts that share words similar.
 TOPICS = {
@@ -178,8 +170,8 @@ def test_discover_store_writes_themes_and_assignments(mini_store, fitted):
     # the mini corpus has 12 segments: enough to run, too few for real themes; the tables matter here
     summary = discover_store(store, settings, embedder=HashingEmbedder(), codebook=CB, min_theme_size=3)
     themes, links = load_themes(store)
-    assert summary["segments"] == len(store.segments()) == len(links)
-    assert summary["themes"] == len(themes) and set(links["segment_id"]) == set(
+    assert summary.segments == len(store.segments()) == len(links)
+    assert summary.themes == len(themes) and set(links["segment_id"]) == set(
         store.segments()["segment_id"]
     )
     assert set(links["theme_id"]) <= set(themes["theme_id"]) | {-1}
@@ -193,10 +185,32 @@ def test_discover_store_writes_themes_and_assignments(mini_store, fitted):
         "closest_code",
     } <= set(themes.columns)
     assert themes["size"].sum() == (links["theme_id"] >= 0).sum()
-    run = store.con.execute("SELECT status FROM runs WHERE run_id = ?", (summary["run_id"],)).fetchone()[0]
+    run = store.con.execute("SELECT status FROM runs WHERE run_id = ?", (summary.run_id,)).fetchone()[0]
     assert run == "ok"
     # a second run is kept apart; load_themes returns the newest
     second = discover_store(store, settings, embedder=HashingEmbedder(), codebook=CB, min_theme_size=3)
     newest, _ = load_themes(store)
-    assert set(newest["run_id"]) == {second["run_id"]}
-    assert len(load_themes(store, summary["run_id"])[0]) == summary["themes"]
+    assert set(newest["run_id"]) == {second.run_id}
+    assert len(load_themes(store, summary.run_id)[0]) == summary.themes
+    assert isinstance(summary, DiscoveryResult)
+    assert summary.uncovered == themes.loc[~themes["covered"], "theme_id"].tolist()
+    assert summary.outliers_after == int((links["theme_id"] == -1).sum())
+
+
+def test_load_themes_before_any_discovery_is_empty(mini_store):
+    _, store = mini_store
+    themes, links = load_themes(store)
+    assert themes.empty and links.empty
+    assert {"theme_id", "label", "covered"} <= set(themes.columns)
+    assert store.latest_theme_run() is None
+
+
+def test_discovery_result_describes_itself():
+    result = DiscoveryResult(
+        run_id="d1", segments=40, themes=3, uncovered=[2], outliers_before=5, outliers_after=0,
+        min_theme_size=4,
+    )  # fmt: skip
+    assert result.describe() == (
+        "Discovery: 3 themes in 40 segments (min size 4); 5 outliers reassigned, 0 left; "
+        "1 not covered by the codebook. Run d1."
+    )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pytest
 
+from wijkanalyse.coding import embed
 from wijkanalyse.coding.embed import (
+    EMBEDDER_NAMES,
+    EMBEDDERS,
     Embedder,
     EmbeddingCache,
     HashingEmbedder,
@@ -15,9 +20,11 @@ from wijkanalyse.coding.embed import (
     embed_with_cache,
     get_embedder,
     load_stopwords,
+    register_embedder,
     text_hash,
 )
 from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.store import EmbeddingCache as StoreEmbeddingCache
 
 
 class CountingEmbedder(Embedder):
@@ -55,8 +62,21 @@ def test_get_embedder_names_and_refuses_hub_names(tmp_path):
     with pytest.raises(SettingsError, match="not an existing folder") as err:
         get_embedder("sentence-transformers/all-MiniLM-L6-v2")
     assert "never downloaded" in str(err.value)
+    assert "Registered embedders: hashing, tfidf, use, use-m3, use-multilingual, usem3;" in str(err.value)
     with pytest.raises(SettingsError, match="no sentence-transformers model"):
         get_embedder(tmp_path)  # an empty folder
+
+
+def test_the_registry_names_every_embedder_and_takes_new_ones(monkeypatch):
+    assert get_embedder("HASHING", dim=16).model_id == "hashing/16"  # names are case-insensitive
+    assert set(EMBEDDER_NAMES) <= set(EMBEDDERS)
+    monkeypatch.setattr(embed, "EMBEDDERS", dict(EMBEDDERS))  # leave the real registry as it was
+    register_embedder("klein", lambda **kw: HashingEmbedder(dim=8, **kw))
+    assert get_embedder("klein").model_id == "hashing/8"
+    with pytest.raises(SettingsError, match="must be new"):
+        register_embedder("Hashing", HashingEmbedder)
+    with pytest.raises(SettingsError, match="Registered embedders: hashing, klein, tfidf"):
+        get_embedder("groot")
 
 
 def test_tfidf_embedder_does_not_depend_on_the_corpus():
@@ -90,6 +110,21 @@ def test_cache_hit_avoids_re_embedding(tmp_path):
     # the cache survives a new connection (it is a file next to the store)
     with EmbeddingCache.for_store(tmp_path) as again:
         assert set(again.get_many("counting/16", [text_hash("Drie")])) == {text_hash("Drie")}
+
+
+def test_the_cache_file_keeps_its_format(tmp_path):
+    """One row per (model, text hash): the vector as float32 bytes and its length (readable without us)."""
+    assert EmbeddingCache is StoreEmbeddingCache  # the store owns it; coding.embed re-exports it
+    vector = np.array([0.6, 0.8, 0.0], dtype=np.float32)
+    with EmbeddingCache.for_store(tmp_path) as cache:
+        cache.put_many("m/1", [("abc", vector)])
+    con = sqlite3.connect(tmp_path / "embeddings.sqlite")
+    columns = [r[1] for r in con.execute("PRAGMA table_info(embeddings)")]
+    assert columns == ["model_id", "text_hash", "dim", "vector"]
+    assert con.execute("SELECT model_id, text_hash, dim, vector FROM embeddings").fetchall() == [
+        ("m/1", "abc", 3, vector.tobytes())
+    ]
+    con.close()
 
 
 def test_embed_with_cache_keeps_models_apart(tmp_path):

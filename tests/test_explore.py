@@ -6,8 +6,6 @@ the code. Codings and discovered themes are written by hand into the store.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +14,6 @@ from conftest import MINI_CORPUS
 from wijkanalyse import analysis
 from wijkanalyse.coding.codebook import default_codebook
 from wijkanalyse.coding.embed import HashingEmbedder
-from wijkanalyse.config import DEFAULT_CODEBOOK
 from wijkanalyse.exceptions import ReportError, SettingsError, WijkanalyseError
 from wijkanalyse.explore import open_workbench, resolve_corpus
 from wijkanalyse.explore.codebook_dev import (
@@ -102,15 +99,27 @@ def coded(make_settings):
                 "VALUES (?,?,?,?,?,?)",
                 (_sid(store, text), code, coder, kind, conf, stamp),
             )
-        # discovery's tables, as far as the views read them: a theme per segment and a name per theme
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS themes (theme_id INTEGER PRIMARY KEY, name TEXT, keywords TEXT)"
-        )
-        con.execute("CREATE TABLE IF NOT EXISTS segment_themes (segment_id TEXT, theme_id INTEGER)")
-        con.execute("INSERT INTO themes VALUES (0, 'geld en huur', 'geld, huur, betaalt')")
-        con.execute("INSERT INTO themes VALUES (1, 'wijkkrant', 'wijkkrant, informatie')")
-        for text, theme in [(FIN_NOTES, 0), (FIN_TURN, 0), (FIN_SURVEY, 0), (KRANT, 1), (COMM_OOST, 1)]:
-            con.execute("INSERT INTO segment_themes VALUES (?, ?)", (_sid(store, text), theme))
+    # a discovery run written by hand: two themes the codebook does not cover, a theme per segment
+    themes = [
+        (0, "geld en huur", ["geld", "huur", "betaalt"], 3),
+        (1, "wijkkrant", ["wijkkrant", "informatie"], 2),
+    ]
+    not_in_codebook = {"closest_code": None, "closest_confidence": 0.0, "coded_share": 0.0, "covered": False}
+    rows = [
+        {
+            "theme_id": t,
+            "label": label,
+            "top_words": words,
+            "size": size,
+            "representative_ids": [],
+            **not_in_codebook,
+        }
+        for t, label, words, size in themes
+    ]
+    links = [(FIN_NOTES, 0), (FIN_TURN, 0), (FIN_SURVEY, 0), (KRANT, 1), (COMM_OOST, 1)]
+    store.add_theme_run(
+        "ontdekking-1", rows, [(_sid(store, s), t, False) for s, t in links], model="met de hand"
+    )
     yield settings, store
     store.close()
 
@@ -360,7 +369,8 @@ def test_panels_work_without_a_frontend(coded, tmp_path) -> None:
         MINI_CORPUS, embedder="hashing", store_dir=settings.store_path, private_dir=tmp_path / "p"
     )
     frame = wb.theme_map(method="pca")
-    panel = SearchPanel(wb, query="geld", theme_map=frame, author="anna")
+    assert SearchPanel(wb).mode.value == "hybrid"  # the default: keyword and semantic ranks fused
+    panel = SearchPanel(wb, query="geld", mode="keyword", theme_map=frame, author="anna")
     assert len(panel.hits) == 2 and len(panel.out.outputs) == 2  # the hits and the map with the hits marked
     panel.mode.value = "semantic"
     panel.query.value = "Wie betaalt de huur?"  # searching again on a new query
@@ -376,24 +386,34 @@ def test_panels_work_without_a_frontend(coded, tmp_path) -> None:
     wb.close()
 
 
-def test_promote_hands_the_arguments_to_discovery_by_name(monkeypatch) -> None:
-    """The wrapper adapts to promote_theme's signature (a stand-in here, not the real discovery module)."""
-    import types
-
+def test_promote_a_discovered_theme_into_the_codebook_file_and_the_store(make_settings, tmp_path) -> None:
+    """A real discovery run on the mini corpus; its first theme becomes a code in the corpus's codebook."""
+    from wijkanalyse.coding.codebook import load_codebook, save_codebook
+    from wijkanalyse.coding.discovery import discover_store, load_themes
     from wijkanalyse.explore.codebook_dev import promote
 
-    calls = {}
+    path = save_codebook(default_codebook(), tmp_path / "codeboek.yml")
+    settings = make_settings(embedder="hashing", codebook=path)
+    store = Store(settings.store_path)
+    ingest_corpus(settings, store)
+    run = discover_store(store, settings, embedder=HashingEmbedder(), min_theme_size=3)
+    theme = load_themes(store)[0].iloc[0]
+    assert run.themes >= 1 and theme["theme_id"] == 0
 
-    def promote_theme(store, theme_id, code_id, label_nl, definition="", codebook=None):
-        calls.update(store=store, theme_id=theme_id, code_id=code_id, label_nl=label_nl, codebook=codebook)
-        return "ok"
-
-    monkeypatch.setitem(
-        sys.modules, "wijkanalyse.coding.discovery", types.SimpleNamespace(promote_theme=promote_theme)
-    )
-    settings = types.SimpleNamespace(codebook_path=DEFAULT_CODEBOOK)
-    assert promote("STORE", settings, 3, code_id="huur", label_nl="Huur") == "ok"
-    assert calls["store"] == "STORE" and calls["theme_id"] == 3 and calls["code_id"] == "huur"
-    assert calls["codebook"].name == default_codebook().name  # loaded from the settings
-    with pytest.raises(WijkanalyseError, match="needs 'label_nl'"):
-        promote("STORE", settings, 3, code_id="huur")
+    new = promote(store, settings, 0, code_id="nieuw_thema", label_nl="Nieuw thema", definition="")
+    saved = load_codebook(path)  # the file now holds the code
+    assert saved.ids == [*default_codebook().ids, "nieuw_thema"] and saved.version_tag == new.version_tag
+    code = saved.code("nieuw_thema")
+    texts = dict(zip(store.segments()["segment_id"], store.segments()["text"], strict=True))
+    assert code.label_nl == "Nieuw thema"
+    assert code.examples == [texts[i].strip()[:300] for i in theme["representative_ids"]]  # its segments
+    assert code.include == [f"Kernwoorden: {', '.join(theme['top_words'])}."]
+    assert code.definition.startswith("Thema gevonden in de segmenten, met de kernwoorden: ")
+    row = store.query("SELECT dimension, label_nl, codebook_version FROM codes WHERE code_id = 'nieuw_thema'")
+    assert row.values.tolist() == [["thema", "Nieuw thema", saved.version_tag]]  # people can code with it
+    with pytest.raises(WijkanalyseError, match=r"No discovered theme 99 .* Themes found: \[0"):
+        promote(store, settings, 99, code_id="x", label_nl="X")
+    bundled = make_settings(embedder="hashing")  # the bundled codebook is never written
+    with pytest.raises(WijkanalyseError, match="bundled codebook"):
+        promote(store, bundled, 0, code_id="nog_een", label_nl="Nog een")
+    store.close()

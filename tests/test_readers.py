@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from wijkanalyse.exceptions import IngestError
-from wijkanalyse.ingest.readers import read_file, read_table
+from wijkanalyse.ingest import readers
+from wijkanalyse.ingest.readers import SUPPORTED, read_file, read_table
 
 
 def test_docx_headings_become_sections_and_list_items_bullets(tmp_path: Path):
@@ -90,3 +91,45 @@ def test_markdown_front_matter_errors_name_the_file(tmp_path: Path):
     (tmp_path / "a.md").write_text("---\nwijk: [Noord\n---\nTekst.\n", encoding="utf-8")
     with pytest.raises(IngestError, match=r"a.md \(front matter\): the YAML front matter is not valid YAML"):
         read_file(tmp_path / "a.md", "a.md")
+
+
+def test_the_reader_is_picked_by_suffix_in_any_case(tmp_path: Path):
+    (tmp_path / "NOTITIE.TXT").write_text("Eerste alinea.\n\nTweede alinea.\n", encoding="utf-8")
+    blocks = read_file(tmp_path / "NOTITIE.TXT", "NOTITIE.TXT").blocks
+    assert [(b.text, b.unit) for b in blocks] == [
+        ("Eerste alinea.", "paragraph"),
+        ("Tweede alinea.", "paragraph"),
+    ]
+
+
+def test_unknown_suffix_error_lists_the_registered_suffixes(tmp_path: Path):
+    assert SUPPORTED == (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt", ".csv", ".xlsx")
+    (tmp_path / "brief.rtf").write_text("{\\rtf1 Tekst}", encoding="utf-8")
+    expected = (
+        "brief.rtf: unsupported file type '.rtf'; "
+        "expected one of .txt, .md, .docx, .pdf, .vtt, .srt, .csv, .xlsx"
+    )
+    with pytest.raises(IngestError) as info:
+        read_file(tmp_path / "brief.rtf", "brief.rtf")
+    assert str(info.value.problems[0]) == expected
+
+
+def test_a_registered_reader_is_used_for_its_suffix(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(readers, "_READERS", dict(readers._READERS))  # keep the module's registry as it was
+
+    @readers.reader(".rtf")
+    def _read_rtf(path: Path, rel: str, *, sheet=None) -> readers.Extracted:
+        text = path.read_text(encoding="utf-8").removeprefix("{\\rtf1 ").removesuffix("}")
+        return readers.Extracted(blocks=[readers.Block(text=text)])
+
+    (tmp_path / "brief.rtf").write_text("{\\rtf1 Tekst}", encoding="utf-8")
+    assert [b.text for b in read_file(tmp_path / "brief.rtf", "brief.rtf").blocks] == ["Tekst"]
+    assert str(readers.unsupported_format("x.doc", ".doc")).endswith(".csv, .xlsx, .rtf")
+
+
+def test_reader_registration_rejects_a_bare_suffix_and_a_second_reader_for_a_suffix():
+    with pytest.raises(ValueError, match=r"must start with a dot, like '.docx'. Got 'docx' instead"):
+        readers.reader("docx")
+    with pytest.raises(ValueError, match=r"Suffix '.md' already has a reader \(_read_txt\)"):
+        readers.reader(".rtf", ".MD")(lambda path, rel, *, sheet=None: readers.Extracted(blocks=[]))
+    assert ".rtf" not in readers._READERS  # nothing of a rejected registration stays behind

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
+import yaml
 
 from conftest import FIXTURES, MINI_CORPUS
 from wijkanalyse.config import load_settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.pipeline import run_pipeline
-from wijkanalyse.report import run_job, run_reports
+from wijkanalyse.report import ReportJob, run_job, run_reports
 from wijkanalyse.report.runner import (
     CITY_NOTEBOOK,
     WIJK_NOTEBOOK,
-    ReportJob,
     notebook_parameters,
     notebooks_dir,
 )
@@ -151,9 +151,12 @@ def test_default_wijk_is_in_the_demo_corpus():
     declared = pm.inspect_notebook(str(notebooks_dir() / WIJK_NOTEBOOK))
     wijk = declared["wijk"]["default"].strip("\"'")
     assert declared["corpus"]["default"].strip("\"'") == "corpora/demo"
-    manifest = Path(notebooks_dir()).parents[1] / "corpora" / "demo" / "manifest.yml"
-    if manifest.exists():
-        assert f"wijk: {wijk}" in manifest.read_text(encoding="utf-8")
+    # the demo corpus ships with the project; its manifest names the wijk of each source without front matter
+    manifest = yaml.safe_load(
+        (Path(notebooks_dir()).parents[1] / "corpora" / "demo" / "manifest.yml").read_text(encoding="utf-8")
+    )
+    wijken = {doc["wijk"] for doc in manifest["documents"] if doc.get("wijk")}
+    assert wijk == "Schalkwijk" and wijk in wijken
 
 
 # -- the first run -------------------------------------------------------------------------------------------
@@ -161,9 +164,15 @@ def test_first_run_builds_every_report(runs):
     first = runs["first"]
     assert _status(first) == {"Noord": "built", "Oost": "built", "stad": "built", "Zuid": "empty"}
     index = first.index.read_text(encoding="utf-8")
-    for j in first.jobs:
-        if j.html:
-            assert (first.run_dir / j.html).is_file() and f'href="{j.html}"' in index
+    pages = {j.wijk: j.html for j in first.jobs}
+    assert pages == {
+        "Noord": "wijken/noord/wijkrapport-noord.html",
+        "Oost": "wijken/oost/wijkrapport-oost.html",
+        None: "stad/stadsoverzicht.html",
+        "Zuid": None,  # a wijk without segments gets no page
+    }
+    for page in (p for p in pages.values() if p):
+        assert (first.run_dir / page).is_file() and f'href="{page}"' in index
     latest = first.run_dir.parent / "LATEST"
     assert latest.is_file()
 
@@ -199,6 +208,7 @@ def test_counts_shown_and_small_counts_suppressed(runs):
     assert "door <5 respondent(en)" in oost
     assert "luistert niet naar ons" not in oost
     assert not re.search(r"door [1-4] respondent", noord + oost)
+    suppressed = set()
     for path, data in runs["first_tables"].items():
         rows = list(csv.DictReader(data.decode().splitlines()))
         for row in rows:
@@ -206,7 +216,10 @@ def test_counts_shown_and_small_counts_suppressed(runs):
                 if col in row and row[col] not in ("", "<5"):
                     assert int(row[col]) == 0 or int(row[col]) >= 5, (path, row)
             if row.get("suppressed") == "True":
+                suppressed.add(path)
                 assert row.get("segments", "<5") == "<5" and row.get("share", "<5") == "<5", (path, row)
+    # Oost has one survey respondent: its overview row and its vertrouwen row are small cells
+    assert {"wijken/oost/tables/overzicht.csv", "wijken/oost/tables/prevalentie.csv"} <= suppressed
 
 
 def test_quotes_are_traceable_to_the_store(runs):
@@ -249,7 +262,7 @@ def test_rerun_with_nothing_new_reuses_everything(runs):
     assert again.seconds < runs["first"].seconds / 2
     update = again.update  # nothing ingested, nothing coded, discovery not rerun
     assert update.ingest.added == update.ingest.updated == update.ingest.removed == []
-    assert update.coding is None or update.coding["mode"] == "unchanged"
+    assert update.coding is not None and update.coding.mode == "unchanged"
     assert update.discovery is None
 
 

@@ -10,12 +10,21 @@ def test_sentences_do_not_end_at_dutch_abbreviations():
 def test_long_units_split_at_sentence_boundaries_within_the_limit():
     text = "Eerste zin is hier. Tweede zin is iets langer dan de eerste. Derde."
     spans = split_spans(text, 40)
-    assert [text[s:e] for s, e in spans] == ["Eerste zin is hier.", "Tweede zin is iets langer dan de eerste.", "Derde."]
+    assert [text[s:e] for s, e in spans] == [
+        "Eerste zin is hier.",
+        "Tweede zin is iets langer dan de eerste.",
+        "Derde.",
+    ]
 
 
 def test_document_slices_equal_segment_texts_and_prefixes_are_outside():
     units = [
-        Unit(text="Welkom allemaal.", unit="turn", prefix="[PERSOON-1] (gespreksleider): ", speaker="[PERSOON-1]"),
+        Unit(
+            text="Welkom allemaal.",
+            unit="turn",
+            prefix="[PERSOON-1] (gespreksleider): ",
+            speaker="[PERSOON-1]",
+        ),
         Unit(text="Geld is op. Wie betaalt?", unit="paragraph", section="Vragen en zorgen"),
         Unit(text="Welkom allemaal.", unit="turn", prefix="[PERSOON-2] (bewoner): "),
     ]

@@ -1,11 +1,29 @@
 """Paths and run settings in one place.
 
-Paths are anchored on the project root (the folder holding ``pyproject.toml`` when wijkanalyse is installed
-from a clone, otherwise the current directory, or ``$WIJKANALYSE_HOME``). Run settings come from one YAML file,
-by default ``wijkanalyse.yml`` in the corpus folder, validated by :class:`Settings`; the command line can
-override single values.
+Where things go
+---------------
+Everything a run writes goes into the *workspace*, the folder the user works in: ``$WIJKANALYSE_HOME`` when
+set, otherwise the nearest folder, from the current directory upwards, that holds an ``outputs/`` or a
+``corpora/`` folder (as git finds its ``.git``), otherwise the current directory. Never the installed package.
+In the workspace:
+
+- ``outputs/<corpus id>/store/`` the SQLite store and the embedding cache (``store_dir`` moves it),
+- ``outputs/<corpus id>/runs/`` the report runs (``outputs_dir`` moves ``outputs/``),
+- ``private/<corpus id>/pseudonym_key.sqlite`` the pseudonymisation key (``private_dir`` moves it).
+
+The *corpus id* is the ``name`` in the corpus settings when given, otherwise the folder name plus a short hash
+of the folder's full path, so two corpora that share a folder name (``data``, ``corpus``) never share a store
+or a key. The store records which corpus it belongs to and refuses another one (see
+:meth:`wijkanalyse.store.Store.claim_corpus`). The bundled demo corpus and the report notebooks are found in
+the source checkout (:data:`PROJECT_ROOT`).
+
+Run settings come from one YAML file, by default ``wijkanalyse.yml`` in the corpus folder, validated by
+:class:`Settings` (every problem listed at once); the command line can override single values.
 
 Settings file reference (every key optional)::
+
+    name: warmte-lindewaard       # the corpus id: names its store, runs and key (letters, digits, . _ -)
+    outputs_dir: null             # default: <workspace>/outputs
 
     surveys:                      # survey exports: one entry per file (glob patterns allowed)
       - path: enquete/*.xlsx
@@ -26,13 +44,29 @@ Settings file reference (every key optional)::
     max_segment_chars: 700        # longer units are split at sentence boundaries
     machine_agreement_threshold: 0.6  # machine codes stand unreviewed only if alpha(machine, people) >= this
     coding_threshold: 0.35        # machine proposals below this confidence are not applied
+    min_fragments: 3              # a theme is a headline only with this many fragments ...
+    min_sources: 2                # ... from at least this many sources (documents or respondents)
+    report:                       # how reports frame the corpus; each text a string or {nl: .., en: ..}
+      unit: {nl: wijk, en: neighbourhood}           # the unit of analysis (wijk, dorp, buurt, gebied)
+      unit_plural: {nl: wijken, en: neighbourhoods}
+      session: {nl: sessie, en: session}            # what one gathering is called
+      session_plural: {nl: sessies, en: sessions}
+      title: null                 # title of the overview report; default "Overzicht per <unit>"
+      subtitle: null              # one line under every title
+      introduction: null          # a paragraph opening every report: what was asked, of whom, when
+    markup:                       # website exports (Markdown/HTML with template tags, tables, link lists)
+      tables: count               # count: table rows are counted, never quoted; skip: left out
+      skip_headings: []           # sections under these headings are not ingested (e.g. "Navigatie")
+      boilerplate_min_documents: 3  # a paragraph found verbatim in this many documents is boilerplate
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -46,6 +80,10 @@ __all__ = [
     "PRIVATE_DIR",
     "PACKAGE_DATA",
     "DEFAULT_CODEBOOK",
+    "workspace_root",
+    "LocalText",
+    "ReportFraming",
+    "MarkupSettings",
     "SurveySpec",
     "Settings",
     "load_settings",
@@ -62,12 +100,91 @@ def _find_project_root() -> Path:
     return Path.cwd().resolve()
 
 
+def workspace_root(start: Path | None = None) -> Path:
+    """Return the folder the user works in (see "Where things go" above).
+
+    Parameters
+    ----------
+    start : path, optional
+        Where to start looking; default the current directory.
+    """
+    env = os.environ.get("WIJKANALYSE_HOME")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "outputs").is_dir() or (folder / "corpora").is_dir():
+            return folder
+    return here
+
+
 PROJECT_ROOT: Path = _find_project_root()
 DEMO_CORPUS: Path = PROJECT_ROOT / "corpora" / "demo"
 OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
 PRIVATE_DIR: Path = PROJECT_ROOT / "private"
 PACKAGE_DATA: Path = Path(__file__).resolve().parent / "data"
 DEFAULT_CODEBOOK: Path = PACKAGE_DATA / "codebook_wijkplatform.yml"
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+LANGUAGES = ("nl", "en")
+
+LocalText = str | dict[str, str]
+"""A text in the settings: one string for every language, or ``{nl: ..., en: ...}``."""
+
+
+def _local(value: LocalText | None, language: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.get(language) or next(iter(value.values()), None)
+
+
+class ReportFraming(BaseModel):
+    """How the reports speak about a corpus: the name of the unit and of a session, titles, introduction.
+
+    Every text is one string (used in both languages) or a mapping ``{nl: ..., en: ...}``. The defaults are
+    neutral; a corpus says what it is about in its own settings (see the demo corpus's ``wijkanalyse.yml``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: LocalText = {"nl": "wijk", "en": "neighbourhood"}
+    unit_plural: LocalText = {"nl": "wijken", "en": "neighbourhoods"}
+    session: LocalText = {"nl": "sessie", "en": "session"}
+    session_plural: LocalText = {"nl": "sessies", "en": "sessions"}
+    title: LocalText | None = None
+    subtitle: LocalText | None = None
+    introduction: LocalText | None = None
+
+    @field_validator("unit", "unit_plural", "session", "session_plural", "title", "subtitle", "introduction")
+    @classmethod
+    def _check_languages(cls, v: LocalText | None) -> LocalText | None:
+        if isinstance(v, dict):
+            unknown = sorted(set(v) - set(LANGUAGES))
+            if unknown:
+                raise ValueError(f"languages must be among {list(LANGUAGES)}. Got {unknown} instead")
+            if not v:
+                raise ValueError("must name at least one language")
+        return v
+
+    def text(self, key: str, language: str) -> str | None:
+        """Return the text of one field in one language (the other language when only that one is given)."""
+        return _local(getattr(self, key), language)
+
+
+class MarkupSettings(BaseModel):
+    """How website exports are cleaned (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tables: Literal["count", "skip"] = "count"
+    skip_headings: list[str] = Field(default_factory=list)
+    boilerplate_min_documents: int = 3
+
+    @field_validator("boilerplate_min_documents")
+    @classmethod
+    def _check_boilerplate(cls, v: int) -> int:
+        if v < 2:
+            raise ValueError(f"must be an int >= 2. Got {v} instead")
+        return v
 
 
 class SurveySpec(BaseModel):
@@ -98,6 +215,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     corpus: Path = DEMO_CORPUS
+    name: str | None = None
+    outputs_dir: Path | None = None
     store_dir: Path | None = None
     private_dir: Path | None = None
     surveys: list[SurveySpec] = Field(default_factory=list)
@@ -111,6 +230,27 @@ class Settings(BaseModel):
     max_segment_chars: int = 700
     machine_agreement_threshold: float = 0.6
     coding_threshold: float = 0.35
+    min_fragments: int = 3
+    min_sources: int = 2
+    report: ReportFraming = Field(default_factory=ReportFraming)
+    markup: MarkupSettings = Field(default_factory=MarkupSettings)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, v: str | None) -> str | None:
+        if v is not None and not _NAME_RE.match(v):
+            raise ValueError(
+                "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. "
+                f"Got {v!r} instead"
+            )
+        return v
+
+    @field_validator("min_fragments", "min_sources")
+    @classmethod
+    def _check_headline(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError(f"must be an int >= 1. Got {v} instead")
+        return v
 
     @field_validator("min_count")
     @classmethod
@@ -128,18 +268,36 @@ class Settings(BaseModel):
 
     @property
     def corpus_name(self) -> str:
-        """Short name of the corpus folder, used to name the store and the private folder."""
-        return self.corpus.resolve().name
+        """Name of the corpus: its ``name`` setting, else its folder name (for titles and file names)."""
+        return self.name or self.corpus.resolve().name
+
+    @property
+    def corpus_id(self) -> str:
+        """The id that names the corpus's store, runs and key (see "Where things go")."""
+        if self.name:
+            return self.name
+        folder = self.corpus.resolve()
+        return f"{folder.name}-{hashlib.sha256(str(folder).encode()).hexdigest()[:8]}"
+
+    @property
+    def outputs_path(self) -> Path:
+        """The folder of this corpus's outputs: ``<outputs_dir>/<corpus id>``."""
+        return ((self.outputs_dir or workspace_root() / "outputs") / self.corpus_id).resolve()
 
     @property
     def store_path(self) -> Path:
         """Folder holding the SQLite store and the embedding cache for this corpus."""
-        return (self.store_dir or OUTPUTS_DIR / self.corpus_name / "store").resolve()
+        return (self.store_dir or self.outputs_path / "store").resolve()
 
     @property
     def key_path(self) -> Path:
         """SQLite file holding the pseudonymisation key; kept outside ``outputs/``."""
-        return (self.private_dir or PRIVATE_DIR / self.corpus_name).resolve() / "pseudonym_key.sqlite"
+        folder = self.private_dir or workspace_root() / "private" / self.corpus_id
+        return folder.resolve() / "pseudonym_key.sqlite"
+
+    def text(self, key: str, language: str | None = None) -> str | None:
+        """Return a framing text of the reports (``unit``, ``session``, ``title``, ...) in a language."""
+        return self.report.text(key, language or self.language)
 
     @property
     def codebook_path(self) -> Path:
@@ -147,7 +305,9 @@ class Settings(BaseModel):
         if self.codebook is None:
             return DEFAULT_CODEBOOK
         p = Path(self.codebook)
-        return p if p.is_absolute() else (self.corpus / p).resolve() if (self.corpus / p).exists() else p.resolve()
+        if p.is_absolute():
+            return p
+        return (self.corpus / p).resolve() if (self.corpus / p).exists() else p.resolve()
 
 
 def load_settings(
@@ -196,6 +356,7 @@ def load_settings(
         return Settings(**data)
     except ValidationError as exc:
         problems = "\n".join(
-            f"  - {'.'.join(str(x) for x in e['loc'])}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()
+            f"  - {'.'.join(str(x) for x in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+            for e in exc.errors()
         )
         raise SettingsError(f"Settings file {file} has {len(exc.errors())} problem(s):\n{problems}") from exc

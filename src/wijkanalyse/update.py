@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
+from wijkanalyse.coding.apply import CodingResult, code_store
 from wijkanalyse.coding.codebook import check_codebook
-from wijkanalyse.coding.coder import code_store
-from wijkanalyse.coding.discovery import discover_store, load_themes
+from wijkanalyse.coding.discovery import DiscoveryResult, discover_store
 from wijkanalyse.config import Settings
 from wijkanalyse.ingest.corpus import IngestResult, ingest_corpus
 from wijkanalyse.store import Store
@@ -25,25 +24,15 @@ class StoreUpdate:
     """What :func:`update_store` did, with the seconds each step took."""
 
     ingest: IngestResult
-    coding: Any = None
-    discovery: Any = None
+    coding: CodingResult | None = None
+    discovery: DiscoveryResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """Return a short account of the steps."""
         lines = [self.ingest.describe().splitlines()[0]]
-        for name in ("coding", "discovery"):
-            res = getattr(self, name)
-            if res is None:
-                continue
-            if hasattr(res, "describe"):
-                desc = res.describe().splitlines()[0]
-            elif isinstance(res, dict):  # a summary dict: its scalar entries
-                desc = ", ".join(f"{k} {v}" for k, v in res.items() if isinstance(v, str | int | float))
-            else:
-                desc = str(res)
-            lines.append(f"{name.capitalize()}: {desc or 'done'}")
+        lines += [res.describe().splitlines()[0] for res in (self.coding, self.discovery) if res is not None]
         lines += [f"{note[0].upper()}{note[1:]}" for note in self.skipped]
         lines.append("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()))
         return "\n".join(lines)
@@ -71,28 +60,22 @@ def update_store(settings: Settings) -> StoreUpdate:
     check_codebook(settings)
     seconds: dict[str, float] = {}
     skipped: list[str] = []
-    results: dict[str, Any] = {}
+    discovery = None
     with Store(settings.store_path) as store:
         t = time.perf_counter()
         ingested = ingest_corpus(settings, store)
         seconds["ingest"] = time.perf_counter() - t
-        changed = bool(ingested.added or ingested.updated or ingested.removed)
-        for step, fn in (("coding", code_store), ("discovery", discover_store)):
-            if step == "discovery" and not changed and _has_discovered(store):
-                skipped.append("discovery: nothing new, the themes of the last run stand")
-                continue
+        t = time.perf_counter()
+        coding = code_store(store, settings)
+        seconds["coding"] = time.perf_counter() - t
+        changed = bool(ingested.added or ingested.updated or ingested.removed) or coding.changed
+        if not changed and store.latest_theme_run() is not None:
+            skipped.append("discovery: nothing new, the themes of the last run stand")
+        else:
             t = time.perf_counter()
-            results[step] = fn(store, settings)
-            seconds[step] = time.perf_counter() - t
-            if step == "coding" and (
-                not isinstance(results[step], dict) or results[step].get("mode") != "unchanged"
-            ):
-                changed = True
-    return StoreUpdate(ingested, results.get("coding"), results.get("discovery"), seconds, skipped)
-
-
-def _has_discovered(store: Store) -> bool:
-    return not load_themes(store)[0].empty
+            discovery = discover_store(store, settings)
+            seconds["discovery"] = time.perf_counter() - t
+    return StoreUpdate(ingested, coding, discovery, seconds, skipped)
 
 
 def ensure_store(settings: Settings) -> StoreUpdate | None:
@@ -107,7 +90,7 @@ def ensure_store(settings: Settings) -> StoreUpdate | None:
     if path.exists():
         with Store(settings.store_path) as store:
             has_docs = store.counts()["documents"] > 0
-            coded = store.con.execute("SELECT 1 FROM codings WHERE kind = 'machine' LIMIT 1").fetchone()
-        if has_docs and coded is not None:
+            coded = store.has_machine_codings()
+        if has_docs and coded:
             return None
     return update_store(settings)

@@ -1,36 +1,49 @@
-"""Stage 7: analyse the coded segments, one function per view (see :mod:`.tables`)."""
+"""Stage 7: analyse the coded segments, one function per view, each returning a DataFrame.
+
+The report notebooks and researchers' notebooks call the same functions, so nothing is computed twice::
+
+    from wijkanalyse import analysis
+    data = analysis.load(store, settings)            # read the store once
+    analysis.theme_prevalence(data, "Noord")         # then any view, for a wijk or (wijk=None) the city
+
+=================  ===========================================================================================
+module             what it holds
+=================  ===========================================================================================
+``data``           :class:`AnalysisData`, :func:`load`: which codes count (human decisions win)
+``counting``       the counting units (sessions, session segments, survey answers, respondents, segments)
+``suppression``    :func:`suppress`: small cells show the marker ``"<5"`` instead of their figures
+``prevalence``     overview per wijk, prevalence, by kind of input, by wijk, distinctive themes, change
+``quotes``         representative and diverse quotes per theme; discovered themes the codebook lacks
+``certainty``      who coded what, the machine's confidence, agreement, whether the machine may stand
+``tables``         :func:`wijk_tables`, :func:`city_tables`: every table of a report, keyed by CSV name
+=================  ===========================================================================================
+"""
 
 from __future__ import annotations
 
-from wijkanalyse.analysis.tables import (
-    KINDS,
-    NONE_CODE,
-    AnalysisData,
+from wijkanalyse.analysis.certainty import (
     agreement_summary,
-    change_over_time,
-    city_tables,
     coding_certainty,
     confidence_distribution,
-    distinctive_themes,
-    kind_from_context,
-    load,
-    load_discovered,
     machine_decision,
-    marker,
-    representative_quotes,
-    suppress,
+)
+from wijkanalyse.analysis.counting import wijken
+from wijkanalyse.analysis.data import AnalysisData, kind_from_context, load, load_discovered
+from wijkanalyse.analysis.prevalence import (
+    change_over_time,
+    distinctive_themes,
     theme_by_kind,
     theme_by_wijk,
     theme_prevalence,
-    uncovered_themes,
     wijk_overview,
-    wijk_tables,
-    wijken,
 )
+from wijkanalyse.analysis.quotes import representative_quotes, uncovered_themes
+from wijkanalyse.analysis.suppression import marker, suppress
+from wijkanalyse.analysis.tables import city_tables, wijk_tables
+from wijkanalyse.vocabulary import NONE_CODE
 
 __all__ = [
     "NONE_CODE",
-    "KINDS",
     "AnalysisData",
     "load",
     "kind_from_context",

@@ -3,19 +3,30 @@
 Every verb takes ``--corpus`` (default: the bundled demo corpus) and ``--settings`` (default:
 ``wijkanalyse.yml`` in the corpus folder). Errors a person can cause are shown as one clear message
 (exit code 2), never as a traceback.
+
+The stages are imported inside the commands that use them, so that ``wijkanalyse --help`` and a mistyped
+option answer at once instead of after loading scikit-learn, BERTopic, papermill and the embedders.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
-from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.cli.review import agreement_command, export_app, import_app, memo_app, review_app
+from wijkanalyse.config import DEMO_CORPUS, OUTPUTS_DIR, Settings, load_settings
+from wijkanalyse.exceptions import SettingsError, WijkanalyseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from wijkanalyse.coding.codebook import Codebook
+    from wijkanalyse.report import JobResult, RunResult
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="wijkanalyse",
@@ -43,9 +54,9 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(code=2)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Stage 1-3: ingest (with pseudonymisation and segmentation) and status
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 @app.command()
 def ingest(
     corpus: CorpusOpt = DEMO_CORPUS,
@@ -84,12 +95,14 @@ def status(
         with Store(cfg.store_path, create=False) as store:
             summary = corpus_summary(store)
             counts = store.counts()
-            runs = store.query("SELECT run_id, command, status, started_at FROM runs ORDER BY started_at DESC LIMIT 5")
+            runs = store.recent_runs(5)
     except WijkanalyseError as exc:
         _fail(exc)
         return
     if as_json:
-        typer.echo(json.dumps({"per_wijk": summary.to_dict("records"), "counts": counts}, indent=2))
+        # missing values (a wijk without session dates) become null: NaN is not JSON
+        per_wijk = summary.astype(object).where(summary.notna(), None).to_dict("records")
+        typer.echo(json.dumps({"per_wijk": per_wijk, "counts": counts}, indent=2, allow_nan=False))
         return
     typer.echo(f"Store: {cfg.store_path}")
     typer.echo(summary.to_string(index=False))
@@ -98,9 +111,9 @@ def status(
         typer.echo("\nLast runs:\n" + runs.to_string(index=False))
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Stage 4-5: embed, code, discover  (coding engine)
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 EmbedderOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional
@@ -116,9 +129,8 @@ SheetOpt = Annotated[
 ]
 
 
-def _read_user_table(path: Path, sheet: str | None = None) -> object:
+def _read_user_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV or XLSX a user brings (any common encoding and separator) as a DataFrame of strings."""
-    from wijkanalyse.exceptions import SettingsError
     from wijkanalyse.ingest.readers import read_table
 
     if not path.is_file():
@@ -131,7 +143,7 @@ def _read_user_table(path: Path, sheet: str | None = None) -> object:
     return read_table(path, path.name, chosen)
 
 
-def _user_codebook(path: Path | None) -> object:
+def _user_codebook(path: Path | None) -> Codebook:
     from wijkanalyse.coding.codebook import default_codebook, load_codebook
 
     return load_codebook(path) if path else default_codebook()
@@ -148,25 +160,17 @@ def code_cmd(
 
     Only new segments are coded, unless the codebook, model or hand coding changed. Human codes stay.
     """
-    from wijkanalyse.coding.coder import code_store
+    from wijkanalyse.coding.apply import code_store
     from wijkanalyse.store import Store
 
     try:
         cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
         with Store(cfg.store_path, create=False) as store:
-            summary = code_store(store, cfg)
+            result = code_store(store, cfg)
     except WijkanalyseError as exc:
         _fail(exc)
         return
-    typer.echo(
-        f"Coding ({summary['mode']}): {summary['coded']} of {summary['segments']} segments coded, "
-        f"{summary['written']} machine codings written, {summary['embedded']} texts embedded, "
-        f"{summary['human_codings']} human codings used. Model: {summary['model']}."
-    )
-    if summary["per_code"]:
-        counts = sorted(summary["per_code"].items(), key=lambda kv: (-kv[1], kv[0]))
-        typer.echo("Themes: " + ", ".join(f"{c} {n}" for c, n in counts))
-        typer.echo("Kind of input: " + ", ".join(f"{c} {n}" for c, n in sorted(summary["per_soort"].items())))
+    typer.echo(result.describe())
 
 
 # the table a user brings to code-file / discover-file
@@ -205,15 +209,14 @@ def code_file(
     sheet: SheetOpt = None,
 ) -> None:
     """Code any CSV/XLSX against a codebook: best code, all codes above the threshold, confidence, soort."""
-    from wijkanalyse.coding.coder import code_table
-    from wijkanalyse.config import OUTPUTS_DIR
+    from wijkanalyse.coding.apply import code_table
 
     try:
         df = _read_user_table(input_file, sheet)
         cb = _user_codebook(codebook)
         ex = _read_user_table(examples) if examples else None
         result = code_table(
-            df, text_col, id_col, codebook=cb, examples=ex, embedder=embedder, threshold=threshold,  # type: ignore[arg-type]
+            df, text_col, id_col, codebook=cb, examples=ex, embedder=embedder, threshold=threshold,
             question_column=question_col,
         )
     except WijkanalyseError as exc:
@@ -227,8 +230,8 @@ def code_file(
     typer.echo("Best code: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
 
 
-def _echo_themes(themes: object) -> None:
-    for r in themes.itertuples(index=False):  # type: ignore[attr-defined]
+def _echo_themes(themes: pd.DataFrame) -> None:
+    for r in themes.itertuples(index=False):
         mark = "" if r.covered else "  [not in the codebook]"
         typer.echo(f"  {r.theme_id:>3}  {r.size:>5}  {r.label}  (closest: {r.closest_code}){mark}")
 
@@ -251,17 +254,12 @@ def discover(
     try:
         cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
         with Store(cfg.store_path, create=False) as store:
-            summary = discover_store(store, cfg, min_theme_size=min_theme_size)
-            themes, _ = load_themes(store, summary["run_id"])
+            result = discover_store(store, cfg, min_theme_size=min_theme_size)
+            themes, _ = load_themes(store, result.run_id)
     except WijkanalyseError as exc:
         _fail(exc)
         return
-    typer.echo(
-        f"{summary['themes']} themes in {summary['segments']} segments "
-        f"(min size {summary['min_theme_size']}); "
-        f"{summary['outliers_before']} outliers reassigned, {summary['outliers_after']} left; "
-        f"{len(summary['uncovered'])} not covered by the codebook. Run {summary['run_id']}."
-    )
+    typer.echo(result.describe())
     _echo_themes(themes)
 
 
@@ -288,34 +286,37 @@ def discover_file(
 ) -> None:
     """Discover themes in any CSV/XLSX: labelled themes, representative rows, and which the codebook lacks."""
     from wijkanalyse.coding.discovery import ThemeModel
-    from wijkanalyse.config import OUTPUTS_DIR
-    from wijkanalyse.exceptions import SettingsError
 
     try:
         df = _read_user_table(input_file, sheet)
         for col in (text_col, id_col):
-            if col is not None and col not in df.columns:  # type: ignore[attr-defined]
+            if col is not None and col not in df.columns:
                 raise SettingsError(
-                    f"Column {col!r} not in {input_file.name}. Columns found: {list(df.columns)}"  # type: ignore[attr-defined]
+                    f"Column {col!r} not in {input_file.name}. Columns found: {list(df.columns)}"
                 )
-        texts = df[text_col].fillna("").astype(str).tolist()  # type: ignore[index]
-        ids = df[id_col].tolist() if id_col else list(range(1, len(texts) + 1))  # type: ignore[index]
+        texts = df[text_col].fillna("").astype(str).tolist()
+        ids = df[id_col].tolist() if id_col else list(range(1, len(texts) + 1))
         model = ThemeModel(min_theme_size=min_theme_size, random_state=seed, embedder=embedder)
         model.fit(texts, ids=ids)
-        themes = model.coverage(_user_codebook(codebook))  # type: ignore[arg-type]
+        themes = model.coverage(_user_codebook(codebook))
     except WijkanalyseError as exc:
         _fail(exc)
         return
-    folder = out or OUTPUTS_DIR
+    written = _write_themes(themes, model.assignments_, out or OUTPUTS_DIR, input_file.stem)
+    typer.echo(f"{len(themes)} themes in {len(texts)} rows -> {written}")
+    _echo_themes(themes)
+
+
+def _write_themes(themes: pd.DataFrame, assignments: pd.DataFrame, folder: Path, stem: str) -> Path:
+    """Write ``<stem>_themes.csv`` (list cells joined with `` | ``) and ``<stem>_theme_assignments.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
     table = themes.copy()
     for col in ("top_words", "representative_ids", "representative_texts"):
         table[col] = table[col].map(lambda v: " | ".join(map(str, v)))
-    table.to_csv(folder / f"{input_file.stem}_themes.csv", index=False, encoding="utf-8")
-    assignments = folder / f"{input_file.stem}_theme_assignments.csv"
-    model.assignments_.to_csv(assignments, index=False, encoding="utf-8")
-    typer.echo(f"{len(themes)} themes in {len(texts)} rows -> {folder / (input_file.stem + '_themes.csv')}")
-    _echo_themes(themes)
+    path = folder / f"{stem}_themes.csv"
+    table.to_csv(path, index=False, encoding="utf-8")
+    assignments.to_csv(folder / f"{stem}_theme_assignments.csv", index=False, encoding="utf-8")
+    return path
 
 
 @app.command("codebook-check")
@@ -333,21 +334,19 @@ def codebook_check(
     typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
     for c in cb.codes:
         indent = "    " if c.parent else "  "
-        typer.echo(f"{indent}{c.id}: {c.label_nl}" + (f" / {c.label_en}" if c.label_en else "") +
-                   f" ({len(c.examples)} examples)")
+        label = f"{c.label_nl} / {c.label_en}" if c.label_en else c.label_nl
+        typer.echo(f"{indent}{c.id}: {label} ({len(c.examples)} examples)")
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Stage 6: review and agreement  (qualitative workflow)
-# ---------------------------------------------------------------------------------------------------------------
-from wijkanalyse.cli.review import agreement_command, memo_app, review_app  # noqa: E402  (typer only, light)
-
+# ------------------------------------------------------------------------------------------------------------
 app.add_typer(review_app, name="review")
 app.add_typer(memo_app, name="memo")
 app.command("agreement")(agreement_command)
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Report notebooks run at the same time.")]
 LanguageOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional
@@ -357,19 +356,21 @@ WijkOpt = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional
     typer.Option("--wijk", "-w", help="Only this wijk (repeat for more). Default: every wijk."),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Rebuild every report, also those whose inputs did not change.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Rebuild every report, also those whose inputs did not change.")
+]
 
 
-def _report_progress(job: object) -> None:
-    typer.echo(f"  {job.describe()}", err=True)  # type: ignore[attr-defined]
+def _report_progress(job: JobResult) -> None:
+    typer.echo(f"  {job.describe()}", err=True)
 
 
-def _report_outcome(result: object) -> None:
-    typer.echo(result.describe(every_report=False))  # type: ignore[attr-defined]
-    if not result.ok:  # type: ignore[attr-defined]
+def _report_outcome(result: RunResult) -> None:
+    typer.echo(result.describe(every_report=False))
+    if not result.ok:
         typer.secho(
-            f"{len(result.failed)} report(s) failed; the others were built. The failed notebooks are kept as "  # type: ignore[attr-defined]
-            "*.failed.ipynb in the run folder.",
+            f"{len(result.failed)} report(s) failed; the others were built. The failed notebooks are kept "
+            "as *.failed.ipynb in the run folder.",
             fg="red",
             err=True,
         )
@@ -385,7 +386,7 @@ def run(
     wijk: WijkOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """The main job: ingest what is new, code it, discover themes, and build a report per wijk and for the city.
+    """Run the main job: ingest what is new, code and discover themes, build the reports per wijk and city.
 
     Reports whose inputs did not change since the last run are reused, not rebuilt. The reports go to
     outputs/<corpus>/runs/<run id>/index.html (outputs/<corpus>/latest.html points to the newest).
@@ -440,7 +441,9 @@ def analyse(
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional
-        typer.Option("--out", "-o", help="Write the tables as CSV into this folder instead of printing them."),
+        typer.Option(
+            "--out", "-o", help="Write the tables as CSV into this folder instead of printing them."
+        ),
     ] = None,
     language: LanguageOpt = None,
 ) -> None:
@@ -471,20 +474,20 @@ def analyse(
         typer.echo(df.to_string(index=False, max_colwidth=80) if len(df) else "(empty)")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Stage 9: exchange (REFI-QDA, CSV/XLSX)
-# ---------------------------------------------------------------------------------------------------------------
-from wijkanalyse.cli.review import export_app, import_app  # noqa: E402
-
+# ------------------------------------------------------------------------------------------------------------
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Evaluation
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 @app.command()
 def evaluate(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="Labelled CSV or XLSX: one text and one code per row.")],
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Labelled CSV or XLSX: one text and one code per row.")
+    ],
     text_col: Annotated[str, typer.Option("--text-col", help="Header of the text column.")],
     label_col: Annotated[str, typer.Option("--label-col", help="Header of the label (code) column.")],
     codebook: Annotated[
@@ -492,11 +495,16 @@ def evaluate(
         typer.Option("--codebook", help="Codebook YAML the labels belong to (default: the label names)."),
     ] = None,
     examples_per_code: Annotated[
-        int, typer.Option("--examples-per-code", help="Rows per label used as hand-coded examples (0: zero-shot).")
+        int,
+        typer.Option(
+            "--examples-per-code", help="Rows per label used as hand-coded examples (0: zero-shot)."
+        ),
     ] = 0,
     draws: Annotated[int, typer.Option("--draws", help="Random draws of examples (few-shot).")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws and of discovery.")] = 42,
-    embedder: Annotated[str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local model folder.")] = "use-m3",
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local model folder.")
+    ] = "use-m3",
     none_label: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional
         typer.Option("--none-label", help="A label value meaning 'no code', e.g. None (repeatable)."),
@@ -505,9 +513,11 @@ def evaluate(
         Optional[Path],  # noqa: UP045 - typer needs Optional
         typer.Option("--json", help="Also write the figures to this JSON file ('-' prints JSON only)."),
     ] = None,
-    discover: Annotated[bool, typer.Option("--discover", help="Also compare discovered themes with the labels (NMI, ARI).")] = False,
+    discover: Annotated[
+        bool, typer.Option("--discover", help="Also compare discovered themes with the labels (NMI, ARI).")
+    ] = False,
 ) -> None:
-    """Measure automatic coding against your own labels: macro-F1, accuracy, kappa, per code, confusion matrix."""
+    """Measure automatic coding against your own labels: macro-F1, accuracy, kappa, per code, confusion."""
     from wijkanalyse.coding.codebook import load_codebook
     from wijkanalyse.review.evaluate import evaluate_labelled, load_labelled, write_json
 
@@ -529,11 +539,10 @@ def evaluate(
         typer.echo(f"\nFigures written to {write_json(result, json_out)}")
 
 
-
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point for ``python -m wijkanalyse``."""
     app()
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

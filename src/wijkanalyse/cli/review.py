@@ -14,8 +14,9 @@ Examples
     wijkanalyse agreement --coders anna,piet
     wijkanalyse agreement --machine --json
     wijkanalyse export qdpx                                       # outputs/<corpus>/exchange/<corpus>.qdpx
-    wijkanalyse export qdc --out codeboek.qdc wijkanalyse import qdpx project_uit_qualcoder.qdpx --code-map
-    "Bereikbaarheid=communicatie" wijkanalyse import qdc codeboek_atlas.qdc --out corpora/demo/codeboek.yml
+    wijkanalyse export qdc --out codeboek.qdc
+    wijkanalyse import qdpx project_uit_qualcoder.qdpx --code-map "Bereikbaarheid=communicatie"
+    wijkanalyse import qdc codeboek_atlas.qdc --out corpora/demo/codeboek.yml
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
 from wijkanalyse.exceptions import WijkanalyseError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from wijkanalyse.coding.codebook import Codebook
     from wijkanalyse.store import Store
 
 __all__ = ["review_app", "memo_app", "export_app", "import_app", "agreement_command"]
@@ -230,7 +232,8 @@ def agreement_command(
     Also compares the machine with people and says whether its codes may stand in a report without review
     (setting machine_agreement_threshold).
     """
-    from wijkanalyse.review.agreement import compute_agreement, machine_may_stand
+    from wijkanalyse.review.agreement import compute_agreement
+    from wijkanalyse.review.machine_decision import machine_may_stand
 
     chosen = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
     if chosen is not None and machine and "machine" not in chosen:
@@ -264,7 +267,7 @@ def agreement_command(
 
 
 # -- export ------------------------------------------------------------------------------------------------
-def _codebook(cfg: Settings) -> object | None:
+def _codebook(cfg: Settings) -> Codebook:
     from wijkanalyse.coding.codebook import load_codebook
 
     return load_codebook(cfg.codebook_path)
@@ -303,7 +306,7 @@ def export_qdpx_cmd(
 def export_qdc_cmd(out: OutOpt = None, corpus: CorpusOpt = DEMO_CORPUS, settings: SettingsOpt = None) -> None:
     """Write the codebook in use as REFI-QDA .qdc."""
     from wijkanalyse.coding.codebook import load_codebook
-    from wijkanalyse.exchange.qdpx import export_qdc
+    from wijkanalyse.exchange.qdc import export_qdc
 
     try:
         cfg = load_settings(corpus, settings)
@@ -318,7 +321,7 @@ def export_qdc_cmd(out: OutOpt = None, corpus: CorpusOpt = DEMO_CORPUS, settings
 def _table(
     fmt: str, out: Path | None, kind: str | None, rejected: bool, corpus: Path, settings: Path | None
 ) -> None:
-    from wijkanalyse.review.sheet import export_codings_table
+    from wijkanalyse.review.coded_table import export_codings_table
 
     if kind not in (None, "human", "machine"):
         _fail(WijkanalyseError(f"--kind must be 'human' or 'machine'. Got {kind!r}."))
@@ -408,7 +411,7 @@ def import_qdc_cmd(
 ) -> None:
     """Turn a REFI-QDA codebook (.qdc) into a wijkanalyse codebook YAML (validated)."""
     from wijkanalyse.coding.codebook import default_codebook, save_codebook
-    from wijkanalyse.exchange.qdpx import import_qdc
+    from wijkanalyse.exchange.qdc import import_qdc
 
     if out.exists() and not force:
         _fail(WijkanalyseError(f"{out} exists; choose another --out or add --force to overwrite it."))

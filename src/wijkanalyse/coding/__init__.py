@@ -1,5 +1,44 @@
 """Stages 4-5: embed segments, code them against a codebook, discover themes the codebook lacks.
 
-Modules: :mod:`.embed` (embedders and the embedding cache), :mod:`.codebook` (the codebook format),
-:mod:`.coder` (the deductive / few-shot coder), :mod:`.discovery` (inductive themes).
+Modules, in the order of the work:
+
+``embed``        embedders (a registry of names) and the embedding cache
+``codebook``     the codebook format: load, validate, save, add a code
+``features``     how the coder represents a text: centred embedding + character n-gram LSA
+``dimension``    what the coder learns per dimension: prototypes, classifier, calibration
+``soort``        Dutch cues for the kind of input
+``coder``        :class:`CodebookCoder`, the deductive / few-shot coder
+``apply``        :func:`code_store` (code a store) and :func:`code_table` (code a user's table)
+``theme_model``  :class:`ThemeModel`, inductive theme discovery (BERTopic)
+``discovery``    :func:`discover_store`, :func:`load_themes`, :func:`promote_theme`
 """
+
+from __future__ import annotations
+
+from wijkanalyse.coding.apply import CodingResult, code_store, code_table
+from wijkanalyse.coding.codebook import Code, Codebook, default_codebook, load_codebook, save_codebook
+from wijkanalyse.coding.coder import CodebookCoder
+from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
+from wijkanalyse.coding.embed import EMBEDDERS, Embedder, embed_with_cache, get_embedder
+from wijkanalyse.coding.theme_model import ThemeModel
+
+__all__ = [
+    "Code",
+    "Codebook",
+    "load_codebook",
+    "save_codebook",
+    "default_codebook",
+    "Embedder",
+    "EMBEDDERS",
+    "get_embedder",
+    "embed_with_cache",
+    "CodebookCoder",
+    "CodingResult",
+    "code_store",
+    "code_table",
+    "ThemeModel",
+    "DiscoveryResult",
+    "discover_store",
+    "load_themes",
+    "promote_theme",
+]

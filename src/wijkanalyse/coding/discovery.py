@@ -1,55 +1,30 @@
-"""Stage 5 (inductive): discover themes the codebook lacks, with BERTopic, and promote one to a code.
+"""Stage 5 (inductive): discover themes the codebook lacks in a store, and promote one to a code.
 
-:class:`ThemeModel` clusters segment embeddings BERTopic-style (UMAP to 5 dimensions, then HDBSCAN with a
-quarter of the minimum theme size as ``min_samples``, and 'leaf' selection when 'eom' would put more than half
-of the corpus in one theme), reassigns outliers to the nearest theme (BERTopic's ``reduce_outliers``, strategy
-``embeddings``) so few segments stay unthemed, and labels each theme with its top c-TF-IDF words after
-removing Dutch stop words and domain words that occur everywhere in this field (gemeente, wijk, bewoners,
-wijkraad, wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``). Every source of randomness is seeded
-(UMAP ``random_state`` with ``n_jobs=1``; HDBSCAN is deterministic), so the same input and seed give the same
-themes.
-
-:meth:`ThemeModel.coverage` marks the themes the codebook does not cover: a theme is *covered* when at least
-half of its segments get a code (not ``geen``) from a :class:`~wijkanalyse.coding.CodebookCoder`; its closest
-code is the code with the highest mean confidence over its segments. :func:`promote_theme` turns a discovered
-theme into a new code (its top words as include note, its representative segments as examples).
-
-Store tables written by :func:`discover_store` (created here if missing; one set of rows per run, the newest
-run is the current one, see :func:`load_themes`)::
-
-    themes(run_id TEXT, theme_id INTEGER,           -- PRIMARY KEY (run_id, theme_id); ids 0..k-1 by size
-           label TEXT,                              -- top words, e.g. "speeltuin, jongeren, hangplek"
-           top_words TEXT,                          -- JSON list of the top c-TF-IDF words
-           size INTEGER,                            -- segments assigned (after outlier reduction)
-           representative_ids TEXT,                 -- JSON list of segment ids closest to the theme centre
-           closest_code TEXT, closest_confidence REAL,
-           coded_share REAL,                        -- share of its segments that get a code (not 'geen')
-           covered INTEGER,                         -- 1 when coded_share >= 0.5
-           model TEXT, created_at TEXT)
-    segment_themes(run_id TEXT, segment_id TEXT,    -- PRIMARY KEY (run_id, segment_id)
-                   theme_id INTEGER,                -- -1 only if no theme could be assigned
-                   outlier INTEGER)                 -- 1 when HDBSCAN left it out and it was reassigned
+:func:`discover_store` runs a :class:`~wijkanalyse.coding.theme_model.ThemeModel` over every segment of a
+store, marks the themes the codebook covers, and writes them through the store (tables ``themes`` and
+``segment_themes`` of :mod:`wijkanalyse.store.schema`; one set of rows per run, the newest run is the current
+one, see :func:`load_themes`). :func:`promote_theme` turns a discovered theme into a new code (its top words
+as include note, its representative segments as examples).
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, load_codebook
-from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder, load_stopwords
-from wijkanalyse.exceptions import MissingDependencyError, SettingsError
+from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
+from wijkanalyse.coding.theme_model import MIN_TEXTS, ThemeModel, default_min_theme_size
+from wijkanalyse.config import Settings
+from wijkanalyse.store import Store
 
 __all__ = [
     "ThemeModel",
+    "DiscoveryResult",
     "promote_theme",
     "discover_store",
     "load_themes",
@@ -57,388 +32,45 @@ __all__ = [
     "MIN_TEXTS",
 ]
 
-#: Fewer texts than this cannot be clustered meaningfully.
-MIN_TEXTS = 10
-_TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more
-_TOKEN = re.compile(r"[^\W\d_]{3,}")
-_PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")  # pseudonymisation placeholders carry no theme
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS themes (
-    run_id TEXT NOT NULL, theme_id INTEGER NOT NULL, label TEXT NOT NULL, top_words TEXT NOT NULL, size
-    INTEGER NOT NULL, representative_ids TEXT NOT NULL, closest_code TEXT, closest_confidence REAL,
-    coded_share REAL, covered INTEGER NOT NULL DEFAULT 0, model TEXT, created_at TEXT NOT NULL, PRIMARY KEY
-    (run_id, theme_id)
-); CREATE TABLE IF NOT EXISTS segment_themes (
-    run_id TEXT NOT NULL, segment_id TEXT NOT NULL, theme_id INTEGER NOT NULL, outlier INTEGER NOT NULL
-    DEFAULT 0, PRIMARY KEY (run_id, segment_id)
-); CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id)
-"""
-
-
-def default_min_theme_size(n_texts: int) -> int:
-    """Smallest theme size for a corpus of ``n_texts``: ``round(sqrt(n) / 2)``, at least 3 and at most 50.
-
-    Examples
-    --------
-    >>> [default_min_theme_size(n) for n in (20, 200, 2000, 50000)]
-    [3, 7, 22, 50]
-    """
-    return int(min(50, max(3, round(math.sqrt(max(n_texts, 1)) / 2))))
-
-
-def _preprocess(text: str) -> str:
-    """Lower-case a text for the theme words, without pseudonymisation placeholders such as [PERSOON-3]."""
-    return _PLACEHOLDER.sub(" ", text).lower()
-
-
-def _cluster(reduced: np.ndarray, min_size: int, hdbscan: Any) -> tuple[np.ndarray, str]:
-    """HDBSCAN on the reduced embeddings; 'leaf' selection when 'eom' puts more than half in one cluster.
-
-    ``min_samples`` is a quarter of the minimum theme size: fewer points count as noise, so fewer outliers
-    than HDBSCAN's default (equal to the minimum size) and no single giant theme on diffuse corpora.
-    """
-    n = len(reduced)
-    labels = np.asarray([])
-    for method in ("eom", "leaf"):
-        model = hdbscan.HDBSCAN(
-            min_cluster_size=min_size, min_samples=max(1, min_size // 4), metric="euclidean",
-            cluster_selection_method=method,
-        )  # fmt: skip
-        labels = np.asarray(model.fit_predict(reduced))
-        found = labels[labels >= 0]
-        if method == "eom" and (not found.size or np.bincount(found).max() <= 0.5 * n):
-            return labels, method
-    return labels, "leaf"
-
-
-def _label(words: Sequence[str], n: int = 4) -> str:
-    """Join up to ``n`` top words, skipping a word or phrase whose words are all in the label already."""
-    seen: set[str] = set()
-    parts: list[str] = []
-    for w in words:
-        tokens = set(w.split())
-        if tokens <= seen:
-            continue
-        parts = [p for p in parts if not set(p.split()) <= tokens]  # a phrase replaces its own words
-        parts.append(w)
-        seen |= tokens
-        if len(parts) == n:
-            break
-    return ", ".join(parts)
-
-
-def _bertopic_backend(embedder: Embedder | None) -> Any:
-    """Wrap an embedder for BERTopic, so BERTopic never loads a model of its own."""
-    from bertopic.backend import BaseEmbedder
-
-    class _Backend(BaseEmbedder):  # type: ignore[misc]
-        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-            if embedder is None:
-                raise SettingsError(
-                    "ThemeModel got precomputed embeddings only; pass an embedder to embed new text."
-                )
-            return embedder.embed(list(documents))
-
-    return _Backend()
-
-
-class ThemeModel(BaseEstimator):
-    """Inductive theme discovery with BERTopic, seeded and with few outliers.
-
-    Follows the scikit-learn estimator contract (``__init__`` stores its arguments, :meth:`fit` returns self,
-    learned state ends in ``_``).
-
-    Parameters
-    ----------
-    min_theme_size : int, optional
-        Smallest theme (HDBSCAN ``min_cluster_size``). Default: :func:`default_min_theme_size` of the corpus.
-    n_neighbors : int, default 15
-        UMAP neighbourhood (capped at the number of texts - 1).
-    n_components : int, default 5
-        UMAP dimensions.
-    top_n_words : int, default 8
-        Words kept per theme.
-    n_representatives : int, default 5
-        Representative segments per theme (closest to the theme centre).
-    reduce_outliers : bool, default True
-        Reassign HDBSCAN's outliers to the most similar theme.
-    extra_stop_words : sequence of str, default ()
-        Added to the bundled Dutch and domain stop words (e.g. the name of your municipality).
-    random_state : int, default 42
-    embedder : Embedder or str, optional
-        Used when :meth:`fit` gets no embeddings. Default ``use-m3``.
-    cache : EmbeddingCache, optional
+@dataclass
+class DiscoveryResult:
+    """What :func:`discover_store` did.
 
     Attributes
     ----------
-    themes_ : pandas.DataFrame
-        ``theme_id, label, top_words, size, representative_ids, representative_texts``.
-    assignments_ : pandas.DataFrame
-        ``id, theme_id, outlier`` per text.
-    labels_ : numpy.ndarray
-        Theme id per text.
-    min_theme_size_ : int
-    selection_ : str
-        HDBSCAN's cluster selection used: ``eom``, or ``leaf`` when ``eom`` put more than half in one theme.
-    topic_model_ : bertopic.BERTopic
+    run_id : str
+    segments : int
+        Segments clustered.
+    themes : int
+        Themes found.
+    uncovered : list of int
+        Ids of the themes the codebook does not cover.
+    outliers_before, outliers_after : int
+        Segments HDBSCAN left without a theme, and those still without one after reassignment.
+    min_theme_size : int
     """
 
-    def __init__(
-        self,
-        min_theme_size: int | None = None,
-        n_neighbors: int = 15,
-        n_components: int = 5,
-        top_n_words: int = 8,
-        n_representatives: int = 5,
-        reduce_outliers: bool = True,
-        extra_stop_words: Sequence[str] = (),
-        random_state: int = 42,
-        embedder: Embedder | str | None = None,
-        cache: EmbeddingCache | None = None,
-    ):
-        self.min_theme_size = min_theme_size
-        self.n_neighbors = n_neighbors
-        self.n_components = n_components
-        self.top_n_words = top_n_words
-        self.n_representatives = n_representatives
-        self.reduce_outliers = reduce_outliers
-        self.extra_stop_words = extra_stop_words
-        self.random_state = random_state
-        self.embedder = embedder
-        self.cache = cache
+    run_id: str
+    segments: int
+    themes: int
+    uncovered: list[int] = field(default_factory=list)
+    outliers_before: int = 0
+    outliers_after: int = 0
+    min_theme_size: int = 0
 
-    # get_params / set_params / repr come from sklearn's BaseEstimator (parameters read from __init__)
+    def to_dict(self) -> dict[str, Any]:
+        """All fields as a JSON-ready dict (the run's summary in the store)."""
+        return asdict(self)
 
-    def _validate(self, n: int) -> None:
-        if n < MIN_TEXTS:
-            raise SettingsError(f"Theme discovery needs at least {MIN_TEXTS} texts. Got {n} instead.")
-        if self.min_theme_size is not None and (
-            not isinstance(self.min_theme_size, int) or self.min_theme_size < 2
-        ):
-            raise SettingsError(
-                "The 'min_theme_size' parameter of ThemeModel must be an int >= 2. "
-                f"Got {self.min_theme_size!r} instead."
-            )
-        for name in ("n_neighbors", "n_components", "top_n_words", "n_representatives"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or v < (2 if name in ("n_neighbors", "n_components") else 1):
-                raise SettingsError(
-                    f"The {name!r} parameter of ThemeModel must be a positive int. Got {v!r} instead."
-                )
-
-    def fit(
-        self,
-        X: Sequence[str],
-        y: Any = None,
-        *,
-        embeddings: np.ndarray | None = None,
-        ids: Sequence[Any] | None = None,
-    ) -> ThemeModel:
-        """Discover themes in texts.
-
-        Parameters
-        ----------
-        X : sequence of str
-        y : ignored
-            For the estimator contract.
-        embeddings : numpy.ndarray, optional
-            Precomputed embeddings of ``X``.
-        ids : sequence, optional
-            An id per text (segment ids); default 0..n-1.
-
-        Returns
-        -------
-        ThemeModel
-            ``self``.
-
-        Raises
-        ------
-        SettingsError
-            With fewer than :data:`MIN_TEXTS` texts or a bad parameter.
-        MissingDependencyError
-            If BERTopic, UMAP or HDBSCAN is not installed.
-        """
-        texts = [t if isinstance(t, str) else "" for t in X]
-        n = len(texts)
-        self._validate(n)
-        ids = list(ids) if ids is not None else list(range(n))
-        if len(ids) != n:
-            raise SettingsError(f"ids must have one entry per text ({n}). Got {len(ids)} instead.")
-        try:
-            import hdbscan
-            from bertopic import BERTopic
-            from bertopic.cluster import BaseCluster
-            from bertopic.dimensionality import BaseDimensionalityReduction
-            from bertopic.vectorizers import ClassTfidfTransformer
-            from sklearn.feature_extraction.text import CountVectorizer
-            from umap import UMAP
-        except ImportError as exc:  # pragma: no cover - core dependencies
-            raise MissingDependencyError(exc.name or "bertopic", purpose="theme discovery") from exc
-
-        emb_model = self.embedder
-        if emb_model is not None and not isinstance(emb_model, Embedder):
-            emb_model = get_embedder(emb_model)
-        if embeddings is None:
-            emb_model = emb_model or get_embedder("use-m3")
-            embeddings = embed_with_cache(emb_model, texts, self.cache)
-        E = np.asarray(embeddings, dtype=np.float32)
-        if E.shape[0] != n:
-            raise SettingsError(
-                f"embeddings must have one row per text ({n}). Got {E.shape[0]} rows instead."
-            )
-        self.embedder_ = emb_model
-
-        m = self.min_theme_size or default_min_theme_size(n)
-        self.min_theme_size_ = m
-        umap_model = UMAP(
-            n_neighbors=min(self.n_neighbors, n - 1),
-            n_components=min(self.n_components, n - 2),
-            min_dist=0.0,
-            metric="cosine",
-            random_state=self.random_state,
-            n_jobs=1,
-            low_memory=True,
+    def describe(self) -> str:
+        """Return a one-line account of the run."""
+        return (
+            f"Discovery: {self.themes} themes in {self.segments} segments "
+            f"(min size {self.min_theme_size}); "
+            f"{self.outliers_before} outliers reassigned, {self.outliers_after} left; "
+            f"{len(self.uncovered)} not covered by the codebook. Run {self.run_id}."
         )
-        reduced = umap_model.fit_transform(E)
-        clusters, self.selection_ = _cluster(reduced, m, hdbscan)
-        stop = sorted(  # only words the tokenizer can produce (letters, 3 or more)
-            w for w in load_stopwords() | {w.lower() for w in self.extra_stop_words} if _TOKEN.fullmatch(w)
-        )
-        vectorizer = CountVectorizer(
-            stop_words=stop,
-            ngram_range=(1, 2),
-            min_df=2 if n >= 100 else 1,
-            token_pattern=_TOKEN_PATTERN,
-            preprocessor=_preprocess,
-        )
-        ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
-        tm = BERTopic(  # clusters made above; BERTopic labels them (c-TF-IDF) and reassigns the outliers
-            embedding_model=_bertopic_backend(emb_model),
-            umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(),
-            vectorizer_model=vectorizer,
-            ctfidf_model=ctfidf,
-            top_n_words=self.top_n_words,
-            calculate_probabilities=False,
-            verbose=False,
-        )
-        topics, _ = tm.fit_transform(texts, embeddings=E, y=clusters)
-        topics = list(topics)
-        raw = np.asarray(topics)
-        if self.reduce_outliers and (raw == -1).any() and (raw != -1).any():
-            topics = list(tm.reduce_outliers(texts, topics, strategy="embeddings", embeddings=E))
-            logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its note on custom topics is expected
-            tm.update_topics(
-                texts,
-                topics=topics,
-                vectorizer_model=vectorizer,
-                ctfidf_model=ctfidf,
-                top_n_words=self.top_n_words,
-            )
-        self.topic_model_ = tm
-        labels = self._renumber(np.asarray(topics))
-        self.labels_ = labels
-        self.assignments_ = pd.DataFrame({"id": ids, "theme_id": labels, "outlier": raw == -1})
-        self.themes_ = self._theme_table(texts, ids, E, labels, np.asarray(topics))
-        self._texts, self._E = texts, E
-        return self
-
-    @staticmethod
-    def _renumber(topics: np.ndarray) -> np.ndarray:
-        """Theme ids 0..k-1 by size (largest first, ties by first appearance); -1 stays -1."""
-        kinds = [t for t in dict.fromkeys(topics.tolist()) if t != -1]
-        sizes = {t: int((topics == t).sum()) for t in kinds}
-        order = sorted(kinds, key=lambda t: (-sizes[t], kinds.index(t)))
-        mapping = {t: i for i, t in enumerate(order)}
-        return np.array([mapping.get(t, -1) for t in topics.tolist()], dtype=int)
-
-    def _theme_table(
-        self, texts: list[str], ids: list[Any], E: np.ndarray, labels: np.ndarray, topics: np.ndarray
-    ) -> pd.DataFrame:
-        rows = []
-        for theme in sorted(set(labels.tolist()) - {-1}):
-            members = np.flatnonzero(labels == theme)
-            original = int(topics[members[0]])
-            words = [w for w, _ in (self.topic_model_.get_topic(original) or []) if w][: self.top_n_words]
-            centre = E[members].mean(axis=0)
-            sims = E[members] @ centre
-            order = members[np.lexsort((members, -sims))][: self.n_representatives]
-            rows.append(
-                {
-                    "theme_id": int(theme),
-                    "label": _label(words) or f"thema {theme}",
-                    "top_words": words,
-                    "size": int(len(members)),
-                    "representative_ids": [ids[i] for i in order],
-                    "representative_texts": [texts[i] for i in order],
-                }
-            )
-        cols = ["theme_id", "label", "top_words", "size", "representative_ids", "representative_texts"]
-        return pd.DataFrame(rows, columns=cols)
-
-    def coverage(
-        self,
-        codebook: Codebook,
-        threshold: float = 0.35,
-        labels: Sequence[Any] | None = None,
-    ) -> pd.DataFrame:
-        """Mark which themes the codebook covers.
-
-        Parameters
-        ----------
-        codebook : Codebook
-        threshold : float, default 0.35
-            The coding threshold (see :class:`~wijkanalyse.coding.CodebookCoder`).
-        labels : sequence, optional
-            Hand-coded theme codes per fitted text (None where not coded), to code as the researchers do.
-
-        Returns
-        -------
-        pandas.DataFrame
-            :attr:`themes_` with ``closest_code``, ``closest_label``, ``closest_confidence``, ``coded_share``
-            and ``covered`` added (it is also stored in :attr:`themes_`).
-        """
-        from wijkanalyse.coding.coder import CodebookCoder
-
-        if not hasattr(self, "themes_"):
-            raise SettingsError("This ThemeModel is not fitted yet. Call fit(texts) first.")
-        if self.embedder_ is None:
-            raise SettingsError(
-                "coverage() needs the embedder of the embeddings; pass embedder= to ThemeModel."
-            )
-        coder = CodebookCoder(
-            codebook=codebook,
-            embedder=self.embedder_,
-            threshold=threshold,
-            cache=self.cache,
-            random_state=self.random_state,
-        )
-        coder.fit(self._texts, labels, embeddings=self._E)
-        proba = coder.predict_proba(self._texts, embeddings=self._E)
-        best = np.array([d[0][0] for d in coder.decide(proba)], dtype=object)
-        classes = coder.classes_
-        code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
-        extra: dict[str, list[Any]] = {
-            "closest_code": [],
-            "closest_label": [],
-            "closest_confidence": [],
-            "coded_share": [],
-            "covered": [],
-        }
-        for theme in self.themes_["theme_id"]:
-            members = self.labels_ == theme
-            mean = proba[members][:, code_cols].mean(axis=0)
-            j = code_cols[int(np.argmax(mean))]
-            share = float(np.mean(best[members] != NONE_CODE))
-            extra["closest_code"].append(classes[j])
-            extra["closest_label"].append(codebook.label(classes[j]))
-            extra["closest_confidence"].append(round(float(mean.max()), 4))
-            extra["coded_share"].append(round(share, 4))
-            extra["covered"].append(share >= 0.5)
-        for k, v in extra.items():
-            self.themes_[k] = v
-        return self.themes_
 
 
 def promote_theme(
@@ -498,21 +130,15 @@ def promote_theme(
     )
 
 
-def _ensure_schema(con: Any) -> None:
-    for stmt in _SCHEMA.split(";"):
-        if stmt.strip():
-            con.execute(stmt)
-
-
 def discover_store(
-    store: Any,
-    settings: Any,
+    store: Store,
+    settings: Settings,
     embedder: Embedder | None = None,
     codebook: Codebook | None = None,
     run_id: str | None = None,
     min_theme_size: int | None = None,
     progress: bool | None = None,
-) -> dict[str, Any]:
+) -> DiscoveryResult:
     """Discover themes in all segments of a store and write the ``themes`` and ``segment_themes`` tables.
 
     Parameters
@@ -532,32 +158,44 @@ def discover_store(
 
     Returns
     -------
-    dict
-        ``run_id``, ``segments``, ``themes``, ``uncovered`` (theme ids), ``outliers_before``,
-        ``outliers_after``, ``min_theme_size``.
+    DiscoveryResult
     """
-    from wijkanalyse.store import now_iso
-
     cb = codebook if codebook is not None else load_codebook(settings.codebook_path)
     emb = embedder if embedder is not None else get_embedder(settings.embedder)
-    segs = store.query("SELECT segment_id, text FROM segments ORDER BY segment_id")
     own_run = run_id is None
     if own_run:
         run_id = store.start_run(
             "discover", json.dumps({"embedder": emb.model_id, "min_theme_size": min_theme_size})
         )
     try:
-        cache = EmbeddingCache.for_store(store)
-        texts = segs["text"].tolist()
+        result = _discover(store, settings, cb, emb, str(run_id), min_theme_size, progress)
+    except BaseException:
+        if own_run:
+            store.finish_run(str(run_id), status="failed")
+        raise
+    if own_run:
+        store.finish_run(str(run_id), status="ok", summary_json=json.dumps(result.to_dict()))
+    return result
+
+
+def _discover(
+    store: Store,
+    settings: Settings,
+    cb: Codebook,
+    emb: Embedder,
+    run_id: str,
+    min_theme_size: int | None,
+    progress: bool | None,
+) -> DiscoveryResult:
+    segs = store.segment_texts()
+    texts = segs["text"].tolist()
+    theme_codes = set(cb.ids) | {NONE_CODE}
+    by_seg: dict[str, list[str]] = {}
+    for sid, code in store.human_codings("applied", by_segment=False).itertuples(index=False, name=None):
+        if code in theme_codes:
+            by_seg.setdefault(sid, []).append(code)
+    with EmbeddingCache.for_store(store) as cache:
         E = embed_with_cache(emb, texts, cache, progress=progress)
-        human = store.query(
-            "SELECT segment_id, code_id FROM codings WHERE kind = 'human' AND status = 'applied'"
-        )
-        theme_codes = set(cb.ids) | {NONE_CODE}
-        by_seg: dict[str, list[str]] = {}
-        for sid, code in human.itertuples(index=False, name=None):
-            if code in theme_codes:
-                by_seg.setdefault(sid, []).append(code)
         model = ThemeModel(
             min_theme_size=min_theme_size,
             random_state=int(getattr(settings, "seed", 42)),
@@ -567,60 +205,31 @@ def discover_store(
         model.fit(texts, embeddings=E, ids=segs["segment_id"].tolist())
         threshold = float(getattr(settings, "coding_threshold", 0.35))
         themes = model.coverage(cb, threshold=threshold, labels=[by_seg.get(s) for s in segs["segment_id"]])
-        created = now_iso()
-        with store.transaction() as con:
-            _ensure_schema(con)
-            con.executemany(
-                "INSERT INTO themes(run_id, theme_id, label, top_words, size, representative_ids, "
-                "closest_code, closest_confidence, coded_share, covered, model, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        run_id,
-                        int(r.theme_id),
-                        r.label,
-                        json.dumps(r.top_words, ensure_ascii=False),
-                        int(r.size),
-                        json.dumps(r.representative_ids),
-                        r.closest_code,
-                        float(r.closest_confidence),
-                        float(r.coded_share),
-                        int(bool(r.covered)),
-                        f"bertopic+{emb.model_id}",
-                        created,
-                    )
-                    for r in themes.itertuples(index=False)
-                ],
-            )
-            con.executemany(
-                "INSERT INTO segment_themes(run_id, segment_id, theme_id, outlier) VALUES (?,?,?,?)",
-                [
-                    (run_id, str(a.id), int(a.theme_id), int(bool(a.outlier)))
-                    for a in model.assignments_.itertuples(index=False)
-                ],
-            )
-        summary = {
-            "run_id": run_id,
-            "segments": len(segs),
-            "themes": int(len(themes)),
-            "uncovered": [
-                int(t) for t, c in zip(themes["theme_id"], themes["covered"], strict=True) if not c
-            ],
-            "outliers_before": int(model.assignments_["outlier"].sum()),
-            "outliers_after": int((model.labels_ == -1).sum()),
-            "min_theme_size": int(model.min_theme_size_),
-        }
-    except BaseException:
-        if own_run:
-            store.finish_run(str(run_id), status="failed")
-        raise
-    if own_run:
-        store.finish_run(str(run_id), status="ok", summary_json=json.dumps(summary))
-    return summary
+    store.add_theme_run(
+        run_id,
+        themes.to_dict("records"),
+        model.assignments_[["id", "theme_id", "outlier"]].itertuples(index=False, name=None),
+        model=f"bertopic+{emb.model_id}",
+    )
+    return DiscoveryResult(
+        run_id=run_id,
+        segments=len(segs),
+        themes=int(len(themes)),
+        uncovered=[int(t) for t, c in zip(themes["theme_id"], themes["covered"], strict=True) if not c],
+        outliers_before=int(model.assignments_["outlier"].sum()),
+        outliers_after=int((model.labels_ == -1).sum()),
+        min_theme_size=int(model.min_theme_size_),
+    )
 
 
-def load_themes(store: Any, run_id: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_themes(store: Store, run_id: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Themes and segment assignments of one discovery run (default: the newest).
+
+    Parameters
+    ----------
+    store : Store
+    run_id : str, optional
+        Default: the newest discovery run.
 
     Returns
     -------
@@ -628,22 +237,15 @@ def load_themes(store: Any, run_id: str | None = None) -> tuple[pd.DataFrame, pd
         Empty frames when no discovery has run. ``top_words`` and ``representative_ids`` are lists;
         ``representative_texts`` is added from the segments.
     """
-    with store.transaction() as con:
-        _ensure_schema(con)
+    run_id = run_id if run_id is not None else store.latest_theme_run()
     if run_id is None:
-        row = store.con.execute(
-            "SELECT run_id FROM themes ORDER BY created_at DESC, run_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return store.query("SELECT * FROM themes WHERE 0"), store.query(
-                "SELECT * FROM segment_themes WHERE 0"
-            )
-        run_id = row[0]
-    themes = store.query("SELECT * FROM themes WHERE run_id = ? ORDER BY theme_id", (run_id,))
-    assign = store.query("SELECT * FROM segment_themes WHERE run_id = ? ORDER BY segment_id", (run_id,))
+        return store.themes(), store.segment_themes()
+    themes = store.themes(run_id)
+    assign = store.segment_themes(run_id)
     themes["top_words"] = themes["top_words"].map(json.loads)
     themes["representative_ids"] = themes["representative_ids"].map(json.loads)
-    texts = dict(store.con.execute("SELECT segment_id, text FROM segments").fetchall())
+    segs = store.segment_texts()
+    texts = dict(zip(segs["segment_id"], segs["text"], strict=True))
     themes["representative_texts"] = themes["representative_ids"].map(
         lambda ids: [texts.get(i, "") for i in ids]
     )

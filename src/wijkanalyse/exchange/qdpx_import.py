@@ -16,14 +16,13 @@ For a project coded elsewhere (e.g. in QualCoder), so its coding can be measured
    becomes the machine again. Codings are added for their coder only (re-importing changes nothing); no other
    coder's codings are touched. Notes become memos (once).
 
-What the export writes, and how code descriptions carry a code's id, is in :mod:`wijkanalyse.exchange.qdpx`.
+What the export writes is in :mod:`wijkanalyse.exchange.qdpx`, how code descriptions carry a code's id in
+:mod:`wijkanalyse.exchange.refi`, how positions are carried over in :mod:`wijkanalyse.exchange.align`.
 """
 
 from __future__ import annotations
 
-import bisect
 import difflib
-import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
@@ -34,24 +33,27 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
-from wijkanalyse.exchange.qdpx import (
-    _RGB,
+from wijkanalyse.exchange.align import OffsetMap
+from wijkanalyse.exchange.refi import (
     NS_PROJECT,
+    RGB,
     ExchangeError,
-    _kid,
-    _kids,
-    _local,
-    _norm_guid,
-    _parse_description,
-    _read_codes,
-    _read_sets,
-    _safe_parser,
-    _text_of,
+    RefiCode,
+    child,
+    children,
+    local_name,
+    norm_guid,
+    parse_description,
+    read_codes,
+    read_sets,
     refi_guid,
+    safe_parser,
     slugify,
+    text_of,
     validate_project,
 )
-from wijkanalyse.store import Store
+from wijkanalyse.review.decisions import ensure_coder, known_codes
+from wijkanalyse.store import Store, now_iso
 from wijkanalyse.vocabulary import MACHINE
 
 __all__ = ["QdpxImport", "import_qdpx"]
@@ -117,88 +119,7 @@ class QdpxImport:
         return "\n".join(lines)
 
 
-_TOKEN = re.compile(r"\S+")
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, without its line end."""
-    out, pos = [], 0
-    for m in re.finditer(r"\r\n|\n|\r", text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return out
-
-
-def _matched_spans(src: str, doc: str) -> list[tuple[int, int, int]]:
-    """Spans ``(src_start, doc_start, length)`` the two texts share, in order.
-
-    Lines are aligned first (few, mostly unique elements: fast), then the words of the lines that differ. For
-    a large changed region difflib's "popular element" heuristic keeps the word alignment fast.
-    """
-    sl, dl = _lines(src), _lines(doc)
-    s_text = [src[a:b] for a, b in sl]
-    d_text = [doc[a:b] for a, b in dl]
-    spans: list[tuple[int, int, int]] = []
-    sm = difflib.SequenceMatcher(None, s_text, d_text, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            for k in range(i2 - i1):
-                (a, b), (c, _d) = sl[i1 + k], dl[j1 + k]
-                if b > a:
-                    spans.append((a, c, b - a))
-        elif op == "replace":
-            s_lo, s_hi = sl[i1][0], sl[i2 - 1][1]
-            d_lo, d_hi = dl[j1][0], dl[j2 - 1][1]
-            s_tok = [(m.start(), m.group()) for m in _TOKEN.finditer(src, s_lo, s_hi)]
-            d_tok = [(m.start(), m.group()) for m in _TOKEN.finditer(doc, d_lo, d_hi)]
-            big = len(s_tok) + len(d_tok) > 4000
-            wm = difflib.SequenceMatcher(None, [t[1] for t in s_tok], [t[1] for t in d_tok], autojunk=big)
-            for i, j, n in wm.get_matching_blocks():
-                for k in range(n):
-                    spans.append((s_tok[i + k][0], d_tok[j + k][0], len(s_tok[i + k][1])))
-    return spans
-
-
-class _OffsetMap:
-    """Carry positions in a source's text over to the matching document's text.
-
-    Identical texts map one to one; Windows line ends (CR LF) are counted out. Otherwise the texts are aligned
-    line by line and, where lines differ, word by word (:func:`_matched_spans`): a position in shared text
-    moves with it; a start in changed text moves to the next shared text, an end back to the previous one.
-    """
-
-    def __init__(self, src: str, doc: str):
-        self.kind = "identity"
-        self._cr: list[int] = []
-        if src == doc:
-            return
-        if src.replace("\r\n", "\n") == doc:
-            self.kind = "crlf"
-            self._cr = [m.start() for m in re.finditer("\r\n", src)]
-            return
-        self.kind = "aligned"
-        self._spans = _matched_spans(src, doc)
-        self._starts = [a for a, _b, _n in self._spans]
-        self._doc_len = len(doc)
-
-    def __call__(self, pos: int, end: bool = False) -> int:
-        if self.kind == "identity":
-            return pos
-        if self.kind == "crlf":
-            return pos - bisect.bisect_left(self._cr, pos)  # one character less per \r\n before pos
-        if not self._spans:
-            return 0 if end else self._doc_len
-        i = bisect.bisect_right(self._starts, pos) - 1  # the shared span starting at or before pos
-        if i >= 0:
-            a, b, n = self._spans[i]
-            if pos < a + n or (end and pos == a + n):
-                return b + (pos - a)
-        if end:  # back to the end of the previous shared span
-            return self._spans[i][1] + self._spans[i][2] if i >= 0 else 0
-        return self._spans[i + 1][1] if i + 1 < len(self._spans) else self._doc_len
-
-
+# -- matching sources to documents and selections to segments ---------------------------------------------
 def _normalise(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n")
 
@@ -206,7 +127,8 @@ def _normalise(text: str) -> str:
 def _read_source_text(
     src: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]
 ) -> tuple[str | None, str]:
-    content = _kid(src, "PlainTextContent")
+    """Return the plain text of a source or note (inline, or its file in the zip), and why not when None."""
+    content = child(src, "PlainTextContent")
     if content is not None and content.text:
         return content.text, ""
     path = src.get("plainTextPath") or ""
@@ -258,6 +180,7 @@ def _match_document(
 
 
 def _segments_for(spans: list[tuple[int, int, str]], start: int, end: int, min_overlap: float) -> list[str]:
+    """Return the segments a selection overlaps enough (``min_overlap`` of the segment or the selection)."""
     out = []
     for s, e, seg in spans:
         ov = min(e, end) - max(s, start)
@@ -266,6 +189,292 @@ def _segments_for(spans: list[tuple[int, int, str]], start: int, end: int, min_o
         if ov >= min_overlap * max(e - s, 1) or ov >= min_overlap * max(end - start, 1):
             out.append(seg)
     return out
+
+
+# -- reading the project -----------------------------------------------------------------------------------
+def _read_project(zf: zipfile.ZipFile, p: Path, result: QdpxImport) -> etree._Element:
+    """Return the root of the project's ``.qde``; a schema problem is a warning, not an error."""
+    qde = [n for n in zf.namelist() if n.lower().endswith(".qde")]
+    if not qde:
+        raise ExchangeError(f"{p} holds no project file (*.qde). Files: {zf.namelist()[:10]}")
+    main = "project.qde" if "project.qde" in qde else sorted(qde)[0]
+    try:
+        root = etree.fromstring(zf.read(main), safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise ExchangeError(f"{p}!{main} is not valid XML: {exc}") from exc
+    if local_name(root) != "Project":
+        raise ExchangeError(f"{p}!{main} is not a REFI-QDA project: root element <{local_name(root)}>.")
+    schema_problems = validate_project(root)
+    if schema_problems:
+        result.warnings.append(
+            f"{main} does not fully follow the REFI-QDA schema ({len(schema_problems)} problem(s), first: "
+            f"{schema_problems[0]}); read as far as possible."
+        )
+    return root
+
+
+class _Users:
+    """The project's users as coders here: ``{user guid: (coder id, kind)}``, and who coded what."""
+
+    def __init__(self, root: etree._Element, user_map: Mapping[str, str] | None):
+        self.users: dict[str, tuple[str, str]] = {}
+        users_el = child(root, "Users")
+        for u in children(users_el, "User") if users_el is not None else []:
+            g = norm_guid(u.get("guid"))
+            uname = (u.get("name") or "").strip() or (u.get("id") or "").strip() or f"refi-{g[:8]}"
+            uid = (u.get("id") or "").strip()
+            if uid == MACHINE and "wijkanalyse" in uname:
+                self.users[g] = (MACHINE, "machine")
+                continue
+            target = (
+                (user_map or {}).get(uname)
+                or (user_map or {}).get(uid)
+                or (uid if uid and _is_ours(root) else uname)
+            )
+            self.users[g] = (target, "human")
+        self.default_user = norm_guid(root.get("creatingUserGUID"))
+
+    def coder_of(self, *guids: str | None) -> tuple[str, str]:
+        """Return the (coder id, kind) of the first known user GUID, else the project's creator."""
+        for g in guids:
+            if g and norm_guid(g) in self.users:
+                return self.users[norm_guid(g)]
+        if self.default_user in self.users:
+            return self.users[self.default_user]
+        return ("refi-onbekend", "human")
+
+
+@dataclass
+class _Codes:
+    """The project's codes and the codes here they stand for."""
+
+    refi_codes: list[RefiCode]
+    code_of: dict[str, str] = field(default_factory=dict)  # code guid -> code id here
+    name_of: dict[str, str] = field(default_factory=dict)  # code guid -> name in the file
+    candidates: dict[str, dict[str, Any]] = field(default_factory=dict)  # with add_codes: added once used
+
+
+def _map_codes(
+    store: Store,
+    root: etree._Element,
+    code_map: Mapping[str, str] | None,
+    add_codes: bool,
+    result: QdpxImport,
+) -> _Codes:
+    """Map each code of the project to a code here (rules in the module docstring)."""
+    cb_el = child(root, "CodeBook")
+    codes = _Codes(read_codes(child(cb_el, "Codes") if cb_el is not None else None))
+    codes.name_of = {c.guid: c.name for c in codes.refi_codes}
+    soort = read_sets(root).get("soort", set())
+    known = known_codes(store)
+    ids = list(known["code_id"])
+    by_guid = {refi_guid("code", c): c for c in ids}
+    by_name = {c.lower(): c for c in ids}
+    for c, nl, en in zip(known["code_id"], known["label_nl"], known["label_en"], strict=True):
+        for lbl in (nl, en):
+            if isinstance(lbl, str) and lbl.strip():
+                by_name.setdefault(lbl.strip().lower(), c)
+    for c in codes.refi_codes:
+        parsed = parse_description(c.description)
+        cid = (
+            (code_map or {}).get(c.name)
+            or by_guid.get(c.guid)
+            or (parsed["code_id"] if parsed["code_id"] in ids else None)
+            or by_name.get(c.name.lower())
+        )
+        if cid is None and add_codes:
+            cid = slugify(c.name or "code")
+            while cid in ids:
+                cid += "_refi"
+            ids.append(cid)
+            codes.candidates[c.guid] = {
+                "code_id": cid,
+                "dimension": "soort" if c.guid in soort else "thema",
+                "label_nl": c.name,
+                "parent_guid": c.parent,
+                "definition": parsed["definition"] or f"(Overgenomen uit {result.path.name})",
+                "color": c.color if c.color and RGB.match(c.color) else None,
+            }
+        elif cid is not None and cid not in ids:
+            result.warnings.append(f"code_map sends {c.name!r} to {cid!r}, which is not a known code.")
+        elif cid is not None:
+            codes.code_of[c.guid] = cid
+    return codes
+
+
+def _read_notes(
+    root: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]
+) -> dict[str, tuple[str, str]]:
+    """Return ``{note guid: (text, user guid)}`` of the notes with text."""
+    notes: dict[str, tuple[str, str]] = {}
+    notes_el = child(root, "Notes")
+    for n in children(notes_el, "Note") if notes_el is not None else []:
+        text, _why = _read_source_text(n, zf, names)
+        if text is None or not text.strip():
+            continue
+        notes[norm_guid(n.get("guid"))] = (_normalise(text).strip(), norm_guid(n.get("creatingUser")))
+    return notes
+
+
+# -- planning what to write --------------------------------------------------------------------------------
+class _Planner:
+    """Go through the project's sources and notes; plan the codings and memos to write, fill in the result."""
+
+    def __init__(self, store: Store, codes: _Codes, users: _Users, notes: dict[str, tuple[str, str]],
+                 result: QdpxImport, *, min_overlap: float, include_machine: bool):  # fmt: skip
+        self.codes, self.users, self.notes, self.result = codes, users, notes, result
+        self.min_overlap = min_overlap
+        self.include_machine = include_machine
+        self.docs = store.document_texts()
+        self.by_text = {str(t): str(d) for d, t in zip(self.docs["doc_id"], self.docs["text"], strict=True)}
+        self.spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        for s in store.segment_spans().itertuples(index=False):
+            self.spans[str(s.doc_id)].append((int(s.start), int(s.end), str(s.segment_id)))
+        self.planned: dict[
+            tuple[str, str, str], tuple[str, str | None]
+        ] = {}  # (seg, code, coder) -> kind, time
+        self.memos: list[tuple[str, str, str, str]] = []  # kind, target, author, text
+        self.skipped: dict[str, int] = defaultdict(int)
+        self.referenced: set[str] = set()
+
+    def note(self, kind: str, target: str, ref: etree._Element) -> None:
+        """Plan a memo on ``target`` from a ``NoteRef`` (when the note has text)."""
+        g = norm_guid(ref.get("targetGUID"))
+        self.referenced.add(g)
+        if g in self.notes:
+            text, author = self.notes[g]
+            self.memos.append((kind, target, self.users.coder_of(author)[0], text))
+
+    def source(self, src: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]) -> None:
+        """Match a ``TextSource`` to a document and plan its selections and document memos."""
+        sname = (src.get("name") or "").strip() or norm_guid(src.get("guid"))
+        text, why = _read_source_text(src, zf, names)
+        if text is None:
+            self.result.unmatched.append(f"{sname} ({why})")
+            return
+        doc_id, how, _norm = _match_document(sname, text, self.docs, self.by_text)
+        if doc_id is None:
+            self.result.unmatched.append(f"{sname} (no document with this text or name in the store)")
+            return
+        doc = self.docs[self.docs["doc_id"] == doc_id].iloc[0]
+        self.result.matched[sname] = (str(doc["path"]), how)
+        omap = OffsetMap(text.lstrip("\ufeff"), str(doc["text"]))
+        for sel in children(src, "PlainTextSelection"):
+            self.selection(sel, sname, doc_id, omap)
+        n_whole = len(children(src, "Coding"))
+        if n_whole:
+            self.skipped["whole-document codings"] += n_whole
+        for ref in children(src, "NoteRef"):
+            self.note("document", doc_id, ref)
+
+    def selection(self, sel: etree._Element, sname: str, doc_id: str, omap: OffsetMap) -> None:
+        """Plan the codings and memos of one selection on the segments it covers."""
+        self.result.selections += 1
+        try:
+            a, b = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+        except ValueError:
+            self.result.warnings.append(f"{sname}: a selection without valid positions was skipped.")
+            self.result.selections_unmapped += 1
+            return
+        start, end = sorted((omap(a), omap(b, end=True)))
+        hits = _segments_for(self.spans[doc_id], start, end, self.min_overlap)
+        if not hits:
+            self.result.selections_unmapped += 1
+            return
+        for coding in children(sel, "Coding"):
+            self.coding(coding, sel, hits)
+        for ref in children(sel, "NoteRef"):
+            for seg in hits:
+                self.note("segment", seg, ref)
+        description = text_of(child(sel, "Description")).strip()
+        if description:  # QualCoder keeps a coding's memo here
+            author = self.users.coder_of(sel.get("creatingUser"))[0]
+            self.memos.extend(("segment", seg, author, description) for seg in hits)
+
+    def coding(self, coding: etree._Element, sel: etree._Element, hits: list[str]) -> None:
+        """Plan one ``Coding`` on the segments; count it under its name when its code is unknown."""
+        ref = child(coding, "CodeRef")
+        g = norm_guid(ref.get("targetGUID") if ref is not None else None)
+        codes = self.codes
+        code = codes.code_of.get(g)
+        if code is None and g in codes.candidates:
+            code = codes.code_of[g] = codes.candidates[g]["code_id"]
+        if code is None:
+            label = codes.name_of.get(g, g or "?")
+            self.result.unknown_codes[label] = self.result.unknown_codes.get(label, 0) + len(hits)
+            return
+        coder, kind = self.users.coder_of(coding.get("creatingUser"), sel.get("creatingUser"))
+        if kind == MACHINE and not self.include_machine:
+            return
+        for seg in hits:
+            self.planned.setdefault((seg, code, coder), (kind, coding.get("creationDateTime")))
+
+    def finish(self, root: etree._Element) -> None:
+        """Plan the memos on codes and the project; note what kinds of content were skipped."""
+        for tag in ("PDFSource", "PictureSource", "AudioSource", "VideoSource"):
+            n = len(list(root.iter(f"{{{NS_PROJECT}}}{tag}", tag)))
+            if n:
+                self.skipped[f"{tag}s (only text sources are read)"] += n
+        for c in self.codes.refi_codes:
+            if c.guid in self.codes.code_of:
+                for ng in c.notes:
+                    if ng in self.notes:
+                        text, author = self.notes[ng]
+                        self.memos.append(
+                            ("code", self.codes.code_of[c.guid], self.users.coder_of(author)[0], text)
+                        )
+        for ref in children(root, "NoteRef"):
+            self.note("project", "project", ref)
+        for rc in self.codes.refi_codes:
+            self.referenced.update(rc.notes)
+        for g, (
+            text,
+            author,
+        ) in self.notes.items():  # e.g. QualCoder's journals: notes on the project as a whole
+            if g not in self.referenced:
+                self.memos.append(("project", "project", self.users.coder_of(author)[0], text))
+        for what, n in self.skipped.items():
+            self.result.warnings.append(f"{n} {what} skipped.")
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+def _tally(store: Store, plan: _Planner, users: _Users, result: QdpxImport) -> set[tuple[str, str, str]]:
+    """Count what is new; drop memos the store has. Return the codings the store has already."""
+    existing = store.applied_coding_keys()
+    coders_used = {coder for (_s, _c, coder), (kind, _t) in plan.planned.items() if kind == "human"}
+    for g, (cid, kind) in users.users.items():
+        if kind == "human" and cid in coders_used:
+            result.coders[cid if cid else g] = cid
+    result.existing = sum(1 for k in plan.planned if k in existing)
+    result.added = len(plan.planned) - result.existing
+    have_memos = store.memo_keys()
+    plan.memos = list(dict.fromkeys(m for m in plan.memos if m not in have_memos))
+    result.memos = len(plan.memos)
+    return existing
+
+
+def _write(store: Store, plan: _Planner, existing: set[tuple[str, str, str]]) -> None:
+    """Write the new codes, coders, codings and memos in one transaction."""
+    codes = plan.codes
+    new_codes = [
+        dict(e, parent=codes.code_of.get(e["parent_guid"] or ""))
+        for g, e in codes.candidates.items()
+        if g in codes.code_of
+    ]
+    coders_used = {coder for (_s, _c, coder), (kind, _t) in plan.planned.items() if kind == "human"}
+    with store.transaction():
+        if new_codes:
+            store.sync_codes(pd.DataFrame(new_codes), update=False)
+        for coder in sorted(coders_used | {a for _k, _t, a, _x in plan.memos}):
+            ensure_coder(store, coder)
+        if any(kind == MACHINE for kind, _t in plan.planned.values()):
+            store.ensure_coder(MACHINE, kind="machine", name="wijkanalyse")
+        for (seg, code, coder), (kind, created) in plan.planned.items():
+            if (seg, code, coder) not in existing:
+                model = "refi-qda import" if kind == MACHINE else None
+                store.write_imported_coding(seg, code, coder, kind, _store_time(created) or now_iso(), model)
+        for kind, target, author, text in plan.memos:
+            store.add_memo(kind, target, author, text)
 
 
 def import_qdpx(
@@ -309,8 +518,6 @@ def import_qdpx(
     ExchangeError
         If the file is not a zip with a ``.qde`` project, or its XML cannot be read.
     """
-    from wijkanalyse.review.decisions import ensure_coder, known_codes
-
     p = Path(path)
     result = QdpxImport(path=p)
     try:
@@ -319,246 +526,20 @@ def import_qdpx(
         raise ExchangeError(f"{p} is not a .qdpx (zip) file: {exc}") from exc
     with zf:
         names = {n.lower(): n for n in zf.namelist() if not n.endswith("/")}
-        qde = [n for n in zf.namelist() if n.lower().endswith(".qde")]
-        if not qde:
-            raise ExchangeError(f"{p} holds no project file (*.qde). Files: {zf.namelist()[:10]}")
-        main = "project.qde" if "project.qde" in qde else sorted(qde)[0]
-        try:
-            root = etree.fromstring(zf.read(main), _safe_parser())
-        except etree.XMLSyntaxError as exc:
-            raise ExchangeError(f"{p}!{main} is not valid XML: {exc}") from exc
-        if _local(root) != "Project":
-            raise ExchangeError(f"{p}!{main} is not a REFI-QDA project: root element <{_local(root)}>.")
-        schema_problems = validate_project(root)
-        if schema_problems:
-            result.warnings.append(
-                f"{main} does not fully follow the REFI-QDA schema ({len(schema_problems)} problem(s), "
-                "first: "
-                f"{schema_problems[0]}); read as far as possible."
-            )
-        # users
-        users: dict[str, tuple[str, str]] = {}  # guid -> (coder id, kind)
-        users_el = _kid(root, "Users")
-        for u in _kids(users_el, "User") if users_el is not None else []:
-            g = _norm_guid(u.get("guid"))
-            uname = (u.get("name") or "").strip() or (u.get("id") or "").strip() or f"refi-{g[:8]}"
-            uid = (u.get("id") or "").strip()
-            if uid == MACHINE and "wijkanalyse" in uname:
-                users[g] = (MACHINE, "machine")
-                continue
-            target = (
-                (user_map or {}).get(uname)
-                or (user_map or {}).get(uid)
-                or (uid if uid and _is_ours(root) else uname)
-            )
-            users[g] = (target, "human")
-        default_user = _norm_guid(root.get("creatingUserGUID"))
-        # codes
-        cb_el = _kid(root, "CodeBook")
-        refi_codes = _read_codes(_kid(cb_el, "Codes") if cb_el is not None else None)
-        sets = _read_sets(root)
-        codes = known_codes(store)
-        ids = list(codes["code_id"])
-        by_guid = {refi_guid("code", c): c for c in ids}
-        by_name = {c.lower(): c for c in ids}
-        for c, nl, en in zip(codes["code_id"], codes["label_nl"], codes["label_en"], strict=True):
-            for lbl in (nl, en):
-                if isinstance(lbl, str) and lbl.strip():
-                    by_name.setdefault(lbl.strip().lower(), c)
-        code_of: dict[str, str] = {}
-        name_of: dict[str, str] = {c.guid: c.name for c in refi_codes}
-        candidates: dict[str, dict[str, Any]] = {}  # with add_codes: unknown codes, added once used
-        for c in refi_codes:
-            parsed = _parse_description(c.description)
-            mapped = (code_map or {}).get(c.name)
-            cid = (
-                mapped
-                or by_guid.get(c.guid)
-                or (parsed["code_id"] if parsed["code_id"] in ids else None)
-                or by_name.get(c.name.lower())
-            )
-            if cid is None and add_codes:
-                cid = slugify(c.name or "code")
-                while cid in ids:
-                    cid += "_refi"
-                ids.append(cid)
-                candidates[c.guid] = {
-                    "code_id": cid,
-                    "dimension": "soort" if c.guid in sets.get("soort", set()) else "thema",
-                    "label_nl": c.name,
-                    "parent_guid": c.parent,
-                    "definition": parsed["definition"] or f"(Overgenomen uit {p.name})",
-                    "color": c.color if c.color and _RGB.match(c.color) else None,
-                }
-                continue
-            if cid is not None:
-                if cid not in ids:
-                    result.warnings.append(
-                        f"code_map sends {c.name!r} to {cid!r}, which is not a known code."
-                    )
-                    continue
-                code_of[c.guid] = cid
-        # notes
-        notes: dict[str, tuple[str, str]] = {}  # guid -> (text, user guid)
-        notes_el = _kid(root, "Notes")
-        for n in _kids(notes_el, "Note") if notes_el is not None else []:
-            text, why = _read_source_text(n, zf, names)
-            if text is None or not text.strip():
-                continue
-            notes[_norm_guid(n.get("guid"))] = (_normalise(text).strip(), _norm_guid(n.get("creatingUser")))
-        # sources
-        docs = store.query("SELECT doc_id, path, text FROM documents")
-        by_text = {str(t): str(d) for d, t in zip(docs["doc_id"], docs["text"], strict=True)}
-        path_of = dict(zip(docs["doc_id"], docs["path"], strict=True))
-        segs = store.query('SELECT segment_id, doc_id, start, "end" FROM segments')
-        spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-        for s in segs.itertuples(index=False):
-            spans[str(s.doc_id)].append((int(s.start), int(s.end), str(s.segment_id)))
-        planned: dict[
-            tuple[str, str, str], tuple[str, str | None]
-        ] = {}  # (seg, code, coder) -> (kind, created)
-        memo_plan: list[tuple[str, str, str, str]] = []  # kind, target, author, text
-        skipped_kinds: dict[str, int] = defaultdict(int)
-
-        def coder_of(*guids: str | None) -> tuple[str, str]:
-            for g in guids:
-                if g and _norm_guid(g) in users:
-                    return users[_norm_guid(g)]
-            if default_user in users:
-                return users[default_user]
-            return ("refi-onbekend", "human")
-
-        referenced: set[str] = set()
-
-        def plan_note(kind: str, target: str, ref: etree._Element) -> None:
-            g = _norm_guid(ref.get("targetGUID"))
-            referenced.add(g)
-            if g in notes:
-                text, author = notes[g]
-                memo_plan.append((kind, target, coder_of(author)[0], text))
-
-        for src in root.iter(f"{{{NS_PROJECT}}}TextSource", "TextSource"):
-            sname = (src.get("name") or "").strip() or _norm_guid(src.get("guid"))
-            text, why = _read_source_text(src, zf, names)
-            if text is None:
-                result.unmatched.append(f"{sname} ({why})")
-                continue
-            doc_id, how, norm = _match_document(sname, text, docs, by_text)
-            if doc_id is None:
-                result.unmatched.append(f"{sname} (no document with this text or name in the store)")
-                continue
-            result.matched[sname] = (str(path_of[doc_id]), how)
-            doc_text = str(docs.loc[docs["doc_id"] == doc_id, "text"].iloc[0])
-            omap = _OffsetMap(text.lstrip("\ufeff"), doc_text)
-            for sel in _kids(src, "PlainTextSelection"):
-                result.selections += 1
-                try:
-                    a, b = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
-                except ValueError:
-                    result.warnings.append(f"{sname}: a selection without valid positions was skipped.")
-                    result.selections_unmapped += 1
-                    continue
-                start, end = sorted((omap(a), omap(b, end=True)))
-                hits = _segments_for(spans[doc_id], start, end, min_overlap)
-                if not hits:
-                    result.selections_unmapped += 1
-                    continue
-                for coding in _kids(sel, "Coding"):
-                    ref = _kid(coding, "CodeRef")
-                    g = _norm_guid(ref.get("targetGUID") if ref is not None else None)
-                    code = code_of.get(g)
-                    if code is None and g in candidates:
-                        code = code_of[g] = candidates[g]["code_id"]
-                    if code is None:
-                        label = name_of.get(g, g or "?")
-                        result.unknown_codes[label] = result.unknown_codes.get(label, 0) + len(hits)
-                        continue
-                    coder, kind = coder_of(coding.get("creatingUser"), sel.get("creatingUser"))
-                    if kind == MACHINE and not include_machine:
-                        continue
-                    for seg in hits:
-                        planned.setdefault((seg, code, coder), (kind, coding.get("creationDateTime")))
-                for ref in _kids(sel, "NoteRef"):
-                    for seg in hits:
-                        plan_note("segment", seg, ref)
-                description = _text_of(_kid(sel, "Description")).strip()
-                if description:  # QualCoder keeps a coding's memo here
-                    author = coder_of(sel.get("creatingUser"))[0]
-                    memo_plan.extend(("segment", seg, author, description) for seg in hits)
-            n_whole = len(_kids(src, "Coding"))
-            if n_whole:
-                skipped_kinds["whole-document codings"] += n_whole
-            for ref in _kids(src, "NoteRef"):
-                plan_note("document", doc_id, ref)
-        for tag in ("PDFSource", "PictureSource", "AudioSource", "VideoSource"):
-            n = len(list(root.iter(f"{{{NS_PROJECT}}}{tag}", tag)))
-            if n:
-                skipped_kinds[f"{tag}s (only text sources are read)"] += n
-        for c in refi_codes:
-            if c.guid in code_of:
-                for ng in c.notes:
-                    if ng in notes:
-                        text, author = notes[ng]
-                        memo_plan.append(("code", code_of[c.guid], coder_of(author)[0], text))
-        for ref in _kids(root, "NoteRef"):
-            plan_note("project", "project", ref)
-        for rc in refi_codes:
-            referenced.update(rc.notes)
-        for g, (text, author) in notes.items():  # e.g. QualCoder's journals: notes on the project as a whole
-            if g not in referenced:
-                memo_plan.append(("project", "project", coder_of(author)[0], text))
-        for what, n in skipped_kinds.items():
-            result.warnings.append(f"{n} {what} skipped.")
-
-    # write
-    existing = {
-        (str(s), str(c), str(k))
-        for s, c, k in store.con.execute(
-            "SELECT segment_id, code_id, coder_id FROM codings WHERE status = 'applied'"
+        root = _read_project(zf, p, result)
+        users = _Users(root, user_map)
+        codes = _map_codes(store, root, code_map, add_codes, result)
+        notes = _read_notes(root, zf, names)
+        plan = _Planner(
+            store, codes, users, notes, result, min_overlap=min_overlap, include_machine=include_machine
         )
-    }
-    coders_used = {coder for (_s, _c, coder), (kind, _t) in planned.items() if kind == "human"}
-    for g, (cid, kind) in users.items():
-        if kind == "human" and cid in coders_used:
-            result.coders[cid if cid else g] = cid
-    result.existing = sum(1 for k in planned if k in existing)
-    result.added = len(planned) - result.existing
-    have_memos = {
-        (str(k), str(t), str(a), str(x))
-        for k, t, a, x in store.con.execute("SELECT target_kind, target_id, author, text FROM memos")
-    }
-    memo_plan = list(dict.fromkeys(m for m in memo_plan if m not in have_memos))
-    result.memos = len(memo_plan)
+        for src in root.iter(f"{{{NS_PROJECT}}}TextSource", "TextSource"):
+            plan.source(src, zf, names)
+        plan.finish(root)
+    existing = _tally(store, plan, users, result)
     if dry_run:
         return result
-    with store.transaction() as con:
-        from wijkanalyse.store import now_iso
-
-        new_codes = [
-            dict(e, parent=code_of.get(e["parent_guid"] or "")) for g, e in candidates.items() if g in code_of
-        ]
-        for c in new_codes:
-            con.execute(
-                "INSERT OR IGNORE INTO codes(code_id, dimension, label_nl, parent, definition, color) "
-                "VALUES (?,?,?,?,?,?)",
-                (c["code_id"], c["dimension"], c["label_nl"], c["parent"], c["definition"], c["color"]),
-            )
-        for coder in sorted(coders_used | {a for _k, _t, a, _x in memo_plan}):
-            ensure_coder(store, coder)
-        if any(kind == MACHINE for kind, _t in planned.values()):
-            store.ensure_coder(MACHINE, kind="machine", name="wijkanalyse")
-        for (seg, code, coder), (kind, created) in planned.items():
-            if (seg, code, coder) in existing:
-                continue
-            con.execute(
-                "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, model, created_at) "
-                "VALUES (?,?,?,?,?,?,?) ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET "
-                "status='applied', created_at=excluded.created_at",
-                (seg, code, coder, kind, "applied", "refi-qda import" if kind == MACHINE else None,
-                 _store_time(created) or now_iso()),
-            )  # fmt: skip
-        for kind, target, author, text in memo_plan:
-            store.add_memo(kind, target, author, text)
+    _write(store, plan, existing)
     result.applied = True
     return result
 

@@ -11,10 +11,11 @@ module                 views
 ``compare``            themes by wijk with the city as reference, drill down to a cell's quotes
 ``figures``            the plotly figures of these views
 ``display``            notebook setup (plotly renderer) and HTML for hits and quotes
-``widgets``            ipywidgets panels: search, theme map, compare, promote
+``panels``             ipywidgets panels: search, theme map, compare, promote
+``coding_widget``      coding by hand in a notebook, one segment at a time
 =====================  ===========================================================================
 
-Search itself lives in :mod:`wijkanalyse.search.index`; counts, shares and quotes in :mod:`wijkanalyse.analysis.tables`.
+Search itself lives in :mod:`wijkanalyse.search`; counts, shares and quotes in :mod:`wijkanalyse.analysis`.
 """
 
 from wijkanalyse.explore.workbench import Workbench, open_workbench, resolve_corpus

@@ -6,22 +6,28 @@
   embedded as the mean of its definition, include notes and examples; two codes whose texts lie close, or
   whose examples lie nearer to the other code than to their own, may need merging or a sharper boundary.
 * :func:`code_usage` counts the segments per code and flags the codes nothing matches.
-* :func:`promote` turns a discovered theme into a code, through :func:`wijkanalyse.discovery.promote_theme`.
+* :func:`promote` turns a discovered theme into a code (:func:`wijkanalyse.coding.discovery.promote_theme`)
+  in the codebook file and the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from wijkanalyse.coding.codebook import Code, Codebook, load_codebook, save_codebook
+from wijkanalyse.coding.discovery import load_themes, promote_theme
+from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.review.decisions import ensure_codes
+from wijkanalyse.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis.tables import AnalysisData
-    from wijkanalyse.coding.codebook import Code, Codebook
+    from wijkanalyse.analysis import AnalysisData
 
 __all__ = [
     "theme_code_overlap",
@@ -249,64 +255,83 @@ def code_usage(data: AnalysisData) -> pd.DataFrame:
     )
 
 
-def promote(store: Any, settings: Any, theme_id: Any, **kwargs: Any) -> Any:
-    """Promote a discovered theme to a code, through :func:`wijkanalyse.discovery.promote_theme`.
+def promote(
+    store: Store,
+    settings: Settings,
+    theme_id: int,
+    *,
+    code_id: str,
+    label_nl: str,
+    definition: str | None = None,
+    label_en: str = "",
+    parent: str | None = None,
+    color: str | None = None,
+    run_id: str | None = None,
+    path: str | Path | None = None,
+) -> Codebook:
+    """Promote a discovered theme to a code: write it into the codebook file and the store's codes.
 
-    The arguments are handed to ``promote_theme`` by name: ``store``, ``settings``, ``theme_id`` (also as
-    ``theme``), the codebook (``codebook``, loaded from the settings, or ``codebook_path``) when it asks for
-    one, and the fields of the new code in ``kwargs`` (``code_id``, ``label_nl``, ``definition`` ...).
+    The theme's row comes from :func:`wijkanalyse.coding.discovery.load_themes`; the new code is made by
+    :func:`wijkanalyse.coding.discovery.promote_theme` (its top words as include note, its representative
+    segments as examples), saved to the codebook YAML and added to the store's ``codes`` table, so people can
+    code with it at once. The machine codes with it on the next ``wijkanalyse code``.
 
     Parameters
     ----------
     store : Store
     settings : Settings
-    theme_id
-        The discovered theme.
-    **kwargs
-        The new code's id, label, definition ... as ``promote_theme`` names them.
+        Its ``codebook_path`` is the codebook the code is added to.
+    theme_id : int
+        The discovered theme (a ``theme_id`` of the discovery run).
+    code_id, label_nl : str
+        Id and Dutch label of the new code.
+    definition : str, optional
+        Default: a sentence naming the theme's top words. Write a real definition before you code with it.
+    label_en, parent, color : str, optional
+    run_id : str, optional
+        The discovery run; default the newest.
+    path : path, optional
+        The codebook YAML to write. Default: the settings' own codebook file. The bundled default codebook is
+        never changed: with it, give ``path`` (and set ``codebook: <path>`` in the corpus's settings).
 
     Returns
     -------
-    Whatever ``promote_theme`` returns (the new codebook or code).
+    Codebook
+        The codebook with the new code.
 
     Raises
     ------
     WijkanalyseError
-        If the discovery module is not installed, or ``promote_theme`` needs an argument not given here.
+        If discovery has not run, the theme is not in the run, or there is no codebook file to write.
+    CodebookError
+        If the new code breaks a codebook rule (duplicate id, reserved id, unknown parent, ...).
     """
-    import inspect
-
-    try:
-        from wijkanalyse.coding.discovery import promote_theme
-    except ImportError as exc:  # pragma: no cover - depends on the coding engine
+    themes, _ = load_themes(store, run_id)
+    rows = themes[themes["theme_id"] == int(theme_id)] if not themes.empty else themes
+    if rows.empty:
+        where = f"discovery run {run_id!r}" if run_id else "the newest discovery run"
+        found = sorted(int(t) for t in themes["theme_id"]) if not themes.empty else []
         raise WijkanalyseError(
-            "Promoting a theme needs wijkanalyse.coding.discovery (theme discovery), which is not installed."
-        ) from exc
-    available: dict[str, Any] = {
-        "store": store,
-        "settings": settings,
-        "theme_id": theme_id,
-        "theme": theme_id,
-    }
-    available.update({k: v for k, v in kwargs.items() if v is not None})
-    params = inspect.signature(promote_theme).parameters
-    if "codebook" in params and "codebook" not in available:
-        from wijkanalyse.coding.codebook import load_codebook
-
-        available["codebook"] = load_codebook(settings.codebook_path)
-    if "codebook_path" in params and "codebook_path" not in available:
-        available["codebook_path"] = settings.codebook_path
-    call: dict[str, Any] = {}
-    for name, p in params.items():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if name in available:
-            call[name] = available[name]
-        elif p.default is p.empty:
-            raise WijkanalyseError(
-                f"promote_theme needs {name!r}; pass it to promote(). Given: {sorted(kwargs)}. "
-                f"Signature: promote_theme{inspect.signature(promote_theme)}."
-            )
-    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        call.update({k: v for k, v in kwargs.items() if k not in call})
-    return promote_theme(**call)
+            f"No discovered theme {theme_id!r} in {where}. "
+            f"Themes found: {found or 'none (run wijkanalyse discover first)'}."
+        )
+    if path is None and settings.codebook is None:
+        raise WijkanalyseError(
+            "The settings use the bundled codebook, which promote() never changes. Pass path= (a codebook "
+            "YAML of your own) and set 'codebook: <that file>' in the corpus's wijkanalyse.yml. "
+            f"Got path={path!r}."
+        )
+    target = Path(path) if path is not None else settings.codebook_path
+    codebook = promote_theme(
+        load_codebook(settings.codebook_path),
+        rows.iloc[0].to_dict(),
+        code_id,
+        label_nl,
+        label_en=label_en,
+        definition=definition or None,
+        parent=parent,
+        color=color,
+    )
+    save_codebook(codebook, target)
+    ensure_codes(store, codebook)
+    return codebook

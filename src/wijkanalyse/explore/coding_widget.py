@@ -2,11 +2,11 @@
 
 :class:`CodingWidget` shows one segment at a time — with the text before and after it, where it comes from,
 and the machine's proposals as tick boxes — and lets a person tick, untick or add codes, say "geen van deze",
-and write a memo. *Opslaan* writes the decision to the store right away through :mod:`wijkanalyse.review.decisions`:
-ticked and added codes become the person's applied codes on the segment, unticked proposals are recorded as
-rejected, the memo is added. Every action is also a method (:meth:`CodingWidget.choose`,
-:meth:`CodingWidget.save`, :meth:`CodingWidget.next`), so the widget can be built and driven without a browser
-(papermill, nbval, tests); building it writes nothing.
+and write a memo. *Opslaan* writes the decision to the store right away through
+:mod:`wijkanalyse.review.decisions`: ticked and added codes become the person's applied codes on the segment,
+unticked proposals are recorded as rejected, the memo is added. Every action is also a method
+(:meth:`CodingWidget.choose`, :meth:`CodingWidget.save`, :meth:`CodingWidget.next`), so the widget can be
+built and driven without a browser (papermill, nbval, tests); building it writes nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from wijkanalyse.coding.codebook import load_codebook
 from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError, WijkanalyseError
 from wijkanalyse.review import decisions as review
 from wijkanalyse.store import Store
+from wijkanalyse.update import ensure_store
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets
@@ -77,12 +79,8 @@ def open_project(
         path = found
     settings = load_settings(path, settings_file, **overrides)
     if build_store:
-        from wijkanalyse.update import ensure_store
-
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
-    from wijkanalyse.coding.codebook import load_codebook
-
     review.ensure_codes(store, load_codebook(settings.codebook_path))  # code with the settings' codebook
     return settings, store
 
@@ -96,9 +94,9 @@ def coding_progress(store: Store, coder: str | None = None) -> pd.DataFrame:
         ``wijk, segments`` and one column per person with the number of segments they coded; empty columns
         when nobody has coded yet.
     """
-    segs = store.query("SELECT segment_id, COALESCE(wijk, '(stad)') AS wijk FROM segments")
+    segs = store.segment_wijks()
     total = segs.groupby("wijk").size().rename("segments")
-    coded = store.query("SELECT DISTINCT segment_id, coder_id FROM codings WHERE kind = 'human'")
+    coded = store.human_coded_segments()
     if coder:
         coded = coded[coded["coder_id"] == coder]
     table = total.to_frame()
@@ -204,7 +202,7 @@ class CodingWidget:
         )
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import display  # only in a notebook, as ipywidgets (see _ipywidgets)
 
         display(self.widget)
 

@@ -1,6 +1,6 @@
 """Compare wijken: every theme in every wijk next to the city, and the quotes behind one cell.
 
-Built on :mod:`wijkanalyse.analysis.tables` (the same counts, shares, log-odds and suppression as the reports):
+Built on :mod:`wijkanalyse.analysis` (the same counts, shares, log-odds and suppression as the reports):
 :func:`compare_wijken` joins :func:`~wijkanalyse.analysis.theme_by_wijk` (share per wijk),
 :func:`~wijkanalyse.analysis.theme_prevalence` (share in the city) and
 :func:`~wijkanalyse.analysis.distinctive_themes` (z of the log-odds against the rest of the city) into one
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wijkanalyse import analysis
-from wijkanalyse.analysis.tables import AnalysisData
+from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.vocabulary import CITY
 
@@ -29,8 +29,8 @@ CITY_COLUMN = "Stad"
 def compare_wijken(data: AnalysisData) -> pd.DataFrame:
     """Every theme in every wijk, with the city as reference, in long format.
 
-    Small cells follow the suppression rule of :mod:`wijkanalyse.analysis.tables`: their figures are left out (NaN)
-    and ``marker`` holds e.g. ``"<5"``.
+    Small cells follow the suppression rule of :mod:`wijkanalyse.analysis.suppression`: their figures are left
+    out (NaN) and ``marker`` holds e.g. ``"<5"``.
 
     Parameters
     ----------
@@ -133,6 +133,21 @@ def _kind_label(data: AnalysisData, kind: str) -> str:
     return _KIND_LABELS.get(kind, kind) if label == kind else label.lower()
 
 
+def _cell_wijk(data: AnalysisData, wijk: str | None, theme: str) -> str | None:
+    """Return the wijk of a cell (None for the city); raise a clear error for an unknown wijk or theme."""
+    scope_wijk = None if wijk in (None, CITY_COLUMN) else wijk
+    if scope_wijk is not None and scope_wijk not in analysis.wijken(data):
+        raise ReportError(
+            f"Unknown wijk {wijk!r}: no segments of it in the store. "
+            f"Wijken: {', '.join(analysis.wijken(data))}."
+        )
+    if theme not in data.theme_ids:
+        close = difflib.get_close_matches(theme, data.theme_ids, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ReportError(f"Unknown theme {theme!r}.{hint} Themes: {', '.join(data.theme_ids)}.")
+    return scope_wijk
+
+
 def cell_quotes(data: AnalysisData, wijk: str | None, theme: str, limit: int | None = 20) -> pd.DataFrame:
     """Drill down from one cell of the comparison: the segments of a wijk (or the city) that carry a theme.
 
@@ -161,29 +176,9 @@ def cell_quotes(data: AnalysisData, wijk: str | None, theme: str, limit: int | N
     ReportError
         If the wijk has no segments or the theme is not a code of the data.
     """
-    cols = [
-        "pick",
-        "text",
-        "wijk",
-        "date",
-        "session",
-        "role",
-        "soort",
-        "source",
-        "confidence",
-        "path",
-        "segment_id",
-    ]
-    scope_wijk = None if wijk in (None, CITY_COLUMN) else wijk
-    if scope_wijk is not None and scope_wijk not in analysis.wijken(data):
-        raise ReportError(
-            f"Unknown wijk {wijk!r}: no segments of it in the store. "
-            f"Wijken: {', '.join(analysis.wijken(data))}."
-        )
-    if theme not in data.theme_ids:
-        close = difflib.get_close_matches(theme, data.theme_ids, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ReportError(f"Unknown theme {theme!r}.{hint} Themes: {', '.join(data.theme_ids)}.")
+    cols = ["pick", "text", "wijk", "date", "session", "role", "soort", "source", "confidence", "path",
+            "segment_id"]  # fmt: skip
+    scope_wijk = _cell_wijk(data, wijk, theme)
     seg = data.segments if scope_wijk is None else data.segments[data.segments["wijk"] == scope_wijk]
     codes = data.themes[data.themes["code_id"] == theme][["segment_id", "source", "confidence"]]
     cell = seg.merge(codes, on="segment_id")

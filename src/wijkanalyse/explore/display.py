@@ -12,8 +12,10 @@ import math
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
+from IPython.display import HTML, display
 
-from wijkanalyse.search.index import match_spans
+from wijkanalyse.search import match_spans
 from wijkanalyse.vocabulary import CITY, MACHINE
 
 __all__ = ["DEFAULT_RENDERER", "setup_notebook", "highlight", "hits_html", "quotes_html", "show_html"]
@@ -46,8 +48,6 @@ def setup_notebook(renderer: str | None = None, max_colwidth: int = 120) -> str:
     str
         The renderer now in use.
     """
-    import plotly.io as pio
-
     pio.renderers.default = renderer or DEFAULT_RENDERER
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.max_rows", 60)
@@ -110,7 +110,7 @@ def _meta(row: dict[str, Any]) -> str:
 def hits_html(hits: pd.DataFrame, max_hits: int = 20, context_chars: int = 160) -> str:
     """Search hits as HTML: each hit with the segment before and after it, its source, wijk, date and role.
 
-    For a keyword search the matched words are marked.
+    For a keyword or hybrid search the matched words are marked.
 
     Parameters
     ----------
@@ -126,14 +126,14 @@ def hits_html(hits: pd.DataFrame, max_hits: int = 20, context_chars: int = 160) 
     """
     query = hits.attrs.get("query")
     mode = hits.attrs.get("mode", "keyword")
-    how = "op betekenis" if mode == "semantic" else "op trefwoord"
+    how = {"semantic": "op betekenis", "hybrid": "op trefwoord en betekenis"}.get(mode, "op trefwoord")
     head = f"<p><b>{len(hits)} treffer(s)</b> {how} voor <code>{html.escape(_s(query))}</code>"
     if hits.attrs.get("model"):
         head += f" (model {html.escape(_s(hits.attrs['model']))})"
     parts = [_CSS, head + "</p>"]
     for row in hits.head(max_hits).to_dict("records"):
         text = _s(row.get("text"))
-        marked = highlight(text, query) if mode == "keyword" else html.escape(text)
+        marked = highlight(text, query) if mode != "semantic" else html.escape(text)
         score = f"{float(row['score']):.2f}" if _s(row.get("score")) else ""
         before, after = _s(row.get("context_before")), _s(row.get("context_after"))
         parts.append(
@@ -184,6 +184,4 @@ def quotes_html(quotes: pd.DataFrame, max_quotes: int = 20) -> str:
 
 def show_html(markup: str) -> None:
     """Display HTML in the notebook."""
-    from IPython.display import HTML, display
-
     display(HTML(markup))

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from wijkanalyse.explore.theme_map import NO_CODE, NO_KIND, NO_THEME, cluster_centroids, filter_map
 
@@ -120,14 +121,42 @@ def theme_map_figure(
     ValueError
         If ``color_by`` is not one of :data:`COLOR_BY`.
     """
-    import plotly.graph_objects as go
-
     if color_by not in COLOR_BY:
         raise ValueError(
             f"The 'color_by' parameter must be one of {list(COLOR_BY)}. Got {color_by!r} instead."
         )
     shown = filter_map(frame, wijk=wijk, soort=soort, kind=kind)
     fig = go.Figure()
+    _add_groups(fig, frame, shown, color_by)
+    if highlight is not None and len(highlight):
+        hit = frame[frame["segment_id"].isin(set(highlight))]
+        fig.add_trace(
+            go.Scatter(
+                x=hit["x"], y=hit["y"], mode="markers", name=f"gemarkeerd ({len(hit)})",
+                marker={"color": "rgba(0,0,0,0)", "size": 14, "line": {"width": 2, "color": "black"}},
+                hovertext=[_wrap(t) for t in hit["text"]], hoverinfo="text",
+            )
+        )  # fmt: skip
+    if labels if labels is not None else color_by in ("code", "theme"):
+        _add_labels(fig, shown, color_by, max_spread)
+    method = frame.attrs.get("method", "")
+    default_title = (
+        f"Themakaart ({len(shown)} van {len(frame)} segmenten{', ' + method.upper() if method else ''})"
+    )
+    _layout(
+        fig,
+        title=title or default_title,
+        height=height,
+        legend={"title": COLOR_BY[color_by], "itemsizing": "constant"},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        hoverlabel={"align": "left"},
+    )
+    return fig
+
+
+def _add_groups(fig: Any, frame: pd.DataFrame, shown: pd.DataFrame, color_by: str) -> None:
+    """Add the points outside the filters (grey), then a trace per group, "none" groups last."""
     if len(shown) < len(frame):
         rest = frame[~frame.index.isin(shown.index)]
         fig.add_trace(
@@ -157,38 +186,18 @@ def theme_map_figure(
                 customdata=part["segment_id"], hovertext=hover, hoverinfo="text",
             )
         )  # fmt: skip
-    if highlight is not None and len(highlight):
-        hit = frame[frame["segment_id"].isin(set(highlight))]
-        fig.add_trace(
-            go.Scatter(
-                x=hit["x"], y=hit["y"], mode="markers", name=f"gemarkeerd ({len(hit)})",
-                marker={"color": "rgba(0,0,0,0)", "size": 14, "line": {"width": 2, "color": "black"}},
-                hovertext=[_wrap(t) for t in hit["text"]], hoverinfo="text",
-            )
+
+
+def _add_labels(fig: Any, shown: pd.DataFrame, color_by: str, max_spread: float | None) -> None:
+    """Put each compact enough group's name at its centroid."""
+    centroids = cluster_centroids(shown, by=color_by)
+    if max_spread is not None:
+        centroids = centroids[centroids["spread"] <= max_spread]
+    for c in centroids.itertuples(index=False):
+        fig.add_annotation(
+            x=c.x, y=c.y, text=f"<b>{html.escape(str(c.group))}</b>", showarrow=False,
+            font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)", borderpad=2,
         )  # fmt: skip
-    if labels if labels is not None else color_by in ("code", "theme"):
-        centroids = cluster_centroids(shown, by=color_by)
-        if max_spread is not None:
-            centroids = centroids[centroids["spread"] <= max_spread]
-        for c in centroids.itertuples(index=False):
-            fig.add_annotation(
-                x=c.x, y=c.y, text=f"<b>{html.escape(str(c.group))}</b>", showarrow=False,
-                font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)", borderpad=2,
-            )  # fmt: skip
-    method = frame.attrs.get("method", "")
-    default_title = (
-        f"Themakaart ({len(shown)} van {len(frame)} segmenten{', ' + method.upper() if method else ''})"
-    )
-    _layout(
-        fig,
-        title=title or default_title,
-        height=height,
-        legend={"title": COLOR_BY[color_by], "itemsizing": "constant"},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        hoverlabel={"align": "left"},
-    )
-    return fig
 
 
 def hits_on_map_figure(frame: pd.DataFrame, hits: pd.DataFrame, color_by: str = "code", **kwargs: Any) -> Any:
@@ -233,8 +242,6 @@ def compare_heatmap(table: pd.DataFrame, value: str = "share", title: str | None
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     if value not in ("share", "ratio"):
         raise ValueError(f"The 'value' parameter must be 'share' or 'ratio'. Got {value!r} instead.")
     labels = list(dict.fromkeys(table["label"]))
@@ -307,8 +314,6 @@ def overlap_heatmap(overlap: pd.DataFrame, title: str | None = None) -> Any:
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     if overlap.empty:
         return _layout(go.Figure(), title=title or "Nog geen ontdekte thema's", height=200)
     wide = overlap.pivot_table(index="theme", columns="label", values="share", aggfunc="sum", fill_value=0.0)
@@ -344,8 +349,6 @@ def sources_figure(per_wijk_date: pd.DataFrame) -> Any:
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     t = per_wijk_date.groupby(["wijk", "kind"], as_index=False)["segments"].sum()
     fig = go.Figure()
     for i, (kind, g) in enumerate(t.groupby("kind", sort=True)):
@@ -370,8 +373,6 @@ def segment_length_figure(lengths: pd.DataFrame, nbins: int = 40) -> Any:
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     fig = go.Figure()
     for i, (kind, g) in enumerate(lengths.groupby(lengths["kind"].fillna(""), sort=True)):
         fig.add_histogram(
@@ -403,8 +404,6 @@ def response_rate_figure(rates: pd.DataFrame) -> Any:
     -------
     plotly.graph_objects.Figure
     """
-    import plotly.graph_objects as go
-
     r = rates[rates["type"] == "open"]
     fig = go.Figure(
         go.Bar(

@@ -11,6 +11,8 @@ import json
 
 import pandas as pd
 
+from wijkanalyse.analysis import marker, suppress
+from wijkanalyse.ingest.corpus import corpus_summary
 from wijkanalyse.store import Store
 from wijkanalyse.vocabulary import CITY
 
@@ -45,18 +47,8 @@ def sources_by_wijk_and_date(store: Store) -> pd.DataFrame:
         ``respondents`` counts every respondent of a survey in that wijk, also those who left the open
         questions empty. Sorted by wijk (city last), date and kind.
     """
-    seg = store.query(
-        f"SELECT coalesce(wijk, '{CITY}') AS wijk, coalesce(date, '') AS date, coalesce(kind, '') AS kind, "
-        "count(DISTINCT doc_id) AS documents, "
-        "count(DISTINCT CASE WHEN kind != 'enquete' THEN session END) AS sessions, count(*) AS segments "
-        "FROM segments GROUP BY 1, 2, 3"
-    )
-    resp = store.query(
-        f"SELECT coalesce(r.wijk, '{CITY}') AS wijk, coalesce(d.date, '') AS date, "
-        "coalesce(d.kind, '') AS kind, "
-        "count(DISTINCT r.doc_id) AS survey_documents, count(*) AS respondents "
-        "FROM respondents r JOIN documents d USING (doc_id) GROUP BY 1, 2, 3"
-    )
+    seg = store.segment_counts_per_wijk_date_kind()
+    resp = store.respondent_counts_per_wijk_date_kind()
     out = seg.merge(resp, on=["wijk", "date", "kind"], how="outer")
     out["documents"] = out["documents"].fillna(out["survey_documents"])
     out = out.drop(columns="survey_documents")
@@ -78,12 +70,7 @@ def source_types(store: Store) -> pd.DataFrame:
         ``format, kind, documents, segments, characters`` (characters of the normalised document text), most
         documents first.
     """
-    docs = store.query(
-        "SELECT d.format, coalesce(d.kind, '') AS kind, count(*) AS documents, "
-        "sum(length(d.text)) AS characters, "
-        "sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id)) AS segments "
-        "FROM documents d GROUP BY 1, 2"
-    )
+    docs = store.document_counts_per_format_kind()
     docs = docs[["format", "kind", "documents", "segments", "characters"]]
     return docs.sort_values(["documents", "format"], ascending=[False, True], kind="mergesort").reset_index(
         drop=True
@@ -98,10 +85,7 @@ def segment_lengths(store: Store) -> pd.DataFrame:
     pandas.DataFrame
         ``segment_id, wijk, kind, unit, chars, words`` (``words``: whitespace-separated tokens).
     """
-    seg = store.query(
-        f"SELECT segment_id, coalesce(wijk, '{CITY}') AS wijk, kind, unit, text FROM segments "
-        "ORDER BY doc_id, position"
-    )
+    seg = store.segments_in_document_order()
     seg["chars"] = seg["text"].str.len().astype(int)
     seg["words"] = seg["text"].str.split().str.len().fillna(0).astype(int)
     return seg.drop(columns="text")
@@ -159,11 +143,7 @@ def survey_response_rates(store: Store, by_wijk: bool = False, min_count: int | 
         response_rate`` (``answered / respondents``) and, with ``min_count``, ``suppressed``; in
         questionnaire order.
     """
-    rows = store.query(
-        "SELECT d.path AS survey, coalesce(r.wijk, ?) AS wijk, r.respondent_id, r.answers_json "
-        "FROM respondents r JOIN documents d USING (doc_id) ORDER BY d.path, r.rowid",
-        (CITY,),
-    )
+    rows = store.survey_answers()
     records = []
     for row in rows.itertuples(index=False):
         answers = json.loads(row.answers_json or "{}")
@@ -201,8 +181,6 @@ def survey_response_rates(store: Store, by_wijk: bool = False, min_count: int | 
     table = table.sort_values(sort, kind="mergesort").drop(columns="_order").reset_index(drop=True)[cols]
     if min_count is None:
         return table
-    from wijkanalyse.analysis.tables import marker, suppress
-
     out = suppress(table, min_count)
     for col in ("answered", "no_content", "empty", "response_rate"):
         out[col] = out[col].astype(object)
@@ -231,10 +209,7 @@ def pseudonymisation_counts(store: Store, by: str = "category") -> pd.DataFrame:
     """
     if by not in ("category", "document", "wijk"):
         raise ValueError(f"The 'by' parameter must be 'category', 'document' or 'wijk'. Got {by!r} instead.")
-    counts = store.query(
-        f"SELECT d.path, coalesce(d.wijk, '{CITY}') AS wijk, p.category, p.n "
-        "FROM pseudonym_counts p JOIN documents d USING (doc_id) ORDER BY d.path, p.category"
-    )
+    counts = store.pseudonym_counts_per_document()
     if by == "category":
         if counts.empty:
             return pd.DataFrame(columns=["category", "replaced", "documents"])
@@ -262,8 +237,6 @@ def corpus_overview(store: Store) -> dict[str, pd.DataFrame]:
         ``per_wijk`` (:func:`wijkanalyse.ingest.corpus_summary`), ``per_wijk_datum``, ``bronnen``,
         ``segmentlengte``, ``enquete``, ``pseudonimisering``, ``pseudonimisering_per_document``.
     """
-    from wijkanalyse.ingest.corpus import corpus_summary
-
     return {
         "per_wijk": corpus_summary(store),
         "per_wijk_datum": sources_by_wijk_and_date(store),

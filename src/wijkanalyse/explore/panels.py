@@ -4,20 +4,24 @@ Each panel is a small class: build it, display it (it renders itself), and use i
 method, so a notebook run without a person at the keyboard (papermill, nbval) can call it directly. Results go
 into the panel's ``Output`` widget with ``append_display_data`` rather than inside ``with output:`` (showing a
 plotly figure inside that context hangs a kernel that has no frontend, as under papermill). The
-computations are the library's (:mod:`wijkanalyse.search.index`, :mod:`wijkanalyse.explore`); the panels only wire
+computations are the library's (:mod:`wijkanalyse.search`, :mod:`wijkanalyse.explore`); the panels only wire
 widgets to them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
+from IPython.display import HTML, display
 
+from wijkanalyse.exceptions import MissingDependencyError, WijkanalyseError
+from wijkanalyse.explore import codebook_dev
+from wijkanalyse.explore.compare import cell_quotes
 from wijkanalyse.explore.display import hits_html, quotes_html
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.explore.workbench import Workbench
+from wijkanalyse.explore.figures import COLOR_BY, hits_on_map_figure, theme_map_figure
+from wijkanalyse.explore.workbench import Workbench
+from wijkanalyse.search import SearchError, save_search_as_code_proposal, save_search_as_memo
 
 __all__ = ["SearchPanel", "ThemeMapPanel", "ComparePanel", "PromotePanel"]
 
@@ -26,8 +30,6 @@ def _widgets() -> Any:
     try:
         import ipywidgets
     except ImportError as exc:  # pragma: no cover - a core dependency
-        from wijkanalyse.exceptions import MissingDependencyError
-
         raise MissingDependencyError("ipywidgets", purpose="the interactive panels of the notebooks") from exc
     return ipywidgets
 
@@ -36,20 +38,18 @@ class _Panel:
     widget: Any
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         display(self.widget)
 
 
 class SearchPanel(_Panel):
-    """Search by keyword or by meaning, see the hits in context, save the search as a memo or a code proposal.
+    """Search by keyword, by meaning or both; see the hits in context; save them as a memo or a code proposal.
 
     Parameters
     ----------
     wb : Workbench
     query : str, optional
         Filled in and searched at once when given.
-    mode : {"keyword", "semantic"}, default "keyword"
+    mode : {"hybrid", "keyword", "semantic"}, default "hybrid"
     author : str, optional
         Pre-filled author of saved searches.
     theme_map : DataFrame, optional
@@ -60,7 +60,7 @@ class SearchPanel(_Panel):
         self,
         wb: Workbench,
         query: str = "",
-        mode: str = "keyword",
+        mode: str = "hybrid",
         author: str = "",
         theme_map: pd.DataFrame | None = None,
     ):
@@ -76,7 +76,9 @@ class SearchPanel(_Panel):
             continuous_update=False,
             placeholder='bijv. bewoners "huur van het buurthuis" wijk* -enquete',
         )
-        self.mode = w.ToggleButtons(options=[("trefwoord", "keyword"), ("betekenis", "semantic")], value=mode)
+        self.mode = w.ToggleButtons(
+            options=[("beide", "hybrid"), ("trefwoord", "keyword"), ("betekenis", "semantic")], value=mode
+        )
         self.wijk = w.Dropdown(options=[("alle wijken", None), *((x, x) for x in wijken)], description="Wijk")
         self.role = w.Dropdown(options=[("alle rollen", None), *((x, x) for x in roles)], description="Rol")
         self.limit = w.IntSlider(value=20, min=5, max=100, step=5, description="Aantal")
@@ -111,8 +113,6 @@ class SearchPanel(_Panel):
             self.search()
 
     def _safe(self, fn: Any) -> Any:
-        from wijkanalyse.exceptions import WijkanalyseError
-
         try:
             return fn()
         except WijkanalyseError as exc:
@@ -121,8 +121,6 @@ class SearchPanel(_Panel):
 
     def search(self) -> pd.DataFrame | None:
         """Run the search in the fields and show the hits; return the hit table (None on a bad query)."""
-        from IPython.display import HTML
-
         filters = {k: v for k, v in (("wijk", self.wijk.value), ("role", self.role.value)) if v is not None}
         hits = self._safe(
             lambda: self.wb.search_index.search(
@@ -136,15 +134,11 @@ class SearchPanel(_Panel):
         self.status.value = ""
         self.out.append_display_data(HTML(hits_html(hits)))
         if self.theme_map is not None and len(hits):
-            from wijkanalyse.explore.figures import hits_on_map_figure
-
             self.out.append_display_data(hits_on_map_figure(self.theme_map, hits, height=500))
         return hits
 
     def save_memo(self) -> int:
         """Save the last search as a memo on the project; return the memo id."""
-        from wijkanalyse.search.index import save_search_as_memo
-
         if self.hits is None:
             raise _no_search()
         memo_id = save_search_as_memo(
@@ -155,8 +149,6 @@ class SearchPanel(_Panel):
 
     def save_code_proposal(self) -> int:
         """Save the last search as a code proposal (a memo on the proposed code); return the memo id."""
-        from wijkanalyse.search.index import save_search_as_code_proposal
-
         if self.hits is None:
             raise _no_search()
         memo_id = save_search_as_code_proposal(
@@ -173,8 +165,6 @@ class SearchPanel(_Panel):
 
 
 def _no_search() -> Exception:
-    from wijkanalyse.search.index import SearchError
-
     return SearchError("Nothing to save yet: run a search first.")
 
 
@@ -190,8 +180,6 @@ class ThemeMapPanel(_Panel):
     """
 
     def __init__(self, frame: pd.DataFrame, color_by: str = "code", height: int = 650):
-        from wijkanalyse.explore.figures import COLOR_BY
-
         w = _widgets()
         self.frame = frame
         self.height = height
@@ -218,8 +206,6 @@ class ThemeMapPanel(_Panel):
 
     def figure(self) -> Any:
         """Return the figure for the current controls."""
-        from wijkanalyse.explore.figures import theme_map_figure
-
         return theme_map_figure(
             self.frame,
             color_by=self.color_by.value,
@@ -261,14 +247,10 @@ class ComparePanel(_Panel):
 
     def quotes(self) -> pd.DataFrame:
         """Return the quotes of the selected cell."""
-        from wijkanalyse.explore.compare import cell_quotes
-
         return cell_quotes(self.data, self.wijk.value, self.theme.value)
 
     def show(self) -> None:
         """Show the quotes of the selected cell."""
-        from IPython.display import HTML
-
         self.out.outputs = ()
         self.out.append_display_data(HTML(quotes_html(self.quotes())))
 
@@ -299,8 +281,6 @@ class PromotePanel(_Panel):
         )
 
     def _click(self) -> None:
-        from wijkanalyse.exceptions import WijkanalyseError
-
         try:
             result = self.promote()
         except (WijkanalyseError, TypeError, ValueError) as exc:
@@ -310,9 +290,7 @@ class PromotePanel(_Panel):
 
     def promote(self) -> Any:
         """Promote the selected theme with the fields' id, label and definition."""
-        from wijkanalyse.explore.codebook_dev import promote
-
-        result = promote(
+        result = codebook_dev.promote(
             self.wb.store,
             self.wb.settings,
             self.theme.value,

@@ -16,16 +16,14 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.vocabulary import CITY
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis.tables import AnalysisData
 
 __all__ = [
     "PROJECTIONS",
@@ -243,7 +241,20 @@ def theme_map_frame(data: AnalysisData, xy: np.ndarray, method: str = "") -> pd.
             "path": seg["path"],
         }
     )
-    # theme codes: human first, then confidence, then codebook order
+    _add_codes(data, out)
+    _add_kinds(data, out)
+    _add_discovered(data, out)
+    cols = [
+        "segment_id", "x", "y", "text", "wijk", "soort", "soort_ids", "kind", "role", "date", "path", "code",
+        "code_id", "codes", "coded_by", "theme", "theme_id", "color",
+    ]  # fmt: skip
+    out = out[cols]
+    out.attrs["method"] = method
+    return out
+
+
+def _add_codes(data: AnalysisData, out: pd.DataFrame) -> None:
+    """Add ``code_id, code, codes, coded_by, color``; the main code: a person's first, then by confidence."""
     order = {c: i for i, c in enumerate(data.theme_ids)}
     th = data.themes.copy()
     if th.empty:
@@ -262,7 +273,10 @@ def theme_map_frame(data: AnalysisData, xy: np.ndarray, method: str = "") -> pd.
     out["coded_by"] = src.map({"human": "mens", "machine": "machine"}).fillna("")
     colors = dict(zip(data.codes.get("code_id", []), data.codes.get("color", []), strict=False))
     out["color"] = [colors.get(c) if c else "#BAB0AC" for c in out["code_id"]]
-    # kind of input
+
+
+def _add_kinds(data: AnalysisData, out: pd.DataFrame) -> None:
+    """Add ``soort_ids`` (the kind-of-input ids, ``"|"``-joined) and ``soort`` (their labels)."""
     kinds = data.kinds
     if kinds.empty:
         out["soort_ids"] = ""
@@ -272,7 +286,10 @@ def theme_map_frame(data: AnalysisData, xy: np.ndarray, method: str = "") -> pd.
     out["soort"] = [
         " / ".join(_label(data, k) for k in s.split("|")) if s else NO_KIND for s in out["soort_ids"]
     ]
-    # discovered themes
+
+
+def _add_discovered(data: AnalysisData, out: pd.DataFrame) -> None:
+    """Add ``theme_id`` and ``theme``: the discovered theme of each segment (or none, or outlier)."""
     names = _discovered_names(data)
     links = data.discovered
     if links is not None and not links.empty and "theme_id" in links.columns:
@@ -286,13 +303,6 @@ def theme_map_frame(data: AnalysisData, xy: np.ndarray, method: str = "") -> pd.
         else (_OUTLIER if str(t) == "-1" else names.get(t, f"thema {t}"))
         for t in out["theme_id"]
     ]
-    cols = [
-        "segment_id", "x", "y", "text", "wijk", "soort", "soort_ids", "kind", "role", "date", "path", "code",
-        "code_id", "codes", "coded_by", "theme", "theme_id", "color",
-    ]  # fmt: skip
-    out = out[cols]
-    out.attrs["method"] = method
-    return out
 
 
 def filter_map(

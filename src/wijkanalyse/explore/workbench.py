@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from wijkanalyse import analysis
+from wijkanalyse.analysis import AnalysisData
+from wijkanalyse.coding.embed import Embedder, embed_with_cache, get_embedder
 from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
 from wijkanalyse.exceptions import SettingsError
-from wijkanalyse.store import Store
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wijkanalyse.analysis.tables import AnalysisData
-    from wijkanalyse.coding.embed import Embedder, EmbeddingCache
-    from wijkanalyse.search.index import SearchIndex
+from wijkanalyse.explore.theme_map import ProjectionCache, project_2d, theme_map_frame
+from wijkanalyse.search import SearchIndex
+from wijkanalyse.store import EmbeddingCache, Store
+from wijkanalyse.update import ensure_store
 
 __all__ = ["Workbench", "open_workbench", "resolve_corpus"]
 
@@ -81,8 +82,6 @@ class Workbench:
     def data(self) -> AnalysisData:
         """The analysis data of the store (:func:`wijkanalyse.analysis.load`), read once."""
         if "data" not in self._cached:
-            from wijkanalyse import analysis
-
             self._cached["data"] = analysis.load(self.store, self.settings)
         return self._cached["data"]
 
@@ -90,8 +89,6 @@ class Workbench:
     def embedder(self) -> Embedder:
         """The embedder named by the settings (``embedder``), loaded once."""
         if "embedder" not in self._cached:
-            from wijkanalyse.coding.embed import get_embedder
-
             self._cached["embedder"] = get_embedder(self.settings.embedder)
         return self._cached["embedder"]
 
@@ -99,8 +96,6 @@ class Workbench:
     def cache(self) -> EmbeddingCache:
         """The embedding cache next to the store."""
         if "cache" not in self._cached:
-            from wijkanalyse.coding.embed import EmbeddingCache
-
             self._cached["cache"] = EmbeddingCache.for_store(self.store)
         return self._cached["cache"]
 
@@ -108,8 +103,6 @@ class Workbench:
     def search_index(self) -> SearchIndex:
         """A :class:`~wijkanalyse.search.SearchIndex` over every segment, with the settings' embedder."""
         if "search_index" not in self._cached:
-            from wijkanalyse.search.index import SearchIndex
-
             self._cached["search_index"] = SearchIndex.from_store(
                 self.store, embedder=self.embedder, cache=self.cache
             )
@@ -117,8 +110,6 @@ class Workbench:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts with the settings' embedder, through the cache."""
-        from wijkanalyse.coding.embed import embed_with_cache
-
         return embed_with_cache(self.embedder, texts, self.cache, progress=False)
 
     def segment_vectors(self) -> np.ndarray:
@@ -150,8 +141,6 @@ class Workbench:
         pandas.DataFrame
             ``attrs['method']`` says which projection was used.
         """
-        from wijkanalyse.explore.theme_map import ProjectionCache, project_2d, theme_map_frame
-
         seed = self.settings.seed if random_state is None else int(random_state)
         ids = self.data.segments["segment_id"].tolist()
         params = {"seed": seed, "n_neighbors": n_neighbors, "min_dist": min_dist}
@@ -227,8 +216,6 @@ def open_workbench(
     """
     settings = load_settings(resolve_corpus(corpus), settings_file, embedder=embedder, **overrides)
     if build_store:
-        from wijkanalyse.update import ensure_store
-
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
     return Workbench(settings, store)

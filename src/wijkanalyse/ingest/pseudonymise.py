@@ -16,33 +16,34 @@ BSN        [BSN-n]        9-digit numbers that pass the BSN eleven test
 ========== ============== ===================================================================================
 
 The same value always gets the same placeholder, across documents and across runs: the key (value ->
-placeholder) is kept in its own SQLite file outside ``outputs/`` (see :attr:`Settings.key_path`) and is never
-written into the store, a report or an export. Rule-based detection misses some names (a surname on its own that
-was never introduced); researchers should read a sample before publishing quotes, and reports only show
-pseudonymised text.
+placeholder) is kept in its own SQLite file outside ``outputs/`` (see :attr:`Settings.key_path` and
+:class:`wijkanalyse.store.PseudonymKey`) and is never written into the store, a report or an export.
+Rule-based detection misses some names (a surname on its own that was never introduced); researchers should
+read a sample before publishing quotes, and reports only show pseudonymised text.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from wijkanalyse.config import PACKAGE_DATA
+from wijkanalyse.store import PseudonymKey
 
 __all__ = ["Pseudonymiser", "CATEGORIES"]
 
 CATEGORIES = ("PERSOON", "EMAIL", "TELEFOON", "ADRES", "POSTCODE", "BSN")
 
 _TUSSEN = (
-    r"(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an 't|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Tt]e|[Ii]n 't|'t|[Ee]l|[Aa]l|"
-    r"[Dd]a|[Dd]os|[Ll]e|[Ll]a|[Oo]p de|[Oo]p den)"
+    r"(?:[Vv]an der|[Vv]an den|[Vv]an de|[Vv]an 't|[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Tt]e|"
+    r"[Ii]n 't|'t|[Ee]l|[Aa]l|[Dd]a|[Dd]os|[Ll]e|[Ll]a|[Oo]p de|[Oo]p den)"
 )
 #: words that are never a person name on their own, whatever a pattern says
 _NOT_NAMES = frozenset(
-    "van de der den het een ter ten te el al da dos le la op in 't de heer mevrouw meneer wijk wijkraad gemeente "
-    "haarlem buurt straat bewoner bewoners voorzitter secretaris".split()
+    "van de der den het een ter ten te el al da dos le la op in 't de heer mevrouw meneer wijk wijkraad "
+    "gemeente haarlem buurt straat bewoner bewoners voorzitter secretaris".split()
 )
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
 _SURNAME = rf"(?:{_TUSSEN}\s+)?{_CAP}"
@@ -57,8 +58,8 @@ _PHONE_RE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:\s?\(0\))?[\s-]?[1-9](?:[\s
 _POSTCODE_RE = re.compile(r"\b[1-9]\d{3}\s?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")
 _STREET_SUFFIX = (
     r"(?:straat|weg|laan|plein|gracht|kade|singel|dijk|dreef|hof|park|steeg|pad|plantsoen|markt|ring|baan|"
-    r"dam|wal|burgwal|vest|erf|hoek|veld|zijde|zijl|lei|poort|pleintje|straatje|vaart|wetering|haven|allee|boulevard|"
-    r"kwartier|eiland|kamp|akker|berg|hout|weide|donk|horst|gaarde|oord|burg|straatweg|hof)"
+    r"dam|wal|burgwal|vest|erf|hoek|veld|zijde|zijl|lei|poort|pleintje|straatje|vaart|wetering|haven|allee|"
+    r"boulevard|kwartier|eiland|kamp|akker|berg|hout|weide|donk|horst|gaarde|oord|burg|straatweg|hof)"
 )
 _ADDRESS_RE = re.compile(
     rf"\b[A-ZÀ-Þ][\w'’-]*?{_STREET_SUFFIX}\s+\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d+|\s(?:zwart|rood|bis|hs|huis|boven)\b)?"
@@ -67,8 +68,8 @@ _BSN_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _TITLE_NAME_RE = re.compile(rf"(?<=\b){_TITLE}\s+((?:{_INITIALS})?{_SURNAME}(?:\s{_CAP})?)")
 _INITIALS_NAME_RE = re.compile(rf"(?<![\w.])({_INITIALS}{_SURNAME})")
 _LIST_HEAD = (
-    r"(?:Aanwezig|Afwezig(?: met bericht)?|Notulist|Notulen|Voorzitter|Secretaris|Penningmeester|Gespreksleider|"
-    r"Verslag|Verslaglegging|Auteur|Contactpersoon|Namens de gemeente|Gasten|Sprekers)"
+    r"(?:Aanwezig|Afwezig(?: met bericht)?|Notulist|Notulen|Voorzitter|Secretaris|Penningmeester|"
+    r"Gespreksleider|Verslag|Verslaglegging|Auteur|Contactpersoon|Namens de gemeente|Gasten|Sprekers)"
 )
 # "Marja Koster (secretaris)": a capitalised name followed by a role in parentheses
 _NAME_ROLE_RE = re.compile(rf"(?<![\w\[])({_CAP}(?:\s+{_SURNAME})+)\s+\((?=[a-z])")
@@ -109,7 +110,8 @@ class Pseudonymiser:
     Parameters
     ----------
     key_path : path or None
-        SQLite file for the key. ``None`` keeps the key in memory (tests, one-off file coding).
+        SQLite file for the key (a :class:`~wijkanalyse.store.PseudonymKey`). ``None`` keeps the key in
+        memory (tests, one-off file coding).
 
     Examples
     --------
@@ -120,37 +122,22 @@ class Pseudonymiser:
 
     def __init__(self, key_path: Path | str | None):
         self.key_path = Path(key_path) if key_path else None
-        if self.key_path:
-            self.key_path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(str(self.key_path) if self.key_path else ":memory:", isolation_level=None)
-        self._con.execute("PRAGMA busy_timeout=60000")
-        self._con.execute(
-            "CREATE TABLE IF NOT EXISTS pseudonym_key (category TEXT NOT NULL, value TEXT NOT NULL, "
-            "placeholder TEXT NOT NULL, PRIMARY KEY (category, value))"
-        )
-        self._key: dict[tuple[str, str], str] = {}
-        self._next: Counter[str] = Counter()
-        self._pending: list[tuple[str, str, str]] = []
-        for cat, value, ph in self._con.execute("SELECT category, value, placeholder FROM pseudonym_key"):
-            self._key[(cat, value)] = ph
-            self._next[cat] = max(self._next[cat], int(ph.rsplit("-", 1)[1].rstrip("]")))
-        self._names: dict[str, str] = {v: ph for (c, v), ph in self._key.items() if c == "PERSOON"}
+        self._key = PseudonymKey(self.key_path)
+        # every person name in the key (normalised) -> its placeholder; kept in step with the key
+        self._names: dict[str, str] = self._key.entries("PERSOON")
         self._names_re: re.Pattern[str] | None = None
 
-    # -- the key ----------------------------------------------------------------------------------------------
+    # -- the key ---------------------------------------------------------------------------------------------
     def placeholder(self, category: str, value: str) -> str:
         """Return the stable placeholder of a value, creating it if new."""
-        key = (category, _norm(value))
-        if category == "PERSOON" and key[1] in _NOT_NAMES:
+        norm = _norm(value)
+        if category == "PERSOON" and norm in _NOT_NAMES:
             return value
-        ph = self._key.get(key)
+        ph = self._key.lookup(category, norm)
         if ph is None:
-            self._next[category] += 1
-            ph = f"[{category}-{self._next[category]}]"
-            self._key[key] = ph
-            self._pending.append((category, key[1], ph))
+            ph = self._key.assign(category, norm)
             if category == "PERSOON":
-                self._names[key[1]] = ph
+                self._names[norm] = ph
                 self._names_re = None
         return ph
 
@@ -162,37 +149,29 @@ class Pseudonymiser:
         if len(parts) >= 2:
             surname = " ".join(parts[1:])
             if len(surname) >= 4 and _norm(surname) not in self._names:
-                self._names[_norm(surname)] = ph
-                self._key[("PERSOON", _norm(surname))] = ph
-                self._pending.append(("PERSOON", _norm(surname), ph))
-                self._names_re = None
+                self._alias(_norm(surname), ph)
         return ph
+
+    def _alias(self, norm_name: str, placeholder: str) -> None:
+        """Let another form of a known person's name (surname, first name) stand for the same placeholder."""
+        self._names[norm_name] = placeholder
+        self._key.alias("PERSOON", norm_name, placeholder)
+        self._names_re = None
 
     def save(self) -> None:
         """Write new key entries to the key file (one transaction)."""
-        if not self._pending:
-            return
-        self._con.execute("BEGIN IMMEDIATE")
-        try:
-            self._con.executemany(
-                "INSERT OR IGNORE INTO pseudonym_key(category, value, placeholder) VALUES (?,?,?)", self._pending
-            )
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
-        self._pending.clear()
+        self._key.save()
 
     def close(self) -> None:
         """Save and close the key file."""
-        self.save()
-        self._con.close()
+        self._key.close()
 
-    # -- detection --------------------------------------------------------------------------------------------
+    # -- detection -------------------------------------------------------------------------------------------
     def detect_names(self, text: str) -> None:
         """Find person names in a text and add them to the key (without replacing anything yet)."""
         known = self._known_names_re()
-        if known is not None:  # names already known are not found again in parts ("Fatima El" of "Fatima El Amrani")
+        if known is not None:
+            # names already known are not found again in parts ("Fatima El" of "Fatima El Amrani")
             text = known.sub("[PERSOON-0]", text)
         for m in _LIST_RE.finditer(text):
             for item in re.split(r",|;|\sen\s|\s&\s", m.group(1)):
@@ -214,10 +193,7 @@ class Pseudonymiser:
                 first = _norm(m.group(1))
                 owners = {ph for n, ph in self._names.items() if n.startswith(first + " ")}
                 if len(owners) == 1:
-                    self._names[first] = owners.pop()
-                    self._key[("PERSOON", first)] = self._names[first]
-                    self._pending.append(("PERSOON", first, self._names[first]))
-                    self._names_re = None
+                    self._alias(first, owners.pop())
                 else:
                     self.placeholder("PERSOON", m.group(1))
 
@@ -229,10 +205,7 @@ class Pseudonymiser:
             bare = re.sub(rf"^{_INITIALS}", "", name).strip()
             existing = self._names.get(_norm(bare))
             if existing is not None:
-                self._names[_norm(name)] = existing
-                self._key[("PERSOON", _norm(name))] = existing
-                self._pending.append(("PERSOON", _norm(name), existing))
-                self._names_re = None
+                self._alias(_norm(name), existing)
                 return
             self.placeholder("PERSOON", name)
 
@@ -244,7 +217,7 @@ class Pseudonymiser:
             self._names_re = re.compile(rf"(?<![\w\[])((?-i:{_INITIALS})?)({alternatives})(?![\w\]])", re.I)
         return self._names_re
 
-    # -- replacement ------------------------------------------------------------------------------------------
+    # -- replacement -----------------------------------------------------------------------------------------
     def pseudonymise(self, text: str, detect: bool = True) -> tuple[str, Counter[str]]:
         """Replace personal data in ``text``.
 
@@ -263,7 +236,9 @@ class Pseudonymiser:
         """
         counts: Counter[str] = Counter()
 
-        def sub(pattern: re.Pattern[str], category: str, s: str, check=None) -> str:  # type: ignore[no-untyped-def]
+        def sub(
+            pattern: re.Pattern[str], category: str, s: str, check: Callable[[str], bool] | None = None
+        ) -> str:
             def repl(m: re.Match[str]) -> str:
                 value = m.group(0)
                 if check is not None and not check(value):
@@ -285,7 +260,8 @@ class Pseudonymiser:
 
             def name_repl(m: re.Match[str]) -> str:
                 value = m.group(2)
-                if not value.split()[-1][0].isupper():  # 'jan', 'de groot' in lower case are rarely names here
+                if not value.split()[-1][0].isupper():
+                    # 'jan', 'de groot' in lower case are rarely names here
                     return m.group(0)
                 counts["PERSOON"] += 1
                 return self._names[_norm(value)]
@@ -295,5 +271,5 @@ class Pseudonymiser:
 
     @staticmethod
     def is_placeholder(text: str) -> bool:
-        """True if ``text`` is exactly one placeholder."""
+        """Return True if ``text`` is exactly one placeholder."""
         return bool(_PLACEHOLDER_RE.fullmatch(text))

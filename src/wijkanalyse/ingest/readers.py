@@ -5,9 +5,13 @@ answer, with what is known about it (speaker, timestamps, section heading, surve
 Readers never write; any problem becomes an :class:`~wijkanalyse.exceptions.IngestError` that names the file
 and, where it helps, the row, column or cue.
 
-Formats: ``.txt``, ``.md`` (optional YAML front matter), ``.docx`` (python-docx), ``.pdf`` (pypdf; a text layer
-is required), ``.vtt`` (Teams/Zoom voice tags ``<v Name>``; webvtt-py), ``.srt`` (``Name: text`` speaker
+Formats: ``.txt``, ``.md`` (optional YAML front matter), ``.docx`` (python-docx), ``.pdf`` (pypdf; a text
+layer is required), ``.vtt`` (Teams/Zoom voice tags ``<v Name>``; webvtt-py), ``.srt`` (``Name: text`` speaker
 prefixes; webvtt-py), ``.csv`` and ``.xlsx`` (surveys, one row per respondent; pandas/openpyxl).
+
+Each reader is registered for its file suffixes with the :func:`reader` decorator; :func:`read_file` picks
+the reader by suffix, and :data:`SUPPORTED` lists the registered suffixes. A new format is one decorated
+function.
 """
 
 from __future__ import annotations
@@ -15,17 +19,38 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import docx
+import openpyxl
+import pandas as pd
+import webvtt
 import yaml
+from charset_normalizer import from_bytes
+from docx.opc.exceptions import PackageNotFoundError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from webvtt.errors import MalformedFileError
 
 from wijkanalyse.exceptions import IngestError, InputProblem
 
-__all__ = ["Block", "Extracted", "read_file", "read_text_bytes", "normalise", "SUPPORTED", "split_front_matter"]
-
-SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt", ".csv", ".xlsx")
+__all__ = [
+    "Block",
+    "Extracted",
+    "Reader",
+    "reader",
+    "read_file",
+    "read_table",
+    "read_text_bytes",
+    "normalise",
+    "split_front_matter",
+    "unsupported_format",
+    "SUPPORTED",
+]
 
 
 @dataclass
@@ -49,11 +74,72 @@ class Extracted:
 
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)  # front matter
-    rows: Any = None  # the survey table (a DataFrame) for .csv/.xlsx
+    rows: pd.DataFrame | None = None  # the survey table for .csv/.xlsx
 
 
-# control and invisible format characters (soft hyphen, zero-width spaces, BOM, bidi marks), not tab or newline
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+class Reader(Protocol):
+    """A reader: turns one file into the blocks (or the survey table) found in it.
+
+    ``path`` is the file, ``rel`` its name relative to the corpus root (used in messages), ``sheet`` the
+    sheet of a workbook (readers of other formats ignore it). Problems are raised as
+    :class:`~wijkanalyse.exceptions.IngestError`.
+    """
+
+    def __call__(self, path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+        """Read the file at ``path``."""
+        ...
+
+
+#: file suffix (lower case, with the dot) -> the reader of that format; filled by :func:`reader`
+_READERS: dict[str, Reader] = {}
+
+
+def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of files with these suffixes.
+
+    Parameters
+    ----------
+    *suffixes : str
+        File suffixes with the dot, e.g. ``".docx"``; matched without regard to case.
+
+    Raises
+    ------
+    ValueError
+        If a suffix does not start with a dot, or already has another reader.
+
+    Examples
+    --------
+    >>> @reader(".txt", ".md")  # doctest: +SKIP
+    ... def _read_txt(path, rel, *, sheet=None): ...
+    """
+    for suffix in suffixes:
+        if not suffix.startswith(".") or len(suffix) < 2:
+            raise ValueError(f"A reader suffix must start with a dot, like '.docx'. Got {suffix!r} instead.")
+
+    def register(func: Reader) -> Reader:
+        for suffix in suffixes:
+            known = _READERS.get(suffix.lower(), func)
+            if known is not func:
+                raise ValueError(
+                    f"Suffix {suffix.lower()!r} already has a reader ({getattr(known, '__name__', known)}); "
+                    "a suffix has one reader."
+                )
+        _READERS.update(dict.fromkeys((suffix.lower() for suffix in suffixes), func))
+        return func
+
+    return register
+
+
+def unsupported_format(rel: str, suffix: str) -> InputProblem:
+    """Return the problem of a file whose suffix has no reader, listing the suffixes that have one."""
+    return InputProblem(rel, f"unsupported file type {suffix!r}; expected one of {', '.join(_READERS)}")
+
+
+# control and invisible format characters (soft hyphen, zero-width spaces, BOM, bidi marks), not tab or
+# newline
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 _WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -83,22 +169,26 @@ def read_text_bytes(raw: bytes, rel: str) -> str:
                 return raw[2:].decode(enc)
             except UnicodeDecodeError as exc:
                 raise IngestError(
-                    InputProblem(rel, f"the file says it is {enc.upper()} but is truncated or damaged ({exc.reason})")
+                    InputProblem(
+                        rel, f"the file says it is {enc.upper()} but is truncated or damaged ({exc.reason})"
+                    )
                 ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     if b"\x00" in raw[:4096]:
-        raise IngestError(InputProblem(rel, "the file looks binary, not text; expected UTF-8 or another text encoding"))
-    from charset_normalizer import from_bytes
-
+        raise IngestError(
+            InputProblem(rel, "the file looks binary, not text; expected UTF-8 or another text encoding")
+        )
     best = from_bytes(raw).best()
     if best is None or best.encoding is None:
         raise IngestError(InputProblem(rel, "unknown text encoding; save the file as UTF-8"))
     text = str(best)
     if text.count("\ufffd") > 0:
-        raise IngestError(InputProblem(rel, f"could not decode the text reliably (guessed {best.encoding}); save as UTF-8"))
+        raise IngestError(
+            InputProblem(rel, f"could not decode the text reliably (guessed {best.encoding}); save as UTF-8")
+        )
     return text
 
 
@@ -110,9 +200,13 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(m.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise IngestError(InputProblem(rel, f"the YAML front matter is not valid YAML: {exc}", "front matter")) from exc
+        raise IngestError(
+            InputProblem(rel, f"the YAML front matter is not valid YAML: {exc}", "front matter")
+        ) from exc
     if not isinstance(meta, dict):
-        raise IngestError(InputProblem(rel, "the front matter must be a mapping of keys to values", "front matter"))
+        raise IngestError(
+            InputProblem(rel, "the front matter must be a mapping of keys to values", "front matter")
+        )
     return meta, text[m.end() :]
 
 
@@ -156,50 +250,56 @@ def blocks_from_plain_text(text: str) -> list[Block]:
         if _is_heading_line(lines):
             section = normalise(_strip_md(lines[0]))
             continue
-        current: list[str] = []
-        current_unit = "paragraph"
-
-        def flush() -> None:
-            if current:
-                t = normalise(_strip_md(" ".join(current)))
-                if t:
-                    blocks.append(Block(text=t, unit=current_unit, section=section))
-            current.clear()
-
-        for ln in lines:
-            if _BULLET_RE.match(ln):
-                flush()
-                current_unit = "bullet"
-                current.append(_BULLET_RE.sub("", ln, count=1))
-            elif current_unit == "bullet" and ln.startswith((" ", "\t")) is False and current:
-                current.append(ln)
-            else:
-                current.append(ln)
-        flush()
+        blocks.extend(_paragraph_blocks(lines, section))
     return blocks
 
 
-# -- formats --------------------------------------------------------------------------------------------------
-def _read_txt(path: Path, rel: str) -> Extracted:
+def _paragraph_blocks(lines: list[str], section: str | None) -> list[Block]:
+    """Cut the lines of one paragraph into blocks: a bullet starts a new block, other lines continue one."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    unit = "paragraph"
+
+    def flush() -> None:
+        if current:
+            t = normalise(_strip_md(" ".join(current)))
+            if t:
+                blocks.append(Block(text=t, unit=unit, section=section))
+        current.clear()
+
+    for ln in lines:
+        if _BULLET_RE.match(ln):
+            flush()
+            unit = "bullet"
+            current.append(_BULLET_RE.sub("", ln, count=1))
+        else:
+            current.append(ln)
+    flush()
+    return blocks
+
+
+# -- formats -------------------------------------------------------------------------------------------------
+@reader(".txt", ".md")
+def _read_txt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
     text = read_text_bytes(path.read_bytes(), rel)
     meta, body = split_front_matter(text, rel)
     blocks = blocks_from_plain_text(body)
     if not blocks:
-        raise IngestError(InputProblem(rel, "no text found after the front matter; expected paragraphs of text"))
+        raise IngestError(
+            InputProblem(rel, "no text found after the front matter; expected paragraphs of text")
+        )
     return Extracted(blocks=blocks, meta=meta)
 
 
-def _read_docx(path: Path, rel: str) -> Extracted:
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
+@reader(".docx")
+def _read_docx(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(
-            InputProblem(rel, f"not a readable Word document (.docx), the file may be corrupt or truncated: {exc}")
+            InputProblem(
+                rel, f"not a readable Word document (.docx), the file may be corrupt or truncated: {exc}"
+            )
         ) from exc
     blocks: list[Block] = []
     section: str | None = None
@@ -211,7 +311,8 @@ def _read_docx(path: Path, rel: str) -> Extracted:
         if style.startswith(("Heading", "Kop", "Title", "Titel")):
             section = text
             continue
-        is_list = "List" in style or "Lijst" in style or para._p.pPr is not None and para._p.pPr.numPr is not None
+        numbered = para._p.pPr is not None and para._p.pPr.numPr is not None
+        is_list = "List" in style or "Lijst" in style or numbered
         blocks.append(Block(text=text, unit="bullet" if is_list else "paragraph", section=section))
     for table in document.tables:
         for row in table.rows:
@@ -224,22 +325,31 @@ def _read_docx(path: Path, rel: str) -> Extracted:
     return Extracted(blocks=blocks)
 
 
-def _read_pdf(path: Path, rel: str) -> Extracted:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+@reader(".pdf")
+def _read_pdf(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pdf = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in pdf.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise IngestError(InputProblem(rel, f"not a readable PDF, the file may be corrupt or truncated: {exc}")) from exc
+        raise IngestError(
+            InputProblem(rel, f"not a readable PDF, the file may be corrupt or truncated: {exc}")
+        ) from exc
     text = "\n\n".join(pages)
     if len(normalise(text)) < 20:
         raise IngestError(
-            InputProblem(rel, "the PDF has no text layer (a scan?); expected selectable text. Run OCR on it first.")
+            InputProblem(
+                rel, "the PDF has no text layer (a scan?); expected selectable text. Run OCR on it first."
+            )
         )
     text = re.sub(r"-\n(?=[a-z])", "", text)  # words hyphenated at line ends
-    # pypdf gives one line per printed line: a paragraph ends where a line ends a sentence and the next starts anew
+    return Extracted(blocks=blocks_from_plain_text(_pdf_paragraphs(text)))
+
+
+def _pdf_paragraphs(text: str) -> str:
+    """Insert blank lines between paragraphs of pypdf's text, which has one line per printed line.
+
+    A paragraph ends where a line ends a sentence (or is a short title) and the next line starts anew.
+    """
     lines = text.split("\n")
     rebuilt: list[str] = []
     for i, ln in enumerate(lines):
@@ -249,34 +359,41 @@ def _read_pdf(path: Path, rel: str) -> Extracted:
         short_title = 0 < len(ln.split()) <= 8 and not ln.rstrip().endswith((",", ";", "-"))
         if (ends_sentence or short_title) and (nxt[:1].isupper() or _BULLET_RE.match(nxt)):
             rebuilt.append("")
-    return Extracted(blocks=blocks_from_plain_text("\n".join(rebuilt)))
+    return "\n".join(rebuilt)
 
 
 # WebVTT cue markup (voice, class, italics, ...) that survives in a truncated or malformed cue
 _CUE_TAG_RE = re.compile(r"</?(?:v|c|i|b|u|lang|ruby|rt)(?:[ .][^>\n]*)?(?:>|$)")
+_SPEAKER_PREFIX_RE = re.compile(r"^([A-ZÀ-Þ][\w.'’ -]{1,60}?):\s+(.*)$")
 
 
 def _timestamp(value: str) -> str:
     return value.split(".")[0].split(",")[0]
 
 
-def _read_captions(path: Path, rel: str, srt: bool) -> Extracted:
-    import webvtt
-    from webvtt.errors import MalformedFileError
+@reader(".vtt")
+def _read_vtt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    return _read_captions(path, rel, srt=False)
 
-    raw = path.read_bytes()
-    text = read_text_bytes(raw, rel)
+
+@reader(".srt")
+def _read_srt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    return _read_captions(path, rel, srt=True)
+
+
+def _read_captions(path: Path, rel: str, srt: bool) -> Extracted:
+    text = read_text_bytes(path.read_bytes(), rel)
     try:
-        captions = webvtt.from_buffer(io.StringIO(text), format="srt" if srt else "vtt")
+        captions = webvtt.from_buffer(io.StringIO(text), format="srt" if srt else "vtt").captions
     except (MalformedFileError, ValueError, TypeError, IndexError) as exc:
         kind = "SubRip (.srt)" if srt else "WebVTT (.vtt)"
         raise IngestError(InputProblem(rel, f"not a valid {kind} transcript: {exc}")) from exc
     blocks: list[Block] = []
-    for i, cap in enumerate(captions, start=1):
+    for cap in captions:
         body = _CUE_TAG_RE.sub("", normalise(cap.text)).strip()
         speaker = getattr(cap, "voice", None)
         if not speaker:
-            m = re.match(r"^([A-ZÀ-Þ][\w.'’ -]{1,60}?):\s+(.*)$", body)
+            m = _SPEAKER_PREFIX_RE.match(body)
             if m:
                 speaker, body = m.group(1).strip(), m.group(2)
         if not body:
@@ -286,60 +403,44 @@ def _read_captions(path: Path, rel: str, srt: bool) -> Extracted:
             blocks[-1].text += " " + body
             blocks[-1].time_end = _timestamp(cap.end)
         else:
-            blocks.append(
-                Block(text=body, unit="turn", speaker=speaker, time_start=_timestamp(cap.start), time_end=_timestamp(cap.end))
-            )
+            start, end = _timestamp(cap.start), _timestamp(cap.end)
+            blocks.append(Block(text=body, unit="turn", speaker=speaker, time_start=start, time_end=end))
     if not blocks:
         raise IngestError(InputProblem(rel, "the transcript contains no spoken text"))
     return Extracted(blocks=blocks)
 
 
-def read_table(path: Path, rel: str, sheet: str | int | None = None) -> Any:
-    """Read a survey export (.csv or .xlsx) as a DataFrame of strings, one row per respondent."""
-    import pandas as pd
+@reader(".csv", ".xlsx")
+def _read_survey(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    return Extracted(blocks=[], rows=read_table(path, rel, sheet))
 
+
+def read_table(path: Path, rel: str, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a survey export (.csv or .xlsx) as a DataFrame of strings, one row per respondent.
+
+    Parameters
+    ----------
+    path : Path
+        The file; ``.csv`` (comma or semicolon separated) or else an Excel workbook.
+    rel : str
+        Its name relative to the corpus root, used in messages.
+    sheet : str or int, optional
+        Sheet of a workbook, by name or position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per header cell (stripped; columns without a header are dropped), empty cells as ``""``.
+
+    Raises
+    ------
+    IngestError
+        If the file cannot be read, the sheet does not exist, or there is no row below the header.
+    """
     if path.suffix.lower() == ".csv":
-        text = read_text_bytes(path.read_bytes(), rel)
-        sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise IngestError(InputProblem(rel, f"not a readable CSV file: {exc}")) from exc
+        df = _read_csv(path, rel)
     else:
-        import zipfile
-
-        try:
-            import openpyxl
-
-            # one pass with formulas as written: an answer typed as '=...' by a respondent is a formula to Excel,
-            # and its text must not be lost (it is inert here: never evaluated)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise IngestError(InputProblem(rel, f"not a readable Excel workbook (.xlsx), may be corrupt: {exc}")) from exc
-        names = wb.sheetnames
-        if sheet is None:
-            title = names[0]
-        elif isinstance(sheet, int) and sheet < len(names):
-            title = names[sheet]
-        elif sheet in names:
-            title = str(sheet)
-        else:
-            raise IngestError(InputProblem(rel, f"no sheet {sheet!r}; sheets found: {names}"))
-        rows = list(wb[title].iter_rows(values_only=True))
-        wb.close()
-        if not rows:
-            raise IngestError(InputProblem(rel, "the sheet is empty; expected a header row and one row per respondent"))
-        if any(isinstance(v, str) and v.startswith("=") for r in rows for v in r):
-            # formulas present: take the value Excel computed where there is one, else keep the formula text
-            wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            rows = [
-                tuple(c if isinstance(f, str) and f.startswith("=") and c is not None else f for f, c in zip(rf, rc, strict=False))
-                for rf, rc in zip(rows, wb_values[title].iter_rows(values_only=True), strict=False)
-            ]
-            wb_values.close()
-        header = ["" if h is None else str(h).strip() for h in rows[0]]
-        data = [["" if v is None else str(v) for v in r] for r in rows[1:]]
-        df = pd.DataFrame(data, columns=header)
+        df = _read_xlsx(path, rel, sheet)
     df.columns = [str(c).strip() for c in df.columns]
     df = df.loc[:, [c for c in df.columns if c]]
     if df.empty:
@@ -347,8 +448,66 @@ def read_table(path: Path, rel: str, sheet: str | int | None = None) -> Any:
     return df
 
 
+def _read_csv(path: Path, rel: str) -> pd.DataFrame:
+    text = read_text_bytes(path.read_bytes(), rel)
+    header = text.split("\n", 1)[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise IngestError(InputProblem(rel, f"not a readable CSV file: {exc}")) from exc
+
+
+def _read_xlsx(path: Path, rel: str, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        # one pass with formulas as written: an answer typed as '=...' by a respondent is a formula to Excel,
+        # and its text must not be lost (it is inert here: never evaluated)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise IngestError(
+            InputProblem(rel, f"not a readable Excel workbook (.xlsx), may be corrupt: {exc}")
+        ) from exc
+    names = wb.sheetnames
+    if sheet is None:
+        title = names[0]
+    elif isinstance(sheet, int) and sheet < len(names):
+        title = names[sheet]
+    elif sheet in names:
+        title = str(sheet)
+    else:
+        raise IngestError(InputProblem(rel, f"no sheet {sheet!r}; sheets found: {names}"))
+    rows = list(wb[title].iter_rows(values_only=True))
+    wb.close()
+    if not rows:
+        raise IngestError(
+            InputProblem(rel, "the sheet is empty; expected a header row and one row per respondent")
+        )
+    if any(isinstance(v, str) and v.startswith("=") for r in rows for v in r):
+        rows = _computed_values(path, title, rows)
+    header = ["" if h is None else str(h).strip() for h in rows[0]]
+    data = [["" if v is None else str(v) for v in r] for r in rows[1:]]
+    return pd.DataFrame(data, columns=header)
+
+
+def _computed_values(path: Path, title: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Replace each formula by the value Excel computed for it, where the workbook holds one."""
+    wb_values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    computed = wb_values[title].iter_rows(values_only=True)
+    out = [
+        tuple(
+            c if isinstance(f, str) and f.startswith("=") and c is not None else f
+            for f, c in zip(rf, rc, strict=False)
+        )
+        for rf, rc in zip(rows, computed, strict=False)
+    ]
+    wb_values.close()
+    return out
+
+
 def read_file(path: Path, rel: str, sheet: str | int | None = None) -> Extracted:
     """Read any supported file into blocks (surveys: the table, turned into blocks by the survey mapping).
+
+    The reader is the one registered for the file's suffix (see :func:`reader` and :data:`SUPPORTED`).
 
     Parameters
     ----------
@@ -359,22 +518,24 @@ def read_file(path: Path, rel: str, sheet: str | int | None = None) -> Extracted
     sheet : str or int, optional
         Sheet of an .xlsx survey.
 
+    Returns
+    -------
+    Extracted
+        The blocks (and front matter) found, or for a survey the table in ``rows``.
+
     Raises
     ------
     IngestError
         If the file is empty, corrupt or of an unsupported format.
     """
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise IngestError(InputProblem(rel, f"unsupported file type {suffix!r}; expected one of {', '.join(SUPPORTED)}"))
+    read = _READERS.get(suffix)
+    if read is None:
+        raise IngestError(unsupported_format(rel, suffix))
     if path.stat().st_size == 0:
         raise IngestError(InputProblem(rel, "the file is empty"))
-    if suffix in (".txt", ".md"):
-        return _read_txt(path, rel)
-    if suffix == ".docx":
-        return _read_docx(path, rel)
-    if suffix == ".pdf":
-        return _read_pdf(path, rel)
-    if suffix in (".vtt", ".srt"):
-        return _read_captions(path, rel, srt=suffix == ".srt")
-    return Extracted(blocks=[], rows=read_table(path, rel, sheet))
+    return read(path, rel, sheet=sheet)
+
+
+#: The file suffixes that have a reader, in the order they were registered.
+SUPPORTED: tuple[str, ...] = tuple(_READERS)

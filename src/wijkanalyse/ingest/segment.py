@@ -2,9 +2,9 @@
 
 The document text stored for each source is built here from its (pseudonymised) blocks: section headings on a
 line of their own, speaker turns as ``[PERSOON-3] (bewoner): text``, survey answers as
-``R0001 · vraag: text``, blocks separated by a blank line. Each segment records ``start`` and ``end`` such that
-``document_text[start:end] == segment.text`` — the basis of traceability and of the REFI-QDA export. A unit
-longer than ``max_chars`` is split at sentence boundaries (``unit`` gets the suffix ``-part``).
+``R0001 · vraag: text``, blocks separated by a blank line. Each segment records ``start`` and ``end`` such
+that ``document_text[start:end] == segment.text`` — the basis of traceability and of the REFI-QDA export. A
+unit longer than ``max_chars`` is split at sentence boundaries (``unit`` gets the suffix ``-part``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["SegmentRecord", "sentence_spans", "split_spans", "build_document", "segment_id"]
+__all__ = ["SegmentRecord", "Unit", "sentence_spans", "split_spans", "build_document", "segment_id"]
 
 # a sentence ends at . ! ? (or …) followed by space and an upper-case letter, digit, quote or placeholder
 _SENT_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9\[])")
-_ABBREV = ("bijv.", "bv.", "o.a.", "d.w.z.", "i.p.v.", "m.b.t.", "t.a.v.", "nr.", "dhr.", "mevr.", "mw.", "ca.", "enz.", "etc.", "vs.", "z.g.a.n.")
+_ABBREV = (
+    "bijv.", "bv.", "o.a.", "d.w.z.", "i.p.v.", "m.b.t.", "t.a.v.", "nr.", "dhr.", "mevr.", "mw.", "ca.",
+    "enz.", "etc.", "vs.", "z.g.a.n.",
+)  # fmt: skip
 
 
 @dataclass

@@ -1,19 +1,25 @@
 """Stage 8: reports — papermill runs a report notebook per wijk and one for the city, rendered to HTML.
 
-:mod:`.runner` executes the notebooks (in parallel, reusing unchanged reports) and writes the run folder;
-:mod:`.render` holds what the notebooks display (texts in Dutch and English, sections, tables, figures).
+================  ============================================================================================
+module            what it holds
+================  ============================================================================================
+``runner``        :func:`run_reports`: plans the run, reuses unchanged reports, writes the run folder
+``jobs``          one report as a job (:class:`ReportJob`, :func:`run_job`, :func:`render_html`)
+``fingerprint``   the hashes of a report's inputs that decide whether it is reused
+``index_page``    the index page of a run and the ``latest.html`` redirect
+``render``        what the notebooks display: sections and tables (:func:`open_report`, :func:`save_tables`)
+``context``       :class:`ReportContext`: settings, store, analysis data, texts and run id of one notebook
+``figures``       the plotly figures of the reports
+``text``          texts in Dutch and English, slugs, number formats
+``files``         atomic writes and the report tables as CSV
+================  ============================================================================================
 """
 
-from wijkanalyse.report.render import ReportContext, open_report, save_tables, texts
-from wijkanalyse.report.runner import (
-    JobResult,
-    ReportJob,
-    RunResult,
-    render_html,
-    run_job,
-    run_reports,
-    runs_root,
-)
+from wijkanalyse.report.context import ReportContext, open_report
+from wijkanalyse.report.files import save_tables
+from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, render_html, run_job
+from wijkanalyse.report.runner import run_reports, runs_root
+from wijkanalyse.report.text import texts
 
 __all__ = [
     "JobResult",

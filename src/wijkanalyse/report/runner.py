@@ -12,9 +12,9 @@ Layout of one run (``runs_root`` is ``<store_dir>/../runs``, i.e. ``outputs/<cor
 
 Reruns
 ------
-Every report has a *fingerprint*: a hash of its inputs — the wijk's segments (ids, text hashes, metadata), the
-codings of those segments, the codebook version, the settings, the report language, the agreement table, and
-the source of the notebooks and of the analysis and report code; the city overview's also covers every
+Every report has a *fingerprint* (:mod:`.fingerprint`): a hash of its inputs — the wijk's segments (ids, text
+hashes, metadata), the codings of those segments, the codebook version, the settings, the report language, the
+agreement table, and the source of the notebooks and of the package; the city overview's also covers every
 segment, every coding and the discovered themes. A report whose fingerprint equals one in an earlier run is
 not re-executed: its folder is hard-linked (or copied) into the new run, so its tables are byte-identical. One
 new session in one wijk changes that wijk's fingerprint and the city's, and nothing else. Consequence, by
@@ -25,9 +25,9 @@ wijk.
 
 Parallel and distributed
 ------------------------
-Each report is one :class:`ReportJob` (plain, picklable data) run by :func:`run_job`, a top-level function. By
-default the jobs run in a local process pool (``jobs`` processes). Any executor with ``submit(fn, *args)``
-that returns futures can run them instead, e.g. Dask::
+Each report is one :class:`~.jobs.ReportJob` (plain, picklable data) run by :func:`~.jobs.run_job`, a
+top-level function. By default the jobs run in a local process pool (``jobs`` processes). Any executor with
+``submit(fn, *args)`` that returns futures can run them instead, e.g. Dask::
 
     from dask.distributed import Client          # pip install 'wijkanalyse[distributed]'
     run_reports(settings, executor=Client())     # the run folder must be on storage the workers share
@@ -38,37 +38,39 @@ A failing report does not stop the others: it is recorded with the cell that fai
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import multiprocessing
 import os
 import shutil
-import sqlite3
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from wijkanalyse.coding.codebook import check_codebook
-from wijkanalyse.config import PACKAGE_DATA, PROJECT_ROOT, Settings
+from wijkanalyse.config import PROJECT_ROOT, Settings
 from wijkanalyse.exceptions import ReportError
-from wijkanalyse.report.render import slug, texts, write_atomic
+from wijkanalyse.ingest.corpus import corpus_hash
+from wijkanalyse.report.files import write_atomic
+from wijkanalyse.report.fingerprint import (
+    agreement_digest,
+    code_digest,
+    digest,
+    discovery_digest,
+    inputs_digest,
+)
+from wijkanalyse.report.index_page import index_html, redirect_html
+from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, run_job
+from wijkanalyse.report.text import slug, texts
 from wijkanalyse.store import Store, new_run_id, now_iso
 from wijkanalyse.vocabulary import CITY_FOLDER
 
 __all__ = [
-    "ReportJob",
-    "JobResult",
-    "RunResult",
-    "run_job",
     "run_reports",
-    "render_html",
     "notebooks_dir",
     "notebook_parameters",
     "runs_root",
@@ -78,121 +80,6 @@ __all__ = [
 
 WIJK_NOTEBOOK = "wijkrapport.ipynb"
 CITY_NOTEBOOK = "stadsoverzicht.ipynb"
-TEMPLATE = "report_template"
-_CODE_SUFFIXES = (".py", ".yml", ".yaml", ".j2", ".json", ".txt")
-
-
-# -- data passed around --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to build: plain data, so a process pool or a Dask worker can receive it.
-
-    Attributes
-    ----------
-    name : str
-        ``"stad"`` or ``"wijken/<slug>"``: the job's folder inside the run folder.
-    wijk : str or None
-        None for the city overview.
-    notebook : str
-        The notebook to execute.
-    out_dir : str
-        Folder for the outputs (``<stem>.ipynb``, ``<stem>.html``, ``tables/``).
-    stem : str
-        File name stem, e.g. ``"wijkrapport-schalkwijk"``.
-    title : str
-        Page title.
-    language : str
-    parameters : dict
-        Passed to the notebook's ``parameters`` cell.
-    fingerprint : str
-        Hash of the report's inputs (see the module docstring).
-    """
-
-    name: str
-    wijk: str | None
-    notebook: str
-    out_dir: str
-    stem: str
-    title: str
-    language: str
-    parameters: dict[str, Any]
-    fingerprint: str
-
-
-@dataclass
-class JobResult:
-    """What became of one report.
-
-    ``status`` is ``built``, ``reused`` (copied from run ``reused_from``), ``failed`` or ``empty`` (a wijk
-    without segments, skipped). A failed notebook has ``cell_index`` (0-based, in the executed notebook),
-    ``ename`` and
-    ``evalue``; other failures only ``error``.
-    """
-
-    name: str
-    wijk: str | None
-    status: str
-    fingerprint: str = ""
-    html: str | None = None
-    notebook: str | None = None
-    tables: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    reused_from: str | None = None
-    cell_index: int | None = None
-    ename: str | None = None
-    evalue: str | None = None
-    error: str | None = None
-
-    def describe(self) -> str:
-        """One line for the command line."""
-        what = self.wijk or CITY_FOLDER
-        if self.status == "failed":
-            where = f"cell {self.cell_index}: " if self.cell_index is not None else ""
-            detail = f"{self.ename}: {self.evalue}" if self.ename else (self.error or "")
-            return f"FAILED  {what}: {where}{detail}"
-        if self.status == "reused":
-            return f"reused  {what} (unchanged since run {self.reused_from})"
-        if self.status == "empty":
-            return f"skipped {what}: no segments"
-        return f"built   {what} in {self.seconds:.1f} s"
-
-
-@dataclass
-class RunResult:
-    """The outcome of :func:`run_reports`."""
-
-    run_id: str
-    run_dir: Path
-    index: Path
-    jobs: list[JobResult]
-    seconds: float
-    update: Any = None
-
-    @property
-    def failed(self) -> list[JobResult]:
-        """Reports that failed."""
-        return [j for j in self.jobs if j.status == "failed"]
-
-    @property
-    def ok(self) -> bool:
-        """True when no report failed."""
-        return not self.failed
-
-    def by_status(self, status: str) -> list[JobResult]:
-        """Return the reports with one status (``built``, ``reused``, ``failed``, ``empty``)."""
-        return [j for j in self.jobs if j.status == status]
-
-    def describe(self, every_report: bool = True) -> str:
-        """Return a short account for the command line (with ``every_report=False`` only failed reports)."""
-        counts = {s: len(self.by_status(s)) for s in ("built", "reused", "failed", "empty")}
-        listed = self.jobs if every_report else self.failed
-        lines = [
-            f"Report run {self.run_id}: {counts['built']} built, {counts['reused']} reused, "
-            f"{counts['failed']} failed, {counts['empty']} empty, in {self.seconds:.1f} s.",
-            *(f"  {j.describe()}" for j in listed),
-            f"Index: {self.index}",
-        ]
-        return "\n".join(lines)
 
 
 # -- locations -----------------------------------------------------------------------------------------------
@@ -231,76 +118,6 @@ def runs_root(settings: Settings) -> Path:
     return settings.store_path.parent / "runs"
 
 
-# -- fingerprints --------------------------------------------------------------------------------------------
-def _sha(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, default=str).encode())
-        h.update(b"\x1e")
-    return h.hexdigest()
-
-
-def _rows(con: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in con.execute(sql, params).fetchall()]
-
-
-def _inputs_digest(con: sqlite3.Connection, wijk: str | None) -> str:
-    """Hash of the segments and the codings of one wijk (None: the whole corpus)."""
-    where, params = ("WHERE s.wijk = ?", (wijk,)) if wijk is not None else ("", ())
-    segs = _rows(
-        con,
-        'SELECT s.segment_id, s.text_hash, s.start, s."end", s.wijk, s.date, s.session, s.kind, s.role,'
-        " s.section, s.question, s.respondent_id, d.path FROM segments s JOIN documents d USING (doc_id)"
-        f" {where} ORDER BY s.segment_id",
-        params,
-    )
-    cods = _rows(
-        con,
-        "SELECT c.segment_id, c.code_id, c.coder_id, c.kind, c.status, round(c.confidence, 6), c.model"
-        f" FROM codings c JOIN segments s USING (segment_id) {where}"
-        " ORDER BY c.segment_id, c.code_id, c.coder_id",
-        params,
-    )
-    return _sha(segs, cods)
-
-
-def _discovery_digest(store: Store) -> str:
-    """Hash of the newest discovered themes and their segments (what the reports show of them)."""
-    from wijkanalyse.analysis.tables import load_discovered
-
-    links, themes = load_discovered(store)
-    if themes.empty:
-        return _sha(None)
-    cols = [c for c in ("theme_id", "label", "top_words", "size", "closest_code", "covered") if c in themes]
-    return _sha(
-        links[["segment_id", "theme_id"]].sort_values("segment_id").to_csv(index=False),
-        themes[cols].sort_values("theme_id").to_csv(index=False),
-    )
-
-
-@lru_cache(maxsize=8)
-def _code_digest(nb_dir: str) -> str:
-    """Digest of the package's code and data and of the two report notebooks.
-
-    Every source file of the package counts (not a hand-kept list): a change anywhere in the library may change
-    a report, and reusing a report built by other code would be wrong. Compiled files are ignored.
-    """
-    root = PACKAGE_DATA.parent
-    files = sorted(
-        f for f in root.rglob("*") if f.suffix in _CODE_SUFFIXES and "__pycache__" not in f.parts and f.is_file()
-    )
-    parts: list[Any] = [f.relative_to(root).as_posix() for f in files]
-    files += [Path(nb_dir) / WIJK_NOTEBOOK, Path(nb_dir) / CITY_NOTEBOOK]
-    return _sha(*parts, *[f.read_bytes() for f in files])
-
-
-def _agreement_digest(store: Store, settings: Settings) -> str:
-    from wijkanalyse import analysis
-
-    table = analysis.agreement_summary(store, settings.machine_agreement_threshold)
-    return _sha(table.to_csv(index=False))
-
-
 def notebook_parameters(
     settings: Settings,
     settings_file: Path,
@@ -327,114 +144,7 @@ def notebook_parameters(
     return params
 
 
-# -- one job -------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def _exporter(language: str) -> Any:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name=TEMPLATE,
-        extra_template_basedirs=[str(PACKAGE_DATA)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_markdown=True,  # markdown cells are notes for people reading the notebook, not report text
-    )
-    exporter.language_code = language
-    return exporter
-
-
-def render_html(notebook: Path, html_path: Path, title: str, language: str) -> Path:
-    """Render an executed notebook to a self-contained HTML page with the code hidden (written atomically).
-
-    Markdown cells (notes for readers of the notebook) and stderr output (warnings) are left out; everything
-    else a cell displayed is kept. The page loads nothing from the network.
-    """
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [
-                o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
-            ]
-    nb.metadata["title"] = title
-    body, _ = _exporter(language).from_notebook_node(nb)
-    return write_atomic(html_path, body)
-
-
-def run_job(job: ReportJob) -> JobResult:
-    """Execute one report notebook with papermill and render it to HTML; never raises.
-
-    A top-level function of plain data in and out, so that a process pool or
-    ``dask.distributed.Client.submit`` can run it. The executed notebook is written atomically (temporary
-    file, then ``os.replace``); a notebook that fails is kept as ``<stem>.failed.ipynb`` and reported with its
-    cell and error.
-
-    Parameters
-    ----------
-    job : ReportJob
-
-    Returns
-    -------
-    JobResult
-    """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    t0 = time.perf_counter()
-    out = Path(job.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    nb_path = out / f"{job.stem}.ipynb"
-    tmp = out / f".{job.stem}.{os.getpid()}.tmp.ipynb"
-    result = JobResult(name=job.name, wijk=job.wijk, status="failed", fingerprint=job.fingerprint)
-    try:
-        pm.execute_notebook(
-            job.notebook,
-            str(tmp),
-            parameters=job.parameters,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(out),
-            report_mode=False,
-        )
-        os.replace(tmp, nb_path)
-        render_html(nb_path, out / f"{job.stem}.html", job.title, job.language)
-    except PapermillExecutionError as exc:
-        if tmp.exists():
-            os.replace(tmp, out / f"{job.stem}.failed.ipynb")
-        result.cell_index, result.ename, result.evalue = exc.cell_index, exc.ename, exc.evalue
-        result.error = f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:  # noqa: BLE001 - one failing report must not stop the others
-        tmp.unlink(missing_ok=True)
-        result.error = f"{type(exc).__name__}: {exc}"
-        result.ename, result.evalue = type(exc).__name__, str(exc)
-        result.evalue += "\n" + traceback.format_exc(limit=3)
-    else:
-        result.status = "built"
-        result.html = f"{job.name}/{job.stem}.html"
-        result.notebook = f"{job.name}/{job.stem}.ipynb"
-        result.tables = sorted(f"{job.name}/tables/{p.name}" for p in (out / "tables").glob("*.csv"))
-    result.seconds = round(time.perf_counter() - t0, 2)
-    return result
-
-
-# -- the run -------------------------------------------------------------------------------------------------
-def _known_wijken(con: sqlite3.Connection) -> tuple[list[str], list[str]]:
-    """(wijken with segments, wijken known from documents or respondents but without segments)."""
-    with_segments = sorted(
-        r[0] for r in con.execute("SELECT DISTINCT wijk FROM segments WHERE wijk IS NOT NULL")
-    )
-    known = {
-        r[0]
-        for r in con.execute(
-            "SELECT wijk FROM documents WHERE wijk IS NOT NULL"
-            " UNION SELECT wijk FROM respondents WHERE wijk IS NOT NULL"
-        )
-    }
-    return with_segments, sorted(known - set(with_segments))
-
-
+# -- choosing, reusing and executing reports -----------------------------------------------------------------
 def _select(requested: Sequence[str] | None, with_segments: list[str], empty: list[str]) -> list[str]:
     if requested is None:
         return with_segments
@@ -533,6 +243,142 @@ def _execute(
     return results
 
 
+# -- the run -------------------------------------------------------------------------------------------------
+@dataclass
+class _Inputs:
+    """What the store says about a run: the wijken to report on and every report's fingerprint."""
+
+    selected: list[str]
+    empty: list[str]
+    fingerprints: dict[str, str]
+    city_fingerprint: str
+    corpus_hash: str
+
+
+def _known_wijken(store: Store) -> tuple[list[str], list[str]]:
+    """(wijken with segments, wijken known from documents or respondents but without segments)."""
+    with_segments = store.segment_wijken()
+    return with_segments, sorted(store.source_wijken() - set(with_segments))
+
+
+def _read_inputs(
+    settings: Settings,
+    settings_dump: dict[str, Any],
+    wijken: Sequence[str] | None,
+    lang: str,
+    codebook_version: str,
+    nb_dir: Path,
+) -> _Inputs:
+    """Check the wijken against the store and compute the fingerprint of every report (see the module doc)."""
+    with Store(settings.store_path, create=False) as store:
+        with_segments, empty = _known_wijken(store)
+        selected = _select(wijken, with_segments, empty)
+        common = digest(
+            code_digest((str(nb_dir / WIJK_NOTEBOOK), str(nb_dir / CITY_NOTEBOOK))),
+            codebook_version,
+            lang,
+            {k: v for k, v in settings_dump.items() if k not in ("store_dir", "private_dir")},
+            agreement_digest(store, settings),
+        )
+        fingerprints = {w: digest(common, "wijk", w, inputs_digest(store, w)) for w in selected}
+        city = digest(inputs_digest(store, None), with_segments, discovery_digest(store))
+        return _Inputs(selected, empty, fingerprints, digest(common, CITY_FOLDER, city), corpus_hash(store))
+
+
+def _plan(
+    inputs: _Inputs,
+    settings: Settings,
+    settings_file: Path,
+    nb_dir: Path,
+    run_path: Path,
+    run_id: str,
+    lang: str,
+) -> list[ReportJob]:
+    """One job per selected wijk, in order, then the city overview."""
+    text = texts(lang)
+    planned = []
+    for w in inputs.selected:
+        s = slug(w)
+        out = run_path / "wijken" / s
+        planned.append(
+            ReportJob(
+                name=f"wijken/{s}",
+                wijk=w,
+                notebook=str(nb_dir / WIJK_NOTEBOOK),
+                out_dir=str(out),
+                stem=f"wijkrapport-{s}",
+                title=text["title_wijk"].format(wijk=w),
+                language=lang,
+                parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w),
+                fingerprint=inputs.fingerprints[w],
+            )
+        )
+    out = run_path / CITY_FOLDER
+    planned.append(
+        ReportJob(
+            name=CITY_FOLDER,
+            wijk=None,
+            notebook=str(nb_dir / CITY_NOTEBOOK),
+            out_dir=str(out),
+            stem="stadsoverzicht",
+            title=text["title_city"],
+            language=lang,
+            parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
+            fingerprint=inputs.city_fingerprint,
+        )
+    )
+    return planned
+
+
+def _build(
+    planned: list[ReportJob],
+    previous: dict[tuple[str, str], tuple[str, Path]],
+    jobs: int,
+    executor: Any,
+    on_done: Callable[[JobResult], None] | None,
+) -> list[JobResult]:
+    """Reuse every report whose fingerprint an earlier run has; execute the others."""
+    results: list[JobResult] = []
+    todo = []
+    for job in planned:
+        hit = previous.get((job.name, job.fingerprint))
+        if hit is not None:
+            results.append(_reuse(job, *hit))
+            if on_done:
+                on_done(results[-1])
+        else:
+            todo.append(job)
+    return results + _execute(todo, jobs, executor, on_done)
+
+
+def _write_run_files(run_path: Path, manifest: dict[str, Any], results: list[JobResult], lang: str) -> Path:
+    """Write ``run.json``, ``index.html``, ``runs/LATEST`` and ``latest.html``; return the index."""
+    root = run_path.parent
+    write_atomic(run_path / "run.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    index = write_atomic(run_path / "index.html", index_html(manifest, results, lang))
+    write_atomic(root / "LATEST", manifest["run_id"] + "\n")
+    rel = os.path.relpath(index, root.parent)
+    write_atomic(root.parent / "latest.html", redirect_html(rel))
+    return index
+
+
+def _start_run(settings: Settings, run_id: str, params: dict[str, Any]) -> None:
+    with Store(settings.store_path, create=False) as store:
+        store.start_run("report", json.dumps(params), run_id=run_id)
+
+
+def _finish_run(settings: Settings, run_id: str, results: list[JobResult]) -> None:
+    failed = [r for r in results if r.status == "failed"]
+    with Store(settings.store_path, create=False) as store:
+        store.finish_run(
+            run_id,
+            "ok" if not failed else "failed-some",
+            json.dumps(
+                {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}
+            ),
+        )
+
+
 def run_reports(
     settings: Settings,
     wijken: Sequence[str] | None = None,
@@ -585,212 +431,29 @@ def run_reports(
     if jobs < 1:
         raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
     lang = language or settings.language
-    text = texts(lang)
+    texts(lang)  # an unknown language raises here, before anything else
     codebook_version = check_codebook(settings)
     nb_dir = notebooks_dir(notebooks)
     run_id = new_run_id()
     run_path = Path(run_dir) if run_dir else runs_root(settings) / run_id
-    root = run_path.parent
     settings_dump = settings.model_dump(mode="json")
-    with Store(settings.store_path, create=False) as store:
-        with_segments, empty = _known_wijken(store.con)
-        selected = _select(wijken, with_segments, empty)
-        from wijkanalyse.ingest.corpus import corpus_hash
-
-        common = _sha(
-            _code_digest(str(nb_dir)),
-            codebook_version,
-            lang,
-            {k: v for k, v in settings_dump.items() if k not in ("store_dir", "private_dir")},
-            _agreement_digest(store, settings),
-        )
-        digests = {w: _inputs_digest(store.con, w) for w in selected}
-        city_digest = _sha(_inputs_digest(store.con, None), with_segments, _discovery_digest(store))
-        c_hash = corpus_hash(store)
-        store.start_run(
-            "report", json.dumps({"wijken": selected, "language": lang, "jobs": jobs}), run_id=run_id
-        )
+    inputs = _read_inputs(settings, settings_dump, wijken, lang, codebook_version, nb_dir)
+    _start_run(settings, run_id, {"wijken": inputs.selected, "language": lang, "jobs": jobs})
     run_path.mkdir(parents=True, exist_ok=True)
     settings_file = write_atomic(run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True))
-
-    planned = []
-    for w in selected:
-        s = slug(w)
-        out = run_path / "wijken" / s
-        planned.append(
-            ReportJob(
-                name=f"wijken/{s}",
-                wijk=w,
-                notebook=str(nb_dir / WIJK_NOTEBOOK),
-                out_dir=str(out),
-                stem=f"wijkrapport-{s}",
-                title=text["title_wijk"].format(wijk=w),
-                language=lang,
-                parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w),
-                fingerprint=_sha(common, "wijk", w, digests[w]),
-            )
-        )
-    out = run_path / CITY_FOLDER
-    planned.append(
-        ReportJob(
-            name=CITY_FOLDER,
-            wijk=None,
-            notebook=str(nb_dir / CITY_NOTEBOOK),
-            out_dir=str(out),
-            stem="stadsoverzicht",
-            title=text["title_city"],
-            language=lang,
-            parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
-            fingerprint=_sha(common, CITY_FOLDER, city_digest),
-        )
-    )
-
-    previous = {} if force else _previous(root, run_id)
-    results: list[JobResult] = []
-    todo = []
-    for job in planned:
-        hit = previous.get((job.name, job.fingerprint))
-        if hit is not None:
-            results.append(_reuse(job, *hit))
-            if on_done:
-                on_done(results[-1])
-        else:
-            todo.append(job)
-    results += _execute(todo, jobs, executor, on_done)
+    planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
+    previous = {} if force else _previous(run_path.parent, run_id)
+    results = _build(planned, previous, jobs, executor, on_done)
     if wijken is None:
-        results += [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in empty]
+        results += [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in inputs.empty]
     order = {j.name: i for i, j in enumerate(planned)}
     results.sort(key=lambda r: (order.get(r.name, len(order)), r.name))
-
     seconds = round(time.perf_counter() - t0, 2)
     manifest = {
-        "run_id": run_id,
-        "finished_at": now_iso(),
-        "corpus": str(settings.corpus),
-        "corpus_hash": c_hash,
-        "codebook_version": codebook_version,
-        "language": lang,
-        "seconds": seconds,
-        "jobs": [asdict(r) for r in results],
-    }
-    write_atomic(run_path / "run.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    index = write_atomic(run_path / "index.html", _index_html(manifest, results, lang))
-    write_atomic(root / "LATEST", run_id + "\n")
-    rel = os.path.relpath(index, root.parent)
-    write_atomic(root.parent / "latest.html", _redirect_html(rel))
-    failed = [r for r in results if r.status == "failed"]
-    with Store(settings.store_path, create=False) as store:
-        store.finish_run(
-            run_id,
-            "ok" if not failed else "failed-some",
-            json.dumps(
-                {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}
-            ),
-        )
+        "run_id": run_id, "finished_at": now_iso(), "corpus": str(settings.corpus),
+        "corpus_hash": inputs.corpus_hash, "codebook_version": codebook_version, "language": lang,
+        "seconds": seconds, "jobs": [asdict(r) for r in results],
+    }  # fmt: skip
+    index = _write_run_files(run_path, manifest, results, lang)
+    _finish_run(settings, run_id, results)
     return RunResult(run_id, run_path, index, results, seconds)
-
-
-# -- index ---------------------------------------------------------------------------------------------------
-_INDEX_TEXT = {
-    "nl": {
-        "title": "Rapporten",
-        "run": "Run",
-        "city": "Stadsoverzicht",
-        "wijken": "Wijkrapporten",
-        "wijk": "Wijk",
-        "status": "Status",
-        "built": "nieuw gemaakt",
-        "reused": "ongewijzigd, uit run {run}",
-        "failed": "mislukt",
-        "empty": "geen fragmenten",
-        "seconds": "seconden",
-        "error": "Fout in cel {cell}: {err}",
-        "corpus": "Corpus",
-        "hash": "corpus-hash",
-        "codebook": "codeboek",
-        "made": "gemaakt op",
-    },
-    "en": {
-        "title": "Reports",
-        "run": "Run",
-        "city": "City overview",
-        "wijken": "Neighbourhood reports",
-        "wijk": "Neighbourhood",
-        "status": "Status",
-        "built": "built",
-        "reused": "unchanged, from run {run}",
-        "failed": "failed",
-        "empty": "no segments",
-        "seconds": "seconds",
-        "error": "Error in cell {cell}: {err}",
-        "corpus": "Corpus",
-        "hash": "corpus hash",
-        "codebook": "codebook",
-        "made": "built at",
-    },
-}
-
-
-def _index_html(manifest: dict[str, Any], results: list[JobResult], language: str) -> str:
-    import html as h
-
-    t = _INDEX_TEXT[language]
-
-    def status(r: JobResult) -> str:
-        if r.status == "failed":
-            detail = f"{r.ename}: {r.evalue}" if r.ename else (r.error or "")
-            cell = r.cell_index if r.cell_index is not None else "?"
-            return (
-                f'<span class="failed">{h.escape(t["failed"])}</span><br><small>'
-                + h.escape(t["error"].format(cell=cell, err=detail.splitlines()[0] if detail else ""))
-                + "</small>"
-            )
-        if r.status == "reused":
-            return h.escape(t["reused"].format(run=r.reused_from))
-        return h.escape(t[r.status]) + (f" ({r.seconds:.1f} {t['seconds']})" if r.status == "built" else "")
-
-    def link(r: JobResult, label: str) -> str:
-        return f'<a href="{h.escape(r.html)}">{h.escape(label)}</a>' if r.html else h.escape(label)
-
-    rows = []
-    city = ""
-    for r in results:
-        if r.wijk is None:
-            city = f"<p>{link(r, t['city'])} — {status(r)}</p>"
-        else:
-            rows.append(f"<tr><td>{link(r, r.wijk)}</td><td>{status(r)}</td></tr>")
-    title = f"{t['title']} {Path(manifest['corpus']).name}"
-    return f"""<!DOCTYPE html>
-<html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,
-initial-scale=1"> <title>{h.escape(title)}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 48rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1f2933; line-height: 1.5; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ border-bottom: 1px solid #e4e7eb; padding:
-.35rem .5rem;
-       text-align: left; vertical-align: top; }} th {{ background: #f5f7fa; }}
-.failed {{ color: #b42318; font-weight: 600; }} small {{ color: #52606d; }} .meta {{ color: #52606d; }}
-</style></head>
-<body>
-<h1>{h.escape(title)}</h1>
-<p class="meta">{t["run"]} {h.escape(manifest["run_id"])} · {t["made"]} {h.escape(manifest["finished_at"])} ·
-{t["hash"]} {h.escape(manifest["corpus_hash"])} · {t["codebook"]} {h.escape(manifest["codebook_version"])}</p>
-<h2>{t["city"]}</h2>
-{city}
-<h2>{t["wijken"]}</h2>
-<table><thead><tr><th>{t["wijk"]}</th><th>{t["status"]}</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
-
-
-def _redirect_html(target: str) -> str:
-    import html as h
-
-    t = h.escape(target.replace(os.sep, "/"))
-    return (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={t}">'
-        f'<title>latest</title></head><body><a href="{t}">{t}</a></body></html>\n'
-    )

@@ -1,5 +1,8 @@
 """Stage 6: people review and code, and their agreement is measured.
 
-Modules: :mod:`.decisions` (human coding decisions and memos), :mod:`.sheet` (the spreadsheet round trip),
-:mod:`.agreement` (kappa, alpha, machine versus people), :mod:`.evaluate` (automatic coding against labelled data).
+Modules: :mod:`.decisions` (human coding decisions and memos), :mod:`.sheet` (the coding sheet round trip),
+:mod:`.cells` (spreadsheet cells that cannot run as formulas), :mod:`.coded_table` (every coding as CSV/XLSX),
+:mod:`.agreement` (kappa, alpha, the machine versus people), :mod:`.machine_decision` (whether the machine's
+codes may stand unreviewed), :mod:`.evaluate` with :mod:`.labelled` and :mod:`.metrics` (automatic coding
+against labelled data).
 """

@@ -2,12 +2,11 @@
 
 The statistics
 --------------
-* **Krippendorff's alpha** (nominal), for any number of coders with missing values, computed from the
-  coincidence matrix as in Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability*:
-  ``alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k``, where ``o_ck`` counts the c-k pairs of
-  values within each unit, each unit weighted by ``1 / (m_u - 1)`` (``m_u`` values in the unit), ``n_c`` are
-  the row sums of the coincidence matrix and ``n`` their total. Units with fewer than two values are not
-  pairable and drop out. Undefined (NaN) when every value is the same (no expected disagreement).
+* **Krippendorff's alpha** (nominal), for any number of coders with missing values, from the `krippendorff
+  <https://pypi.org/project/krippendorff/>`_ package: ``alpha = 1 - D_o / D_e``, observed over expected
+  disagreement in the coincidence matrix (Krippendorff 2011, *Computing Krippendorff's Alpha-Reliability*).
+  Units with fewer than two values are not pairable and drop out. Undefined (NaN) when every value is the
+  same (no expected disagreement) or no unit is pairable.
 * **Cohen's kappa** for two coders: ``(p_o - p_e) / (1 - p_e)`` with ``p_e`` from each coder's own marginals.
   NaN when ``p_e = 1``.
 * **Percent agreement**: the share of agreeing pairs of values within a unit, averaged over the pairable units
@@ -31,10 +30,9 @@ code sets were identical. Row ``alle`` pools both dimensions.
 Machine versus people
 ---------------------
 Each person's decisions are paired with the machine's on the segments both coded; the pooled binary alpha
-over all those pairs (every person's judgement is its own unit) is the machine's agreement with people. The
-machine's codes may stand in a report without review when that alpha reaches
-``settings.machine_agreement_threshold`` on at least ``min_segments`` segments (:func:`machine_may_stand`);
-the alpha among the people themselves is shown beside it as the ceiling that can reasonably be expected.
+over all those pairs (every person's judgement is its own unit) is the machine's agreement with people
+(:func:`machine_agreement`). Whether the machine's codes may then stand in a report without review is
+decided in :mod:`wijkanalyse.review.machine_decision`, which also makes the agreement table of the reports.
 """
 
 from __future__ import annotations
@@ -43,19 +41,19 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import krippendorff
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.config import Settings
+from wijkanalyse.coding.codebook import default_codebook
 from wijkanalyse.store import Store
 from wijkanalyse.vocabulary import MACHINE, NONE_CODE
 
 __all__ = [
     "MACHINE",
-    "coincidence_matrix",
     "krippendorff_alpha_nominal",
     "cohen_kappa",
     "percent_agreement",
@@ -63,13 +61,16 @@ __all__ = [
     "Agreement",
     "compute_agreement",
     "machine_agreement",
-    "MachineDecision",
-    "machine_may_stand",
-    "agreement_table",
 ]
 
-#: The coder id of the machine (written by :mod:`wijkanalyse.coding.coder`).
 _DIMENSIONS = ("thema", "soort")
+_PER_CODE_COLUMNS = ["code_id", "dimension", "n_segments", "n_applied", "percent_agreement", "kappa", "alpha"]
+_OVERALL_COLUMNS = ["dimension", "n_segments", "n_codes", "percent_agreement", "exact_match", "kappa",
+                    "alpha", "mean_alpha_codes"]  # fmt: skip
+_PAIR_COLUMNS = ["coder_a", "coder_b", "n_segments", "percent_agreement", "exact_match", "kappa", "alpha"]
+_POOLED_FIGURES = ("n_segments", "percent_agreement", "exact_match", "kappa", "alpha")
+
+Decisions = dict[str, dict[tuple[str, str], frozenset[str]]]
 
 
 # -- the statistics ----------------------------------------------------------------------------------------
@@ -91,38 +92,11 @@ def _units(data: Sequence[Sequence[Any]]) -> list[list[Hashable]]:
     return [[row[u] for row in data if not _is_missing(row[u])] for u in range(n_units)]
 
 
-def coincidence_matrix(data: Sequence[Sequence[Any]]) -> tuple[list[Hashable], np.ndarray]:
-    """Compute the coincidence matrix of reliability data (Krippendorff 2011, section A).
-
-    Parameters
-    ----------
-    data : sequence of sequences
-        One row per coder, one column per unit; ``None`` or NaN for a missing value.
-
-    Returns
-    -------
-    values : list
-        The values found, sorted (the rows and columns of the matrix).
-    matrix : ndarray
-        ``o[c, k]``: the number of c-k pairs within units, each unit weighted by ``1 / (m_u - 1)``.
-        Units with fewer than two values do not count.
-    """
-    units = [u for u in _units(data) if len(u) >= 2]
-    values = sorted({v for u in units for v in u}, key=lambda v: (str(type(v)), v))
-    index = {v: i for i, v in enumerate(values)}
-    o = np.zeros((len(values), len(values)))
-    for u in units:
-        m = len(u)
-        counts = Counter(u)
-        for c, nc in counts.items():
-            for k, nk in counts.items():
-                pairs = nc * (nc - 1) if c == k else nc * nk
-                o[index[c], index[k]] += pairs / (m - 1)
-    return values, o
-
-
 def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
     """Krippendorff's alpha for nominal data, any number of coders, missing values allowed.
+
+    The values may be of any hashable kind (codes, words, numbers); they are numbered for the ``krippendorff``
+    package, and units with fewer than two values are left out before it is called.
 
     Parameters
     ----------
@@ -133,6 +107,11 @@ def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
     -------
     float
         Alpha; NaN when there is no pairable unit or no variation at all (expected disagreement 0).
+
+    Raises
+    ------
+    ValueError
+        If the coders' rows differ in length.
 
     Examples
     --------
@@ -146,16 +125,16 @@ def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
     >>> round(krippendorff_alpha_nominal(data), 3)
     0.743
     """
-    _, o = coincidence_matrix(data)
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-    if n <= 1:
+    pairable = [u for u, values in enumerate(_units(data)) if len(values) >= 2]
+    numbers: dict[Hashable, int] = {}
+    matrix = np.full((len(data), len(pairable)), np.nan)
+    for j, u in enumerate(pairable):
+        for i, row in enumerate(data):
+            if not _is_missing(row[u]):
+                matrix[i, j] = numbers.setdefault(row[u], len(numbers))
+    if len(numbers) < 2:  # no pairable unit, or one value only: no expected disagreement
         return float("nan")
-    observed = o.sum() - np.trace(o)
-    expected = n_c.sum() ** 2 - (n_c**2).sum()
-    if expected == 0:
-        return float("nan")
-    return float(1.0 - (n - 1) * observed / expected)
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
@@ -223,17 +202,11 @@ def percent_agreement(data: Sequence[Sequence[Any]]) -> float:
 
 # -- reading the decisions from the store ------------------------------------------------------------------
 def _dimension_map(store: Store) -> dict[str, str]:
-    dims = {
-        str(r[0]): str(r[1] or "thema") for r in store.con.execute("SELECT code_id, dimension FROM codes")
-    }
+    """Return each code's dimension: from the store's codes, else from the bundled codebook."""
+    dims = store.code_dimensions()
     if not dims:
-        try:
-            from wijkanalyse.coding.codebook import default_codebook
-
-            frame = default_codebook().to_frame()
-            dims = dict(zip(frame["code_id"], frame["dimension"], strict=True))
-        except Exception:  # noqa: BLE001 - without a codebook every code counts as a theme
-            dims = {}
+        frame = default_codebook().to_frame()
+        dims = dict(zip(frame["code_id"], frame["dimension"], strict=True))
     dims[NONE_CODE] = "thema"
     return dims
 
@@ -259,14 +232,9 @@ def coder_decisions(
     dict
     """
     dims = _dimension_map(store)
-    sql = "SELECT c.segment_id, c.code_id, c.coder_id, c.status FROM codings c"
-    params: list[Any] = []
-    if wijk:
-        sql += " JOIN segments s USING (segment_id) WHERE s.wijk = ?"
-        params.append(wijk)
     wanted = set(coders) if coders is not None else None
     out: dict[str, dict[tuple[str, str], set[str]]] = {}
-    for seg, code, coder, status in store.con.execute(sql, params):
+    for seg, code, coder, status in store.coding_decisions(wijk).itertuples(index=False):
         if wanted is not None and coder not in wanted:
             continue
         key = (str(seg), dims.get(code, "thema"))
@@ -428,35 +396,23 @@ def _pooled(
     }
 
 
-def _disagreements(
-    store: Store, decisions: dict[str, dict[tuple[str, str], frozenset[str]]], coders: list[str]
-) -> pd.DataFrame:
-    rows = []
+def _disagreements(store: Store, decisions: Decisions, coders: list[str]) -> pd.DataFrame:
+    """Return the segments where the coders' codes differ, in document order (see :class:`Agreement`)."""
+    merged: dict[str, dict[str, Any]] = {}
     for dim in _DIMENSIONS:
         for u in _shared_units(decisions, coders, dim):
             sets = {c: decisions[c][u] for c in coders if u in decisions.get(c, {})}
             if len(set(sets.values())) > 1:
-                union = frozenset().union(*sets.values())
-                common = frozenset.intersection(*sets.values())
-                rows.append((u[0], dim, sets, sorted(union - common)))
+                entry = merged.setdefault(u[0], {"in_dispute": [], **{f"codes_{c}": set() for c in coders}})
+                entry["in_dispute"] += sorted(
+                    frozenset().union(*sets.values()) - frozenset.intersection(*sets.values())
+                )
+                for c, s in sets.items():
+                    entry[f"codes_{c}"] |= s
     cols = ["segment_id", "path", "wijk", "text", "in_dispute", *[f"codes_{c}" for c in coders]]
-    if not rows:
+    if not merged:
         return pd.DataFrame(columns=cols)
-    merged: dict[str, dict[str, Any]] = {}
-    for seg, _dim, sets, dispute in rows:
-        entry = merged.setdefault(
-            seg, {"segment_id": seg, "in_dispute": [], **{f"codes_{c}": set() for c in coders}}
-        )
-        entry["in_dispute"] += dispute
-        for c, s in sets.items():
-            entry[f"codes_{c}"] |= s
-    ids = list(merged)
-    meta = store.query(
-        "SELECT s.segment_id, d.path, s.wijk, s.text, s.position FROM segments s JOIN documents d USING "
-        "(doc_id) "
-        f"WHERE s.segment_id IN ({','.join('?' * len(ids))})",
-        ids,
-    ).set_index("segment_id")
+    meta = store.segments_by_id(list(merged)).set_index("segment_id")
     out = []
     for seg, entry in merged.items():
         m = meta.loc[seg] if seg in meta.index else None
@@ -475,12 +431,62 @@ def _disagreements(
     return df[cols].reset_index(drop=True)
 
 
-def _human_coders(store: Store) -> list[str]:
-    rows = store.con.execute(
-        "SELECT DISTINCT coder_id FROM codings WHERE kind = 'human' AND coder_id != ? ORDER BY coder_id",
-        (MACHINE,),
-    )
-    return [str(r[0]) for r in rows]
+def _choose_coders(store: Store, coders: Sequence[str] | None, include_machine: bool) -> list[str]:
+    """Return the coders to compare; a named coder without codings is an error that lists those with."""
+    known = store.human_coder_ids()
+    has_machine = store.has_codings_by(MACHINE)
+    if coders is None:
+        return list(known) + ([MACHINE] if include_machine and has_machine else [])
+    chosen = list(dict.fromkeys(coders))
+    available = set(known) | ({MACHINE} if has_machine else set())
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise ValueError(
+            f"Coder(s) {', '.join(map(repr, unknown))} have no codings in {store.path}. "
+            f"Coders with codings: {', '.join(sorted(available)) or 'none yet'}."
+        )
+    return chosen
+
+
+def _per_code(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
+    """Return the agreement on each code used, per dimension (see :class:`Agreement`)."""
+    rows = []
+    for dim in _DIMENSIONS:
+        units = _shared_units(decisions, coders, dim)
+        for code in _used_codes(decisions, coders, units):
+            m = _matrix(decisions, coders, units, code)
+            rows.append(
+                {
+                    "code_id": code,
+                    "dimension": dim,
+                    "n_segments": len(units),
+                    "n_applied": int(sum(v for r in m for v in r if v)),
+                    "percent_agreement": percent_agreement(m),
+                    "kappa": _pair_kappa(m),
+                    "alpha": krippendorff_alpha_nominal(m),
+                }
+            )
+    return pd.DataFrame(rows, columns=_PER_CODE_COLUMNS)
+
+
+def _overall(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
+    """Return the pooled figures per dimension and for both (``alle``), dimensions nobody coded left out."""
+    rows = [{"dimension": d, **_pooled(decisions, coders, d)} for d in _DIMENSIONS]
+    rows.append({"dimension": "alle", **_pooled(decisions, coders, None)})
+    overall = pd.DataFrame(rows)
+    return overall[overall["n_segments"] > 0].reset_index(drop=True)
+
+
+def _pairs(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
+    """Return the pooled figures of every pair of coders that coded a segment in common."""
+    rows = []
+    for a, b in itertools.combinations(coders, 2):
+        sub = {a: decisions.get(a, {}), b: decisions.get(b, {})}
+        if not _shared_units(sub, [a, b], None):
+            continue
+        pooled = _pooled(sub, [a, b], None)
+        rows.append({"coder_a": a, "coder_b": b, **{k: pooled[k] for k in _POOLED_FIGURES}})
+    return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 
 
 def compute_agreement(
@@ -512,84 +518,27 @@ def compute_agreement(
     ValueError
         If a named coder has no codings at all (the message lists the coders that do).
     """
-    known = _human_coders(store)
-    has_machine = store.con.execute("SELECT 1 FROM codings WHERE coder_id = ? LIMIT 1", (MACHINE,)).fetchone()
-    if coders is None:
-        chosen = list(known) + ([MACHINE] if include_machine and has_machine else [])
-    else:
-        chosen = list(dict.fromkeys(coders))
-        available = set(known) | ({MACHINE} if has_machine else set())
-        unknown = [c for c in chosen if c not in available]
-        if unknown:
-            raise ValueError(
-                f"Coder(s) {', '.join(map(repr, unknown))} have no codings in {store.path}. "
-                f"Coders with codings: {', '.join(sorted(available)) or 'none yet'}."
-            )
+    chosen = _choose_coders(store, coders, include_machine)
     decisions = coder_decisions(store, chosen, wijk=wijk)
-    empty_code = pd.DataFrame(
-        columns=["code_id", "dimension", "n_segments", "n_applied", "percent_agreement", "kappa", "alpha"]
-    )
-    empty_overall = pd.DataFrame(
-        columns=[
-            "dimension", "n_segments", "n_codes", "percent_agreement", "exact_match", "kappa", "alpha",
-            "mean_alpha_codes",
-        ]
-    )  # fmt: skip
-    empty_pairs = pd.DataFrame(
-        columns=["coder_a", "coder_b", "n_segments", "percent_agreement", "exact_match", "kappa", "alpha"]
-    )
     if len(chosen) < 2 or not _shared_units(decisions, chosen, None):
         note = (
             "Nog geen segmenten die door twee of meer codeurs zijn gecodeerd"
             f" (codeurs: {', '.join(chosen) or 'geen'}). Laat een steekproef dubbel coderen, bijvoorbeeld "
-            "met "
-            "'wijkanalyse review export --sample 40 --coder <naam>' voor twee personen."
+            "met 'wijkanalyse review export --sample 40 --coder <naam>' voor twee personen."
         )
         return Agreement(
-            chosen, empty_code, empty_overall, empty_pairs, _disagreements(store, {}, chosen), note
-        )
-
-    per_code = []
-    for dim in _DIMENSIONS:
-        units = _shared_units(decisions, chosen, dim)
-        for code in _used_codes(decisions, chosen, units):
-            m = _matrix(decisions, chosen, units, code)
-            per_code.append(
-                {
-                    "code_id": code,
-                    "dimension": dim,
-                    "n_segments": len(units),
-                    "n_applied": int(sum(v for r in m for v in r if v)),
-                    "percent_agreement": percent_agreement(m),
-                    "kappa": _pair_kappa(m),
-                    "alpha": krippendorff_alpha_nominal(m),
-                }
-            )
-    overall = [{"dimension": d, **_pooled(decisions, chosen, d)} for d in _DIMENSIONS]
-    overall.append({"dimension": "alle", **_pooled(decisions, chosen, None)})
-    overall_df = pd.DataFrame(overall)
-    overall_df = overall_df[overall_df["n_segments"] > 0].reset_index(drop=True)
-
-    pairs = []
-    for a, b in itertools.combinations(chosen, 2):
-        sub = {a: decisions.get(a, {}), b: decisions.get(b, {})}
-        if not _shared_units(sub, [a, b], None):
-            continue
-        pooled = _pooled(sub, [a, b], None)
-        pairs.append(
-            {
-                "coder_a": a,
-                "coder_b": b,
-                **{
-                    k: pooled[k] for k in ("n_segments", "percent_agreement", "exact_match", "kappa", "alpha")
-                },
-            }
+            coders=chosen,
+            per_code=pd.DataFrame(columns=_PER_CODE_COLUMNS),
+            overall=pd.DataFrame(columns=_OVERALL_COLUMNS),
+            pairs=pd.DataFrame(columns=_PAIR_COLUMNS),
+            disagreements=_disagreements(store, {}, chosen),
+            note=note,
         )
     return Agreement(
         coders=chosen,
-        per_code=pd.DataFrame(per_code, columns=empty_code.columns),
-        overall=overall_df,
-        pairs=pd.DataFrame(pairs, columns=empty_pairs.columns),
+        per_code=_per_code(decisions, chosen),
+        overall=_overall(decisions, chosen),
+        pairs=_pairs(decisions, chosen),
         disagreements=_disagreements(store, decisions, chosen),
     )
 
@@ -614,7 +563,7 @@ def machine_agreement(
         pools every person's pairs with the machine (see the module docstring). Empty when the machine or the
         people have coded nothing in common.
     """
-    people = [c for c in (coders or _human_coders(store)) if c != MACHINE]
+    people = [c for c in (coders or store.human_coder_ids()) if c != MACHINE]
     decisions = coder_decisions(store, [*people, MACHINE], wijk=wijk)
     machine = decisions.get(MACHINE, {})
     cols = ["coder", "n_segments", "percent_agreement", "exact_match", "kappa", "alpha"]
@@ -635,210 +584,4 @@ def machine_agreement(
         pooled = _pooled(stacked, ["p", "m"], None)
         pooled["n_segments"] = len({k[0].split("\x1f", 1)[1] for k in stacked["p"]})
         rows.append({"coder": "mensen", **{k: pooled[k] for k in cols[1:]}})
-    return pd.DataFrame(rows, columns=cols)
-
-
-@dataclass
-class MachineDecision:
-    """Whether the machine's codes may stand in a report without review, with the figures behind it.
-
-    Attributes
-    ----------
-    may_stand : bool
-    machine_alpha : float
-        Pooled binary alpha of the machine against people (NaN when not measurable).
-    human_alpha : float
-        Pooled binary alpha among people (NaN with fewer than two people on shared segments).
-    threshold : float
-        ``settings.machine_agreement_threshold``.
-    n_segments : int
-        Segments both the machine and at least one person coded.
-    min_segments : int
-        Fewest segments for a decision.
-    n_people : int
-    per_person : DataFrame
-        :func:`machine_agreement`.
-    """
-
-    may_stand: bool
-    machine_alpha: float
-    human_alpha: float
-    threshold: float
-    n_segments: int
-    min_segments: int
-    n_people: int
-    per_person: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def explain(self, language: str = "nl") -> str:
-        """One sentence for a report: the decision and why."""
-
-        def fmt(x: float) -> str:
-            return "n.v.t." if math.isnan(x) else f"{x:.2f}"
-
-        if self.n_people == 0 or self.n_segments == 0:
-            if language == "en":
-                return (
-                    "No person has coded segments the machine also coded, so its agreement cannot be "
-                    "measured: "
-                    "machine codes are shown as unreviewed proposals."
-                )
-            return (
-                "Nog niemand heeft segmenten gecodeerd die de machine ook codeerde, dus de overeenstemming "
-                "is niet "
-                "te meten: machinecodes gelden als voorstellen die nog niet zijn beoordeeld."
-            )
-        if self.n_segments < self.min_segments:
-            if language == "en":
-                return (
-                    f"Only {self.n_segments} segments were coded by both the machine and people (at least "
-                    f"{self.min_segments} needed): machine codes are shown as unreviewed proposals."
-                )
-            return (
-                f"Pas {self.n_segments} segmenten zijn door zowel de machine als mensen gecodeerd (minstens "
-                f"{self.min_segments} nodig): machinecodes gelden als voorstellen die nog niet zijn "
-                "beoordeeld."
-            )
-        verdict_en = "may stand without review" if self.may_stand else "need review"
-        verdict_nl = "mogen zonder controle blijven staan" if self.may_stand else "moeten worden nagekeken"
-        if language == "en":
-            return (
-                f"Machine codes {verdict_en}: Krippendorff's alpha between machine and people is "
-                f"{fmt(self.machine_alpha)} on {self.n_segments} segments (threshold {self.threshold:.2f}; "
-                f"alpha among people {fmt(self.human_alpha)})."
-            )
-        return (
-            f"Machinecodes {verdict_nl}: Krippendorffs alfa tussen machine en mensen is "
-            f"{fmt(self.machine_alpha)} over {self.n_segments} segmenten (drempel {self.threshold:.2f}; "
-            f"alfa tussen mensen onderling {fmt(self.human_alpha)})."
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (for ``--json`` and report provenance); NaN becomes None."""
-
-        def clean(x: float) -> float | None:
-            return None if math.isnan(x) else round(float(x), 4)
-
-        return {
-            "may_stand": self.may_stand,
-            "machine_alpha": clean(self.machine_alpha),
-            "human_alpha": clean(self.human_alpha),
-            "threshold": self.threshold,
-            "n_segments": self.n_segments,
-            "min_segments": self.min_segments,
-            "n_people": self.n_people,
-            "explanation_nl": self.explain("nl"),
-            "explanation_en": self.explain("en"),
-        }
-
-
-def machine_may_stand(
-    store: Store,
-    settings: Settings | None = None,
-    *,
-    threshold: float | None = None,
-    min_segments: int = 20,
-    wijk: str | None = None,
-) -> MachineDecision:
-    """Decide whether the machine's codes may stand in a report without review.
-
-    Parameters
-    ----------
-    store : Store
-    settings : Settings, optional
-        Supplies ``machine_agreement_threshold`` (default 0.6).
-    threshold : float, optional
-        Overrides the setting.
-    min_segments : int, default 20
-        Fewest segments coded by both the machine and a person before the machine can be trusted at all.
-    wijk : str, optional
-        Measure on one wijk only.
-
-    Returns
-    -------
-    MachineDecision
-        ``may_stand`` is True only when the pooled alpha of the machine against people reaches the threshold
-        on at least ``min_segments`` segments.
-    """
-    limit = threshold if threshold is not None else (settings or Settings()).machine_agreement_threshold
-    people = _human_coders(store)
-    per_person = machine_agreement(store, people, wijk=wijk)
-    pooled = per_person[per_person["coder"] == "mensen"]
-    m_alpha = float(pooled["alpha"].iloc[0]) if len(pooled) else float("nan")
-    n_seg = int(pooled["n_segments"].iloc[0]) if len(pooled) else 0
-    h_alpha = float("nan")
-    if len(people) >= 2:
-        h_alpha = compute_agreement(store, people, wijk=wijk).alpha("alle")
-    ok = bool(n_seg >= min_segments and not math.isnan(m_alpha) and m_alpha >= limit)
-    n_people = int((per_person["coder"] != "mensen").sum())
-    return MachineDecision(ok, m_alpha, h_alpha, float(limit), n_seg, min_segments, n_people, per_person)
-
-
-def agreement_table(store: Store, threshold: float = 0.6, min_segments: int = 20) -> pd.DataFrame:
-    """One row per comparison, for reports: every pair of people, all people together, the machine vs people.
-
-    Parameters
-    ----------
-    store : Store
-    threshold : float, default 0.6
-        ``settings.machine_agreement_threshold``.
-    min_segments : int, default 20
-        As in :func:`machine_may_stand`.
-
-    Returns
-    -------
-    DataFrame
-        ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (the last only
-        on machine rows, else None). Empty when nothing has been coded twice.
-    """
-    cols = ["comparison", "coders", "n_segments", "percent_agreement", "kappa", "alpha", "machine_may_stand"]
-    rows: list[dict[str, Any]] = []
-    people = _human_coders(store)
-    if len(people) >= 2:
-        agr = compute_agreement(store, people)
-        for r in agr.pairs.to_dict("records"):
-            rows.append(
-                {
-                    "comparison": "mens-mens",
-                    "coders": f"{r['coder_a']} + {r['coder_b']}",
-                    "n_segments": r["n_segments"],
-                    "percent_agreement": r["percent_agreement"],
-                    "kappa": r["kappa"],
-                    "alpha": r["alpha"],
-                    "machine_may_stand": None,
-                }
-            )
-        if len(people) > 2 and len(agr.overall):
-            o = agr.overall[agr.overall["dimension"] == "alle"].iloc[0]
-            rows.append(
-                {
-                    "comparison": "mensen",
-                    "coders": " + ".join(people),
-                    "n_segments": o["n_segments"],
-                    "percent_agreement": o["percent_agreement"],
-                    "kappa": float("nan"),
-                    "alpha": o["alpha"],
-                    "machine_may_stand": None,
-                }
-            )
-    for r in machine_agreement(store, people).to_dict("records"):
-        is_pooled = r["coder"] == "mensen"
-        rows.append(
-            {
-                "comparison": "machine-mensen" if is_pooled else "machine-mens",
-                "coders": f"machine + {' + '.join(people) if is_pooled else r['coder']}",
-                "n_segments": r["n_segments"],
-                "percent_agreement": r["percent_agreement"],
-                "kappa": r["kappa"],
-                "alpha": r["alpha"],
-                "machine_may_stand": (
-                    bool(
-                        r["n_segments"] >= min_segments
-                        and not math.isnan(r["alpha"])
-                        and r["alpha"] >= threshold
-                    )
-                    if is_pooled
-                    else None
-                ),
-            }
-        )
     return pd.DataFrame(rows, columns=cols)

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from difflib import get_close_matches
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from wijkanalyse.coding.codebook import Codebook, default_codebook
 from wijkanalyse.exceptions import WijkanalyseError
 from wijkanalyse.store import Store, now_iso
 from wijkanalyse.vocabulary import MACHINE, NONE_CODE
@@ -105,8 +107,8 @@ def ensure_coder(store: Store, coder: str, name: str | None = None) -> str:
         raise ReviewError(
             f"Coder id {cid!r} is reserved for the coding engine; choose your own name or initials."
         )
-    row = store.con.execute("SELECT kind FROM coders WHERE coder_id = ?", (cid,)).fetchone()
-    if row is not None and row[0] != "human":
+    kind = store.coder_kind(cid)
+    if kind is not None and kind != "human":
         raise ReviewError(f"Coder id {cid!r} belongs to a machine coder in {store.path}; choose another id.")
     store.ensure_coder(cid, kind="human", name=name)
     return cid
@@ -114,8 +116,6 @@ def ensure_coder(store: Store, coder: str, name: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def _default_frame() -> pd.DataFrame:
-    from wijkanalyse.coding.codebook import default_codebook
-
     return default_codebook().to_frame()
 
 
@@ -125,13 +125,13 @@ def _codebook_frame() -> pd.DataFrame:
 
 def _code_ids(store: Store) -> set[str]:
     """Return the valid code ids fast (one query): the codes table, else the bundled codebook; plus geen."""
-    ids = {str(r[0]) for r in store.con.execute("SELECT code_id FROM codes")}
+    ids = set(store.code_ids())
     if not ids:
         ids = set(_default_frame()["code_id"])
     return ids | {NONE_CODE}
 
 
-def known_codes(store: Store, codebook: Any | None = None) -> pd.DataFrame:
+def known_codes(store: Store, codebook: Codebook | None = None) -> pd.DataFrame:
     """Return the codes a person may apply: the store's ``codes`` table, else the codebook's, plus ``geen``.
 
     Parameters
@@ -147,7 +147,7 @@ def known_codes(store: Store, codebook: Any | None = None) -> pd.DataFrame:
         is ``geen`` ("geen van deze", dimension ``thema``).
     """
     cols = ["code_id", "dimension", "label_nl", "label_en", "parent", "definition", "color"]
-    codes = store.query(f"SELECT {', '.join(cols)} FROM codes ORDER BY rowid")
+    codes = store.code_table()
     if codes.empty:
         frame = codebook.to_frame() if codebook is not None else _codebook_frame()
         codes = frame.reindex(columns=cols)
@@ -184,31 +184,11 @@ def ensure_codes(store: Store, codebook: Any) -> int:
     int
         The number of codes added.
     """
-    frame = codebook.to_frame()
-    cols = [
-        "code_id",
-        "dimension",
-        "label_nl",
-        "label_en",
-        "parent",
-        "definition",
-        "color",
-        "codebook_version",
-    ]
-    added = 0
-    with store.transaction() as con:
-        for row in frame.reindex(columns=cols).itertuples(index=False):
-            values = [None if isinstance(v, float) and np.isnan(v) else v for v in row]
-            cur = con.execute(
-                f"INSERT OR IGNORE INTO codes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                values,
-            )
-            added += cur.rowcount
-    return added
+    return store.sync_codes(codebook.to_frame(), update=False)
 
 
 def _check_segment(store: Store, segment_id: str) -> None:
-    if store.con.execute("SELECT 1 FROM segments WHERE segment_id = ?", (segment_id,)).fetchone() is None:
+    if not store.segment_exists(segment_id):
         raise ReviewError(f"No segment with id {segment_id!r} in {store.path}.")
 
 
@@ -217,23 +197,9 @@ def _check_code(store: Store, code_id: str) -> None:
         return
     ids = list(known_codes(store)["code_id"])
     if code_id not in ids:
-        from difflib import get_close_matches
-
         close = get_close_matches(str(code_id), ids, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ReviewError(f"Unknown code {code_id!r}.{hint} Known codes: {', '.join(ids)}.")
-
-
-def _upsert(store: Store, segment_id: str, code_id: str, coder: str, status: str) -> None:
-    with store.transaction() as con:
-        con.execute(
-            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, run_id, "
-            "created_at) "
-            "VALUES (?,?,?,?,?,NULL,NULL,NULL,?) ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET "
-            "kind='human', status=excluded.status, confidence=NULL, model=NULL, run_id=NULL, "
-            "created_at=excluded.created_at",
-            (segment_id, code_id, coder, "human", status, now_iso()),
-        )
 
 
 def add_coding(store: Store, segment_id: str, code_id: str, coder: str) -> None:
@@ -254,7 +220,7 @@ def add_coding(store: Store, segment_id: str, code_id: str, coder: str) -> None:
     cid = ensure_coder(store, coder)
     _check_segment(store, segment_id)
     _check_code(store, code_id)
-    _upsert(store, segment_id, code_id, cid, "applied")
+    store.set_human_coding(segment_id, code_id, cid, "applied")
 
 
 def reject_coding(store: Store, segment_id: str, code_id: str, coder: str) -> None:
@@ -268,7 +234,7 @@ def reject_coding(store: Store, segment_id: str, code_id: str, coder: str) -> No
     cid = ensure_coder(store, coder)
     _check_segment(store, segment_id)
     _check_code(store, code_id)
-    _upsert(store, segment_id, code_id, cid, "rejected")
+    store.set_human_coding(segment_id, code_id, cid, "rejected")
 
 
 def remove_coding(store: Store, segment_id: str, code_id: str, coder: str) -> bool:
@@ -280,12 +246,7 @@ def remove_coding(store: Store, segment_id: str, code_id: str, coder: str) -> bo
         Whether there was one to withdraw. Other people's and the machine's codings are never touched.
     """
     cid = ensure_coder(store, coder)
-    with store.transaction() as con:
-        cur = con.execute(
-            "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? AND kind = 'human'",
-            (segment_id, code_id, cid),
-        )
-    return bool(cur.rowcount)
+    return store.delete_human_coding(segment_id, code_id, cid)
 
 
 def accept_machine_coding(store: Store, segment_id: str, code_id: str, coder: str) -> None:
@@ -296,11 +257,7 @@ def accept_machine_coding(store: Store, segment_id: str, code_id: str, coder: st
     ReviewError
         If the machine proposed no such code for the segment (use :func:`add_coding` to add a code yourself).
     """
-    row = store.con.execute(
-        "SELECT 1 FROM codings WHERE segment_id = ? AND code_id = ? AND kind = 'machine'",
-        (segment_id, code_id),
-    ).fetchone()
-    if row is None:
+    if not store.machine_proposed(segment_id, code_id):
         raise ReviewError(
             f"The machine proposed no code {code_id!r} for segment {segment_id!r}; nothing to accept. "
             "To apply the code yourself, use add_coding."
@@ -310,15 +267,7 @@ def accept_machine_coding(store: Store, segment_id: str, code_id: str, coder: st
 
 def coder_codings(store: Store, coder: str, segment_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Return a person's own codings (applied and rejected), optionally on some segments only."""
-    sql = "SELECT segment_id, code_id, status, created_at FROM codings WHERE coder_id = ? AND kind = 'human'"
-    params: list[Any] = [coder]
-    ids = list(segment_ids) if segment_ids is not None else None
-    if ids is not None:
-        if not ids:
-            return pd.DataFrame(columns=["segment_id", "code_id", "status", "created_at"])
-        sql += f" AND segment_id IN ({','.join('?' * len(ids))})"
-        params += ids
-    return store.query(sql + " ORDER BY coding_id", params)
+    return store.person_codings(coder, segment_ids)
 
 
 def set_segment_codes(
@@ -367,46 +316,23 @@ def set_segment_codes(
             f"Segment {segment_id!r}: code {NONE_CODE!r} (none of these) cannot go with other codes: "
             f"{wanted}."
         )
-    applied_before = {
-        str(r[0])
-        for r in store.con.execute(
-            "SELECT code_id FROM codings WHERE segment_id = ? AND coder_id = ? AND kind = 'human' "
-            "AND status = 'applied'",
-            (segment_id, cid),
-        )
-    }
-    counts = {"added": 0, "removed": 0, "unchanged": 0, "rejected": 0}
+    applied_before = store.human_applied_codes(segment_id, cid)
+    withdrawn = applied_before - set(wanted)
+    new = [c for c in wanted if c not in applied_before]
     stamp = now_iso()
-    with store.transaction() as con:
-        for code in applied_before - set(wanted):
-            con.execute(
-                "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? AND kind = "
-                "'human'",
-                (segment_id, code, cid),
-            )
-            counts["removed"] += 1
-        for code in wanted:
-            if code in applied_before:
-                counts["unchanged"] += 1
-                continue
-            con.execute(
-                "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, created_at) VALUES "
-                "(?,?,?,?,?,?) "
-                "ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET kind='human', status='applied', "
-                "confidence=NULL, model=NULL, run_id=NULL, created_at=excluded.created_at",
-                (segment_id, code, cid, "human", "applied", stamp),
-            )
-            counts["added"] += 1
+    with store.transaction():  # all of the decision, or none of it
+        for code in withdrawn:
+            store.delete_human_coding(segment_id, code, cid)
+        for code in new:
+            store.set_human_coding(segment_id, code, cid, "applied", created_at=stamp)
         for code in turned_down:
-            con.execute(
-                "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, created_at) VALUES "
-                "(?,?,?,?,?,?) "
-                "ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET kind='human', status='rejected', "
-                "confidence=NULL, model=NULL, run_id=NULL, created_at=excluded.created_at",
-                (segment_id, code, cid, "human", "rejected", stamp),
-            )
-            counts["rejected"] += 1
-    return counts
+            store.set_human_coding(segment_id, code, cid, "rejected", created_at=stamp)
+    return {
+        "added": len(new),
+        "removed": len(withdrawn),
+        "unchanged": len(wanted) - len(new),
+        "rejected": len(turned_down),
+    }
 
 
 # -- memos -------------------------------------------------------------------------------------------------
@@ -425,12 +351,10 @@ def _resolve_target(store: Store, target_kind: str, target_id: str) -> str:
     elif target_kind == "code":
         _check_code(store, tid)
     else:
-        row = store.con.execute(
-            "SELECT doc_id FROM documents WHERE doc_id = ? OR path = ?", (tid, tid)
-        ).fetchone()
-        if row is None:
+        doc_id = store.document_id(tid)
+        if doc_id is None:
             raise ReviewError(f"No document with id or path {tid!r} in {store.path}.")
-        tid = str(row[0])
+        tid = doc_id
     return tid
 
 
@@ -470,9 +394,7 @@ def memos_for(store: Store, target_kind: str, target_id: str | None = None) -> p
     if target_id is None:
         return store.memos(target_kind)
     tid = _resolve_target(store, target_kind, target_id)
-    return store.query(
-        "SELECT * FROM memos WHERE target_kind = ? AND target_id = ? ORDER BY memo_id", (target_kind, tid)
-    )
+    return store.memos_on(target_kind, tid)
 
 
 # -- which segments to code --------------------------------------------------------------------------------
@@ -514,13 +436,7 @@ def select_segments(
     if document:
         segs = segs[(segs["doc_id"] == document) | (segs["path"] == document)]
     if code:
-        ids = {
-            str(r[0])
-            for r in store.con.execute(
-                "SELECT DISTINCT segment_id FROM codings WHERE code_id = ? AND status = 'applied'", (code,)
-            )
-        }
-        segs = segs[segs["segment_id"].isin(ids)]
+        segs = segs[segs["segment_id"].isin(store.segments_with_code(code))]
     segs = segs.sort_values(["path", "position"]).reset_index(drop=True)
     if sample is not None:
         if int(sample) < 1:
@@ -546,11 +462,7 @@ def context_texts(store: Store, segment_ids: Iterable[str]) -> dict[str, tuple[s
     ids = list(dict.fromkeys(segment_ids))
     if not ids:
         return {}
-    segs = store.query(
-        "SELECT segment_id, doc_id, position, text, respondent_id FROM segments WHERE doc_id IN "
-        f"(SELECT doc_id FROM segments WHERE segment_id IN ({','.join('?' * len(ids))}))",
-        ids,
-    )
+    segs = store.sibling_segments(ids)
     by_pos = {
         (d, int(p)): (t, r)
         for d, p, t, r in zip(
@@ -588,28 +500,17 @@ def segment_view(store: Store, segment_id: str, coder: str | None = None) -> dic
     ReviewError
         If the segment does not exist.
     """
-    row = store.query(
-        "SELECT s.*, d.path FROM segments s JOIN documents d USING (doc_id) WHERE s.segment_id = ?",
-        (segment_id,),
-    )
+    row = store.segments_by_id([segment_id])
     if row.empty:
         raise ReviewError(f"No segment with id {segment_id!r} in {store.path}.")
     r = row.iloc[0]
     before, after = context_texts(store, [segment_id])[segment_id]
-    proposals = store.query(
-        "SELECT code_id, confidence, status FROM codings WHERE segment_id = ? AND kind = 'machine' "
-        "ORDER BY confidence DESC",
-        (segment_id,),
-    )
+    proposals = store.machine_codings_on([segment_id])
     mine: dict[str, str] = {}
     if coder:
         m = coder_codings(store, coder, [segment_id])
         mine = dict(zip(m["code_id"], m["status"], strict=True))
-    memos = store.query(
-        "SELECT author, created_at, text FROM memos WHERE target_kind = 'segment' AND target_id = ? ORDER "
-        "BY memo_id",
-        (segment_id,),
-    )
+    memos = store.memos_on("segment", segment_id)
 
     def val(key: str) -> Any:
         v = r.get(key)
@@ -634,4 +535,3 @@ def segment_view(store: Store, segment_id: str, coder: str | None = None) -> dic
         "mine": mine,
         "memos": [(str(m.author), str(m.created_at), str(m.text)) for m in memos.itertuples()],
     }
-

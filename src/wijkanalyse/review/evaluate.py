@@ -61,17 +61,16 @@ Rule of thumb for deciding
 Measure on rows that were *not* used to write the codebook's examples, or the figures will flatter the
 machine.
 
-The metric assembly (:func:`classification_metrics`, :func:`discovery_metrics`) is independent of the coder,
-so any predictor can be evaluated the same way (see ``predictor`` in :func:`evaluate_labelled`).
+The metric assembly (:func:`~wijkanalyse.review.metrics.classification_metrics`,
+:func:`~wijkanalyse.review.metrics.discovery_metrics`) is independent of the coder, so any predictor can be
+evaluated the same way (see ``predictor`` in :func:`evaluate_labelled`). Reading the labelled file is in
+:mod:`wijkanalyse.review.labelled`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +79,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.coding.codebook import NONE_CODE, Code, Codebook
+from wijkanalyse.coding.codebook import NONE_CODE, Codebook
+from wijkanalyse.coding.coder import CodebookCoder
+from wijkanalyse.coding.embed import get_embedder
+from wijkanalyse.coding.theme_model import ThemeModel
 from wijkanalyse.exceptions import SettingsError, WijkanalyseError
+from wijkanalyse.review.labelled import codebook_from_labels, load_labelled, map_labels
+from wijkanalyse.review.metrics import (
+    classification_metrics,
+    discovery_metrics,
+    few_shot_draws,
+    kappa_verdict,
+)
 
 __all__ = [
     "Predictor",
@@ -95,297 +104,12 @@ __all__ = [
     "few_shot_draws",
     "engine_predictor",
     "evaluate_labelled",
+    "write_json",
 ]
 
 #: ``predictor(codebook, train_texts, train_codes, test_texts)`` -> the predicted code id per test text
 #: (``geen`` for none), or a DataFrame with ``best_code`` and ``top_code`` (as from :func:`engine_predictor`).
 Predictor = Callable[[Codebook, list[str], list[str], list[str]], "Sequence[str] | pd.DataFrame"]
-
-_KAPPA_BANDS = ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial"))
-
-
-# -- input ---------------------------------------------------------------------------------------------------
-def load_labelled(
-    path: str | Path, text_col: str, label_col: str, sheet: str | int | None = None
-) -> pd.DataFrame:
-    """Read a labelled CSV or XLSX file into a frame with columns ``text`` and ``label``.
-
-    Rows with an empty text or an empty label are dropped (their number is in ``df.attrs["dropped"]``).
-
-    Parameters
-    ----------
-    path : path
-        A ``.csv`` (comma or semicolon separated, any common encoding) or ``.xlsx`` file.
-    text_col, label_col : str
-        Exact column headers.
-    sheet : str or int, optional
-        Sheet of an ``.xlsx`` file; default the first.
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Raises
-    ------
-    SettingsError
-        If the file does not exist, is not CSV/XLSX, or lacks a column (the columns found are listed).
-    IngestError
-        If the file cannot be read.
-    """
-    from wijkanalyse.ingest.readers import read_table
-
-    p = Path(path)
-    if not p.is_file():
-        raise SettingsError(f"Labelled file {p} does not exist.")
-    if p.suffix.lower() not in (".csv", ".xlsx"):
-        raise SettingsError(
-            f"Labelled file {p.name} must be a .csv or .xlsx file. Got {p.suffix or 'no extension'!r}."
-        )
-    df = read_table(p, p.name, sheet)
-    columns = list(df.columns)
-    missing = [c for c in (text_col, label_col) if c not in columns]
-    if missing:
-        hints = []
-        for c in missing:
-            close = difflib.get_close_matches(c, columns, n=1)
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise SettingsError(f"Column(s) {', '.join(hints)} not in {p.name}. Columns found: {columns}")
-    out = pd.DataFrame(
-        {"text": df[text_col].astype(str).str.strip(), "label": df[label_col].astype(str).str.strip()}
-    )
-    keep = (out["text"] != "") & (out["label"] != "") & (out["label"].str.lower() != "nan")
-    dropped = int((~keep).sum())
-    out = out[keep].reset_index(drop=True)
-    out.attrs["dropped"] = dropped
-    if len(out) < 2:
-        raise SettingsError(
-            f"{p.name} has {len(out)} row(s) with both a text and a label; at least 2 are needed."
-        )
-    return out
-
-
-def _slug(label: str) -> str:
-    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")
-    if not slug or not slug[0].isalpha():
-        slug = f"c_{slug}" if slug else "c"
-    return "label_geen" if slug == NONE_CODE else slug
-
-
-def codebook_from_labels(labels: Sequence[str]) -> tuple[Codebook, dict[str, str]]:
-    """Build a codebook from label values: one code per distinct label, the label as its name and definition.
-
-    Parameters
-    ----------
-    labels : sequence of str
-
-    Returns
-    -------
-    codebook : Codebook
-    mapping : dict
-        ``{label value: code id}``.
-
-    Examples
-    --------
-    >>> cb, mapping = codebook_from_labels(["Wonen", "Verkeer en vervoer", "Wonen"])
-    >>> mapping
-    {'Verkeer en vervoer': 'verkeer_en_vervoer', 'Wonen': 'wonen'}
-    """
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for label in sorted(set(labels)):
-        slug, n = _slug(label), 2
-        base = slug
-        while slug in used:
-            slug, n = f"{base}_{n}", n + 1
-        used.add(slug)
-        mapping[label] = slug
-    codes = [Code(id=cid, label_nl=label, label_en=label, definition=label) for label, cid in mapping.items()]
-    return Codebook(name="labels", version="labels", codes=codes), mapping
-
-
-def map_labels(labels: Sequence[str], codebook: Codebook, none_labels: Sequence[str] = ()) -> dict[str, str]:
-    """Map label values onto code ids of a codebook (by id, Dutch or English label; case-insensitive).
-
-    Parameters
-    ----------
-    labels : sequence of str
-    codebook : Codebook
-    none_labels : sequence of str
-        Label values that mean "no code" (mapped to ``geen``, the machine's "none of these"); ``geen`` always
-        is.
-
-    Returns
-    -------
-    dict
-        ``{label value: code id}``.
-
-    Raises
-    ------
-    SettingsError
-        Listing every label that matches no code, with the codebook's ids.
-    """
-    index: dict[str, str] = {}
-    for c in codebook.codes:
-        for key in (c.id, c.label_nl, c.label_en):
-            if key:
-                index.setdefault(key.strip().lower(), c.id)
-    nones = {n.strip().lower() for n in none_labels} | {NONE_CODE}
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    for label in sorted(set(labels)):
-        key = label.strip().lower()
-        if key in nones:
-            mapping[label] = NONE_CODE
-        elif key in index:
-            mapping[label] = index[key]
-        else:
-            unknown.append(label)
-    if unknown:
-        raise SettingsError(
-            f"{len(unknown)} label value(s) match no code of codebook {codebook.name!r} (by id, label_nl or "
-            f"label_en): {unknown}. Codes: {codebook.ids}. Rename the labels, or pass --none-label for "
-            "values that mean 'no code'."
-        )
-    return mapping
-
-
-# -- metrics -------------------------------------------------------------------------------------------------
-def kappa_verdict(kappa: float) -> str:
-    """Name the band of a kappa value (after Landis & Koch, half-open bands).
-
-    Examples
-    --------
-    >>> [kappa_verdict(k) for k in (-0.1, 0.1, 0.3, 0.5, 0.6, 0.85)]
-    ['poor', 'slight', 'fair', 'moderate', 'substantial', 'almost perfect']
-    """
-    if kappa is None or math.isnan(kappa):
-        return "undefined"
-    for upper, name in _KAPPA_BANDS:
-        if kappa < upper:
-            return name
-    return "almost perfect"
-
-
-def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro-F1, Cohen's kappa, per-code precision/recall/F1 and the confusion matrix.
-
-    Parameters
-    ----------
-    y_true, y_pred : sequences of code ids of equal length
-        ``geen`` (none of these) is a value like any other.
-
-    Returns
-    -------
-    dict
-        ``accuracy``, ``macro_f1`` (mean F1 over the codes present in ``y_true``), ``kappa``, ``n``,
-        ``per_code`` (a DataFrame: code, precision, recall, f1, support, predicted) and ``confusion``
-        (a DataFrame, rows the true codes, columns the predicted codes, both sorted, true codes first).
-
-    Notes
-    -----
-    A code the machine predicts but that never occurs in ``y_true`` counts against accuracy, kappa and the
-    recall of the true code, but gets no F1 of its own (it has no support), as in scikit-learn's ``labels=``
-    convention.
-    """
-    from wijkanalyse.review.agreement import cohen_kappa
-
-    y_true, y_pred = [str(v) for v in y_true], [str(v) for v in y_pred]
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} and {len(y_pred)}.")
-    n = len(y_true)
-    gold = sorted(set(y_true))
-    cols = gold + sorted(set(y_pred) - set(gold))
-    confusion = pd.DataFrame(0, index=pd.Index(gold, name="label"), columns=pd.Index(cols, name="predicted"))
-    for t, p in zip(y_true, y_pred, strict=True):
-        confusion.loc[t, p] += 1
-    rows = []
-    for code in gold:
-        tp = int(confusion.loc[code, code])
-        support = int(confusion.loc[code].sum())
-        predicted = int(confusion[code].sum())
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append(
-            {
-                "code": code,
-                "precision": precision,
-                "recall": recall,
-                "f1": f1,
-                "support": support,
-                "predicted": predicted,
-            }
-        )
-    per_code = pd.DataFrame(rows, columns=["code", "precision", "recall", "f1", "support", "predicted"])
-    correct = sum(t == p for t, p in zip(y_true, y_pred, strict=True))
-    return {
-        "n": n,
-        "accuracy": correct / n if n else float("nan"),
-        "macro_f1": float(per_code["f1"].mean()) if len(per_code) else float("nan"),
-        "kappa": cohen_kappa(y_true, y_pred) if n else float("nan"),
-        "per_code": per_code,
-        "confusion": confusion,
-    }
-
-
-def discovery_metrics(y_true: Sequence[str], themes: Sequence[int]) -> dict[str, Any]:
-    """NMI and ARI of discovered themes against labels.
-
-    Parameters
-    ----------
-    y_true : sequence of str
-    themes : sequence of int
-        Theme per row; ``-1`` marks an outlier (no theme), counted as one more cluster.
-
-    Returns
-    -------
-    dict
-        ``nmi``, ``ari`` (all rows, outliers as one cluster), ``nmi_without_outliers``, ``n_themes`` (outliers
-        not counted) and ``outlier_share``.
-    """
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
-    y = np.asarray([str(v) for v in y_true])
-    t = np.asarray(themes, dtype=int)
-    inliers = t != -1
-    return {
-        "nmi": float(normalized_mutual_info_score(y, t)),
-        "ari": float(adjusted_rand_score(y, t)),
-        "nmi_without_outliers": float(normalized_mutual_info_score(y[inliers], t[inliers]))
-        if inliers.any()
-        else float("nan"),
-        "n_themes": int(len(set(t[inliers].tolist()))),
-        "outlier_share": float((~inliers).mean()) if len(t) else float("nan"),
-    }
-
-
-def few_shot_draws(
-    codes: Sequence[str], examples_per_code: int, draws: int, seed: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Draw ``examples_per_code`` training rows per code, several times; the rest of a draw is its test set.
-
-    A code with ``examples_per_code`` rows or fewer goes wholly into training and is not tested.
-
-    Returns
-    -------
-    list of (train_index, test_index)
-        Sorted integer positions into ``codes``.
-    """
-    rng = np.random.default_rng(seed)
-    codes_arr = np.asarray(codes)
-    out = []
-    for _ in range(draws):
-        train: list[int] = []
-        for code in sorted(set(codes_arr.tolist())):
-            idx = np.flatnonzero(codes_arr == code)
-            train.extend(
-                idx if len(idx) <= examples_per_code else rng.choice(idx, examples_per_code, replace=False)
-            )
-        train_idx = np.sort(np.asarray(train, dtype=int))
-        test_idx = np.setdiff1d(np.arange(len(codes_arr)), train_idx)
-        out.append((train_idx, test_idx))
-    return out
 
 
 # -- the engine ----------------------------------------------------------------------------------------------
@@ -399,7 +123,7 @@ def engine_predictor(embedder: str = "use-m3", seed: int = 42, threshold: float 
     Parameters
     ----------
     embedder : str
-        An embedder name or a local model folder (see :func:`wijkanalyse.embed.get_embedder`).
+        An embedder name or a local model folder (see :func:`wijkanalyse.coding.embed.get_embedder`).
     seed : int
     threshold : float, default 0.35
         The coder's threshold (the ``coding_threshold`` setting): below it the applied code is ``geen``.
@@ -410,9 +134,6 @@ def engine_predictor(embedder: str = "use-m3", seed: int = 42, threshold: float 
         Returns a DataFrame with ``best_code`` (the applied code, ``geen`` below the threshold) and
         ``top_code`` (the most likely code of the codebook).
     """
-    from wijkanalyse.coding.coder import CodebookCoder
-    from wijkanalyse.coding.embed import get_embedder
-
     model = get_embedder(embedder)
     memo: dict[str, np.ndarray] = {}
 
@@ -635,39 +356,98 @@ def evaluate_labelled(
     SettingsError
         On a bad parameter or labels that match no code of the codebook.
     """
+    _check_draws(examples_per_code, draws)
+    texts = data["text"].astype(str).tolist()
+    labels = data["label"].astype(str).tolist()
+    cb, mapping, cb_name = _label_codebook(labels, codebook, none_labels)
+    # a code's name in the report: the codebook's own label, or else the spelling of the label column
+    names = {cid: codebook.label(cid) if codebook else label for label, cid in mapping.items()}
+    codes = [mapping[v] for v in labels]
+    predict = predictor or engine_predictor(embedder, seed)
+    n_draws = 1 if examples_per_code == 0 else draws
+    if examples_per_code == 0:  # zero-shot: every row is tested once
+        splits = [(np.asarray([], dtype=int), np.arange(len(texts)))]
+    else:
+        splits = few_shot_draws(codes, examples_per_code, draws, seed)
+    runs = _run_draws(predict, cb, texts, codes, splits, examples_per_code)
+    untested = sorted(names.get(c, c) for c in set(codes) - set(runs.truth))
+    disc = None
+    if discover:
+        disc = discovery_metrics(codes, list((themes or _engine_themes(embedder, seed))(texts)))
+    return EvaluationResult(
+        source=source,
+        mode="zero-shot" if examples_per_code == 0 else "few-shot",
+        n_rows=len(texts),
+        n_labels=len(set(codes)),
+        codebook=cb_name,
+        embedder=embedder,
+        examples_per_code=examples_per_code,
+        draws=n_draws,
+        seed=seed,
+        labels=names,
+        untested=untested,
+        discovery=disc,
+        notes=_notes(untested, examples_per_code, runs.geen_shares, NONE_CODE in codes, data),
+        **runs.figures(n_draws),
+    )
+
+
+def _check_draws(examples_per_code: int, draws: int) -> None:
     if examples_per_code < 0:
         raise SettingsError(
             f"The 'examples_per_code' parameter must be an int >= 0. Got {examples_per_code} instead."
         )
     if draws < 1:
         raise SettingsError(f"The 'draws' parameter must be an int >= 1. Got {draws} instead.")
-    texts = data["text"].astype(str).tolist()
-    labels = data["label"].astype(str).tolist()
-    notes: list[str] = []
+
+
+def _label_codebook(
+    labels: list[str], codebook: Codebook | None, none_labels: Sequence[str]
+) -> tuple[Codebook, dict[str, str], str]:
+    """Return the codebook to code with, the label values mapped to its code ids, and its name."""
     if codebook is None:
         nones = {n.strip().lower() for n in none_labels}
         cb, mapping = codebook_from_labels([v for v in labels if v.strip().lower() not in nones])
         mapping.update({v: NONE_CODE for v in labels if v.strip().lower() in nones})
-        cb_name = "label names"
-    else:
-        cb, mapping = codebook, map_labels(labels, codebook, none_labels)
-        cb_name = f"{codebook.name} {codebook.version_tag}"
-    names = {cid: label for label, cid in mapping.items()}
-    if codebook is not None:  # the codebook's own labels, not the spelling of the label column
-        names = {cid: codebook.label(cid) for cid in names}
-    codes = [mapping[v] for v in labels]
-    predict = predictor or engine_predictor(embedder, seed)
+        return cb, mapping, "label names"
+    return codebook, map_labels(labels, codebook, none_labels), f"{codebook.name} {codebook.version_tag}"
 
-    if examples_per_code == 0:
-        splits = [(np.asarray([], dtype=int), np.arange(len(texts)))]
-        n_draws = 1
-    else:
-        splits = few_shot_draws(codes, examples_per_code, draws, seed)
-        n_draws = draws
-    true_all: list[str] = []
-    pred_all: list[str] = []
-    per_draw: list[dict[str, float]] = []
-    geen_shares: list[float] = []
+
+@dataclass
+class _Draws:
+    """The pooled labels and predictions of every draw, with the figures per draw."""
+
+    truth: list[str] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+    per_draw: list[dict[str, float]] = field(default_factory=list)
+    geen_shares: list[float] = field(default_factory=list)  # share the engine would leave uncoded, per draw
+
+    def figures(self, n_draws: int) -> dict[str, Any]:
+        """Return the figures of :class:`EvaluationResult`: means and spread over draws, pooled tables."""
+        pooled = classification_metrics(self.truth, self.predicted)
+        stats = {k: _mean_sd([d[k] for d in self.per_draw]) for k in ("accuracy", "macro_f1", "kappa")}
+        return {
+            "accuracy": stats["accuracy"][0],
+            "macro_f1": stats["macro_f1"][0],
+            "kappa": stats["kappa"][0],
+            "per_code": pooled["per_code"],
+            "confusion": pooled["confusion"],
+            "spread": {k: v[1] for k, v in stats.items()},
+            "per_draw": self.per_draw,
+            "n_test": len(self.truth) // n_draws,
+        }
+
+
+def _run_draws(
+    predict: Predictor,
+    cb: Codebook,
+    texts: list[str],
+    codes: list[str],
+    splits: list[tuple[np.ndarray, np.ndarray]],
+    examples_per_code: int,
+) -> _Draws:
+    """Predict the test rows of every split and measure each draw."""
+    runs = _Draws()
     has_none = NONE_CODE in codes
     for train_idx, test_idx in splits:
         if len(test_idx) == 0:
@@ -679,22 +459,26 @@ def evaluate_labelled(
             cb, [texts[i] for i in train_idx], [codes[i] for i in train_idx], [texts[i] for i in test_idx]
         )
         if isinstance(out, pd.DataFrame):  # the engine: the applied code, or the most likely one (see Notes)
-            geen_shares.append(float((out["best_code"] == NONE_CODE).mean()) if len(out) else 0.0)
+            runs.geen_shares.append(float((out["best_code"] == NONE_CODE).mean()) if len(out) else 0.0)
             out = out["best_code"] if has_none else out["top_code"]
         pred = [str(p) for p in out]
         if len(pred) != len(test_idx):
             raise WijkanalyseError(f"The predictor returned {len(pred)} codes for {len(test_idx)} texts.")
         truth = [codes[i] for i in test_idx]
         m = classification_metrics(truth, pred)
-        per_draw.append(
+        runs.per_draw.append(
             {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"], "kappa": m["kappa"], "n_test": m["n"]}
         )
-        true_all += truth
-        pred_all += pred
-    pooled = classification_metrics(true_all, pred_all)
-    stats = {k: _mean_sd([d[k] for d in per_draw]) for k in ("accuracy", "macro_f1", "kappa")}
-    tested = set(true_all)
-    untested = sorted(names.get(c, c) for c in set(codes) - tested)
+        runs.truth += truth
+        runs.predicted += pred
+    return runs
+
+
+def _notes(
+    untested: list[str], examples_per_code: int, geen_shares: list[float], has_none: bool, data: pd.DataFrame
+) -> list[str]:
+    """Return the notes under the figures: untested labels, the forced choice, rows left out."""
+    notes: list[str] = []
     if untested:
         notes.append(
             f"{len(untested)} label(s) had {examples_per_code} rows or fewer and were only used as examples."
@@ -707,42 +491,11 @@ def evaluate_labelled(
     dropped = int(data.attrs.get("dropped", 0))
     if dropped:
         notes.append(f"{dropped} row(s) without text or label were left out.")
-
-    disc = None
-    if discover:
-        if themes is None:
-            themes = _engine_themes(embedder, seed)
-        disc = discovery_metrics(codes, list(themes(texts)))
-    return EvaluationResult(
-        source=source,
-        mode="zero-shot" if examples_per_code == 0 else "few-shot",
-        n_rows=len(texts),
-        n_labels=len(set(codes)),
-        codebook=cb_name,
-        embedder=embedder,
-        examples_per_code=examples_per_code,
-        draws=n_draws,
-        seed=seed,
-        accuracy=stats["accuracy"][0],
-        macro_f1=stats["macro_f1"][0],
-        kappa=stats["kappa"][0],
-        per_code=pooled["per_code"],
-        confusion=pooled["confusion"],
-        labels=names,
-        spread={k: v[1] for k, v in stats.items()},
-        per_draw=per_draw,
-        n_test=len(true_all) // n_draws,
-        untested=untested,
-        discovery=disc,
-        notes=notes,
-    )
+    return notes
 
 
 def _engine_themes(embedder: str, seed: int) -> Callable[[list[str]], Sequence[int]]:
     def run(texts: list[str]) -> Sequence[int]:
-        from wijkanalyse.coding.discovery import ThemeModel
-        from wijkanalyse.coding.embed import get_embedder
-
         vectors = get_embedder(embedder).embed(texts)
         model = ThemeModel(random_state=seed).fit(texts, embeddings=vectors)
         return list(model.labels_)

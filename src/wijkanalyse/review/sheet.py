@@ -1,4 +1,4 @@
-"""Spreadsheets: the coding sheet round trip (Excel) and coded tables (CSV/XLSX).
+"""The coding sheet: a spreadsheet (Excel) a person codes in, and reading it back into the store.
 
 The coding sheet
 ----------------
@@ -13,8 +13,8 @@ The coding sheet
 * ``info``: coder, export time, filters, seed, codebook version, and how to fill it in.
 
 Every text cell is written as text (never as a formula) with Excel's quote prefix, so a segment that starts
-with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection). CSV files have no cell types,
-so :func:`export_codings_table` puts an apostrophe before such values instead.
+with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection; :mod:`.cells`). Every coding as
+one table (CSV or XLSX) is :func:`wijkanalyse.review.coded_table.export_codings_table`.
 
 Import rules (:func:`import_coding_sheet`)
 ------------------------------------------
@@ -34,21 +34,31 @@ again does not repeat it).
 
 from __future__ import annotations
 
-import csv
-import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from wijkanalyse.review.cells import norm_text, text_cell
+from wijkanalyse.review.decisions import (
+    NONE_CODE,
+    ReviewError,
+    coder_codings,
+    context_texts,
+    ensure_coder,
+    known_codes,
+    select_segments,
+    set_segment_codes,
+)
 from wijkanalyse.store import Store, now_iso
-
-if TYPE_CHECKING:  # pragma: no cover
-    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "SHEET_CODING",
@@ -57,8 +67,6 @@ __all__ = [
     "SheetImport",
     "export_coding_sheet",
     "import_coding_sheet",
-    "export_codings_table",
-    "safe_csv_value",
 ]
 
 SHEET_CODING = "coderen"
@@ -68,44 +76,145 @@ _FIXED = ["segment_id", "document", "wijk", "spreker", "context ervoor", "tekst"
 _PROPOSALS = "voorstellen machine"
 _MEMO = "memo"
 _CODE_COL_RE = re.compile(r"^code\s*(\d+)$", re.I)
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {"segment_id": 18, "document": 22, "wijk": 12, "spreker": 18, "context ervoor": 40, "tekst": 70,
            "context erna": 40, _PROPOSALS: 28, _MEMO: 40}  # fmt: skip
-
-
-def safe_csv_value(value: Any) -> Any:
-    """Put an apostrophe before a text that a spreadsheet would read as a formula (``= + - @``, tab, CR)."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
-# characters an .xlsx cannot hold (C0 controls other than tab, newline, carriage return)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _norm_text(s: Any) -> str:
-    return " ".join(_ILLEGAL.sub("", str(s or "")).split())
-
-
-def _text_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    """Write a value as a text cell (never a formula), with Excel's quote prefix where it could be one."""
-    cell = ws.cell(row=row, column=col)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return
-    cell.value = _ILLEGAL.sub("", str(value))
-    cell.data_type = "s"
-    if str(value).startswith(_DANGEROUS):
-        cell.quotePrefix = True
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_INSTRUCTIONS = (
+    "Vul per rij in kolommen 'code 1', 'code 2', ... de codes in die van toepassing zijn (kies uit de lijst; "
+    "tabblad 'codes' geeft de definities). Past geen enkele code: kies 'geen'. Laat een rij leeg als je hem "
+    "(nog) niet codeert. Verander de kolommen segment_id en tekst niet. Een memo is vrije tekst. Lees het "
+    "blad terug in met: wijkanalyse review import <bestand> --coder "
+)
 
 
 def _proposals_text(rows: pd.DataFrame) -> str:
     parts = []
-    for r in rows.sort_values("confidence", ascending=False).itertuples():
+    for r in rows.sort_values("confidence", ascending=False, kind="stable").itertuples():
         conf = "" if pd.isna(r.confidence) else f" ({float(r.confidence):.2f})"
         flag = "" if r.status == "applied" else " [onder drempel]"
         parts.append(f"{r.code_id}{conf}{flag}")
     return "; ".join(parts)
+
+
+# -- the coding sheet: export ------------------------------------------------------------------------------
+@dataclass
+class _SheetContent:
+    """What goes into a coding sheet: the segments and, per segment, its context, proposals and codes."""
+
+    segments: pd.DataFrame
+    codes: pd.DataFrame
+    mine: dict[str, list[str]]  # segment -> the coder's own applied codes
+    proposals: dict[str, str]  # segment -> the machine's proposals as text
+    context: dict[str, tuple[str, str]]
+    headers: list[str]
+
+    @property
+    def code_columns(self) -> list[int]:
+        return [j for j, h in enumerate(self.headers, start=1) if _CODE_COL_RE.match(h)]
+
+
+def _sheet_content(
+    store: Store, coder: str, segs: pd.DataFrame, *, blind: bool, n_code_columns: int
+) -> _SheetContent:
+    ids = list(segs["segment_id"])
+    mine = coder_codings(store, coder, ids)
+    mine = mine[mine["status"] == "applied"]
+    mine_by_seg = mine.groupby("segment_id")["code_id"].apply(list).to_dict()
+    machine = store.machine_codings_on(ids)
+    proposals = {s: _proposals_text(g) for s, g in machine.groupby("segment_id")}
+    n_codes = max([n_code_columns, *[len(v) for v in mine_by_seg.values()]])
+    headers = [*_FIXED, *([] if blind else [_PROPOSALS]), *[f"code {i + 1}" for i in range(n_codes)], _MEMO]
+    return _SheetContent(segs, known_codes(store), mine_by_seg, proposals, context_texts(store, ids), headers)
+
+
+def _segment_values(r: Any, content: _SheetContent) -> dict[str, Any]:
+    """Return the fixed columns of one segment's row."""
+    speaker = " ".join(
+        str(x) for x in (r.speaker, f"({r.role})" if r.role else None) if x and str(x) != "nan"
+    )
+    before, after = content.context[r.segment_id]
+    return {
+        "segment_id": r.segment_id,
+        "document": r.path,
+        "wijk": r.wijk,
+        "spreker": speaker or None,
+        "context ervoor": before or None,
+        "tekst": r.text,
+        "context erna": after or None,
+        _PROPOSALS: content.proposals.get(r.segment_id),
+    }
+
+
+def _write_coding_rows(ws: Worksheet, content: _SheetContent) -> None:
+    """Fill the sheet ``coderen``: headers, one row per segment, the code and memo cells left unlocked."""
+    headers = content.headers
+    for j, h in enumerate(headers, start=1):
+        text_cell(ws, 1, j, h)
+        ws.cell(row=1, column=j).font = _BOLD
+        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS.get(h, 16)
+    code_cols = content.code_columns
+    memo_col = headers.index(_MEMO) + 1
+    for i, r in enumerate(content.segments.itertuples(index=False), start=2):
+        values = _segment_values(r, content)
+        for j, h in enumerate(headers, start=1):
+            if h in values:
+                text_cell(ws, i, j, values[h])
+                ws.cell(row=i, column=j).alignment = _WRAP
+        for j, c in zip(code_cols, content.mine.get(r.segment_id, []), strict=False):
+            text_cell(ws, i, j, c)
+        for j in [*code_cols, memo_col]:
+            ws.cell(row=i, column=j).protection = Protection(locked=False)
+            ws.cell(row=i, column=j).alignment = _WRAP
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(content.segments) + 1}"
+
+
+def _write_codes_sheet(wb: Workbook, ws: Worksheet, content: _SheetContent) -> None:
+    """Write the sheet ``codes`` and make it the source of a dropdown in every code cell of ``ws``."""
+    codes = content.codes
+    wc = wb.create_sheet(SHEET_CODES)
+    for j, h in enumerate(["code_id", "label", "dimensie", "definitie"], start=1):
+        text_cell(wc, 1, j, h)
+        wc.cell(row=1, column=j).font = _BOLD
+    for i, c in enumerate(codes.itertuples(index=False), start=2):
+        for j, v in enumerate([c.code_id, c.label_nl, c.dimension, c.definition], start=1):
+            text_cell(wc, i, j, v)
+    for col, width in zip("ABCD", (22, 28, 10, 90), strict=True):
+        wc.column_dimensions[col].width = width
+    dv = DataValidation(
+        type="list",
+        formula1=f"{SHEET_CODES}!$A$2:$A${len(codes) + 1}",  # no "=": OOXML stores formulas bare
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Onbekende code",
+        error="Kies een code uit de lijst (tabblad 'codes').",
+    )
+    ws.add_data_validation(dv)
+    last = len(content.segments) + 1
+    for j in content.code_columns:
+        letter = get_column_letter(j)
+        dv.add(f"{letter}2:{letter}{last}")
+
+
+def _write_info_sheet(wb: Workbook, info: list[tuple[str, str]]) -> None:
+    wi = wb.create_sheet(SHEET_INFO)
+    for i, (k, v) in enumerate(info, start=1):
+        text_cell(wi, i, 1, k)
+        wi.cell(row=i, column=1).font = _BOLD
+        text_cell(wi, i, 2, v)
+        wi.cell(row=i, column=2).alignment = _WRAP
+    wi.column_dimensions["A"].width = 18
+    wi.column_dimensions["B"].width = 100
+
+
+def _protect(ws: Worksheet) -> None:
+    """Lock the sheet (no password); resizing, filtering and sorting stay allowed."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
 
 
 def export_coding_sheet(
@@ -155,141 +264,35 @@ def export_coding_sheet(
     ReviewError
         Invalid coder id, bad ``sample``, or no segments match the filters.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from wijkanalyse.review import decisions as review
-
-    cid = review.ensure_coder(store, coder)
-    segs = review.select_segments(store, wijk=wijk, code=code, sample=sample, seed=seed)
+    cid = ensure_coder(store, coder)
+    segs = select_segments(store, wijk=wijk, code=code, sample=sample, seed=seed)
     if segs.empty:
         what = ", ".join(f"{k}={v!r}" for k, v in (("wijk", wijk), ("code", code)) if v) or "no filter"
-        raise review.ReviewError(f"No segments to put in a coding sheet ({what}) in {store.path}.")
-    ids = list(segs["segment_id"])
-    codes = review.known_codes(store)
-    mine = review.coder_codings(store, cid, ids)
-    mine = mine[mine["status"] == "applied"]
-    mine_by_seg = mine.groupby("segment_id")["code_id"].apply(list).to_dict()
-    machine = store.query(
-        f"SELECT segment_id, code_id, confidence, status FROM codings WHERE kind = 'machine' "
-        f"AND segment_id IN ({','.join('?' * len(ids))})",
-        ids,
-    )
-    prop_by_seg = {s: _proposals_text(g) for s, g in machine.groupby("segment_id")}
-    context = review.context_texts(store, ids)
-    n_codes = max([n_code_columns, *[len(v) for v in mine_by_seg.values()]])
-    headers = [*_FIXED, *([] if blind else [_PROPOSALS]), *[f"code {i + 1}" for i in range(n_codes)], _MEMO]
-
+        raise ReviewError(f"No segments to put in a coding sheet ({what}) in {store.path}.")
+    content = _sheet_content(store, cid, segs, blind=blind, n_code_columns=n_code_columns)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_CODING
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for j, h in enumerate(headers, start=1):
-        _text_cell(ws, 1, j, h)
-        ws.cell(row=1, column=j).font = bold
-        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS.get(h, 16)
-    code_cols = [j for j, h in enumerate(headers, start=1) if _CODE_COL_RE.match(h)]
-    memo_col = headers.index(_MEMO) + 1
-    for i, r in enumerate(segs.itertuples(index=False), start=2):
-        speaker = " ".join(
-            str(x) for x in (r.speaker, f"({r.role})" if r.role else None) if x and str(x) != "nan"
-        )
-        values = {
-            "segment_id": r.segment_id,
-            "document": r.path,
-            "wijk": r.wijk,
-            "spreker": speaker or None,
-            "context ervoor": context[r.segment_id][0] or None,
-            "tekst": r.text,
-            "context erna": context[r.segment_id][1] or None,
-            _PROPOSALS: prop_by_seg.get(r.segment_id),
-        }
-        for j, h in enumerate(headers, start=1):
-            if h in values:
-                _text_cell(ws, i, j, values[h])
-                ws.cell(row=i, column=j).alignment = wrap
-        for j, c in zip(code_cols, mine_by_seg.get(r.segment_id, []), strict=False):
-            _text_cell(ws, i, j, c)
-        for j in [*code_cols, memo_col]:
-            ws.cell(row=i, column=j).protection = Protection(locked=False)
-            ws.cell(row=i, column=j).alignment = wrap
-    last = len(segs) + 1
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
-
-    # the list of codes, the dropdown's source
-    wc = wb.create_sheet(SHEET_CODES)
-    for j, h in enumerate(["code_id", "label", "dimensie", "definitie"], start=1):
-        _text_cell(wc, 1, j, h)
-        wc.cell(row=1, column=j).font = bold
-    for i, c in enumerate(codes.itertuples(index=False), start=2):
-        for j, v in enumerate([c.code_id, c.label_nl, c.dimension, c.definition], start=1):
-            _text_cell(wc, i, j, v)
-    for col, width in zip("ABCD", (22, 28, 10, 90), strict=True):
-        wc.column_dimensions[col].width = width
-    dv = DataValidation(
-        type="list",
-        formula1=f"{SHEET_CODES}!$A$2:$A${len(codes) + 1}",  # no "=": OOXML stores formulas bare
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Onbekende code",
-        error="Kies een code uit de lijst (tabblad 'codes').",
-    )
-    ws.add_data_validation(dv)
-    for j in code_cols:
-        letter = get_column_letter(j)
-        dv.add(f"{letter}2:{letter}{last}")
-
-    version = codebook_version
-    if version is None:
-        row = store.con.execute(
-            "SELECT codebook_version FROM codes WHERE codebook_version IS NOT NULL"
-        ).fetchone()
-        version = row[0] if row else ""
-    wi = wb.create_sheet(SHEET_INFO)
-    info = [
-        ("coder", cid),
-        ("exported_at", now_iso()),
-        ("store", str(store.path)),
-        ("wijk", wijk or ""),
-        ("code", code or ""),
-        ("sample", "" if sample is None else str(sample)),
-        ("seed", str(seed)),
-        ("blind", "ja" if blind else "nee"),
-        ("codebook_version", version or ""),
-        ("segments", str(len(segs))),
-        (
-            "instructies",
-            "Vul per rij in kolommen 'code 1', 'code 2', ... de codes in die van toepassing zijn (kies uit "
-            "de "
-            "lijst; tabblad 'codes' geeft de definities). Past geen enkele code: kies 'geen'. Laat een rij "
-            "leeg "
-            "als je hem (nog) niet codeert. Verander de kolommen segment_id en tekst niet. Een memo is vrije "
-            "tekst. Lees het blad terug in met: wijkanalyse review import <bestand> --coder " + cid,
-        ),
-    ]
-    for i, (k, v) in enumerate(info, start=1):
-        _text_cell(wi, i, 1, k)
-        wi.cell(row=i, column=1).font = bold
-        _text_cell(wi, i, 2, v)
-        wi.cell(row=i, column=2).alignment = wrap
-    wi.column_dimensions["A"].width = 18
-    wi.column_dimensions["B"].width = 100
+    _write_coding_rows(ws, content)
+    _write_codes_sheet(wb, ws, content)
+    version = codebook_version if codebook_version is not None else store.codebook_version()
+    settings = [("wijk", wijk or ""), ("code", code or ""), ("sample", "" if sample is None else str(sample)),
+                ("seed", str(seed)), ("blind", "ja" if blind else "nee")]  # fmt: skip
+    _write_info_sheet(
+        wb,
+        [("coder", cid), ("exported_at", now_iso()), ("store", str(store.path)), *settings,
+         ("codebook_version", version or ""), ("segments", str(len(segs))),
+         ("instructies", _INSTRUCTIONS + cid)],
+    )  # fmt: skip
     if protect:
-        ws.protection.sheet = True
-        ws.protection.formatColumns = False  # allowed: resize columns
-        ws.protection.formatRows = False
-        ws.protection.autoFilter = False
-        ws.protection.sort = False
+        _protect(ws)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
 
 
+# -- the coding sheet: import ------------------------------------------------------------------------------
 @dataclass
 class SheetImport:
     """What importing a coding sheet did (or would do, with ``dry_run``).
@@ -343,10 +346,7 @@ class SheetImport:
 
 
 def _read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]], dict[str, str]]:
-    from openpyxl import load_workbook
-
-    from wijkanalyse.review.decisions import ReviewError
-
+    """Return a coding sheet's headers, its non-empty rows (with their row numbers) and its info sheet."""
     if not path.is_file():
         raise ReviewError(f"Coding sheet {path} does not exist.")
     try:
@@ -358,8 +358,7 @@ def _read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]
             f"Coding sheet {path} has no sheet {SHEET_CODING!r} (sheets found: {wb.sheetnames}). "
             "Use a sheet made with 'wijkanalyse review export'."
         )
-    ws = wb[SHEET_CODING]
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(wb[SHEET_CODING].iter_rows(values_only=True))
     if not rows:
         raise ReviewError(f"Sheet {SHEET_CODING!r} of {path} is empty.")
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
@@ -389,6 +388,115 @@ def _cell_str(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).strip()
+
+
+class _RowChecker:
+    """Check the rows of a coding sheet one by one; collect the problems and the plan of what to write."""
+
+    def __init__(
+        self, store: Store, headers: list[str], data: list[tuple[int, dict[str, Any]]], result: SheetImport
+    ):
+        self.store = store
+        self.result = result
+        self.code_cols = [h for h in headers if _CODE_COL_RE.match(h)]
+        codes = known_codes(store)
+        self.by_lower = {c.lower(): c for c in codes["code_id"]}
+        self.label_to_id = {
+            str(lbl).lower(): c for c, lbl in zip(codes["code_id"], codes["label_nl"], strict=True) if lbl
+        }
+        self.suggestions = list(codes["code_id"]) + list(self.label_to_id)
+        ids = [i for i in (_cell_str(rec.get("segment_id")) for _, rec in data) if i]
+        self.stored = store.segment_text_map(ids) if ids else {}
+        self.seen: dict[str, int] = {}
+        self.bad_rows: set[int] = set()
+        self.plan: list[tuple[int, str, list[str], str]] = []  # row, segment, codes, memo
+
+    def problem(self, row: int, msg: str) -> None:
+        self.result.problems.append(f"row {row}: {msg}")
+        self.bad_rows.add(row)
+
+    def check(self, row: int, rec: dict[str, Any]) -> None:
+        """Check one row; plan it when it has codes or a memo and no problem."""
+        seg = _cell_str(rec.get("segment_id"))
+        raw_codes = [c for c in (_cell_str(rec.get(h)) for h in self.code_cols) if c]
+        memo = _cell_str(rec.get(_MEMO))
+        if not seg:
+            if raw_codes or memo:
+                self.problem(row, "no segment_id, but codes or a memo are filled in. Restore the segment_id.")
+            return
+        self.result.rows += 1
+        if seg in self.seen:
+            self.problem(row, f"segment {seg} is also on row {self.seen[seg]}; keep one row per segment.")
+            return
+        self.seen[seg] = row
+        if not self._segment_is_known(row, seg, rec) or not self._text_is_unchanged(row, seg, rec):
+            return
+        resolved = self._resolve_codes(row, raw_codes)
+        if NONE_CODE in resolved and len(resolved) > 1:
+            self.problem(row, f"code {NONE_CODE!r} (none of these) cannot go with other codes: {resolved}.")
+        if row in self.bad_rows:
+            return
+        if not resolved and not memo:
+            self.result.skipped_rows += 1
+            return
+        self.plan.append((row, seg, resolved, memo))
+
+    def _segment_is_known(self, row: int, seg: str, rec: dict[str, Any]) -> bool:
+        if seg in self.stored:
+            return True
+        text = norm_text(rec.get("tekst"))
+        moved = [s for s, t in self.store.segment_text_map().items() if norm_text(t) == text] if text else []
+        hint = f" The same text is now segment {moved[0]} (the document was ingested again)." if moved else ""
+        self.problem(row, f"unknown segment_id {seg!r}: not in {self.store.path.name}.{hint}")
+        return False
+
+    def _text_is_unchanged(self, row: int, seg: str, rec: dict[str, Any]) -> bool:
+        sheet_text = norm_text(rec.get("tekst"))
+        orig = norm_text(self.stored[seg])
+        if sheet_text == orig or sheet_text == norm_text("'" + orig):
+            return True
+        self.problem(
+            row,
+            f"the text of segment {seg} was edited in the sheet (codes belong to the original text). "
+            f"Sheet: {sheet_text[:60]!r}...; original: {orig[:60]!r}... Restore the original text.",
+        )
+        return False
+
+    def _resolve_codes(self, row: int, raw_codes: list[str]) -> list[str]:
+        """Return the code ids of a row (case of an id forgiven; the same code twice counted once)."""
+        resolved: list[str] = []
+        for j, c in enumerate(raw_codes):
+            code_id = self.by_lower.get(c.lower())
+            if code_id is None:
+                close = get_close_matches(c.lower(), self.suggestions, n=1, cutoff=0.6)
+                hint = f" Did you mean {self.label_to_id.get(close[0], close[0])!r}?" if close else ""
+                self.problem(
+                    row,
+                    f"unknown code {c!r} in column {self.code_cols[j]!r}.{hint} Valid codes: sheet 'codes'.",
+                )
+                continue
+            if code_id in resolved:
+                self.result.warnings.append(f"row {row}: code {code_id!r} appears twice; counted once.")
+                continue
+            resolved.append(code_id)
+        return resolved
+
+
+def _apply(store: Store, plan: list[tuple[int, str, list[str], str]], result: SheetImport) -> None:
+    """Write the planned rows in one transaction: the coder's codes per segment, and each new memo once."""
+    have = {(t, x) for k, t, a, x in store.memo_keys() if k == "segment" and a == result.coder}
+    with store.transaction():
+        for _row, seg, seg_codes, memo in plan:
+            if seg_codes:
+                counts = set_segment_codes(store, seg, seg_codes, result.coder)
+                result.added += counts["added"]
+                result.removed += counts["removed"]
+                result.unchanged += counts["unchanged"]
+            if memo and (seg, memo) not in have:
+                store.add_memo("segment", seg, result.coder, memo)
+                have.add((seg, memo))
+                result.memos += 1
+    result.applied = True
 
 
 def import_coding_sheet(
@@ -423,226 +531,28 @@ def import_coding_sheet(
         If the file cannot be read, is for another coder, or (without ``partial``) any row has a problem; the
         error lists every problem with its row number.
     """
-    from wijkanalyse.review import decisions as review
-
     p = Path(path)
-    cid = review.ensure_coder(store, coder)
+    cid = ensure_coder(store, coder)
     headers, data, info = _read_sheet(p)
     result = SheetImport(path=p, coder=cid)
     sheet_coder = info.get("coder", "")
     if sheet_coder and sheet_coder != cid:
-        raise review.ReviewError(
+        raise ReviewError(
             f"Coding sheet {p.name} was made for coder {sheet_coder!r}, not {cid!r}. Import it with "
             f"--coder {sheet_coder}, or export a sheet of your own: codings are recorded under the coder's "
             "name."
         )
-    code_cols = [h for h in headers if _CODE_COL_RE.match(h)]
-    codes = review.known_codes(store)
-    valid = list(codes["code_id"])
-    by_lower = {c.lower(): c for c in valid}
-    label_to_id = {
-        str(lbl).lower(): c for c, lbl in zip(codes["code_id"], codes["label_nl"], strict=True) if lbl
-    }
-    suggestions = valid + list(label_to_id)
-
-    ids = [_cell_str(rec.get("segment_id")) for _, rec in data]
-    ids = [i for i in ids if i]
-    stored = (
-        store.query(
-            "SELECT segment_id, text, text_hash FROM segments WHERE segment_id IN "
-            f"({','.join('?' * len(ids))})",
-            ids,
-        )
-        .set_index("segment_id")["text"]
-        .to_dict()
-        if ids
-        else {}
-    )
-    seen: dict[str, int] = {}
-    plan: list[tuple[int, str, list[str], str]] = []  # row, segment, codes, memo
-    bad_rows: set[int] = set()
-
-    def problem(row: int, msg: str) -> None:
-        result.problems.append(f"row {row}: {msg}")
-        bad_rows.add(row)
-
+    checker = _RowChecker(store, headers, data, result)
     for row, rec in data:
-        seg = _cell_str(rec.get("segment_id"))
-        raw_codes = [_cell_str(rec.get(h)) for h in code_cols]
-        raw_codes = [c for c in raw_codes if c]
-        memo = _cell_str(rec.get(_MEMO))
-        if not seg:
-            if raw_codes or memo:
-                problem(row, "no segment_id, but codes or a memo are filled in. Restore the segment_id.")
-            continue
-        result.rows += 1
-        if seg in seen:
-            problem(row, f"segment {seg} is also on row {seen[seg]}; keep one row per segment.")
-            continue
-        seen[seg] = row
-        if seg not in stored:
-            text = _norm_text(rec.get("tekst"))
-            moved = (
-                [
-                    str(r[0])
-                    for r in store.con.execute("SELECT segment_id, text FROM segments")
-                    if _norm_text(r[1]) == text
-                ]
-                if text
-                else []
-            )
-            hint = (
-                f" The same text is now segment {moved[0]} (the document was ingested again)."
-                if moved
-                else ""
-            )
-            problem(row, f"unknown segment_id {seg!r}: not in {store.path.name}.{hint}")
-            continue
-        sheet_text = _norm_text(rec.get("tekst"))
-        orig = _norm_text(stored[seg])
-        if sheet_text != orig and sheet_text != _norm_text("'" + orig):
-            problem(
-                row,
-                f"the text of segment {seg} was edited in the sheet (codes belong to the original text). "
-                f"Sheet: {sheet_text[:60]!r}...; original: {orig[:60]!r}... Restore the original text.",
-            )
-            continue
-        resolved: list[str] = []
-        for j, c in enumerate(raw_codes):
-            cid_ = by_lower.get(c.lower())
-            if cid_ is None:
-                close = get_close_matches(c.lower(), suggestions, n=1, cutoff=0.6)
-                hint = f" Did you mean {label_to_id.get(close[0], close[0])!r}?" if close else ""
-                problem(
-                    row, f"unknown code {c!r} in column {code_cols[j]!r}.{hint} Valid codes: sheet 'codes'."
-                )
-                continue
-            if cid_ in resolved:
-                result.warnings.append(f"row {row}: code {cid_!r} appears twice; counted once.")
-                continue
-            resolved.append(cid_)
-        if review.NONE_CODE in resolved and len(resolved) > 1:
-            problem(row, f"code {review.NONE_CODE!r} (none of these) cannot go with other codes: {resolved}.")
-        if row in bad_rows:
-            continue
-        if not resolved and not memo:
-            result.skipped_rows += 1
-            continue
-        plan.append((row, seg, resolved, memo))
-
+        checker.check(row, rec)
     if result.problems and not partial:
-        raise review.ReviewError(
+        raise ReviewError(
             f"Coding sheet {p.name} has {len(result.problems)} problem(s); nothing was imported "
             "(fix them and import again, or use --partial to import the valid rows only):",
             result.problems,
         )
-    result.skipped_rows += len(bad_rows)
-    result.coded_rows = sum(1 for _, _, c, _ in plan if c)
-    if dry_run:
-        return result
-    existing = store.query(
-        "SELECT target_id, text FROM memos WHERE target_kind = 'segment' AND author = ?", (cid,)
-    )
-    have = set(zip(existing["target_id"], existing["text"], strict=True))
-    with store.transaction():
-        for _row, seg, seg_codes, memo in plan:
-            if seg_codes:
-                counts = review.set_segment_codes(store, seg, seg_codes, cid)
-                result.added += counts["added"]
-                result.removed += counts["removed"]
-                result.unchanged += counts["unchanged"]
-            if memo and (seg, memo) not in have:
-                store.add_memo("segment", seg, cid, memo)
-                have.add((seg, memo))
-                result.memos += 1
-    result.applied = True
+    result.skipped_rows += len(checker.bad_rows)
+    result.coded_rows = sum(1 for _, _, c, _ in checker.plan if c)
+    if not dry_run:
+        _apply(store, checker.plan, result)
     return result
-
-
-# -- coded tables ------------------------------------------------------------------------------------------
-def _codings_frame(store: Store, kind: str | None, include_rejected: bool) -> pd.DataFrame:
-    sql = (
-        "SELECT c.segment_id, d.path AS document, s.wijk, s.date, s.session, s.kind AS source_kind, "
-        "s.speaker, "
-        's.role, s.question, s.respondent_id, s.start, s."end", s.text, c.code_id, k.label_nl, k.label_en, '
-        "k.dimension, c.coder_id, c.kind, c.status, c.confidence, c.model, c.run_id, c.created_at "
-        "FROM codings c LEFT JOIN segments s USING (segment_id) LEFT JOIN documents d ON d.doc_id = s.doc_id "
-        "LEFT JOIN codes k ON k.code_id = c.code_id"
-    )
-    where, params = [], []
-    if kind:
-        where.append("c.kind = ?")
-        params.append(kind)
-    if not include_rejected:
-        where.append("c.status = 'applied'")
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return store.query(sql + " ORDER BY d.path, s.position, c.code_id, c.coder_id", params)
-
-
-def export_codings_table(
-    store: Store,
-    path: str | Path,
-    *,
-    kind: str | None = None,
-    include_rejected: bool = False,
-    columns: Iterable[str] | None = None,
-) -> Path:
-    """Write every coding with its segment to CSV or XLSX (by the file's suffix): one row per coding.
-
-    Parameters
-    ----------
-    store : Store
-    path : path
-        ``.csv`` (UTF-8 with BOM, so Excel reads the accents) or ``.xlsx``.
-    kind : {'human', 'machine'}, optional
-        Only people's or only the machine's codings.
-    include_rejected : bool, default False
-        Also the codes people (or the machine, under its threshold) judged not to apply.
-    columns : iterable of str, optional
-        A subset of the columns, in this order.
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    ReviewError
-        For another suffix or an unknown column.
-    """
-    from wijkanalyse.review.decisions import ReviewError
-
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ReviewError(f"A coded table is written as .csv or .xlsx. Got {out.name!r}.")
-    df = _codings_frame(store, kind, include_rejected)
-    if columns is not None:
-        cols = list(columns)
-        unknown = [c for c in cols if c not in df.columns]
-        if unknown:
-            raise ReviewError(f"Unknown column(s) {unknown}. Columns: {list(df.columns)}.")
-        df = df[cols]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
-        safe = df.assign(**{c: df[c].map(safe_csv_value) for c in text_cols})
-        safe.to_csv(out, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
-        return out
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "codings"
-    for j, h in enumerate(df.columns, start=1):
-        _text_cell(ws, 1, j, h)
-    for i, rec in enumerate(df.itertuples(index=False), start=2):
-        for j, v in enumerate(rec, start=1):
-            if isinstance(v, str):
-                _text_cell(ws, i, j, v)
-            elif v is not None and not (isinstance(v, float) and math.isnan(v)):
-                ws.cell(row=i, column=j).value = v.item() if hasattr(v, "item") else v
-    ws.freeze_panes = "A2"
-    wb.save(out)
-    return out

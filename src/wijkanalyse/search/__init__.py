@@ -1,44 +1,58 @@
-"""Keyword and semantic search over the segments of a corpus (see :mod:`.index`)."""
+"""Search the segments of a corpus by keyword, by meaning, or both (hybrid, the default).
+
+Modules: :mod:`.text` (tokenising, Snowball's Dutch stemmer, the query syntax, highlighting), :mod:`.hits`
+(the segments with their context, the hit table), :mod:`.fusion` (reciprocal rank fusion), :mod:`.index`
+(:class:`SearchIndex`: keyword search with SQLite FTS5 and bm25, semantic search, hybrid search),
+:mod:`.saved` (a search saved as a memo or as a code proposal). The keyword index and its SQL live in the
+store (:mod:`wijkanalyse.store.search_index`).
+"""
 
 from __future__ import annotations
 
+from wijkanalyse.search.fusion import reciprocal_rank_fusion
+from wijkanalyse.search.hits import HIT_COLUMNS, segment_frame
 from wijkanalyse.search.index import (
-    HIT_COLUMNS,
+    SearchIndex,
+    hybrid_search,
+    keyword_search,
+    semantic_search,
+)
+from wijkanalyse.search.saved import (
     PROPOSAL_MARK,
     SEARCH_MEMO_TARGET,
+    code_proposals,
+    save_search_as_code_proposal,
+    save_search_as_memo,
+)
+from wijkanalyse.search.text import (
     Query,
     SearchError,
-    SearchIndex,
     Term,
-    code_proposals,
     compound_match,
-    keyword_search,
     match_spans,
     normalise_token,
     parse_query,
-    save_search_as_code_proposal,
-    save_search_as_memo,
-    segment_frame,
-    semantic_search,
     stem_nl,
     tokenize,
 )
 
 __all__ = [
-    "HIT_COLUMNS",
+    "SearchIndex",
     "SearchError",
+    "HIT_COLUMNS",
+    "hybrid_search",
+    "keyword_search",
+    "semantic_search",
+    "segment_frame",
+    "reciprocal_rank_fusion",
     "Query",
     "Term",
-    "SearchIndex",
-    "normalise_token",
-    "stem_nl",
-    "tokenize",
     "parse_query",
     "match_spans",
     "compound_match",
-    "segment_frame",
-    "keyword_search",
-    "semantic_search",
+    "normalise_token",
+    "stem_nl",
+    "tokenize",
     "save_search_as_memo",
     "save_search_as_code_proposal",
     "code_proposals",

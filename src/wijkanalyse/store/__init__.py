@@ -8,10 +8,17 @@ from wijkanalyse.store.core import (
     new_run_id,
     now_iso,
 )
+from wijkanalyse.store.documents import DocumentRecord, RespondentRecord
+from wijkanalyse.store.embedding_cache import EmbeddingCache
+from wijkanalyse.store.pseudonym_key import PseudonymKey
 
 __all__ = [
     "Store",
     "SCHEMA_VERSION",
     "now_iso",
     "new_run_id",
+    "DocumentRecord",
+    "RespondentRecord",
+    "PseudonymKey",
+    "EmbeddingCache",
 ]

@@ -2,8 +2,8 @@
 
 Documents, segments, respondents, codes, codings (with coder and time), memos and runs live in
 ``<store_dir>/wijkanalyse.sqlite`` so that a notebook kernel and the command line can both read it safely
-(WAL mode, a busy timeout). Every change happens inside :meth:`Store.transaction`, so an interrupted run leaves
-the previous state intact. Large arrays (the embedding cache) live next to it, in their own file.
+(WAL mode, a busy timeout). Every change happens inside :meth:`Store.transaction`, so an interrupted run
+leaves the previous state intact. Large arrays (the embedding cache) live next to it, in their own file.
 
 Codings are *not* tied to segments by a foreign key: a human coding survives its segment being re-ingested
 (segment ids are derived from the document path and the segment text, so an unchanged segment keeps its id and
@@ -15,14 +15,27 @@ from __future__ import annotations
 from wijkanalyse.store._connection import new_run_id, now_iso
 from wijkanalyse.store.codings import CodingQueries
 from wijkanalyse.store.documents import DocumentQueries
+from wijkanalyse.store.ownership import OwnershipQueries
+from wijkanalyse.store.reports import ReportQueries
+from wijkanalyse.store.review import ReviewQueries
 from wijkanalyse.store.runs import RunQueries
 from wijkanalyse.store.schema import SCHEMA_VERSION
+from wijkanalyse.store.search_index import SearchQueries
 from wijkanalyse.store.themes import ThemeQueries
 
 __all__ = ["Store", "SCHEMA_VERSION", "now_iso", "new_run_id"]
 
 
-class Store(DocumentQueries, CodingQueries, ThemeQueries, RunQueries):
+class Store(
+    OwnershipQueries,
+    DocumentQueries,
+    CodingQueries,
+    ThemeQueries,
+    RunQueries,
+    ReviewQueries,
+    ReportQueries,
+    SearchQueries,
+):
     """The SQLite store of one corpus: the only place in the project that holds SQL.
 
     Each base class adds the named queries and writers of one part of the data model (documents, codings,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from wijkanalyse.store._connection import Connection, new_run_id, now_iso
 
 __all__ = ["RunQueries"]
@@ -27,3 +29,22 @@ class RunQueries(Connection):
                 "UPDATE runs SET finished_at = ?, status = ?, summary_json = ? WHERE run_id = ?",
                 (now_iso(), status, summary_json, run_id),
             )
+
+    def recent_runs(self, limit: int = 5) -> pd.DataFrame:
+        """Return the newest runs, newest first (runs started in the same second: the later one first).
+
+        Parameters
+        ----------
+        limit : int, default 5
+            How many runs at most.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``run_id``, ``command``, ``status``, ``started_at``.
+        """
+        return self.query(
+            "SELECT run_id, command, status, started_at FROM runs "
+            "ORDER BY started_at DESC, rowid DESC LIMIT ?",
+            (int(limit),),
+        )

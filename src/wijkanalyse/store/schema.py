@@ -7,7 +7,7 @@ discovered themes), so one file shows the whole data model. Adding a column: add
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "SCHEMA"]
+__all__ = ["SCHEMA_VERSION", "SCHEMA", "EMBEDDING_SCHEMA", "PSEUDONYM_KEY_SCHEMA", "SEARCH_SCHEMA"]
 
 SCHEMA_VERSION = 1
 
@@ -116,4 +116,61 @@ CREATE TABLE IF NOT EXISTS ingest_problems (
     location TEXT,
     message TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS themes (            -- discovered themes: one set of rows per discovery run
+    run_id TEXT NOT NULL,
+    theme_id INTEGER NOT NULL,          -- 0..k-1, largest theme first
+    label TEXT NOT NULL,                -- top words, e.g. 'speeltuin, jongeren, hangplek'
+    top_words TEXT NOT NULL,            -- JSON list of the top c-TF-IDF words
+    size INTEGER NOT NULL,              -- segments assigned (after outlier reduction)
+    representative_ids TEXT NOT NULL,   -- JSON list of the segment ids closest to the theme centre
+    closest_code TEXT,
+    closest_confidence REAL,
+    coded_share REAL,                   -- share of its segments that get a code (not 'geen')
+    covered INTEGER NOT NULL DEFAULT 0, -- 1 when coded_share >= 0.5
+    model TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, theme_id)
+);
+CREATE TABLE IF NOT EXISTS segment_themes (
+    run_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    theme_id INTEGER NOT NULL,          -- -1 only if no theme could be assigned
+    outlier INTEGER NOT NULL DEFAULT 0, -- 1 when HDBSCAN left it out and it was reassigned
+    PRIMARY KEY (run_id, segment_id)
+);
+CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id);
+"""
+
+#: The embedding cache: its own SQLite file next to the store (``<store_dir>/embeddings.sqlite``), so that
+#: large arrays stay out of the store (see :class:`~wijkanalyse.store.EmbeddingCache`).
+EMBEDDING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    model_id TEXT NOT NULL,             -- embedder model and version
+    text_hash TEXT NOT NULL,            -- sha256 of the text (UTF-8)
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,               -- float32 in numpy's native byte order (ndarray.tobytes)
+    PRIMARY KEY (model_id, text_hash)
+);
+"""
+
+#: The pseudonymisation key: its own SQLite file under ``private/`` (``Settings.key_path``), never in the
+#: store, a report or an export (see :class:`~wijkanalyse.store.PseudonymKey`). One statement, kept as first
+#: written: key files made by earlier versions hold exactly this table.
+PSEUDONYM_KEY_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pseudonym_key (category TEXT NOT NULL, value TEXT NOT NULL, "
+    "placeholder TEXT NOT NULL, PRIMARY KEY (category, value))"
+)
+
+#: The keyword search index (SQLite FTS5, ranked with bm25), created on first use by
+#: :class:`~wijkanalyse.store.search_index.SearchQueries`, so that a SQLite without FTS5 can still open a
+#: store. One row per segment: its stems and its normalised words, space-separated (the search package makes
+#: them); ``meta.search_index`` records the segments and the tokeniser it was built from.
+SEARCH_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS segment_fts USING fts5(
+    segment_id UNINDEXED,               -- segments.segment_id (a row number for an index of a table)
+    stems,                              -- Dutch stems: words and phrases match here
+    words,                              -- lower-case words without diacritics: prefixes and compounds
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS segment_fts_terms USING fts5vocab(segment_fts, 'col');
 """

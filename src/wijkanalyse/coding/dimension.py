@@ -1,0 +1,265 @@
+"""What the coder learns for one dimension (the themes, or the kind of input): prototypes and a classifier.
+
+Zero-shot, a text's confidences are a softmax of its cosine similarity to every code's prototype. Once texts
+are coded by hand, a logistic regression on them plus the prototypes as pseudo-examples is blended in, with
+its sharpness calibrated by cross-validation and, optionally, one round of self-training. See
+:mod:`wijkanalyse.coding.coder` for the whole method and the figures behind its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from wijkanalyse.coding.codebook import NONE_CODE, Code
+from wijkanalyse.coding.features import Featurizer, normalise, softmax
+
+__all__ = ["Dimension", "LearnParams", "prototypes", "fit_dimension", "KAPPA", "KAPPA_SOORT"]
+
+KAPPA = 1.0  # zero-shot temperature as a multiple of the standard deviation of the similarities
+KAPPA_SOORT = 2.0  # the kind of input is more about form than topic: its similarities count half as much
+_MIN_CALIBRATION = 12  # hand-coded texts needed before the confidences are calibrated by cross-validation
+_SELF_TRAIN_MIN = 0.5  # calibrated confidence from which an uncoded text is used as an extra example
+
+
+@dataclass(frozen=True)
+class LearnParams:
+    """The parameters of :class:`~wijkanalyse.coding.CodebookCoder` that learning a dimension uses."""
+
+    prior_weight: float
+    C: float
+    random_state: int
+    temperature: float | None = None
+    self_training: bool = True
+
+
+@dataclass
+class Dimension:
+    """What the coder learned for one dimension (themes or soort)."""
+
+    codes: list[str]  # codebook codes, in order (zero-shot columns)
+    prototypes: np.ndarray  # one row per codebook code
+    classes: list[str]  # all classes: codebook codes plus learned extras (e.g. geen)
+    temperature: float
+    model: Any = None  # LogisticRegression or None
+    blend: float = 0.0
+    n_labeled: int = 0
+    sharpness: float = 1.0  # calibration exponent learned by cross-validation on the hand-coded texts
+
+    def zero_shot(self, Z: np.ndarray) -> np.ndarray:
+        """Confidences from the similarity to the prototypes alone (columns: :attr:`codes`)."""
+        S = Z @ self.prototypes.T
+        return softmax(S / self.temperature)
+
+    def proba(self, Z: np.ndarray) -> np.ndarray:
+        """Confidences of every class (columns: :attr:`classes`): zero-shot blended with the classifier."""
+        zs = self.zero_shot(Z)
+        out = np.zeros((Z.shape[0], len(self.classes)))
+        out[:, : len(self.codes)] = zs
+        if self.model is None:
+            return out
+        lr = self.model.predict_proba(Z)
+        full = np.zeros_like(out)
+        idx = [self.classes.index(c) for c in self.model.classes_]
+        full[:, idx] = lr
+        mixed = (1.0 - self.blend) * out + self.blend * full
+        if self.sharpness != 1.0:
+            mixed = np.clip(mixed, 1e-12, None) ** self.sharpness
+            mixed /= mixed.sum(axis=1, keepdims=True)
+        return mixed
+
+
+def prototypes(
+    codes: Sequence[Code],
+    views: Mapping[str, list[tuple[str, float]]],
+    V: np.ndarray,
+    L: np.ndarray | None,
+    vrow: Mapping[str, int],
+) -> np.ndarray:
+    """Weighted mean of each code's view representations; the dense half centred on the codes' mean.
+
+    Parameters
+    ----------
+    codes : sequence of Code
+    views : mapping
+        ``{code id: [(text, weight), ...]}`` (:func:`~wijkanalyse.coding.features.code_views`).
+    V : numpy.ndarray
+        Embeddings of the view texts.
+    L : numpy.ndarray, optional
+        Their n-gram view (None without one).
+    vrow : mapping
+        Row of each view text in ``V`` and ``L``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One row per code.
+    """
+    weights = [np.array([w for _, w in views[c.id]]) for c in codes]
+    dense = np.vstack(
+        [normalise(w @ V[[vrow[t] for t, _ in views[c.id]]]) for c, w in zip(codes, weights, strict=True)]
+    )
+    k = len(codes)
+    centre = dense.mean(axis=0) * ((k - 1) / k) if k > 1 else np.zeros(dense.shape[1])
+    dense = normalise(dense - centre)
+    lex = None
+    if L is not None:
+        lex = np.vstack(
+            [normalise(w @ L[[vrow[t] for t, _ in views[c.id]]]) for c, w in zip(codes, weights, strict=True)]
+        )
+    return Featurizer.join(dense, lex)
+
+
+def fit_dimension(
+    ids: list[str],
+    P: np.ndarray,
+    Z: np.ndarray,
+    labels: list[list[str]],
+    params: LearnParams,
+    kappa: float = KAPPA,
+    self_train: bool = False,
+) -> Dimension:
+    """Learn one dimension from the prototypes ``P`` of codes ``ids`` and the texts ``Z`` with ``labels``.
+
+    Parameters
+    ----------
+    ids : list of str
+        The codebook codes of the dimension, in order.
+    P : numpy.ndarray
+        Their prototypes (:func:`prototypes`).
+    Z : numpy.ndarray
+        The fitted texts' representations.
+    labels : list of list of str
+        Hand codes per text (empty: not coded).
+    params : LearnParams
+    kappa : float
+        Zero-shot temperature as a multiple of the spread of the similarities (when ``params.temperature`` is
+        None).
+    self_train : bool, default False
+        Allow one round of self-training (when ``params.self_training`` is on as well).
+
+    Returns
+    -------
+    Dimension
+    """
+    if params.temperature is not None:
+        T = float(params.temperature)
+    else:
+        S = Z @ P.T
+        sd = float(S.std()) if S.size > 1 else 0.0
+        T = kappa * sd if sd > 1e-6 else 0.05
+    extras = sorted({c for ls in labels for c in ls if c not in ids})
+    dim = Dimension(codes=ids, prototypes=P, classes=ids + extras, temperature=T)
+    rows = [i for i, ls in enumerate(labels) if ls]
+    dim.n_labeled = len(rows)
+    dim.model = _train(params, Z, rows, labels, P, ids)
+    if dim.model is None:
+        return dim
+    dim.blend = len(rows) / (len(rows) + len(ids))
+    dim.sharpness = _calibrate(params, dim, Z, rows, labels, P, ids)
+    if self_train and params.self_training:
+        dim.model = _self_train(params, dim, Z, rows, labels, P, ids)
+    return dim
+
+
+def _self_train(
+    params: LearnParams,
+    dim: Dimension,
+    Z: np.ndarray,
+    rows: list[int],
+    labels: list[list[str]],
+    P: np.ndarray,
+    ids: list[str],
+) -> Any:
+    """Retrain once with the uncoded texts the model is sure of as extra, lighter examples.
+
+    An uncoded text whose most likely code (not ``geen``) has a calibrated confidence of at least
+    :data:`_SELF_TRAIN_MIN` joins the training set with weight ``0.5 * confidence``.
+    """
+    labelled = set(rows)
+    proba = dim.proba(Z)
+    top, conf = proba.argmax(axis=1), proba.max(axis=1)
+    pseudo = [
+        (i, dim.classes[top[i]], 0.5 * float(conf[i]))
+        for i in range(Z.shape[0])
+        if i not in labelled and conf[i] >= _SELF_TRAIN_MIN and dim.classes[top[i]] != NONE_CODE
+    ]
+    if not pseudo:
+        return dim.model
+    return _train(params, Z, rows, labels, P, ids, pseudo=pseudo) or dim.model
+
+
+def _train(
+    params: LearnParams,
+    Z: np.ndarray,
+    rows: Sequence[int],
+    labels: list[list[str]],
+    P: np.ndarray,
+    ids: list[str],
+    pseudo: Sequence[tuple[int, str, float]] = (),
+) -> Any:
+    """Logistic regression on hand-coded rows plus the code prototypes as weighted pseudo-examples."""
+    if not rows:
+        return None
+    Xs, ys, ws = [], [], []
+    for i in rows:
+        for c in labels[i]:
+            Xs.append(i)
+            ys.append(c)
+            ws.append(1.0 / len(labels[i]))
+    for i, c, w in pseudo:
+        Xs.append(i)
+        ys.append(c)
+        ws.append(w)
+    use_prior = params.prior_weight > 0
+    train_X = np.vstack([Z[Xs], P]) if use_prior else Z[Xs]
+    train_y = ys + (ids if use_prior else [])
+    train_w = ws + ([float(params.prior_weight)] * len(ids) if use_prior else [])
+    if len(set(train_y)) < 2:  # one class only: nothing to discriminate, keep zero-shot
+        return None
+    lr = LogisticRegression(
+        C=float(params.C), max_iter=2000, class_weight="balanced", random_state=params.random_state
+    )
+    return lr.fit(train_X, np.asarray(train_y), sample_weight=np.asarray(train_w))
+
+
+def _calibrate(
+    params: LearnParams,
+    dim: Dimension,
+    Z: np.ndarray,
+    rows: list[int],
+    labels: list[list[str]],
+    P: np.ndarray,
+    ids: list[str],
+) -> float:
+    """Sharpness s of ``p ** s`` (renormalised) best predicting held-out hand codes (3-fold CV, NLL)."""
+    if len(rows) < _MIN_CALIBRATION:
+        return 1.0
+    logs, targets, weights = [], [], []
+    folds = KFold(n_splits=3, shuffle=True, random_state=params.random_state)
+    for tr, te in folds.split(np.arange(len(rows))):
+        tr_rows, te_rows = [rows[i] for i in tr], [rows[i] for i in te]
+        sub = Dimension(
+            codes=dim.codes, prototypes=dim.prototypes, classes=dim.classes, temperature=dim.temperature
+        )
+        sub.model = _train(params, Z, tr_rows, labels, P, ids)
+        sub.blend = len(tr_rows) / (len(tr_rows) + len(ids)) if sub.model is not None else 0.0
+        logp = np.log(np.clip(sub.proba(Z[te_rows]), 1e-9, None))
+        for j, i in enumerate(te_rows):
+            for c in labels[i]:
+                logs.append(logp[j])
+                targets.append(dim.classes.index(c))
+                weights.append(1.0 / len(labels[i]))
+    L, t, w = np.vstack(logs), np.asarray(targets), np.asarray(weights)
+    grid = np.exp(np.linspace(np.log(0.25), np.log(8.0), 49))
+    nll = []
+    for s in grid:
+        z = s * L
+        lse = z.max(axis=1) + np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1))
+        nll.append(float((w * (lse - z[np.arange(len(t)), t])).sum()))
+    return float(grid[int(np.argmin(nll))])

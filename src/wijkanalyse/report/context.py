@@ -1,0 +1,83 @@
+"""The context a report notebook works in: settings, the store, the analysis data, texts and the run id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wijkanalyse import analysis
+from wijkanalyse.analysis import AnalysisData
+from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
+from wijkanalyse.exceptions import ReportError
+from wijkanalyse.report.text import TEXT_FILE, texts
+from wijkanalyse.store import Store
+from wijkanalyse.update import ensure_store
+
+__all__ = ["ReportContext", "open_report"]
+
+
+@dataclass
+class ReportContext:
+    """Settings, store, analysis data, texts and run id of one report notebook."""
+
+    settings: Settings
+    store: Store
+    data: AnalysisData
+    language: str
+    run_id: str
+    text: dict[str, Any] = field(repr=False)
+
+    def t(self, key: str, **values: Any) -> str:
+        """Return a text by key, with ``{placeholders}`` filled in."""
+        if key not in self.text:
+            raise ReportError(f"No report text {key!r} for language {self.language!r} in {TEXT_FILE}.")
+        return str(self.text[key]).format(**values)
+
+    @property
+    def marker(self) -> str:
+        """The suppression marker, e.g. ``"<5"``."""
+        return analysis.marker(self.data.min_count)
+
+
+def open_report(
+    corpus: str | Path = "corpora/demo",
+    settings_file: str | Path | None = None,
+    settings_overrides: dict[str, Any] | None = None,
+    language: str | None = None,
+    run_id: str | None = None,
+    build_store: bool = True,
+) -> ReportContext:
+    """Open what a report notebook needs: settings, the store (built first if missing) and the analysis data.
+
+    Parameters
+    ----------
+    corpus : path, default "corpora/demo"
+        The corpus folder; a relative path is taken from the project root.
+    settings_file : path, optional
+        Settings YAML (default: ``wijkanalyse.yml`` in the corpus).
+    settings_overrides : dict, optional
+        Settings that win over the file, e.g. ``{"min_count": 10}``; None values are ignored. (The runner
+        passes none: it writes its exact settings to a file in the run folder and passes that file.)
+    language : str, optional
+        ``nl`` or ``en``; default: the settings.
+    run_id : str, optional
+        The run that builds the report; default: ``"interactief"`` (a run by hand).
+    build_store : bool, default True
+        Ingest and code the corpus first when its store is missing, empty or uncoded (a bare run of the
+        notebook; :func:`wijkanalyse.update.ensure_store`).
+
+    Returns
+    -------
+    ReportContext
+    """
+    path = Path(corpus)
+    if not path.is_absolute():
+        path = PROJECT_ROOT / path
+    settings = load_settings(path, settings_file, **(settings_overrides or {}))
+    lang = language or settings.language
+    if build_store:
+        ensure_store(settings)
+    store = Store(settings.store_path, create=False)
+    data = analysis.load(store, settings, language=lang)
+    return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang))
