@@ -365,6 +365,27 @@ def test_theme_by_wijk_has_every_cell(data):
     assert (cell["segments"], cell["share"]) == (0, 0.0)
 
 
+def test_store_queries_of_analysis_and_reports(tmp_path):
+    store = build_store(tmp_path / "s")
+    # codes in the order they were written (the codebook's), not sorted by id
+    assert list(store.codes_in_store_order()["code_id"]) == [
+        "vertrouwen", "financiering", "communicatie", "behouden", "verbeteren", "vraag_of_zorg",
+    ]  # fmt: skip
+    assert store.segment_wijken() == ["Noord", "Oost"]  # a9 (no wijk) is not a wijk
+    assert store.source_wijken() == {"Noord", "Oost"}  # the survey document has no wijk of its own
+    # what a report of Oost hashes: s7, s8 and the answers of r7 and r8; and every coding of those segments
+    assert [r[0] for r in store.segments_for_fingerprint("Oost")] == ["a7", "a8", "s7", "s8"]
+    assert [r[:3] for r in store.codings_for_fingerprint("Oost")] == [
+        ("a7", "vertrouwen", "machine"),
+        ("a8", "vertrouwen", "machine"),
+        ("s7", "vertrouwen", "bob"),
+        ("s8", "communicatie", "machine"),
+        ("s8", "verbeteren", "machine"),
+    ]
+    assert len(store.segments_for_fingerprint(None)) == 6 + 2 + len(SURVEY)  # every segment of the city
+    store.close()
+
+
 def test_english_labels(tmp_path):
     store = build_store(tmp_path / "s")
     d = analysis.load(store, language="en")

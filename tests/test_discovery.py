@@ -171,9 +171,7 @@ def test_discover_store_writes_themes_and_assignments(mini_store, fitted):
     summary = discover_store(store, settings, embedder=HashingEmbedder(), codebook=CB, min_theme_size=3)
     themes, links = load_themes(store)
     assert summary.segments == len(store.segments()) == len(links)
-    assert summary.themes == len(themes) and set(links["segment_id"]) == set(
-        store.segments()["segment_id"]
-    )
+    assert summary.themes == len(themes) and set(links["segment_id"]) == set(store.segments()["segment_id"])
     assert set(links["theme_id"]) <= set(themes["theme_id"]) | {-1}
     assert {
         "label",

@@ -1,4 +1,4 @@
-"""Tests for wijkanalyse.review.evaluate: the metric assembly, with a stub predictor so that the figures are exact.
+"""wijkanalyse.review.evaluate (with .metrics and .labelled): exact figures from a stub predictor.
 
 The fixture ``fixtures/evaluate/labelled.csv`` holds 8 labelled rows (Wonen 3, Verkeer 3, Groen 2) plus one
 row without text and one without a label. The stub predictor gives this fixed prediction (row: label ->

@@ -72,6 +72,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml_file
 
 __all__ = [
     "PROJECT_ROOT",
@@ -344,8 +345,10 @@ def load_settings(
         raise SettingsError(f"Settings file {file} does not exist.")
     if file.exists():
         try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
+            loaded = load_yaml_file(file) or {}
+        except YAMLLimitError as exc:
+            raise SettingsError(f"Settings file refused: {exc}") from exc
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise SettingsError(f"Settings file {file} is not valid YAML: {exc}") from exc
         if not isinstance(loaded, dict):
             raise SettingsError(f"Settings file {file} must hold a mapping of keys to values.")

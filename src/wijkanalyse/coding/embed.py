@@ -65,6 +65,7 @@ __all__ = [
     "EMBEDDER_NAMES",
 ]
 
+
 def available_cores() -> int:
     """Return the number of CPU cores this process may use (respects CPU affinity and containers)."""
     try:

@@ -39,6 +39,7 @@ _TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 _PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")  # pseudonymisation placeholders carry no theme
 
+
 def default_min_theme_size(n_texts: int) -> int:
     """Smallest theme size for a corpus of ``n_texts``: ``round(sqrt(n) / 2)``, at least 3 and at most 50.
 

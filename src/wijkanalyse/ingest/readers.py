@@ -1,13 +1,16 @@
 """Readers: one function per file format, each turning a raw file into a list of :class:`Block`.
 
-A block is a unit of analysis before pseudonymisation: a paragraph, a bullet item, a speaker turn or a survey
-answer, with what is known about it (speaker, timestamps, section heading, survey question, respondent).
-Readers never write; any problem becomes an :class:`~wijkanalyse.exceptions.IngestError` that names the file
-and, where it helps, the row, column or cue.
+A block is a unit of analysis before pseudonymisation: a paragraph, a bullet item, a speaker turn, a table
+row or a survey answer, with what is known about it (speaker or role, timestamps, section heading, survey
+question, respondent); see :mod:`.text_blocks`. Readers never write; any problem becomes an
+:class:`~wijkanalyse.exceptions.IngestError` that names the file and, where it helps, the row, column or cue.
 
-Formats: ``.txt``, ``.md`` (optional YAML front matter), ``.docx`` (python-docx), ``.pdf`` (pypdf; a text
-layer is required), ``.vtt`` (Teams/Zoom voice tags ``<v Name>``; webvtt-py), ``.srt`` (``Name: text`` speaker
-prefixes; webvtt-py), ``.csv`` and ``.xlsx`` (surveys, one row per respondent; pandas/openpyxl).
+Formats: ``.txt``, ``.md``/``.markdown`` (optional YAML front matter; website markup removed, see
+:mod:`.markdown_text`), ``.html``/``.htm`` (lxml; see :mod:`.html_text`), ``.docx`` (python-docx), ``.pdf``
+(pypdf; a text layer is required), ``.vtt`` (Teams/Zoom voice tags ``<v Name>``; webvtt-py), ``.srt``
+(``Name: text`` speaker prefixes; webvtt-py), ``.csv`` and ``.xlsx`` (surveys, one row per respondent;
+pandas/openpyxl). What a file may cost to read is limited (:mod:`.limits`: zip bombs, huge PDFs, YAML alias
+bombs in front matter).
 
 Each reader is registered for its file suffixes with the :func:`reader` decorator; :func:`read_file` picks
 the reader by suffix, and :data:`SUPPORTED` lists the registered suffixes. A new format is one decorated
@@ -18,10 +21,8 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +38,24 @@ from pypdf.errors import PdfReadError
 from webvtt.errors import MalformedFileError
 
 from wijkanalyse.exceptions import IngestError, InputProblem
+from wijkanalyse.ingest.html_text import blocks_from_html
+from wijkanalyse.ingest.limits import (
+    MAX_PDF_BYTES,
+    MAX_TEXT_CHARS,
+    check_file_size,
+    check_pdf_pages,
+    check_zip,
+)
+from wijkanalyse.ingest.markdown_text import blocks_from_markdown
+from wijkanalyse.ingest.text_blocks import (
+    BULLET_RE,
+    TABLE_ROW,
+    Block,
+    Extracted,
+    blocks_from_plain_text,
+    normalise,
+)
+from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml
 
 __all__ = [
     "Block",
@@ -51,30 +70,6 @@ __all__ = [
     "unsupported_format",
     "SUPPORTED",
 ]
-
-
-@dataclass
-class Block:
-    """One unit of analysis as read from the source, before pseudonymisation."""
-
-    text: str
-    unit: str = "paragraph"  # paragraph, bullet, turn, answer
-    speaker: str | None = None
-    time_start: str | None = None
-    time_end: str | None = None
-    section: str | None = None
-    question: str | None = None
-    respondent_id: str | None = None
-    wijk: str | None = None
-
-
-@dataclass
-class Extracted:
-    """What a reader found in one file."""
-
-    blocks: list[Block]
-    meta: dict[str, Any] = field(default_factory=dict)  # front matter
-    rows: pd.DataFrame | None = None  # the survey table for .csv/.xlsx
 
 
 class Reader(Protocol):
@@ -109,7 +104,7 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 
     Examples
     --------
-    >>> @reader(".txt", ".md")  # doctest: +SKIP
+    >>> @reader(".txt")  # doctest: +SKIP
     ... def _read_txt(path, rel, *, sheet=None): ...
     """
     for suffix in suffixes:
@@ -133,22 +128,6 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 def unsupported_format(rel: str, suffix: str) -> InputProblem:
     """Return the problem of a file whose suffix has no reader, listing the suffixes that have one."""
     return InputProblem(rel, f"unsupported file type {suffix!r}; expected one of {', '.join(_READERS)}")
-
-
-# control and invisible format characters (soft hyphen, zero-width spaces, BOM, bidi marks), not tab or
-# newline
-_CONTROL_RE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
-)
-_WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-
-
-def normalise(text: str) -> str:
-    """Normalise one block of text: Unicode NFC, one space between words, no control characters."""
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL_RE.sub("", text)
-    lines = [_WS_RE.sub(" ", ln).strip() for ln in text.splitlines()]
-    return " ".join(ln for ln in lines if ln)
 
 
 def read_text_bytes(raw: bytes, rel: str) -> str:
@@ -192,13 +171,27 @@ def read_text_bytes(raw: bytes, rel: str) -> str:
     return text
 
 
+#: the longest YAML front matter read (bytes); metadata needs a few hundred
+_MAX_FRONT_MATTER_BYTES = 1_000_000
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str]:
-    """Split YAML front matter (between ``---`` lines at the very start) from the body."""
+    """Split YAML front matter (between ``---`` lines at the very start) from the body.
+
+    The YAML is read with :func:`wijkanalyse.safe_yaml.load_yaml` (limits on size and expanded aliases).
+
+    Raises
+    ------
+    IngestError
+        If the front matter is not valid YAML, exceeds a limit, or is not a mapping.
+    """
     m = re.match(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.S)
     if not m:
         return {}, text
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = load_yaml(m.group(1), f"{rel} (front matter)", max_bytes=_MAX_FRONT_MATTER_BYTES) or {}
+    except YAMLLimitError as exc:
+        raise IngestError(InputProblem(rel, f"the YAML front matter is refused: {exc}", "front matter")) from exc
     except yaml.YAMLError as exc:
         raise IngestError(
             InputProblem(rel, f"the YAML front matter is not valid YAML: {exc}", "front matter")
@@ -210,76 +203,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str]:
     return meta, text[m.end() :]
 
 
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
-_HEADING_MD_RE = re.compile(r"^\s*#{1,6}\s+(.*)$")
-_EMPH_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-
-
-def _strip_md(line: str) -> str:
-    line = _EMPH_RE.sub(r"\2", line)
-    return line.strip().strip("*_").strip()
-
-
-def _is_heading_line(para_lines: list[str]) -> bool:
-    if len(para_lines) != 1:
-        return False
-    line = _strip_md(para_lines[0])
-    words = line.split()
-    return 0 < len(words) <= 8 and not line.endswith((".", ",", ";")) and not _BULLET_RE.match(para_lines[0])
-
-
-def blocks_from_plain_text(text: str) -> list[Block]:
-    """Split plain text or Markdown into paragraph, bullet and heading-aware blocks.
-
-    Paragraphs are separated by blank lines; a line starting with a bullet or a number starts a bullet item;
-    Markdown headings and short standalone lines without a final full stop become the section of what follows.
-    """
-    blocks: list[Block] = []
-    section: str | None = None
-    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    for para in paragraphs:
-        lines = [ln for ln in para.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        md = _HEADING_MD_RE.match(lines[0])
-        if md:
-            section = normalise(_strip_md(md.group(1))) or section
-            lines = lines[1:]
-            if not lines:
-                continue
-        if _is_heading_line(lines):
-            section = normalise(_strip_md(lines[0]))
-            continue
-        blocks.extend(_paragraph_blocks(lines, section))
-    return blocks
-
-
-def _paragraph_blocks(lines: list[str], section: str | None) -> list[Block]:
-    """Cut the lines of one paragraph into blocks: a bullet starts a new block, other lines continue one."""
-    blocks: list[Block] = []
-    current: list[str] = []
-    unit = "paragraph"
-
-    def flush() -> None:
-        if current:
-            t = normalise(_strip_md(" ".join(current)))
-            if t:
-                blocks.append(Block(text=t, unit=unit, section=section))
-        current.clear()
-
-    for ln in lines:
-        if _BULLET_RE.match(ln):
-            flush()
-            unit = "bullet"
-            current.append(_BULLET_RE.sub("", ln, count=1))
-        else:
-            current.append(ln)
-    flush()
-    return blocks
-
-
 # -- formats -------------------------------------------------------------------------------------------------
-@reader(".txt", ".md")
+@reader(".txt")
 def _read_txt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
     text = read_text_bytes(path.read_bytes(), rel)
     meta, body = split_front_matter(text, rel)
@@ -291,8 +216,43 @@ def _read_txt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extrac
     return Extracted(blocks=blocks, meta=meta)
 
 
+@reader(".md", ".markdown")
+def _read_markdown(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    text = read_text_bytes(path.read_bytes(), rel)
+    meta, body = split_front_matter(text, rel)
+    blocks = blocks_from_markdown(body)
+    if not blocks:
+        raise IngestError(
+            InputProblem(
+                rel,
+                "no text found after the front matter and the markup (template tags, links, navigation); "
+                "expected paragraphs of text",
+            )
+        )
+    return Extracted(blocks=blocks, meta=meta)
+
+
+@reader(".html", ".htm")
+def _read_html(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    text = read_text_bytes(path.read_bytes(), rel)
+    try:
+        blocks = blocks_from_html(text)
+    except ValueError as exc:  # lxml's ParserError: no document in the text
+        raise IngestError(InputProblem(rel, f"not a readable HTML page: {exc}")) from exc
+    if not blocks:
+        raise IngestError(
+            InputProblem(
+                rel,
+                "no text found in the HTML page outside navigation, header, footer, scripts and links; "
+                "expected paragraphs of text",
+            )
+        )
+    return Extracted(blocks=blocks)
+
+
 @reader(".docx")
 def _read_docx(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    check_zip(path, rel, "Word document (.docx)")
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -319,7 +279,7 @@ def _read_docx(path: Path, rel: str, *, sheet: str | int | None = None) -> Extra
             cells = [normalise(c.text) for c in row.cells]
             text = " | ".join(dict.fromkeys(c for c in cells if c))
             if text:
-                blocks.append(Block(text=text, unit="paragraph", section=section))
+                blocks.append(Block(text=text, unit=TABLE_ROW, section=section))
     if not blocks:
         raise IngestError(InputProblem(rel, "the Word document contains no text"))
     return Extracted(blocks=blocks)
@@ -327,9 +287,18 @@ def _read_docx(path: Path, rel: str, *, sheet: str | int | None = None) -> Extra
 
 @reader(".pdf")
 def _read_pdf(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
+    check_file_size(path, rel, MAX_PDF_BYTES)
     try:
         pdf = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in pdf.pages]
+        check_pdf_pages(len(pdf.pages), rel)
+        pages: list[str] = []
+        n_chars = 0
+        for page in pdf.pages:
+            pages.append(page.extract_text() or "")
+            n_chars += len(pages[-1])
+            if n_chars > MAX_TEXT_CHARS:
+                why = f"the PDF holds more than {MAX_TEXT_CHARS:,} characters of text, the limit; not read"
+                raise IngestError(InputProblem(rel, why))
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise IngestError(
             InputProblem(rel, f"not a readable PDF, the file may be corrupt or truncated: {exc}")
@@ -357,7 +326,7 @@ def _pdf_paragraphs(text: str) -> str:
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         ends_sentence = ln.rstrip().endswith((".", "?", "!", ":"))
         short_title = 0 < len(ln.split()) <= 8 and not ln.rstrip().endswith((",", ";", "-"))
-        if (ends_sentence or short_title) and (nxt[:1].isupper() or _BULLET_RE.match(nxt)):
+        if (ends_sentence or short_title) and (nxt[:1].isupper() or BULLET_RE.match(nxt)):
             rebuilt.append("")
     return "\n".join(rebuilt)
 
@@ -459,6 +428,7 @@ def _read_csv(path: Path, rel: str) -> pd.DataFrame:
 
 
 def _read_xlsx(path: Path, rel: str, sheet: str | int | None) -> pd.DataFrame:
+    check_zip(path, rel, "Excel workbook (.xlsx)")
     try:
         # one pass with formulas as written: an answer typed as '=...' by a respondent is a formula to Excel,
         # and its text must not be lost (it is inert here: never evaluated)
@@ -534,6 +504,7 @@ def read_file(path: Path, rel: str, sheet: str | int | None = None) -> Extracted
         raise IngestError(unsupported_format(rel, suffix))
     if path.stat().st_size == 0:
         raise IngestError(InputProblem(rel, "the file is empty"))
+    check_file_size(path, rel)
     return read(path, rel, sheet=sheet)
 
 

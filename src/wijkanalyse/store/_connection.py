@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from wijkanalyse.exceptions import StoreError
-from wijkanalyse.store.schema import SCHEMA, SCHEMA_VERSION
+from wijkanalyse.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 __all__ = ["Connection", "now_iso", "new_run_id"]
 
@@ -70,6 +70,10 @@ class Connection:
     def _init_schema(self) -> None:
         self._con.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
         with self.transaction() as con:
+            for table, column, definition in MIGRATIONS:  # columns added since the store was made
+                known = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+                if column not in known:
+                    con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {definition}')
             row = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 con.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

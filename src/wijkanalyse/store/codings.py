@@ -100,8 +100,7 @@ class CodingQueries(Connection):
         if update:
             updates = ", ".join(f"{c}=excluded.{c}" for c in CODE_COLUMNS[1:])
             sql = (
-                f"INSERT INTO codes({columns}) VALUES ({marks}) "
-                f"ON CONFLICT(code_id) DO UPDATE SET {updates}"
+                f"INSERT INTO codes({columns}) VALUES ({marks}) ON CONFLICT(code_id) DO UPDATE SET {updates}"
             )
         else:
             sql = f"INSERT OR IGNORE INTO codes({columns}) VALUES ({marks})"

@@ -2,12 +2,19 @@
 
 Tables of every stage are created here (documents and segments of ingest, codes and codings, memos, runs,
 discovered themes), so one file shows the whole data model. Adding a column: add it here and to
-:data:`MIGRATIONS` (applied to stores made by an older version).
+:data:`MIGRATIONS` (applied to stores made by an older version when they are opened).
 """
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "SCHEMA", "EMBEDDING_SCHEMA", "PSEUDONYM_KEY_SCHEMA", "SEARCH_SCHEMA"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SCHEMA",
+    "MIGRATIONS",
+    "EMBEDDING_SCHEMA",
+    "PSEUDONYM_KEY_SCHEMA",
+    "SEARCH_SCHEMA",
+]
 
 SCHEMA_VERSION = 1
 
@@ -35,7 +42,7 @@ CREATE TABLE IF NOT EXISTS segments (
     "end" INTEGER NOT NULL,
     text TEXT NOT NULL,
     text_hash TEXT NOT NULL,
-    unit TEXT NOT NULL,                 -- turn, paragraph, bullet, answer (+ '-part' when split)
+    unit TEXT NOT NULL,                 -- turn, paragraph, bullet, answer, table-row (+ '-part' when split)
     wijk TEXT,
     date TEXT,
     session TEXT,
@@ -46,7 +53,8 @@ CREATE TABLE IF NOT EXISTS segments (
     time_end TEXT,
     section TEXT,                       -- heading the segment stands under (e.g. 'Vragen en zorgen')
     question TEXT,                      -- survey question key
-    respondent_id TEXT
+    respondent_id TEXT,
+    boilerplate INTEGER NOT NULL DEFAULT 0  -- 1: the same text recurs in many documents; never coded or quoted
 );
 CREATE INDEX IF NOT EXISTS ix_segments_doc ON segments(doc_id);
 CREATE INDEX IF NOT EXISTS ix_segments_wijk ON segments(wijk);
@@ -140,6 +148,11 @@ CREATE TABLE IF NOT EXISTS segment_themes (
 );
 CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id);
 """
+
+#: Columns added to :data:`SCHEMA` since stores were first made: ``(table, column, type and default)``. A
+#: store that lacks one gets it (``ALTER TABLE ... ADD COLUMN``) when it is opened; every added column has a
+#: default, so code that does not know it keeps working.
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (("segments", "boilerplate", "INTEGER NOT NULL DEFAULT 0"),)
 
 #: The embedding cache: its own SQLite file next to the store (``<store_dir>/embeddings.sqlite``), so that
 #: large arrays stay out of the store (see :class:`~wijkanalyse.store.EmbeddingCache`).

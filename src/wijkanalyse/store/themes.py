@@ -69,9 +69,13 @@ class ThemeQueries(Connection):
             )
 
     def latest_theme_run(self) -> str | None:
-        """Return the id of the newest discovery run, or None when discovery never ran."""
+        """Return the id of the newest discovery run, or None when discovery never ran.
+
+        The newest is the one written last: by ``created_at`` (seconds), then by the order of writing, so two
+        runs in the same second are told apart.
+        """
         row = self._con.execute(
-            "SELECT run_id FROM themes ORDER BY created_at DESC, run_id DESC LIMIT 1"
+            "SELECT run_id FROM themes ORDER BY created_at DESC, rowid DESC LIMIT 1"
         ).fetchone()
         return None if row is None else str(row[0])
 
