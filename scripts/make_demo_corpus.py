@@ -2885,6 +2885,34 @@ surveys:
 postcode_lookup: postcodes.csv
 # the list of planted personal data is documentation, not a source (README*, *.yml are always skipped)
 ignore: [PERSONAL_DATA_PLANTED.md]
+
+# How the reports speak about this corpus (neutral defaults otherwise; see src/wijkanalyse/config.py): the
+# sessions of 2023 with the Haarlem wijkraden about the move to wijkplatforms, and the residents' survey of 2024.
+report:
+  unit: {{nl: wijk, en: neighbourhood}}
+  unit_plural: {{nl: wijken, en: neighbourhoods}}
+  session: {{nl: sessie, en: session}}
+  session_plural: {{nl: sessies, en: sessions}}
+  title:
+    nl: "Stadsoverzicht: opbrengst sessies en enquête"
+    en: "City overview: what the sessions and the survey yielded"
+  subtitle:
+    nl: "Opbrengst van de sessies met de wijkraad en de bewonersenquête over de overgang naar wijkplatforms"
+    en: >-
+      What the sessions with the neighbourhood council and the residents' survey yielded on the move to
+      neighbourhood platforms
+  introduction:
+    nl: >-
+      In 2023 sprak de gemeente Haarlem in elke wijk met de wijkraad over de overgang van wijkraden naar
+      wijkplatforms; in 2024 volgde een bewonersenquête. De rapporten volgen de indeling van de opbrengst van de
+      sessies met de wijkraden van maart 2023: wat moet behouden blijven bij de overgang naar een wijkplatform,
+      wat moet er echt verbeteren, en welke vragen en zorgen zijn er.
+    en: >-
+      In 2023 the municipality of Haarlem met the neighbourhood council of every neighbourhood about the move from
+      neighbourhood councils to neighbourhood platforms; a residents' survey followed in 2024. The reports follow
+      the structure of the municipality's summary of the sessions with the neighbourhood councils of March 2023:
+      what to keep in the move to a neighbourhood platform, what really must improve, and which questions and
+      concerns there are.
 """
 
 

@@ -131,3 +131,76 @@ def test_vtt_cut_off_inside_a_voice_tag_leaves_no_markup(corpus, tmp_path):
         segs = store.segments()
         texts = segs[segs.path.str.endswith("kort.vtt")].text
     assert list(texts) == ["Wij willen meer geld voor de buurt"]
+
+
+# -- resource limits: a file that would cost too much to read is one file's problem -------------------------
+# nine levels of nine aliases: 9**9 = 387,420,489 strings once expanded, from under 510 bytes
+ALIAS_BOMB = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{x}: &{x} [{','.join([f'*{prev}'] * 9)}]\n"
+        for prev, x in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+)
+
+
+def _zip_bomb(path: Path, member: str) -> None:
+    """A zip whose one part unpacks from a few kB to 5 MB of zeros (about 1,000 times its packed size)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(member, b"\0" * 5_000_000)
+
+
+def test_the_alias_bomb_is_small():
+    assert len(ALIAS_BOMB.encode()) < 510
+
+
+def test_zip_bombs_are_refused_by_name_and_the_good_files_ingest(corpus, tmp_path):
+    _zip_bomb(corpus / "noord" / "bom.docx", "word/document.xml")
+    _zip_bomb(corpus / "enquete" / "bom.xlsx", "xl/sharedStrings.xml")
+    problems, paths = _run(corpus, tmp_path)
+    docx_problem = next(p for p in problems if p.startswith("noord/bom.docx: "))
+    assert "part 'word/document.xml' of the Word document (.docx) unpacks to" in docx_problem
+    assert "times its packed size, more than the limit of 200 (a zip bomb?)" in docx_problem
+    assert any(
+        p.startswith("enquete/bom.xlsx: part 'xl/sharedStrings.xml' of the Excel workbook (.xlsx) unpacks to")
+        for p in problems
+    )
+    assert {"noord/2023-01-10-sessie.md", "oost/notitie.txt", "enquete/enquete.csv"} <= paths
+    assert "noord/bom.docx" not in paths and "enquete/bom.xlsx" not in paths
+
+
+def test_a_pdf_with_too_many_pages_is_refused(corpus, tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(3001):
+        pdf.add_page()
+    pdf.output(str(corpus / "oost" / "dik.pdf"))
+    problems, paths = _run(corpus, tmp_path)
+    assert "oost/dik.pdf: the PDF has 3,001 pages, more than the limit of 3,000" in problems
+    assert "oost/notitie.txt" in paths
+
+
+def test_an_alias_bomb_in_front_matter_is_that_files_problem(corpus, tmp_path):
+    (corpus / "noord" / "bom.md").write_text(f"---\n{ALIAS_BOMB}---\nTekst.\n", encoding="utf-8")
+    problems, paths = _run(corpus, tmp_path)
+    start = "noord/bom.md (front matter): the YAML front matter is refused"
+    bomb = [p for p in problems if p.startswith(start)]
+    assert len(bomb) == 1 and "more than 1,000,000 nodes once its aliases are expanded" in bomb[0]
+    assert "lol" not in bomb[0]  # the document is never printed
+    assert "noord/2023-01-10-sessie.md" in paths and "noord/bom.md" not in paths
+
+
+def test_an_alias_bomb_in_the_manifest_or_the_settings_is_refused_naming_the_file(corpus, tmp_path):
+    manifest = corpus / "manifest.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + ALIAS_BOMB, encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"Manifest refused: .*manifest.yml: the YAML has more than"):
+        _run(corpus, tmp_path)
+    manifest.unlink()
+    (corpus / "wijkanalyse.yml").write_text(ALIAS_BOMB, encoding="utf-8")
+    refused = r"Settings file refused: .*wijkanalyse.yml: the YAML has more than"
+    with pytest.raises(SettingsError, match=refused):
+        load_settings(corpus)

@@ -43,10 +43,11 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES, MINI_CORPUS
 from wijkanalyse.cli import app
-from wijkanalyse.config import DEFAULT_CODEBOOK, PACKAGE_DATA
+from wijkanalyse.config import DEFAULT_CODEBOOK, PACKAGE_DATA, load_settings
 from wijkanalyse.store import Store
 
 RUNNER = CliRunner()
+CHECKOUT = Path(__file__).resolve().parents[1]
 QUALCODER = FIXTURES / "qdpx" / "qualcoder_oost"
 LABELLED = FIXTURES / "evaluate" / "labelled.csv"
 SCHEMAS = PACKAGE_DATA / "refi-qda"
@@ -224,10 +225,11 @@ def reported(coded: Project) -> dict[str, Any]:
 
 # -- help ----------------------------------------------------------------------------------------------------
 VERBS = [
-    "ingest", "status", "code", "code-file", "discover", "discover-file", "codebook-check", "agreement",
-    "run", "report", "analyse", "evaluate", "review", "memo", "export", "import",
+    "ingest", "status", "code", "code-file", "discover", "discover-file", "codebook", "codebook-check",
+    "agreement", "run", "report", "analyse", "evaluate", "review", "memo", "export", "import",
 ]  # fmt: skip
 GROUPS = {
+    "codebook": ["draft", "check"],
     "review": ["export", "import"],
     "memo": ["add", "list"],
     "export": ["qdpx", "qdc", "csv", "xlsx"],
@@ -357,6 +359,22 @@ def test_codebook_check_lists_every_code_of_the_bundled_codebook():
     assert f"{len(raw['codes'])} codes" in out
     for code in raw["codes"]:
         assert f"{code['id']}: {code['label_nl']}" in out
+
+
+def test_codebook_draft_writes_a_codebook_from_the_newest_themes_that_passes_the_check(reviewed, tmp_path):
+    out = tmp_path / "concept.yml"
+    printed = _ok(_cli("codebook", "draft", "--out", out, *reviewed.where))
+    with reviewed.store() as store:
+        run, themes = store.latest_theme_run(), len(store.themes())
+    # the discovery run of the `coded` fixture is used as it is: no new run (the status test counts them)
+    assert f"from the {themes} themes of discovery run {run} -> {out}" in printed
+    assert f"wijkanalyse codebook-check {out}" in printed
+    check = _ok(_cli("codebook", "check", out))
+    assert check == _ok(_cli("codebook-check", out))  # the older name of the same verb
+    assert "codes, soort []." in check and "definition(s) are still drafts ('Concept: ...')" in check
+    _assert_clear_refusal(_cli("codebook", "draft", "--out", out, *reviewed.where), "exists", "--force")
+    assert "Drafted" in _ok(_cli("codebook", "draft", "--out", out, "--force", "--soort", *reviewed.where))
+    assert "soort ['behouden', 'verbeteren', 'vraag_of_zorg']" in _ok(_cli("codebook-check", out))
 
 
 # -- stage 6: review, memos, agreement -----------------------------------------------------------------------
@@ -616,3 +634,37 @@ def test_the_verbs_left_the_corpus_untouched(reviewed):
             assert (reviewed.corpus / src.relative_to(MINI_CORPUS)).read_bytes() == src.read_bytes()
     copied = {p.relative_to(reviewed.corpus) for p in reviewed.corpus.rglob("*")}
     assert copied == {p.relative_to(MINI_CORPUS) for p in MINI_CORPUS.rglob("*")}
+
+
+# -- where things go: the folder the user works in (issue 10, item 9) ---------------------------------------
+def _listing(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def test_ingest_writes_under_the_folder_it_is_run_from_and_outputs_moves_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIJKANALYSE_HOME", raising=False)
+    corpus = tmp_path / "gegevens" / "corpus"
+    shutil.copytree(MINI_CORPUS, corpus)
+    work = tmp_path / "werkmap"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    corpus_id = load_settings(corpus).corpus_id
+    checkout = {name: _listing(CHECKOUT / name) for name in ("outputs", "private")}
+
+    _ok(_cli("ingest", "--corpus", corpus))
+    store = work / "outputs" / corpus_id / "store"
+    assert (store / "wijkanalyse.sqlite").is_file()
+    assert (work / "private" / corpus_id / "pseudonym_key.sqlite").is_file()
+    assert f"Store: {store}" in _ok(_cli("status", "--corpus", corpus))
+    _ok(_cli("code-file", corpus / "enquete" / "enquete.csv", "--text-col", "Welke zorgen heeft u?",
+             "--embedder", "hashing"))  # fmt: skip
+    assert (work / "outputs" / "enquete_codes.csv").is_file()
+
+    elsewhere = tmp_path / "elders"
+    _ok(_cli("ingest", "--corpus", corpus, "--outputs", elsewhere))
+    assert (elsewhere / corpus_id / "store" / "wijkanalyse.sqlite").is_file()
+    assert f"Store: {elsewhere / corpus_id / 'store'}" in _ok(
+        _cli("status", "--corpus", corpus, "--outputs", elsewhere)
+    )
+    for name, before in checkout.items():  # nothing of this corpus went into the checkout
+        assert not (_listing(CHECKOUT / name) - before) & {corpus_id, "corpus", "enquete_codes.csv"}

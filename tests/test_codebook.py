@@ -169,3 +169,31 @@ def test_default_codebook_covers_the_haarlem_themes():
         .read_text(encoding="utf-8")
     )
     assert [c["id"] for c in raw["codes"]] == cb.ids
+
+
+def test_an_alias_bomb_is_refused_quickly_with_a_short_message_naming_the_file(tmp_path):
+    # 9 levels of 9 aliases: a list of 9**9 (387 million) texts once expanded, in about 350 bytes
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    bomb = tmp_path / "bom.yml"
+    bomb.write_text("\n".join([*levels, "name: bom", "codes: *i"]) + "\n", encoding="utf-8")
+    assert bomb.stat().st_size < 600
+    with pytest.raises(CodebookError) as err:
+        load_codebook(bomb)
+    message = str(err.value)
+    assert str(bomb) in message and "aliases are expanded" in message and "refused" in message
+    assert len(message) < 600  # the expanded list is never printed
+
+
+def test_messages_quote_long_values_shortened_and_a_file_must_be_utf8(tmp_path):
+    data = _minimal()
+    data["codes"] = "x" * 5000  # not a list: the message quotes it, cut short
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(data, "lang.yml")
+    assert "'codes' must be a non-empty list of codes" in str(err.value)
+    assert "..." in str(err.value) and len(str(err.value)) < 400
+    latin1 = tmp_path / "latin1.yml"
+    latin1.write_bytes("name: café\ncodes: []\n".encode("latin-1"))
+    with pytest.raises(CodebookError, match=r"not UTF-8 text \(byte 9\)"):
+        load_codebook(latin1)

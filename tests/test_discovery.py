@@ -6,11 +6,15 @@ module and reused.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from wijkanalyse.coding.codebook import parse_codebook
+from wijkanalyse.coding.codebook_draft import draft_codebook
+from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
 from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.coding.theme_model import ThemeModel, _label, default_min_theme_size
@@ -154,6 +158,27 @@ def test_promote_a_theme_to_a_code(fitted):
     assert code.examples == new["representative_texts"][:3]
     assert code.include and "Kernwoorden" in code.include[0] and code.label_en == "Playground"
     assert "speeltuin" in code.definition or "glijbaan" in code.definition or "kinderen" in code.definition
+
+
+def test_a_codebook_drafted_from_the_themes_codes_their_texts_back(fitted):
+    model, _ = fitted
+    texts = {
+        int(t): [x for x, k in zip(TEXTS, model.labels_, strict=True) if k == t]
+        for t in model.themes_["theme_id"]
+    }
+    draft = draft_codebook(model.themes_, texts)
+    cb = draft.codebook
+    assert len(cb.codes) == len(model.themes_) and cb.soort == []
+    for code in cb.codes:
+        theme = model.themes_[model.themes_["theme_id"] == draft.themes[code.id]].iloc[0]
+        words = {w for phrase in theme["top_words"] for w in phrase.split()}
+        assert set(re.findall(r"\w+", code.label_nl.lower())) - {"en"} <= words  # named by its top words
+        assert code.examples and set(code.examples) <= set(theme["representative_texts"])  # short: whole
+    # zero-shot, the drafted codebook puts (nearly) every text back into the theme it was drafted from
+    coded = CodebookCoder(codebook=cb, embedder=HashingEmbedder()).fit(TEXTS).code(TEXTS)
+    own = {t: c for c, t in draft.themes.items()}
+    back = np.mean([own[int(k)] == c for k, c in zip(model.labels_, coded["top_code"], strict=True)])
+    assert back >= 0.75
 
 
 def test_too_few_texts_and_bad_parameters():

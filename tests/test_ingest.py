@@ -1,4 +1,8 @@
+import json
+import os
+import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -6,7 +10,7 @@ import pytest
 from conftest import MINI_CORPUS
 from wijkanalyse.config import load_settings
 from wijkanalyse.ingest.corpus import corpus_summary, ingest_corpus
-from wijkanalyse.store import Store
+from wijkanalyse.store import PseudonymKey, Store
 
 
 @pytest.fixture()
@@ -168,3 +172,138 @@ def test_a_changed_paragraph_loses_its_machine_codings_and_keeps_the_human_ones(
         assert seg_id not in set(store.segments().segment_id)
         codings = store.codings(include_rejected=True)
         assert list(zip(codings.segment_id, codings.coder_id, strict=True)) == [(seg_id, "anna")]
+
+
+# -- personal data outside the text --------------------------------------------------------------------------
+def _corpus_with_a_name_in_a_file_name(tmp_path: Path) -> Path:
+    corpus = tmp_path / "namen"
+    (corpus / "oost").mkdir(parents=True)
+    (corpus / "enquete").mkdir()
+    (corpus / "oost" / "2024-03-01-gesprek-met-jan-de-vries.md").write_text(
+        "---\nsession: huisbezoek-jan-de-vries\n---\n"
+        "Gisteren vertelde Jan de Vries over de buurt. Hij wil meer groen in de straat.\n",
+        encoding="utf-8",
+    )
+    (corpus / "enquete" / "enquete.csv").write_text(
+        "nr,wijk,E-mailadres,leeftijd,Wat vindt u van de buurt?\n"
+        "1,Oost,jan.devries@example.nl,65+,Meer groen in de straat zou fijn zijn.\n"
+        "2,Oost,piet@example.nl,35-49,De buurt is rustig en veilig voor kinderen.\n",
+        encoding="utf-8",
+    )
+    (corpus / "wijkanalyse.yml").write_text(
+        "surveys:\n  - path: enquete/*.csv\n    respondent_id: nr\n    wijk_column: wijk\n"
+        "    text_columns: {buurt: 'Wat vindt u van de buurt?'}\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def test_a_name_in_a_file_name_never_becomes_a_visible_path_title_or_session(tmp_path):
+    corpus = _corpus_with_a_name_in_a_file_name(tmp_path)
+    result, segs, docs, problems = _ingest(corpus, tmp_path)
+    assert problems == [] and result.problems == []
+    doc = docs.set_index("format").loc["md"]
+    # the name in the text, the file name, the (default) title and the session get the same placeholder
+    found = re.fullmatch(r"oost/2024-03-01-gesprek-met-(\[PERSOON-\d+\])\.md", doc.path)
+    assert found is not None, doc.path
+    ph = found.group(1)
+    assert doc.title == f"2024-03-01-gesprek-met-{ph}"
+    assert doc.session == f"huisbezoek-{ph}"
+    (text,) = segs[segs.path == doc.path].text
+    assert f"vertelde {ph} over de buurt. Hij wil meer groen in de straat." in text
+    assert set(segs.session.dropna()) == {f"huisbezoek-{ph}"}
+    # a rerun knows the file by its id: nothing is added twice or removed
+    again, _, docs2, _ = _ingest(corpus, tmp_path)
+    assert again.unchanged == ["enquete/enquete.csv", "oost/2024-03-01-gesprek-met-jan-de-vries.md"]
+    assert again.added == [] and again.removed == [] and len(docs2) == 2
+
+
+def test_the_store_keeps_the_problems_of_a_file_with_a_name_in_its_name_pseudonymised(tmp_path):
+    corpus = _corpus_with_a_name_in_a_file_name(tmp_path)
+    (corpus / "oost" / "2024-04-02-brief-van-piet-bakker.txt").write_bytes(b"")
+    result, _, _, _ = _ingest(corpus, tmp_path)
+    # the person running the ingest sees the file as it is named, to find and fix it
+    expected = "oost/2024-04-02-brief-van-piet-bakker.txt: the file is empty"
+    assert [str(p) for p in result.problems] == [expected]
+    with Store(tmp_path / "store") as store:
+        stored = store.recorded_problems(result.run_id)
+    assert len(stored) == 1
+    assert re.fullmatch(r"oost/2024-04-02-brief-van-\[PERSOON-\d+\]\.txt", stored.path[0]), stored.path[0]
+    assert stored.message[0] == "the file is empty"
+
+
+def test_an_unmapped_personal_survey_column_is_not_stored(tmp_path):
+    corpus = _corpus_with_a_name_in_a_file_name(tmp_path)
+    result, _, _, _ = _ingest(corpus, tmp_path)
+    assert result.warnings == [
+        "enquete/enquete.csv: column(s) 'E-mailadres' hold personal data (name, e-mail, phone, address, "
+        "date of birth, ...) and were not stored."
+    ]
+    with Store(tmp_path / "store") as store:
+        answers = [json.loads(a) for a in store.survey_answers().answers_json]
+        docs = store.documents()
+        stored = [" ".join(str(v) for v in docs[c]) for c in ("path", "title", "session")]
+        stored += [store.document_text(d) for d in docs.doc_id] + list(store.survey_answers().answers_json)
+    assert answers == [
+        {"open": {"buurt": "beantwoord"}, "leeftijd": "65+"},
+        {"open": {"buurt": "beantwoord"}, "leeftijd": "35-49"},
+    ]
+    everything = " ".join(stored).lower()
+    assert "@" not in everything and "vries" not in everything and "jan" not in everything.split()
+
+
+def test_an_empty_corpus_ingests_with_a_warning_that_says_what_to_do(tmp_path):
+    corpus = tmp_path / "leeg"
+    corpus.mkdir()
+    (corpus / "README.md").write_text("Hier komen de verslagen.\n", encoding="utf-8")
+    (corpus / "wijkanalyse.yml").write_text(
+        f"store_dir: {tmp_path / 'store'}\nprivate_dir: {tmp_path / 'private'}\n", encoding="utf-8"
+    )
+    result, segs, docs, _ = _ingest(corpus, tmp_path)
+    assert len(segs) == 0 and len(docs) == 0 and len(result.warnings) == 1
+    assert result.warnings[0].startswith(f"the corpus folder {corpus.resolve()} holds no file to ingest")
+    assert "Put the sources in it" in result.warnings[0] and ".md" in result.warnings[0]
+    assert "Warning: the corpus folder" in result.describe()
+
+
+# -- the key file and the store -----------------------------------------------------------------------------
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX permissions")
+def test_the_key_file_and_its_folder_are_private_also_when_they_existed_with_looser_modes(tmp_path):
+    new = tmp_path / "new" / "pseudonym_key.sqlite"
+    PseudonymKey(new).close()
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600 and stat.S_IMODE(new.parent.stat().st_mode) == 0o700
+    old = tmp_path / "old" / "pseudonym_key.sqlite"
+    old.parent.mkdir(mode=0o755)
+    with PseudonymKey(old) as key:
+        key.assign("EMAIL", "a@b.nl")
+    os.chmod(old, 0o644)
+    os.chmod(old.parent, 0o755)
+    with PseudonymKey(old) as key:
+        assert key.lookup("EMAIL", "a@b.nl") == "[EMAIL-1]"  # tightened, not emptied
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600 and stat.S_IMODE(old.parent.stat().st_mode) == 0o700
+
+
+def test_a_store_made_before_the_boilerplate_column_gets_it_when_opened(tmp_path):
+    import sqlite3
+
+    from wijkanalyse.store.schema import SCHEMA
+
+    old_schema = re.sub(r",\n\s*boilerplate INTEGER[^\n]*", "", SCHEMA)  # the schema before the column
+    assert "boilerplate" not in old_schema and old_schema != SCHEMA
+    (tmp_path / "store").mkdir()
+    con = sqlite3.connect(tmp_path / "store" / Store.FILENAME)
+    con.executescript(old_schema)
+    con.execute(
+        "INSERT INTO documents(doc_id, path, content_hash, format, text, ingested_at) "
+        "VALUES ('d1', 'a.md', 'h', 'md', 'Tekst.', 't')"
+    )
+    con.execute(
+        'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit) '
+        "VALUES ('s1', 'd1', 0, 0, 6, 'Tekst.', 'x', 'paragraph')"
+    )
+    con.commit()
+    assert "boilerplate" not in {row[1] for row in con.execute("PRAGMA table_info(segments)")}
+    con.close()
+    with Store(tmp_path / "store") as store:
+        assert store.segments().boilerplate.tolist() == [0]
+        assert len(store.segments_to_code()) == 1

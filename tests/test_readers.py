@@ -9,7 +9,7 @@ from wijkanalyse.ingest import readers
 from wijkanalyse.ingest.readers import SUPPORTED, read_file, read_table
 
 
-def test_docx_headings_become_sections_and_list_items_bullets(tmp_path: Path):
+def test_docx_headings_become_sections_list_items_bullets_and_table_rows(tmp_path: Path):
     import docx
 
     d = docx.Document()
@@ -25,7 +25,8 @@ def test_docx_headings_become_sections_and_list_items_bullets(tmp_path: Path):
     assert [(b.text, b.unit, b.section) for b in blocks] == [
         ("De gemeente moet tijdig informeren.", "paragraph", "Wat moet er echt verbeteren?"),
         ("Meer inspraak", "bullet", "Wat moet er echt verbeteren?"),
-        ("Actiepunt | Wijkkrant behouden", "paragraph", "Wat moet er echt verbeteren?"),
+        # a row of a Word table is a table row: counted, never quoted
+        ("Actiepunt | Wijkkrant behouden", "table-row", "Wat moet er echt verbeteren?"),
     ]
 
 
@@ -103,11 +104,13 @@ def test_the_reader_is_picked_by_suffix_in_any_case(tmp_path: Path):
 
 
 def test_unknown_suffix_error_lists_the_registered_suffixes(tmp_path: Path):
-    assert SUPPORTED == (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt", ".csv", ".xlsx")
+    assert SUPPORTED == (
+        ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".vtt", ".srt", ".csv", ".xlsx",
+    )  # fmt: skip
     (tmp_path / "brief.rtf").write_text("{\\rtf1 Tekst}", encoding="utf-8")
     expected = (
         "brief.rtf: unsupported file type '.rtf'; "
-        "expected one of .txt, .md, .docx, .pdf, .vtt, .srt, .csv, .xlsx"
+        "expected one of .txt, .md, .markdown, .html, .htm, .docx, .pdf, .vtt, .srt, .csv, .xlsx"
     )
     with pytest.raises(IngestError) as info:
         read_file(tmp_path / "brief.rtf", "brief.rtf")
@@ -130,6 +133,6 @@ def test_a_registered_reader_is_used_for_its_suffix(tmp_path: Path, monkeypatch)
 def test_reader_registration_rejects_a_bare_suffix_and_a_second_reader_for_a_suffix():
     with pytest.raises(ValueError, match=r"must start with a dot, like '.docx'. Got 'docx' instead"):
         readers.reader("docx")
-    with pytest.raises(ValueError, match=r"Suffix '.md' already has a reader \(_read_txt\)"):
+    with pytest.raises(ValueError, match=r"Suffix '.md' already has a reader \(_read_markdown\)"):
         readers.reader(".rtf", ".MD")(lambda path, rel, *, sheet=None: readers.Extracted(blocks=[]))
     assert ".rtf" not in readers._READERS  # nothing of a rejected registration stays behind

@@ -75,7 +75,7 @@ def _expanded_size(root: Node, source: str, max_nodes: int) -> int:
 def load_yaml(
     text: str, source: str, *, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES
 ) -> Any:
-    """Parse one YAML document like ``yaml.safe_load``, within limits on size and expanded aliases.
+    r"""Parse one YAML document like ``yaml.safe_load``, within limits on size and expanded aliases.
 
     Parameters
     ----------
@@ -102,7 +102,7 @@ def load_yaml(
 
     Examples
     --------
-    >>> load_yaml("a: &x [1, 2]\\nb: *x\\n", "example.yml")
+    >>> load_yaml("a: &x [1, 2]\nb: *x\n", "example.yml")
     {'a': [1, 2], 'b': [1, 2]}
     """
     n_bytes = len(text.encode("utf-8", errors="replace"))

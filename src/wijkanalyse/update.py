@@ -2,21 +2,108 @@
 
 ``wijkanalyse run`` does this before building the reports (:mod:`wijkanalyse.pipeline`); a notebook run
 on a corpus without a store does it through :func:`ensure_store`.
+
+Every change goes through :func:`store_for_writing`: the store is claimed for its corpus first (a store
+belongs to one corpus and refuses another, see :meth:`wijkanalyse.store.Store.claim_corpus`) and the writer
+lock is held while it changes (one writer at a time; a second run waits, saying so).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from wijkanalyse.coding.apply import CodingResult, code_store
 from wijkanalyse.coding.codebook import check_codebook
 from wijkanalyse.coding.discovery import DiscoveryResult, discover_store
 from wijkanalyse.config import Settings
+from wijkanalyse.exceptions import IngestError, InputProblem
 from wijkanalyse.ingest.corpus import IngestResult, ingest_corpus
 from wijkanalyse.store import Store
+from wijkanalyse.store.ownership import DEFAULT_LOCK_TIMEOUT
 
-__all__ = ["StoreUpdate", "update_store", "ensure_store"]
+__all__ = [
+    "StoreUpdate",
+    "store_for_writing",
+    "ingest_store",
+    "check_not_empty",
+    "update_store",
+    "ensure_store",
+]
+
+
+@contextmanager
+def store_for_writing(
+    settings: Settings, *, create: bool = True, timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> Iterator[Store]:
+    """Open the store of a corpus to change it: claimed for this corpus, with the writer lock held.
+
+    Parameters
+    ----------
+    settings : Settings
+    create : bool, default True
+        Make the store when it does not exist yet; with False a missing store raises.
+    timeout : float, default 600
+        Seconds to wait while another run holds the writer lock.
+
+    Yields
+    ------
+    Store
+
+    Raises
+    ------
+    StoreError
+        If the store belongs to another corpus (nothing is changed), cannot be written (the message names the
+        folder), is missing with ``create=False``, or another run holds it longer than ``timeout``.
+    """
+    with Store(settings.store_path, create=create) as store:
+        store.claim_corpus(settings.corpus_id, str(settings.corpus.resolve()))
+        with store.writer_lock(timeout):
+            yield store
+
+
+def check_not_empty(settings: Settings, ingested: IngestResult) -> None:
+    """Stop with a clear message when the store holds no text to analyse after an ingest.
+
+    Parameters
+    ----------
+    settings : Settings
+    ingested : IngestResult
+        The ingest just done; its summary counts the segments in the store per wijk.
+
+    Raises
+    ------
+    IngestError
+        Naming the corpus folder, with the ingest's warnings and every file that could not be read.
+    """
+    summary = ingested.summary
+    if summary is not None and len(summary) and int(summary["segments"].sum()) > 0:
+        return
+    unread = f"{len(ingested.problems)} file(s) could not be read"
+    why = "; ".join(ingested.warnings) or (unread if ingested.problems else "no source gave any text")
+    first = InputProblem(
+        str(settings.corpus),
+        f"the corpus holds no text to analyse, so there is nothing to code or report: {why}",
+    )
+    raise IngestError([first, *ingested.problems])
+
+
+def ingest_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> IngestResult:
+    """Ingest new and changed sources into the corpus's store (claimed, under the writer lock).
+
+    Returns
+    -------
+    IngestResult
+
+    Raises
+    ------
+    StoreError
+        See :func:`store_for_writing`.
+    """
+    with store_for_writing(settings, timeout=timeout) as store:
+        return ingest_corpus(settings, store)
 
 
 @dataclass
@@ -38,7 +125,7 @@ class StoreUpdate:
         return "\n".join(lines)
 
 
-def update_store(settings: Settings) -> StoreUpdate:
+def update_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> StoreUpdate:
     """Ingest new and changed sources, code the new segments, and rediscover themes when anything changed.
 
     Discovery clusters the whole corpus, so it runs only when ingest or coding changed something (or it never
@@ -47,6 +134,8 @@ def update_store(settings: Settings) -> StoreUpdate:
     Parameters
     ----------
     settings : Settings
+    timeout : float, default 600
+        Seconds to wait while another run holds the store's writer lock.
 
     Returns
     -------
@@ -56,15 +145,20 @@ def update_store(settings: Settings) -> StoreUpdate:
     ------
     ReportError
         If the codebook named in the settings does not exist.
+    IngestError
+        If the corpus holds no text to analyse (before any coding).
+    StoreError
+        See :func:`store_for_writing`.
     """
     check_codebook(settings)
     seconds: dict[str, float] = {}
     skipped: list[str] = []
     discovery = None
-    with Store(settings.store_path) as store:
+    with store_for_writing(settings, timeout=timeout) as store:
         t = time.perf_counter()
         ingested = ingest_corpus(settings, store)
         seconds["ingest"] = time.perf_counter() - t
+        check_not_empty(settings, ingested)
         t = time.perf_counter()
         coding = code_store(store, settings)
         seconds["coding"] = time.perf_counter() - t

@@ -13,6 +13,13 @@ Rejected codings never count. The reserved code ``geen`` ("none of these") marks
 never a theme. The kind of input of a segment without a human ``soort`` code comes first from where it stands
 — a heading such as *Vragen en zorgen* or a survey question keyed ``behouden`` (:func:`kind_from_context`),
 because the note taker or the questionnaire already sorted it — and only then from the machine.
+
+The kinds of input are the codebook's business: only the codebook's own ``soort`` codes count (a context kind
+the codebook does not have is dropped), and a codebook with ``soort: []`` has none. A segment without a kind
+is *neutral* (descriptive, no judgement, or not known): it counts under its themes and in no kind of input.
+
+Discovered themes come from one discovery run: the newest, or the one a report run pinned (``discovery_run``),
+so that every report of a run shows the same themes.
 """
 
 from __future__ import annotations
@@ -74,7 +81,9 @@ class AnalysisData:
     discovered : DataFrame
         ``segment_id, theme_id`` from discovery (empty when discovery has not run).
     discovered_themes : DataFrame
-        The discovered themes of the newest discovery run (empty when absent).
+        The discovered themes of that discovery run (empty when absent).
+    discovery_run : str or None
+        The id of the discovery run that ``discovered`` and ``discovered_themes`` come from.
     """
 
     segments: pd.DataFrame
@@ -90,6 +99,7 @@ class AnalysisData:
     store_dir: Path | None = None
     machine_agreement_threshold: float = 0.6
     coding_threshold: float = 0.35
+    discovery_run: str | None = None
 
     def label(self, code_id: str) -> str:
         """Return the label of a code in the data's language (the id when the code is unknown)."""
@@ -121,10 +131,12 @@ class AnalysisData:
 
     @property
     def soort_ids(self) -> list[str]:
-        """Kind-of-input ids: the three default kinds first, then any other soort of the codebook."""
-        soort = self.codes.loc[self.codes["dimension"] == "soort", "code_id"]
-        other = [str(c) for c in soort if c not in SOORT_IDS]
-        return list(SOORT_IDS) + other
+        """Kind-of-input ids of the codebook: its default kinds first (in their order), then its others.
+
+        Empty for a codebook without kinds of input (``soort: []``): its reports are organised by theme only.
+        """
+        soort = [str(c) for c in self.codes.loc[self.codes["dimension"] == "soort", "code_id"]]
+        return [k for k in SOORT_IDS if k in soort] + [c for c in soort if c not in SOORT_IDS]
 
     @property
     def codebook_version(self) -> str | None:
@@ -201,8 +213,9 @@ def _effective(codings: pd.DataFrame, dimension_of: dict[str, str], dimension: s
     return out.sort_values(["segment_id", "code_id"]).reset_index(drop=True)
 
 
-def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame) -> pd.DataFrame:
-    soort = soort[soort["code_id"] != NONE_CODE].rename(columns={"code_id": "soort"})
+def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """Return the kind of input per segment: human, else context, else machine; only ``known`` kinds."""
+    soort = soort[soort["code_id"].isin(known)].rename(columns={"code_id": "soort"})
     human = soort[soort["source"] == "human"]
     machine = soort[soort["source"] == MACHINE]
     ctx = pd.DataFrame(
@@ -214,7 +227,8 @@ def _resolve_kinds(segments: pd.DataFrame, soort: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     ).dropna()
-    ctx = ctx[~ctx["segment_id"].isin(set(human["segment_id"]))].assign(source="context", confidence=np.nan)
+    ctx = ctx[ctx["soort"].isin(known) & ~ctx["segment_id"].isin(set(human["segment_id"]))]
+    ctx = ctx.assign(source="context", confidence=np.nan)
     decided = set(human["segment_id"]) | set(ctx["segment_id"])
     machine = machine[~machine["segment_id"].isin(decided)]
     out = pd.concat([human, ctx, machine], ignore_index=True)[["segment_id", "soort", "source", "confidence"]]
@@ -227,6 +241,7 @@ def load(
     *,
     min_count: int | None = None,
     language: str | None = None,
+    discovery_run: str | None = None,
 ) -> AnalysisData:
     """Read segments, codings, codes and discovered themes from the store, resolving which codes count.
 
@@ -240,6 +255,8 @@ def load(
         Overrides ``settings.min_count``.
     language : str, optional
         ``"nl"`` or ``"en"``; overrides ``settings.language`` (labels of codes).
+    discovery_run : str, optional
+        The discovery run whose themes to read; default the newest.
 
     Returns
     -------
@@ -261,12 +278,15 @@ def load(
     codes = _codes_frame(store, settings)
     codings = store.codings(include_rejected=True)
     dimension_of = dict(zip(codes["code_id"], codes["dimension"], strict=True))
-    for k in SOORT_IDS:
+    # the codebook's kinds of input; with no codes at all (nothing synced, no codebook) the default ones
+    known = set(codes.loc[codes["dimension"] == "soort", "code_id"]) if len(codes) else set(SOORT_IDS)
+    for k in known:
         dimension_of.setdefault(k, "soort")
     themes = _effective(codings, dimension_of, "thema")
     themes = themes[themes["code_id"] != NONE_CODE].reset_index(drop=True)
-    kinds = _resolve_kinds(segments, _effective(codings, dimension_of, "soort"))
-    discovered, discovered_themes = load_discovered(store)
+    kinds = _resolve_kinds(segments, _effective(codings, dimension_of, "soort"), known - {NONE_CODE})
+    run = discovery_run if discovery_run is not None else store.latest_theme_run()
+    discovered, discovered_themes = load_discovered(store, run)
     return AnalysisData(
         segments=segments,
         themes=themes,
@@ -281,14 +301,21 @@ def load(
         store_dir=Path(store.folder),
         machine_agreement_threshold=settings.machine_agreement_threshold if settings else 0.6,
         coding_threshold=settings.coding_threshold if settings else 0.35,
+        discovery_run=run,
     )
 
 
-def load_discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (segment_themes, themes) of the newest discovery run; empty themes when discovery never ran.
+def load_discovered(store: Store, run_id: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (segment_themes, themes) of a discovery run; empty themes when discovery never ran.
 
     Reads the tables :mod:`wijkanalyse.coding.discovery` writes (one set of rows per run) through
     :meth:`~wijkanalyse.store.Store.themes` and :meth:`~wijkanalyse.store.Store.segment_themes`.
+
+    Parameters
+    ----------
+    store : Store
+    run_id : str, optional
+        The discovery run; default the newest (:meth:`~wijkanalyse.store.Store.latest_theme_run`).
 
     Returns
     -------
@@ -296,7 +323,8 @@ def load_discovered(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
         ``segment_themes``: ``run_id, segment_id, theme_id, outlier``; ``themes``: ``theme_id, label,
         top_words (list), covered (bool), closest_code``.
     """
-    run_id = store.latest_theme_run()  # once, so that themes and links come from the same run
+    if run_id is None:
+        run_id = store.latest_theme_run()  # once, so that themes and links come from the same run
     links, t = store.segment_themes(run_id), store.themes(run_id)
     if t.empty:
         return links, pd.DataFrame(columns=["theme_id", "label", "top_words", "covered", "closest_code"])

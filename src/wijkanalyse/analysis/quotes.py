@@ -1,6 +1,14 @@
-"""Quotes behind the figures: representative and diverse segments per theme, and themes the codebook lacks."""
+"""Quotes behind the figures: representative and diverse segments per theme, and themes the codebook lacks.
+
+What is never quoted: a table row (``unit`` ``table-row``: counted, not quoted), a paragraph marked as
+boilerplate (the same text on many pages), and a survey answer from a small cell. A quote list never shows the
+same text twice: texts that are equal after :func:`normalised_text` count once, the first by rank.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -14,13 +22,45 @@ from wijkanalyse.coding.embed import embed_with_cache, get_embedder
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import EmbeddingCache
 
-__all__ = ["QUOTE_COLUMNS", "representative_quotes", "uncovered_themes"]
+__all__ = ["QUOTE_COLUMNS", "normalised_text", "quotable", "representative_quotes", "uncovered_themes"]
 
 #: The columns of :func:`representative_quotes`.
 QUOTE_COLUMNS = (
     "theme", "label", "pick", "rank", "similarity", "soort", "segment_id", "text", "path", "date", "session",
     "role", "source_kind", "survey", "start", "end",
 )  # fmt: skip
+
+
+def normalised_text(text: str) -> str:
+    """Return a text as compared for duplicates: NFKC, case folded, punctuation and spacing collapsed.
+
+    Examples
+    --------
+    >>> normalised_text("De wijkraad, als ogen en oren van de wijk.")
+    'de wijkraad als ogen en oren van de wijk'
+    """
+    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", str(text)).casefold()).strip()
+
+
+def quotable(segments: pd.DataFrame) -> pd.Series:
+    """Return which segments may be quoted: not a table row, not boilerplate (missing columns: allowed).
+
+    Parameters
+    ----------
+    segments : DataFrame
+        Segment rows, with ``unit`` and ``boilerplate`` where the store has them.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``segments``.
+    """
+    ok = pd.Series(True, index=segments.index)
+    if "unit" in segments.columns:
+        ok &= ~segments["unit"].fillna("").astype(str).str.startswith("table-row")
+    if "boilerplate" in segments.columns:
+        ok &= ~segments["boilerplate"].fillna(0).astype(bool)
+    return ok
 
 
 def _vectors(data: AnalysisData, texts: list[str]) -> np.ndarray:
@@ -39,10 +79,14 @@ def _vectors(data: AnalysisData, texts: list[str]) -> np.ndarray:
     return (m / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-def _mmr(vecs: np.ndarray, centre_sim: np.ndarray, chosen: list[int], k: int, diversity: float) -> list[int]:
+def _mmr(
+    vecs: np.ndarray, centre_sim: np.ndarray, chosen: list[int], k: int, diversity: float, keys: list[str]
+) -> list[int]:
+    """Pick ``k`` more by maximal marginal relevance; a text equal to one already picked is never picked."""
     picked: list[int] = []
     selected = list(chosen)
-    candidates = [i for i in range(len(vecs)) if i not in selected]
+    seen = {keys[i] for i in selected}
+    candidates = [i for i in range(len(vecs)) if i not in selected and keys[i] not in seen]
     for _ in range(k):
         if not candidates:
             break
@@ -54,8 +98,21 @@ def _mmr(vecs: np.ndarray, centre_sim: np.ndarray, chosen: list[int], k: int, di
         best = candidates[int(np.argmax(score))]  # first maximum: ties go to document order
         picked.append(best)
         selected.append(best)
-        candidates.remove(best)
+        candidates = [i for i in candidates if keys[i] != keys[best]]
     return picked
+
+
+def _first_distinct(order: np.ndarray, keys: list[str], k: int) -> list[int]:
+    """Return the first ``k`` indices of ``order`` whose texts differ (of equal texts the first by rank)."""
+    out: list[int] = []
+    seen: set[str] = set()
+    for i in order:
+        if len(out) == k:
+            break
+        if keys[i] not in seen:
+            seen.add(keys[i])
+            out.append(int(i))
+    return out
 
 
 def _pick(
@@ -73,8 +130,9 @@ def _pick(
     centroid = vecs.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     sim = vecs @ centroid
-    central = list(np.argsort(-sim, kind="stable")[:n_central])
-    diverse = _mmr(vecs, sim, central, n_diverse, diversity)
+    keys = [normalised_text(t) for t in cand["text"]]
+    central = _first_distinct(np.argsort(-sim, kind="stable"), keys, n_central)
+    diverse = _mmr(vecs, sim, central, n_diverse, diversity, keys)
     return cand, sim, [*(("central", i) for i in central), *(("diverse", i) for i in diverse)]
 
 
@@ -115,7 +173,9 @@ def representative_quotes(
     its cache when the settings name one, else TF-IDF. *Diverse*: then picked by MMR, each maximising
     ``(1 - diversity) * sim(centroid) - diversity * max sim(already picked)``. Texts are the pseudonymised
     segment texts exactly as stored. Survey answers from a small cell (fewer than ``min_count`` respondents
-    for the theme in this wijk) are withheld.
+    for the theme in this wijk) are withheld; table rows and boilerplate are never quoted (:func:`quotable`);
+    a theme's quotes never repeat a text (:func:`normalised_text`; of equal texts the first by rank stays).
+    The centre of a theme is that of all its quotable segments, repeats included.
 
     Parameters
     ----------
@@ -134,7 +194,8 @@ def representative_quotes(
     DataFrame
         ``theme, label, pick ('central'|'diverse'), rank, similarity, soort, segment_id, text, path, date,
         session, role, source_kind, survey, start, end`` (``source_kind``: verslag, transcript, enquete, ...;
-        ``start`` and ``end``: offsets into the document text); themes in order of prevalence.
+        ``start`` and ``end``: offsets into the document text); themes in order of prevalence. Without
+        ``soort`` when the codebook has no kinds of input.
 
     Raises
     ------
@@ -154,6 +215,9 @@ def representative_quotes(
     counts = count_segments(coded, ["code_id"]).set_index("code_id")
     small = {c for c, r in counts["respondents"].items() if 0 < r < data.min_count}
     coded = coded[~(coded["code_id"].isin(small) & coded["survey"])]
+    coded = coded[quotable(coded)]
+    if coded.empty:
+        return pd.DataFrame(columns=cols)
     order = [t for t in theme_prevalence(data, wijk)["theme"] if t in set(coded["code_id"])]
     kinds = data.kinds.groupby("segment_id")["soort"].agg(lambda s: ",".join(sorted(set(s))))
     unique = coded.drop_duplicates("segment_id")
@@ -165,6 +229,8 @@ def representative_quotes(
         rows += [_quote_row(data, code_id, p, cand.iloc[i], float(sim[i]), kinds) for p, i in picks]
     out = pd.DataFrame(rows, columns=cols)
     out["rank"] = out.groupby(["theme", "pick"]).cumcount() + 1
+    if not data.soort_ids:  # a codebook without kinds of input: no column that is always empty
+        out = out.drop(columns="soort")
     return out
 
 

@@ -1,8 +1,9 @@
 """The one command-line program, ``wijkanalyse``: one verb per pipeline stage.
 
-Every verb takes ``--corpus`` (default: the bundled demo corpus) and ``--settings`` (default:
-``wijkanalyse.yml`` in the corpus folder). Errors a person can cause are shown as one clear message
-(exit code 2), never as a traceback.
+Every verb takes ``--corpus`` (default: the bundled demo corpus), ``--settings`` (default:
+``wijkanalyse.yml`` in the corpus folder) and ``--outputs`` (default: ``outputs/`` in the folder you work in;
+see :mod:`.common`). Errors a person can cause, a folder one may not write to included, are shown as one
+clear message (exit code 2), never as a traceback.
 
 The stages are imported inside the commands that use them, so that ``wijkanalyse --help`` and a mistyped
 option answer at once instead of after loading scikit-learn, BERTopic, papermill and the embedders.
@@ -16,8 +17,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from wijkanalyse.cli.codebook import check_command, codebook_app
+from wijkanalyse.cli.common import (
+    USER_ERRORS,
+    CorpusOpt,
+    OutputsOpt,
+    SettingsOpt,
+    default_outputs,
+    fail,
+    load_cli_settings,
+)
 from wijkanalyse.cli.review import agreement_command, export_app, import_app, memo_app, review_app
-from wijkanalyse.config import DEMO_CORPUS, OUTPUTS_DIR, Settings, load_settings
+from wijkanalyse.config import DEMO_CORPUS, Settings
 from wijkanalyse.exceptions import SettingsError, WijkanalyseError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,22 +47,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-CorpusOpt = Annotated[
-    Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).", show_default=True)
-]
-SettingsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
-]
+
+def _settings(
+    corpus: Path, settings: Path | None, outputs: Path | None = None, **overrides: object
+) -> Settings:
+    return load_cli_settings(corpus, settings, outputs, **overrides)
 
 
-def _settings(corpus: Path, settings: Path | None, **overrides: object) -> Settings:
-    return load_settings(corpus, settings, **overrides)
-
-
-def _fail(exc: Exception) -> None:
-    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
+_fail = fail
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -61,16 +64,19 @@ def _fail(exc: Exception) -> None:
 def ingest(
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
-    """Ingest new and changed files: read, pseudonymise, segment, store. Unchanged files are skipped."""
-    from wijkanalyse.ingest.corpus import ingest_corpus
-    from wijkanalyse.store import Store
+    """Ingest new and changed files: read, pseudonymise, segment, store. Unchanged files are skipped.
+
+    The store belongs to this corpus (another corpus is refused); while another run writes to it, this one
+    waits. A corpus without any text to analyse is an error (exit code 2).
+    """
+    from wijkanalyse.update import check_not_empty, ingest_store
 
     try:
-        cfg = _settings(corpus, settings)
-        with Store(cfg.store_path) as store:
-            result = ingest_corpus(cfg, store)
-    except WijkanalyseError as exc:
+        cfg = _settings(corpus, settings, outputs)
+        result = ingest_store(cfg)
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
@@ -78,6 +84,10 @@ def ingest(
         typer.secho(f"{len(result.problems)} file(s) or row(s) could not be ingested:", fg="yellow", err=True)
         for p in result.problems:
             typer.secho(f"  - {p}", fg="yellow", err=True)
+    try:
+        check_not_empty(cfg, result)
+    except USER_ERRORS as exc:
+        _fail(exc)
 
 
 @app.command()
@@ -85,28 +95,36 @@ def status(
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    outputs: OutputsOpt = None,
 ) -> None:
-    """Show what the store holds: documents, segments and respondents per wijk, codings, last runs."""
-    from wijkanalyse.ingest.corpus import corpus_summary
+    """Show what the store holds: documents, segments and respondents per wijk, codings, last runs.
+
+    Reads only: works on a store one may not write to.
+    """
+    from wijkanalyse.ingest.corpus import corpus_summary, describe_boilerplate
     from wijkanalyse.store import Store
 
     try:
-        cfg = _settings(corpus, settings)
-        with Store(cfg.store_path, create=False) as store:
+        cfg = _settings(corpus, settings, outputs)
+        with Store(cfg.store_path, read_only=True) as store:
             summary = corpus_summary(store)
             counts = store.counts()
             runs = store.recent_runs(5)
-    except WijkanalyseError as exc:
+            boilerplate = store.boilerplate_paragraphs()
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     if as_json:
         # missing values (a wijk without session dates) become null: NaN is not JSON
         per_wijk = summary.astype(object).where(summary.notna(), None).to_dict("records")
-        typer.echo(json.dumps({"per_wijk": per_wijk, "counts": counts}, indent=2, allow_nan=False))
+        data = {"per_wijk": per_wijk, "counts": counts, "boilerplate": boilerplate.to_dict("records")}
+        typer.echo(json.dumps(data, indent=2, allow_nan=False))
         return
     typer.echo(f"Store: {cfg.store_path}")
     typer.echo(summary.to_string(index=False))
     typer.echo("\n" + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if len(boilerplate):
+        typer.echo("\n" + describe_boilerplate(boilerplate))
     if len(runs):
         typer.echo("\nLast runs:\n" + runs.to_string(index=False))
 
@@ -155,19 +173,20 @@ def code_cmd(
     settings: SettingsOpt = None,
     embedder: EmbedderOpt = None,
     codebook: CodebookOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
 
     Only new segments are coded, unless the codebook, model or hand coding changed. Human codes stay.
     """
     from wijkanalyse.coding.apply import code_store
-    from wijkanalyse.store import Store
+    from wijkanalyse.update import store_for_writing
 
     try:
-        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
-        with Store(cfg.store_path, create=False) as store:
+        cfg = _settings(corpus, settings, outputs, embedder=embedder, codebook=codebook)
+        with store_for_writing(cfg, create=False) as store:
             result = code_store(store, cfg)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
@@ -194,7 +213,7 @@ def code_file(
     ] = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional
-        typer.Option("--out", "-o", help="Output CSV (default: outputs/<INPUT name>_codes.csv)."),
+        typer.Option("--out", "-o", help="Output CSV or XLSX (default: <outputs>/<INPUT name>_codes.csv)."),
     ] = None,
     embedder: Annotated[
         str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
@@ -207,9 +226,11 @@ def code_file(
         typer.Option("--question-col", help="Header of a survey-question column (helps the kind of input)."),
     ] = None,
     sheet: SheetOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Code any CSV/XLSX against a codebook: best code, all codes above the threshold, confidence, soort."""
     from wijkanalyse.coding.apply import code_table
+    from wijkanalyse.table_files import write_table
 
     try:
         df = _read_user_table(input_file, sheet)
@@ -219,12 +240,10 @@ def code_file(
             df, text_col, id_col, codebook=cb, examples=ex, embedder=embedder, threshold=threshold,
             question_column=question_col,
         )
-    except WijkanalyseError as exc:
+        target = write_table(result, out or default_outputs(outputs) / f"{input_file.stem}_codes.csv")
+    except (WijkanalyseError, OSError, ValueError) as exc:
         _fail(exc)
         return
-    target = out or OUTPUTS_DIR / f"{input_file.stem}_codes.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(target, index=False, encoding="utf-8")
     counts = result["best_code"].value_counts()
     typer.echo(f"{len(result)} rows coded ({'few-shot' if examples else 'zero-shot'}) -> {target}")
     typer.echo("Best code: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
@@ -246,17 +265,18 @@ def discover(
         Optional[int],  # noqa: UP045 - typer needs Optional
         typer.Option("--min-theme-size", help="Smallest theme (default: grows with the corpus)."),
     ] = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Discover themes in the store with BERTopic and mark those the codebook does not cover."""
     from wijkanalyse.coding.discovery import discover_store, load_themes
-    from wijkanalyse.store import Store
+    from wijkanalyse.update import store_for_writing
 
     try:
-        cfg = _settings(corpus, settings, embedder=embedder, codebook=codebook)
-        with Store(cfg.store_path, create=False) as store:
+        cfg = _settings(corpus, settings, outputs, embedder=embedder, codebook=codebook)
+        with store_for_writing(cfg, create=False) as store:
             result = discover_store(store, cfg, min_theme_size=min_theme_size)
             themes, _ = load_themes(store, result.run_id)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
@@ -271,8 +291,8 @@ def discover_file(
     codebook: CodebookOpt = None,
     out: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional
-        typer.Option("--out", "-o", help="Output folder (default: outputs/); writes <INPUT>_themes.csv and "
-                     "<INPUT>_theme_assignments.csv."),
+        typer.Option("--out", "-o", help="Output folder (default: --outputs, else outputs/ in the folder "
+                     "you work in); writes <INPUT>_themes.csv and <INPUT>_theme_assignments.csv."),
     ] = None,
     embedder: Annotated[
         str, typer.Option("--embedder", help="use-m3, tfidf, hashing or a local folder.")
@@ -283,6 +303,7 @@ def discover_file(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same input and seed, same themes).")] = 42,
     sheet: SheetOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Discover themes in any CSV/XLSX: labelled themes, representative rows, and which the codebook lacks."""
     from wijkanalyse.coding.discovery import ThemeModel
@@ -299,43 +320,28 @@ def discover_file(
         model = ThemeModel(min_theme_size=min_theme_size, random_state=seed, embedder=embedder)
         model.fit(texts, ids=ids)
         themes = model.coverage(_user_codebook(codebook))
-    except WijkanalyseError as exc:
+        written = _write_themes(themes, model.assignments_, out or default_outputs(outputs), input_file.stem)
+    except USER_ERRORS as exc:
         _fail(exc)
         return
-    written = _write_themes(themes, model.assignments_, out or OUTPUTS_DIR, input_file.stem)
     typer.echo(f"{len(themes)} themes in {len(texts)} rows -> {written}")
     _echo_themes(themes)
 
 
 def _write_themes(themes: pd.DataFrame, assignments: pd.DataFrame, folder: Path, stem: str) -> Path:
     """Write ``<stem>_themes.csv`` (list cells joined with `` | ``) and ``<stem>_theme_assignments.csv``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from wijkanalyse.table_files import write_table
+
     table = themes.copy()
     for col in ("top_words", "representative_ids", "representative_texts"):
         table[col] = table[col].map(lambda v: " | ".join(map(str, v)))
-    path = folder / f"{stem}_themes.csv"
-    table.to_csv(path, index=False, encoding="utf-8")
-    assignments.to_csv(folder / f"{stem}_theme_assignments.csv", index=False, encoding="utf-8")
+    path = write_table(table, folder / f"{stem}_themes.csv")
+    write_table(assignments, folder / f"{stem}_theme_assignments.csv")
     return path
 
 
-@app.command("codebook-check")
-def codebook_check(
-    path: Annotated[Path, typer.Argument(help="Codebook YAML to validate.")],
-) -> None:
-    """Validate a codebook YAML and list every problem at once (exit code 2 when there are any)."""
-    from wijkanalyse.coding.codebook import load_codebook
-
-    try:
-        cb = load_codebook(path)
-    except WijkanalyseError as exc:
-        _fail(exc)
-        return
-    typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
-    for c in cb.codes:
-        indent = "    " if c.parent else "  "
-        label = f"{c.label_nl} / {c.label_en}" if c.label_en else c.label_nl
-        typer.echo(f"{indent}{c.id}: {label} ({len(c.examples)} examples)")
+app.add_typer(codebook_app, name="codebook")
+app.command("codebook-check")(check_command)  # the older name of `codebook check`
 
 # ------------------------------------------------------------------------------------------------------------
 # Stage 6: review and agreement  (qualitative workflow)
@@ -385,18 +391,20 @@ def run(
     language: LanguageOpt = None,
     wijk: WijkOpt = None,
     force: ForceOpt = False,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Run the main job: ingest what is new, code and discover themes, build the reports per wijk and city.
 
     Reports whose inputs did not change since the last run are reused, not rebuilt. The reports go to
-    outputs/<corpus>/runs/<run id>/index.html (outputs/<corpus>/latest.html points to the newest).
+    outputs/<corpus>/runs/<run id>/index.html (outputs/<corpus>/latest.html points to the newest). A --wijk
+    that neither the store nor the corpus folder knows is refused before any work.
     """
     from wijkanalyse.pipeline import run_pipeline
 
     try:
-        cfg = _settings(corpus, settings, language=language)
+        cfg = _settings(corpus, settings, outputs, language=language)
         result = run_pipeline(cfg, jobs=jobs, wijken=wijk, force=force, on_done=_report_progress)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     if result.update is not None:
@@ -414,14 +422,15 @@ def report(
     language: LanguageOpt = None,
     wijk: WijkOpt = None,
     force: ForceOpt = False,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Build the reports from the store as it is (no ingest, no coding); unchanged reports are reused."""
     from wijkanalyse.report import run_reports
 
     try:
-        cfg = _settings(corpus, settings, language=language)
+        cfg = _settings(corpus, settings, outputs, language=language)
         result = run_reports(cfg, wijken=wijk, jobs=jobs, force=force, on_done=_report_progress)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     _report_outcome(result)
@@ -446,6 +455,7 @@ def analyse(
         ),
     ] = None,
     language: LanguageOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Print (or export as CSV) the analysis tables of a wijk or the city, with small counts suppressed."""
     from wijkanalyse import analysis
@@ -453,11 +463,11 @@ def analyse(
     from wijkanalyse.store import Store
 
     try:
-        cfg = _settings(corpus, settings, language=language)
+        cfg = _settings(corpus, settings, outputs, language=language)
         with Store(cfg.store_path, create=False) as store:
             data = analysis.load(store, cfg)
             tables = analysis.wijk_tables(data, wijk, store) if wijk else analysis.city_tables(data, store)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     if table:
@@ -466,7 +476,12 @@ def analyse(
             _fail(ValueError(f"Unknown table(s) {unknown}. Tables: {', '.join(tables)}."))
         tables = {t: tables[t] for t in table}
     if out is not None:
-        for path in save_tables(tables, out):
+        try:
+            written = save_tables(tables, out)
+        except OSError as exc:
+            _fail(exc)
+            return
+        for path in written:
             typer.echo(str(path))
         return
     for name, df in tables.items():
@@ -528,7 +543,7 @@ def evaluate(
             data, codebook=cb, examples_per_code=examples_per_code, draws=draws, seed=seed, embedder=embedder,
             discover=discover, none_labels=none_label or (), source=input_file.name,
         )
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     if json_out is not None and str(json_out) == "-":
@@ -536,7 +551,12 @@ def evaluate(
         return
     typer.echo(result.describe())
     if json_out is not None:
-        typer.echo(f"\nFigures written to {write_json(result, json_out)}")
+        try:
+            written = write_json(result, json_out)
+        except OSError as exc:
+            _fail(exc)
+            return
+        typer.echo(f"\nFigures written to {written}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from wijkanalyse.config import DEMO_CORPUS, Settings, load_settings
+from wijkanalyse.cli.common import USER_ERRORS, CorpusOpt, OutputsOpt, SettingsOpt, fail, load_cli_settings
+from wijkanalyse.config import DEMO_CORPUS, Settings
 from wijkanalyse.exceptions import WijkanalyseError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,14 +40,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["review_app", "memo_app", "export_app", "import_app", "agreement_command"]
 
-CorpusOpt = Annotated[Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).")]
-SettingsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
-]
 OutOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option("--out", "-o", help="File to write (default under outputs/)."),
+    typer.Option("--out", "-o", help="File to write (default under <outputs>/<corpus id>/)."),
 ]  # noqa: UP045
 
 review_app = typer.Typer(
@@ -57,23 +55,28 @@ import_app = typer.Typer(help="Import a REFI-QDA project (.qdpx) coded elsewhere
                          no_args_is_help=True)  # fmt: skip
 
 
-def _fail(exc: Exception) -> None:
-    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
+_fail = fail
 
 
-def _open(corpus: Path, settings: Path | None, codes: bool = False) -> tuple[Settings, Store]:
-    """Open settings and store; with ``codes``, first add the settings' codebook to the store's codes."""
+@contextmanager
+def _opened(
+    corpus: Path, settings: Path | None, outputs: Path | None, *, codes: bool = False, write: bool = False
+) -> Iterator[tuple[Settings, Store]]:
+    """Open settings and store for the block; ``write`` claims the store and holds the writer lock.
+
+    With ``codes`` (a verb that writes codings), the settings' codebook is first added to the store's codes.
+    """
     from wijkanalyse.store import Store
+    from wijkanalyse.update import store_for_writing
 
-    cfg = load_settings(corpus, settings)
-    store = Store(cfg.store_path, create=False)
-    if codes:
-        from wijkanalyse.coding.codebook import load_codebook
-        from wijkanalyse.review.decisions import ensure_codes
+    cfg = load_cli_settings(corpus, settings, outputs)
+    with store_for_writing(cfg, create=False) if write else Store(cfg.store_path, create=False) as store:
+        if codes:
+            from wijkanalyse.coding.codebook import load_codebook
+            from wijkanalyse.review.decisions import ensure_codes
 
-        ensure_codes(store, load_codebook(cfg.codebook_path))
-    return cfg, store
+            ensure_codes(store, load_codebook(cfg.codebook_path))
+        yield cfg, store
 
 
 def _out_dir(cfg: Settings, sub: str) -> Path:
@@ -104,13 +107,13 @@ def review_export(
     out: OutOpt = None,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Write a coding sheet (.xlsx): per segment its context, the machine's proposals and code columns."""
     from wijkanalyse.review.sheet import export_coding_sheet
 
     try:
-        cfg, store = _open(corpus, settings, codes=True)
-        with store:
+        with _opened(corpus, settings, outputs, codes=True, write=True) as (cfg, store):
             name = "_".join(
                 [
                     "codeerblad",
@@ -125,7 +128,7 @@ def review_export(
                 store, path, coder=coder, wijk=wijk, code=code, sample=sample,
                 seed=cfg.seed if seed is None else seed, blind=blind,
             )  # fmt: skip
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(f"Wrote {written}")
@@ -142,15 +145,15 @@ def review_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Read a coding sheet back: every problem is listed per row; nothing is written if any row is wrong."""
     from wijkanalyse.review.sheet import import_coding_sheet
 
     try:
-        _cfg, store = _open(corpus, settings, codes=True)
-        with store:
+        with _opened(corpus, settings, outputs, codes=True, write=True) as (_cfg, store):
             result = import_coding_sheet(store, sheet, coder, partial=partial, dry_run=dry_run)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
@@ -167,15 +170,15 @@ def memo_add(
     author: Annotated[str, typer.Option("--author", help="Who writes it.")],
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Write a memo on a code, a segment, a document or the project."""
     from wijkanalyse.review.decisions import add_memo
 
     try:
-        _cfg, store = _open(corpus, settings, codes=True)
-        with store:
+        with _opened(corpus, settings, outputs, codes=True, write=True) as (_cfg, store):
             memo_id = add_memo(store, target_kind, "" if target_id == "-" else target_id, author, text)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(
@@ -190,13 +193,13 @@ def memo_list(
     on: Annotated[Optional[str], typer.Option("--on", help="Only memos on code/segment/...")] = None,  # noqa: UP045
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """List the memos."""
     try:
-        _cfg, store = _open(corpus, settings)
-        with store:
+        with _opened(corpus, settings, outputs) as (_cfg, store):
             memos = store.memos(on)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     if memos.empty:
@@ -226,6 +229,7 @@ def agreement_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Agreement between coders (Cohen's kappa, Krippendorff's alpha, % agreement), per code and overall.
 
@@ -239,11 +243,10 @@ def agreement_command(
     if chosen is not None and machine and "machine" not in chosen:
         chosen.append("machine")
     try:
-        cfg, store = _open(corpus, settings)
-        with store:
+        with _opened(corpus, settings, outputs) as (cfg, store):
             agr = compute_agreement(store, chosen, wijk=wijk, include_machine=machine)
             decision = machine_may_stand(store, cfg, wijk=wijk)
-    except (WijkanalyseError, ValueError) as exc:
+    except (WijkanalyseError, OSError, ValueError) as exc:
         _fail(exc)
         return
     if as_json:
@@ -281,13 +284,13 @@ def export_qdpx_cmd(
     ] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Write the coded project as REFI-QDA .qdpx (opens in ATLAS.ti, NVivo, MAXQDA, QualCoder)."""
     from wijkanalyse.exchange.qdpx import export_qdpx
 
     try:
-        cfg, store = _open(corpus, settings)
-        with store:
+        with _opened(corpus, settings, outputs) as (cfg, store):
             path = out or _out_dir(cfg, "exchange") / f"{cfg.corpus_name}.qdpx"
             result = export_qdpx(
                 store,
@@ -296,41 +299,51 @@ def export_qdpx_cmd(
                 include_machine=not no_machine,
                 project_name=cfg.corpus_name,
             )
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
 
 
 @export_app.command("qdc")
-def export_qdc_cmd(out: OutOpt = None, corpus: CorpusOpt = DEMO_CORPUS, settings: SettingsOpt = None) -> None:
+def export_qdc_cmd(
+    out: OutOpt = None,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
+) -> None:
     """Write the codebook in use as REFI-QDA .qdc."""
     from wijkanalyse.coding.codebook import load_codebook
     from wijkanalyse.exchange.qdc import export_qdc
 
     try:
-        cfg = load_settings(corpus, settings)
+        cfg = load_cli_settings(corpus, settings, outputs)
         cb = load_codebook(cfg.codebook_path)
         path = export_qdc(cb, out or _out_dir(cfg, "exchange") / f"{cb.name}.qdc")
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(f"Wrote {path} ({len(cb.codes)} themes, {len(cb.soort)} kinds of input).")
 
 
 def _table(
-    fmt: str, out: Path | None, kind: str | None, rejected: bool, corpus: Path, settings: Path | None
+    fmt: str,
+    out: Path | None,
+    kind: str | None,
+    rejected: bool,
+    corpus: Path,
+    settings: Path | None,
+    outputs: Path | None,
 ) -> None:
     from wijkanalyse.review.coded_table import export_codings_table
 
     if kind not in (None, "human", "machine"):
         _fail(WijkanalyseError(f"--kind must be 'human' or 'machine'. Got {kind!r}."))
     try:
-        cfg, store = _open(corpus, settings)
-        with store:
+        with _opened(corpus, settings, outputs) as (cfg, store):
             path = out or _out_dir(cfg, "exchange") / f"codings.{fmt}"
             written = export_codings_table(store, path, kind=kind, include_rejected=rejected)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(f"Wrote {written}")
@@ -347,9 +360,10 @@ def export_csv_cmd(
     rejected: RejectedOpt = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Write every coding with its segment as CSV (UTF-8; formula-like cells defused)."""
-    _table("csv", out, kind, rejected, corpus, settings)
+    _table("csv", out, kind, rejected, corpus, settings, outputs)
 
 
 @export_app.command("xlsx")
@@ -359,9 +373,10 @@ def export_xlsx_cmd(
     rejected: RejectedOpt = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Write every coding with its segment as an Excel workbook."""
-    _table("xlsx", out, kind, rejected, corpus, settings)
+    _table("xlsx", out, kind, rejected, corpus, settings, outputs)
 
 
 # -- import ------------------------------------------------------------------------------------------------
@@ -383,6 +398,7 @@ def import_qdpx_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Import people's codings and memos from a REFI-QDA project coded elsewhere (e.g. QualCoder)."""
     from wijkanalyse.exchange.qdpx_import import import_qdpx
@@ -390,13 +406,12 @@ def import_qdpx_cmd(
     try:
         codes = _pairs(code_map, "--code-map")
         users = _pairs(user_map, "--user-map")
-        _cfg, store = _open(corpus, settings, codes=True)
-        with store:
+        with _opened(corpus, settings, outputs, codes=True, write=True) as (_cfg, store):
             result = import_qdpx(
                 store, file, code_map=codes, user_map=users, add_codes=add_codes, min_overlap=min_overlap,
                 dry_run=dry_run,
             )  # fmt: skip
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     typer.echo(result.describe())
@@ -418,7 +433,7 @@ def import_qdc_cmd(
     try:
         result = import_qdc(file, name=name, reference=default_codebook())
         save_codebook(result.codebook, out)
-    except WijkanalyseError as exc:
+    except USER_ERRORS as exc:
         _fail(exc)
         return
     cb = result.codebook

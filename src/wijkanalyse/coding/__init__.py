@@ -2,15 +2,18 @@
 
 Modules, in the order of the work:
 
-``embed``        embedders (a registry of names) and the embedding cache
-``codebook``     the codebook format: load, validate, save, add a code
-``features``     how the coder represents a text: centred embedding + character n-gram LSA
-``dimension``    what the coder learns per dimension: prototypes, classifier, calibration
-``soort``        Dutch cues for the kind of input
-``coder``        :class:`CodebookCoder`, the deductive / few-shot coder
-``apply``        :func:`code_store` (code a store) and :func:`code_table` (code a user's table)
-``theme_model``  :class:`ThemeModel`, inductive theme discovery (BERTopic)
-``discovery``    :func:`discover_store`, :func:`load_themes`, :func:`promote_theme`
+``embed``           embedders (a registry of names) and the embedding cache
+``codebook``        the codebook format: load, validate, save, add a code
+``codebook_check``  the codebook's rules (every problem at once); reading its YAML within limits
+``features``        how the coder represents a text: centred embedding + character n-gram LSA
+``dimension``       what the coder learns per dimension: prototypes, classifier, calibration
+``soort``           Dutch cues for the kind of input
+``coder``           :class:`CodebookCoder`, the deductive / few-shot coder
+``apply``           :func:`code_store` (code a store) and :func:`code_table` (code a user's table)
+``theme_model``     :class:`ThemeModel`, inductive theme discovery (BERTopic)
+``discovery``       :func:`discover_store`, :func:`load_themes`, :func:`promote_theme`
+``draft_labels``    readable short names for discovered themes
+``codebook_draft``  a codebook drafted from the discovered themes (``wijkanalyse codebook draft``)
 """
 
 from __future__ import annotations

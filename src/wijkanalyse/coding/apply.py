@@ -273,7 +273,7 @@ def _propose(
         for code, conf in applied:
             if (sid, code) not in rejected:
                 rows.append((sid, code, round(float(conf), 6)))
-        if (sid, soort) not in rejected:
+        if soort is not None and (sid, soort) not in rejected:  # None: the codebook has no soort
             rows.append((sid, soort, round(float(sconf), 6)))
     return rows, stats.get("embedded", 0)
 

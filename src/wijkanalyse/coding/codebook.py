@@ -1,9 +1,11 @@
 """Stage 5: the codebook — codes with labels, definitions, include/exclude notes and examples, in YAML.
 
 A codebook is a YAML file, versioned in git next to the corpus (or the bundled default,
-``wijkanalyse/data/codebook_wijkplatform.yml``). :func:`load_codebook` validates it and reports **every**
-problem at once (unknown keys with a suggestion for a typo, duplicate ids, missing parents, cycles, empty
-labels or definitions, bad colours), raising :class:`~wijkanalyse.exceptions.CodebookError`.
+``wijkanalyse/data/codebook_wijkplatform.yml``). :func:`load_codebook` reads it within limits on size and
+expanded YAML aliases and validates it, reporting **every** problem at once (unknown keys with a suggestion
+for a typo, duplicate ids, missing parents, cycles, empty labels or definitions, bad colours), raising
+:class:`~wijkanalyse.exceptions.CodebookError`. The rules live in :mod:`.codebook_check`; a codebook drafted
+from the corpus's own themes comes from :mod:`.codebook_draft`.
 
 Format::
 
@@ -43,11 +45,9 @@ repeat a theme id.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,14 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from wijkanalyse.coding.codebook_check import (
+    CODE_KEYS,
+    codebook_problems,
+    read_codebook_yaml,
+    short_repr,
+    suggest,
+)
+from wijkanalyse.config import DEFAULT_CODEBOOK
 from wijkanalyse.exceptions import CodebookError, ReportError
 from wijkanalyse.vocabulary import NONE_CODE
 
@@ -74,11 +82,6 @@ __all__ = [
 #: The ids of the default kinds of input, in the order of the Haarlem report.
 SOORT_IDS = ("behouden", "verbeteren", "vraag_of_zorg")
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_TOP_KEYS = ("name", "version", "language", "description", "codes", "soort")
-_CODE_KEYS = ("id", "label_nl", "label_en", "definition", "include", "exclude", "examples", "parent", "color")
-_SOORT_KEYS = tuple(k for k in _CODE_KEYS if k != "parent")
 _PALETTE = (
     "#4C78A8",
     "#F58518",
@@ -232,7 +235,7 @@ class Codebook(BaseModel):
         for c in (*self.codes, *self.soort):
             if c.id == code_id:
                 return c
-        hint = _suggest(code_id, [*self.ids, *self.soort_ids])
+        hint = suggest(code_id, [*self.ids, *self.soort_ids])
         raise KeyError(f"No code {code_id!r} in codebook {self.name!r}.{hint}")
 
     def label(self, code_id: str, language: str = "nl") -> str:
@@ -339,121 +342,6 @@ class Codebook(BaseModel):
         return pd.DataFrame(rows)
 
 
-# -- validation
-# -------------------------------------------------------------------------------------------------
-def _suggest(word: str, options: Iterable[str]) -> str:
-    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" Did you mean {match[0]!r}?" if match else ""
-
-
-def _check_keys(entry: Mapping[str, Any], allowed: Sequence[str], where: str, problems: list[str]) -> None:
-    for key in entry:
-        if key not in allowed:
-            problems.append(
-                f"{where}: unknown key {key!r}.{_suggest(key, allowed)} Valid keys: {', '.join(allowed)}."
-            )
-
-
-def _check_text(entry: Mapping[str, Any], key: str, where: str, problems: list[str], required: bool) -> None:
-    value = entry.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(f"{where}: {key!r} must be a non-empty text. Got {value!r} instead.")
-        return
-    if not isinstance(value, str):
-        problems.append(f"{where}: {key!r} must be a text. Got {type(value).__name__} {value!r} instead.")
-
-
-def _check_text_list(
-    entry: Mapping[str, Any], key: str, where: str, problems: list[str], allow_str: bool
-) -> None:
-    value = entry.get(key)
-    if value is None or (allow_str and isinstance(value, str)):
-        return
-    if not isinstance(value, list):
-        kind = "a text or a list of texts" if allow_str else "a list of texts"
-        problems.append(f"{where}: {key!r} must be {kind}. Got {type(value).__name__} {value!r} instead.")
-        return
-    for j, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            problems.append(f"{where}: {key}[{j}] must be a non-empty text. Got {item!r} instead.")
-
-
-def _check_code_entries(
-    entries: Any, section: str, allowed: Sequence[str], problems: list[str], required: bool
-) -> list[dict[str, Any]]:
-    if entries is None:
-        if required:
-            problems.append(f"{section!r} is missing: a codebook needs a list of codes.")
-        return []
-    if not isinstance(entries, list) or (required and not entries):
-        problems.append(f"{section!r} must be a non-empty list of codes. Got {entries!r} instead.")
-        return []
-    good = []
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            problems.append(
-                f"{section}[{i}]: each code must be a mapping of keys to values. Got {entry!r} instead."
-            )
-            continue
-        cid = entry.get("id")
-        where = f"{section}[{i}]" + (f" (id {cid!r})" if isinstance(cid, str) else "")
-        _check_keys(entry, allowed, where, problems)
-        if not isinstance(cid, str) or not cid:
-            problems.append(f"{where}: 'id' is required and must be a text. Got {cid!r} instead.")
-        elif cid == NONE_CODE:
-            problems.append(
-                f"{where}: the id {NONE_CODE!r} is reserved for 'none of these'; choose another id."
-            )
-        elif not _ID_RE.match(cid):
-            problems.append(
-                f"{where}: id must be lower case letters, digits and '_', starting with a letter "
-                f"(e.g. 'vrijwillige_inzet'). Got {cid!r} instead."
-            )
-        _check_text(entry, "label_nl", where, problems, required=True)
-        _check_text(entry, "definition", where, problems, required=True)
-        _check_text(entry, "label_en", where, problems, required=False)
-        _check_text_list(entry, "include", where, problems, allow_str=True)
-        _check_text_list(entry, "exclude", where, problems, allow_str=True)
-        _check_text_list(entry, "examples", where, problems, allow_str=False)
-        color = entry.get("color")
-        if color is not None and (not isinstance(color, str) or not _COLOR_RE.match(color)):
-            problems.append(
-                f"{where}: 'color' must be a hex colour like '#4C78A8' or '#48A'. Got {color!r} instead."
-            )
-        good.append(entry)
-    return good
-
-
-def _check_hierarchy(codes: list[dict[str, Any]], problems: list[str]) -> None:
-    ids = {c["id"] for c in codes if isinstance(c.get("id"), str)}
-    parent_of: dict[str, str] = {}
-    for c in codes:
-        cid, parent = c.get("id"), c.get("parent")
-        if parent is None:
-            continue
-        if not isinstance(parent, str) or parent not in ids:
-            problems.append(
-                f"code {cid!r}: parent {parent!r} is not a code in this codebook.{_suggest(str(parent), ids)}"
-            )
-        elif parent == cid:
-            problems.append(f"code {cid!r}: a code cannot be its own parent.")
-        elif isinstance(cid, str):
-            parent_of[cid] = parent
-    reported: set[frozenset[str]] = set()
-    for start in parent_of:
-        path, node = [start], parent_of.get(start)
-        while node is not None and node not in path:
-            path.append(node)
-            node = parent_of.get(node)
-        if node is not None:  # came back to a code on the path: a cycle
-            cycle = path[path.index(node) :]
-            key = frozenset(cycle)
-            if key not in reported:
-                reported.add(key)
-                problems.append(f"parents form a cycle: {' -> '.join([*cycle, node])}.")
-
-
 def parse_codebook(data: Any, source: str = "<dict>") -> Codebook:
     """Validate a codebook given as a dict (as read from YAML) and return it.
 
@@ -473,35 +361,7 @@ def parse_codebook(data: Any, source: str = "<dict>") -> Codebook:
     CodebookError
         Listing every problem found.
     """
-    problems: list[str] = []
-    if not isinstance(data, dict):
-        raise CodebookError(
-            source, [f"the file must hold a mapping with 'name' and 'codes'. Got {data!r} instead."]
-        )
-    _check_keys(data, _TOP_KEYS, "top level", problems)
-    _check_text(data, "name", "top level", problems, required=True)
-    if "version" in data and not isinstance(data["version"], str | int | float):
-        problems.append(
-            f"top level: 'version' must be a text such as '1.0'. Got {data['version']!r} instead."
-        )
-    codes = _check_code_entries(data.get("codes"), "codes", _CODE_KEYS, problems, required=True)
-    _check_code_entries(data.get("soort"), "soort", _SOORT_KEYS, problems, required=False)
-    seen: dict[str, str] = {}
-    for section in ("codes", "soort"):
-        entries = data.get(section)
-        for i, entry in enumerate(entries if isinstance(entries, list) else []):
-            cid = entry.get("id") if isinstance(entry, dict) else None
-            if not isinstance(cid, str):
-                continue
-            if cid in seen:
-                problems.append(
-                    f"duplicate id {cid!r}: in {seen[cid]} and in {section}[{i}]; "
-                    "ids must be unique across codes "
-                    "and soort."
-                )
-            else:
-                seen[cid] = f"{section}[{i}]"
-    _check_hierarchy(codes, problems)
+    problems = codebook_problems(data)
     if problems:
         raise CodebookError(source, problems)
     try:
@@ -510,7 +370,7 @@ def parse_codebook(data: Any, source: str = "<dict>") -> Codebook:
         raise CodebookError(
             source,
             [
-                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
+                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']} (got {short_repr(e.get('input'))})"
                 for e in exc.errors()
             ],
         ) from exc
@@ -531,34 +391,28 @@ def load_codebook(path: str | Path) -> Codebook:
     Raises
     ------
     CodebookError
-        If the file is missing, not valid YAML, or breaks any rule; every problem is listed at once.
+        If the file is missing, not UTF-8, not valid YAML, over a limit of
+        :func:`~wijkanalyse.coding.codebook_check.read_codebook_yaml` (size, aliases), or breaks any rule;
+        every problem is listed at once.
 
     Examples
     --------
-    >>> from wijkanalyse.config import DEFAULT_CODEBOOK
     >>> load_codebook(DEFAULT_CODEBOOK).name
     'wijkplatform'
     """
     p = Path(path)
-    if not p.is_file():
-        raise CodebookError(str(p), [f"the file does not exist (looked for {p.resolve()})."])
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CodebookError(str(p), [f"not valid YAML: {exc}"]) from exc
+    data = read_codebook_yaml(p)
     return parse_codebook(data, source=str(p))
 
 
 def default_codebook() -> Codebook:
     """Return the bundled codebook for the wijkraad -> wijkplatform transition."""
-    from wijkanalyse.config import DEFAULT_CODEBOOK
-
     return load_codebook(DEFAULT_CODEBOOK)
 
 
 def _code_to_yaml(code: Code, with_parent: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in _CODE_KEYS:
+    for key in CODE_KEYS:
         if key == "parent" and not with_parent:
             continue
         value = getattr(code, key)

@@ -60,7 +60,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook
-from wijkanalyse.coding.dimension import KAPPA_SOORT, LearnParams, fit_dimension, prototypes
+from wijkanalyse.coding.dimension import KAPPA_SOORT, Dimension, LearnParams, fit_dimension, prototypes
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.features import Featurizer, as_label_sets, code_views, softmax, texts_key
 from wijkanalyse.coding.soort import soort_cue_scores
@@ -252,7 +252,7 @@ class CodebookCoder(BaseEstimator):
         _check_labels(cb, labels, labels_soort)
         self._learn(cb, texts, self._embed(texts, embeddings), labels, labels_soort)
         self.classes_ = list(self.theme_.classes)
-        self.soort_classes_ = list(self.soort_.classes)
+        self.soort_classes_ = list(self.soort_.classes) if self.soort_ is not None else []
         self.n_labeled_ = self.theme_.n_labeled
         self.temperature_ = self.theme_.temperature
         self.blend_weight_ = self.theme_.blend
@@ -287,9 +287,12 @@ class CodebookCoder(BaseEstimator):
         )
         theme_ids, soort_ids = [c.id for c in cb.codes], [c.id for c in cb.soort]
         P_theme = prototypes(cb.codes, views, V, L, vrow)
-        P_soort = prototypes(cb.soort, views, V, L, vrow)
         self.theme_ = fit_dimension(theme_ids, P_theme, Z, labels, params, self_train=True)
-        self.soort_ = fit_dimension(soort_ids, P_soort, Z, labels_soort, params, kappa=KAPPA_SOORT)
+        # a codebook without kinds of input (``soort: []``) has no soort dimension: no segment gets a soort
+        self.soort_: Dimension | None = None
+        if soort_ids:
+            P_soort = prototypes(cb.soort, views, V, L, vrow)
+            self.soort_ = fit_dimension(soort_ids, P_soort, Z, labels_soort, params, kappa=KAPPA_SOORT)
 
     # -- predicting
     # ---------------------------------------------------------------------------------------------
@@ -343,6 +346,8 @@ class CodebookCoder(BaseEstimator):
     def _soort_proba(
         self, texts: Sequence[str], Z: np.ndarray, questions: Sequence[Any] | None
     ) -> np.ndarray:
+        if self.soort_ is None:
+            return np.zeros((len(texts), 0))
         base = self.soort_.proba(Z)
         cues = soort_cue_scores(texts, self.soort_.classes, questions)
         return softmax(np.log(np.clip(base, 1e-9, None)) + cues)
@@ -407,7 +412,7 @@ class CodebookCoder(BaseEstimator):
             One row per text: ``best_code``, ``confidence`` (of the best code; for ``geen`` 1 - the highest
             code confidence), ``codes`` (list of ``(code, confidence)`` applied), ``top_code`` and
             ``top_confidence`` (the most likely codebook code even when below the threshold), ``soort`` and
-            ``soort_confidence``.
+            ``soort_confidence`` (None and NaN when the codebook has no soort).
         """
         texts, Z = self._features(X, embeddings)
         proba = self.theme_.proba(Z)
@@ -422,8 +427,12 @@ class CodebookCoder(BaseEstimator):
                 "codes": decided,
                 "top_code": [self.theme_.codes[j] for j in top],
                 "top_confidence": [float(proba[i, j]) for i, j in enumerate(top)],
-                "soort": [self.soort_classes_[j] for j in sproba.argmax(axis=1)],
-                "soort_confidence": sproba.max(axis=1).astype(float),
+                "soort": [self.soort_classes_[j] for j in sproba.argmax(axis=1)]
+                if sproba.shape[1]
+                else [None] * len(texts),  # no soort dimension in the codebook
+                "soort_confidence": sproba.max(axis=1).astype(float)
+                if sproba.shape[1]
+                else np.full(len(texts), np.nan),
             }
         )
 

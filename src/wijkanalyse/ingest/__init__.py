@@ -1,8 +1,11 @@
 """Stages 1-3: read raw sources, pseudonymise them and cut them into segments.
 
-Modules: :mod:`.readers` (one reader per file format, registered by suffix), :mod:`.metadata` (front matter,
-manifest, folder and file name), :mod:`.surveys` (survey rows to answers and respondents),
-:mod:`.pseudonymise`, :mod:`.segment`, and :mod:`.corpus` (the incremental ingest of a corpus folder into the
+Modules: :mod:`.readers` (one reader per file format, registered by suffix), :mod:`.text_blocks` (the block,
+the unit of a reader, and plain-text paragraphs), :mod:`.markdown_text` and :mod:`.html_text` (website pages
+without their markup), :mod:`.markup` (links, navigation, labelled turns, table rows), :mod:`.limits` (what a
+file may cost to read), :mod:`.metadata` (front matter, manifest, folder and file name), :mod:`.surveys`
+(survey rows to answers and respondents), :mod:`.pseudonymise`, :mod:`.labels` (names in file names, titles
+and session ids), :mod:`.segment`, and :mod:`.corpus` (the incremental ingest of a corpus folder into the
 store).
 """
 

@@ -4,11 +4,21 @@ Metadata of a source (wijk, date, kind, session, title, speakers) comes from its
 manifest, or its folder and file name (see :mod:`.metadata`); survey exports get the wijk per respondent (see
 :mod:`.surveys`).
 
-Reruns are incremental: a source is identified by its path and fingerprinted by the sha256 of its bytes plus
-its metadata and the segmentation settings. Unchanged sources are skipped, changed ones replaced (not
-duplicated), removed ones dropped (human codings are kept, see :mod:`wijkanalyse.store`). All writes of one
-run happen in one transaction: an interrupted ingest leaves the previous state intact. Raw files are only
-ever read.
+Reruns are incremental: a source is identified by its document id (a hash of its path relative to the corpus)
+and fingerprinted by the sha256 of its bytes plus its metadata and the segmentation and markup settings.
+Unchanged sources are skipped, changed ones replaced (not duplicated), removed ones dropped (human codings are
+kept, see :mod:`wijkanalyse.store`). All writes of one run happen in one transaction: an interrupted ingest
+leaves the previous state intact. Raw files are only ever read.
+
+Personal data outside the text is pseudonymised too (:mod:`.labels`): the stored path, title and session id
+of a document pass through the same pseudonymiser as its text, and so do survey respondent ids and the
+values of closed survey columns (personal columns are not stored at all, see :mod:`.surveys`).
+
+Website markup (:mod:`.markdown_text`, :mod:`.html_text`): sections under a heading listed in
+``markup.skip_headings`` are left out; table rows are kept as segments of unit ``table-row`` (counted, never
+quoted) or left out with ``markup.tables: skip``. After the writes, every segment whose text recurs verbatim
+in at least ``markup.boilerplate_min_documents`` documents is flagged as boilerplate (neither coded nor
+quoted; see :meth:`wijkanalyse.store.Store.mark_boilerplate`); :attr:`IngestResult.boilerplate` lists them.
 
 One run, step by step (:func:`ingest_corpus`): :func:`_prepare` reads each new or changed file,
 :func:`_pseudonymiser_for` learns every name in them, :func:`_build_document` pseudonymises and segments each
@@ -29,6 +39,7 @@ import pandas as pd
 
 from wijkanalyse.config import Settings, SurveySpec
 from wijkanalyse.exceptions import IngestError, InputProblem
+from wijkanalyse.ingest.labels import learn_path, learn_slug, pseudonymise_path, pseudonymise_slug
 from wijkanalyse.ingest.metadata import (
     check_metadata,
     load_manifest,
@@ -44,11 +55,11 @@ from wijkanalyse.ingest.readers import (
     split_front_matter,
     unsupported_format,
 )
-from wijkanalyse.ingest.segment import SegmentRecord, Unit, build_document
+from wijkanalyse.ingest.segment import TABLE_ROW, SegmentRecord, Unit, build_document
 from wijkanalyse.ingest.surveys import load_postcodes, survey_blocks, survey_spec
 from wijkanalyse.store import DocumentRecord, RespondentRecord, Store, now_iso
 
-__all__ = ["ingest_corpus", "IngestResult", "corpus_summary", "corpus_hash"]
+__all__ = ["ingest_corpus", "IngestResult", "corpus_summary", "corpus_hash", "describe_boilerplate"]
 
 #: files in a corpus folder that are never sources (besides the postcode lookup and the settings' ``ignore``)
 IGNORED = ("README*", "*.yml", "*.yaml", ".*", "~$*", "*.tmp")
@@ -67,16 +78,45 @@ class IngestResult:
     removed: list[str] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     summary: pd.DataFrame | None = None
+    #: what a person should know that is not a problem of one file (an empty corpus, columns not stored)
+    warnings: list[str] = field(default_factory=list)
+    #: the boilerplate texts in the store (:meth:`~wijkanalyse.store.Store.boilerplate_paragraphs`)
+    boilerplate: pd.DataFrame | None = None
 
     def describe(self) -> str:
-        """Return a short human-readable account, with the per-wijk summary."""
+        """Return a short account for people: counts, warnings, boilerplate and the per-wijk summary."""
         lines = [
             f"Ingest run {self.run_id}: {len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, {len(self.problems)} problem(s)."
         ]
+        lines.extend(f"Warning: {w}" for w in self.warnings)
+        if self.boilerplate is not None and len(self.boilerplate):
+            lines.append(describe_boilerplate(self.boilerplate))
         if self.summary is not None and len(self.summary):
             lines.append(self.summary.to_string(index=False))
         return "\n".join(lines)
+
+
+def describe_boilerplate(boilerplate: pd.DataFrame, width: int = 90) -> str:
+    """Describe the boilerplate texts (``text, documents, segments``) in a few lines, for people.
+
+    Parameters
+    ----------
+    boilerplate : pandas.DataFrame
+        :meth:`~wijkanalyse.store.Store.boilerplate_paragraphs`.
+    width : int, default 90
+        Texts are cut to this many characters.
+    """
+    n_seg = int(boilerplate["segments"].sum())
+    lines = [
+        f"Boilerplate: {len(boilerplate)} text(s) recur verbatim in many documents ({n_seg} segments); "
+        "they are neither coded nor quoted:"
+    ]
+    for row in boilerplate.itertuples(index=False):
+        text = str(row.text)
+        shown = text if len(text) <= width else text[: width - 1].rstrip() + "…"
+        lines.append(f"  - {shown!r} ({int(row.documents)} documents)")
+    return "\n".join(lines)
 
 
 @dataclass
@@ -87,7 +127,8 @@ class _Context:
     manifest: dict[str, dict[str, Any]]
     folder_wijk: dict[str, str]
     postcodes: dict[str, str]
-    existing: dict[str, str]  # path -> fingerprint of the documents already in the store
+    existing: dict[str, str]  # doc_id -> fingerprint of the documents already in the store
+    stored_paths: dict[str, str]  # doc_id -> the (pseudonymised) path stored for it
 
 
 @dataclass
@@ -111,6 +152,10 @@ class _Built:
     text: str
     segments: list[SegmentRecord]
     counts: Counter[str]
+    path: str  # the pseudonymised path, title and session shown for the document
+    title: str
+    session: str | None
+    respondents: list[RespondentRecord]
 
 
 # -- finding and reading the sources ------------------------------------------------------------------------
@@ -138,7 +183,8 @@ def _fingerprint(raw: bytes, meta: dict[str, Any], settings: Settings, spec: Sur
         "meta": meta,
         "max": settings.max_segment_chars,
         "spec": spec.model_dump() if spec else None,
-        "v": 1,
+        "markup": [settings.markup.tables, sorted(settings.markup.skip_headings)],
+        "v": 2,  # 2: website markup cleaned, personal data outside the text pseudonymised
     }
     h.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return h.hexdigest()
@@ -168,17 +214,22 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
     if bad:
         raise IngestError(bad)
     fingerprint = _fingerprint(raw, meta, ctx.settings, spec)  # before a survey changes ``meta`` below
-    if ctx.existing.get(rel) == fingerprint:
+    if ctx.existing.get(_doc_id(rel)) == fingerprint:
         result.unchanged.append(rel)
         return None
     extracted = read_file(path, rel, sheet=spec.sheet if spec else None)
-    blocks = extracted.blocks
+    blocks = _apply_markup_settings(extracted.blocks, ctx.settings)
     respondents: list[RespondentRecord] = []
     if extracted.rows is not None:
         assert spec is not None  # only survey suffixes give rows
         rows = survey_blocks(extracted.rows, spec, rel, ctx.postcodes)
         blocks, respondents = rows.blocks, rows.respondents
         result.problems.extend(rows.problems)
+        if rows.dropped_columns:
+            result.warnings.append(
+                f"{rel}: column(s) {', '.join(repr(c) for c in rows.dropped_columns)} hold personal data "
+                "(name, e-mail, phone, address, date of birth, ...) and were not stored."
+            )
         if spec.date and not meta.get("date"):
             meta["date"] = str(spec.date)
         meta.update(wijk=None, kind="enquete", session=None)
@@ -187,6 +238,21 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
                 InputProblem(rel, "the survey has respondents but not one open answer with content")
             )
     return _Prepared(rel, _doc_id(rel), fingerprint, suffix.lstrip("."), meta, blocks, respondents)
+
+
+def _apply_markup_settings(blocks: list[Block], settings: Settings) -> list[Block]:
+    """Leave out blocks under a heading of ``markup.skip_headings``, and table rows with ``tables: skip``."""
+    skip = {_heading_key(h) for h in settings.markup.skip_headings}
+    keep_tables = settings.markup.tables == "count"
+    return [
+        b
+        for b in blocks
+        if not (b.section and _heading_key(b.section) in skip) and (keep_tables or b.unit != TABLE_ROW)
+    ]
+
+
+def _heading_key(heading: str) -> str:
+    return normalise(heading).casefold().rstrip(":").strip()
 
 
 def _prepare_all(ctx: _Context, result: IngestResult) -> tuple[list[_Prepared], set[str]]:
@@ -229,6 +295,18 @@ def _pseudonymiser_for(prepared: list[_Prepared], key_path: Path) -> Pseudonymis
     for p in prepared:
         for b in p.blocks:
             pseudo.detect_names(b.text)
+            if b.label:
+                pseudo.detect_names(b.label)
+    # after the texts, so that the placeholders of names in the texts do not depend on the file names
+    for p in prepared:
+        learn_path(pseudo, p.rel)
+        if p.meta.get("session"):
+            learn_slug(pseudo, str(p.meta["session"]))
+        title = str(p.meta.get("title") or "")
+        if title == Path(p.rel).stem:
+            learn_slug(pseudo, title)
+        else:
+            pseudo.detect_names(title)
     return pseudo
 
 
@@ -239,16 +317,20 @@ def _unit(
     text, c = pseudo.pseudonymise(b.text, detect=False)
     counts.update(c)
     section = pseudo.pseudonymise(b.section, detect=False)[0] if b.section else None
-    placeholder = role = None
+    placeholder = role = respondent = None
     prefix = ""
     if b.speaker:
         placeholder = pseudo.register_person(b.speaker)
         role = speakers.get(b.speaker, "onbekend")
         counts["PERSOON"] += 1
         prefix = f"{placeholder} ({role}): "
+    elif b.label:  # a labelled turn of a written account: a role ("Bewoner: ..."), never a registered person
+        role = b.role
+        prefix = f"{pseudo.pseudonymise(b.label, detect=False)[0]}: "
     elif b.respondent_id:
         role = "respondent"
-        prefix = f"{b.respondent_id} · {b.question}: "
+        respondent = pseudo.pseudonymise(b.respondent_id, detect=False)[0]
+        prefix = f"{respondent} · {b.question}: "
     return Unit(
         text=text,
         unit=b.unit,
@@ -259,7 +341,7 @@ def _unit(
         time_end=b.time_end,
         section=section,
         question=b.question,
-        respondent_id=b.respondent_id,
+        respondent_id=respondent,
         wijk=b.wijk if b.respondent_id else p.meta.get("wijk"),
     )
 
@@ -270,43 +352,100 @@ def _build_document(p: _Prepared, pseudo: Pseudonymiser, max_chars: int) -> _Bui
     speakers = {normalise(str(k)): v for k, v in (p.meta.get("speakers") or {}).items()}
     units = [_unit(b, p, speakers, pseudo, counts) for b in p.blocks]
     text, segments = build_document(p.doc_id, units, max_chars)
-    return _Built(p, text, segments, counts)
+    title = str(p.meta.get("title"))
+    if title == Path(p.rel).stem:
+        title = pseudonymise_slug(pseudo, title)
+    else:
+        title = pseudo.pseudonymise(title, detect=False)[0]
+    session = p.meta.get("session")
+    return _Built(
+        prepared=p,
+        text=text,
+        segments=segments,
+        counts=counts,
+        path=pseudonymise_path(pseudo, p.rel),
+        title=title,
+        session=pseudonymise_slug(pseudo, str(session)) if session else None,
+        respondents=[_respondent(r, pseudo) for r in p.respondents],
+    )
+
+
+def _respondent(r: RespondentRecord, pseudo: Pseudonymiser) -> RespondentRecord:
+    """Pseudonymise a respondent's id and the values of the closed questions (known names, e-mails, ...)."""
+
+    def clean(value: Any) -> Any:
+        return pseudo.pseudonymise(value, detect=False)[0] if isinstance(value, str) and value else value
+
+    answers = {k: v if k == "open" else clean(v) for k, v in r.answers.items()}
+    return RespondentRecord(respondent_id=clean(r.respondent_id), wijk=r.wijk, answers=answers)
 
 
 # -- storing -------------------------------------------------------------------------------------------------
-def _record(b: _Built, stamp: str, run_id: str) -> DocumentRecord:
+def _record(b: _Built, path: str, stamp: str, run_id: str) -> DocumentRecord:
     p, m = b.prepared, b.prepared.meta
     return DocumentRecord(
         doc_id=p.doc_id,
-        path=p.rel,
+        path=path,
         content_hash=p.fingerprint,
         format=p.fmt,
         kind=m.get("kind"),
         wijk=m.get("wijk"),
         date=m.get("date"),
-        session=m.get("session"),
-        title=str(m.get("title")),
+        session=b.session,
+        title=b.title,
         text=b.text,
         ingested_at=stamp,
         run_id=run_id,
     )
 
 
+def _unique_paths(built: list[_Built], ctx: _Context, removed: list[str]) -> dict[str, str]:
+    """Return ``{doc_id: stored path}``; two sources whose pseudonymised paths coincide get distinct ones."""
+    replaced = {b.prepared.doc_id for b in built} | set(removed)
+    taken = {path for doc_id, path in ctx.stored_paths.items() if doc_id not in replaced}
+    out = {}
+    for b in built:
+        path = b.path
+        if path in taken:
+            stem, dot, suffix = path.rpartition(".")
+            path = f"{stem}~{b.prepared.doc_id[:6]}.{suffix}" if dot else f"{path}~{b.prepared.doc_id[:6]}"
+        taken.add(path)
+        out[b.prepared.doc_id] = path
+    return out
+
+
+def _stored_problem(problem: InputProblem, pseudo: Pseudonymiser) -> InputProblem:
+    """Return a problem as the store keeps it: path and message pseudonymised (the result keeps them)."""
+    return InputProblem(
+        path=pseudonymise_path(pseudo, problem.path),
+        message=pseudo.pseudonymise(problem.message, detect=False)[0],
+        location=problem.location,
+    )
+
+
 def _write(
-    store: Store, built: list[_Built], removed: list[str], ctx: _Context, result: IngestResult
+    store: Store,
+    built: list[_Built],
+    removed: list[str],
+    ctx: _Context,
+    result: IngestResult,
+    pseudo: Pseudonymiser,
 ) -> None:
-    """Store new and changed sources, drop removed ones and record the problems, all in one transaction."""
+    """Store new and changed sources, drop removed ones, flag boilerplate, record problems, in one go."""
     stamp = now_iso()
+    paths = _unique_paths(built, ctx, removed)
     with store.transaction():
         for b in built:
             p = b.prepared
-            (result.updated if p.rel in ctx.existing else result.added).append(p.rel)
-            store.replace_document(_record(b, stamp, result.run_id), b.segments, p.respondents, b.counts)
-        for rel in removed:
-            store.remove_document(rel)
-            result.removed.append(rel)
+            (result.updated if p.doc_id in ctx.existing else result.added).append(p.rel)
+            record = _record(b, paths[p.doc_id], stamp, result.run_id)
+            store.replace_document(record, b.segments, b.respondents, b.counts)
+        for doc_id in removed:
+            store.remove_document_id(doc_id)
+            result.removed.append(ctx.stored_paths[doc_id])
+        store.mark_boilerplate(ctx.settings.markup.boilerplate_min_documents)
         store.drop_orphan_machine_codings()  # of segments that no longer exist; human codings are kept
-        store.record_problems(result.run_id, result.problems)
+        store.record_problems(result.run_id, [_stored_problem(p, pseudo) for p in result.problems])
 
 
 def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
@@ -334,16 +473,21 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
         manifest=manifest,
         folder_wijk=manifest_folder_wijks(manifest),
         postcodes=load_postcodes(settings),
-        existing=store.document_fingerprints(),
+        existing=store.document_fingerprints_by_id(),
+        stored_paths=store.document_paths_by_id(),
     )
     prepared, present = _prepare_all(ctx, result)
+    if not present:
+        result.warnings.append(_empty_corpus_warning(settings))
     pseudo = _pseudonymiser_for(prepared, settings.key_path)
     built = [_build_document(p, pseudo, settings.max_segment_chars) for p in prepared]
-    removed = [rel for rel in ctx.existing if rel not in present and not (settings.corpus / rel).exists()]
-    _write(store, built, removed, ctx, result)
+    on_disk = {_doc_id(path.relative_to(settings.corpus).as_posix()) for path in settings.corpus.rglob("*")}
+    removed = [doc_id for doc_id in ctx.existing if doc_id not in on_disk]
+    _write(store, built, removed, ctx, result, pseudo)
     # the key is saved after the store commit: a crash before it only re-numbers nothing stored
     pseudo.close()
     result.summary = corpus_summary(store)
+    result.boilerplate = store.boilerplate_paragraphs()
     counts = {
         "added": len(result.added),
         "updated": len(result.updated),
@@ -353,6 +497,16 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
     }
     store.finish_run(run_id, "ok" if not result.problems else "ok-with-problems", json.dumps(counts))
     return result
+
+
+def _empty_corpus_warning(settings: Settings) -> str:
+    ignored = ", ".join([*IGNORED, *settings.ignore])
+    return (
+        f"the corpus folder {settings.corpus} holds no file to ingest: none of the types "
+        f"{', '.join(SUPPORTED)} outside the ignored ones ({ignored}). Put the sources in it (one subfolder "
+        "per wijk, e.g. noord/2024-03-01-verslag.md; see the README, 'The corpus folder'), or point --corpus "
+        "at the folder that holds them."
+    )
 
 
 def corpus_summary(store: Store) -> pd.DataFrame:

@@ -63,7 +63,7 @@ class _Collector:
         self.parts.append(("\n", False))
 
     def flush(self, next_unit: str = "paragraph") -> None:
-        """End the current paragraph: keep it unless it is empty or only links; the next one is ``next_unit``."""
+        """End the current paragraph (kept unless empty or only links); the next one is a ``next_unit``."""
         parts, unit = self.parts, self.unit
         self.parts, self.unit = [], next_unit
         plain = "".join(t for t, link in parts if not link)
@@ -81,7 +81,7 @@ class _Collector:
 
 
 def _paragraph(text: str, unit: str, section: str | None) -> list[Block]:
-    """The blocks of one paragraph's text: breadcrumb lines dropped, labelled turns split off."""
+    """Return the blocks of one paragraph's text: breadcrumb lines dropped, labelled turns split off."""
     lines = [normalise(ln) for ln in text.split("\n")]
     lines = [ln for ln in lines if ln and not is_breadcrumb(ln)]
     blocks = []
@@ -92,7 +92,8 @@ def _paragraph(text: str, unit: str, section: str | None) -> list[Block]:
         if label is None:
             blocks.append(Block(text=joined, unit=unit, section=section))
         else:
-            blocks.append(Block(text=joined, unit="turn", section=section, role=turn_role(label), label=label))
+            role = turn_role(label)
+            blocks.append(Block(text=joined, unit="turn", section=section, role=role, label=label))
     return blocks
 
 
@@ -103,7 +104,7 @@ def _cell_text(cell: lxml.html.HtmlElement) -> str:
 
 
 def _table_rows(table: lxml.html.HtmlElement) -> list[str]:
-    """The texts of the body rows of a table (rows of ``<thead>``, or a first row of ``<th>`` only, skipped)."""
+    """Return the texts of the body rows of a table (not the header: ``<thead>``, a first row of ``<th>``)."""
     out = []
     for i, tr in enumerate(table.iter("tr")):
         cells = [c for c in tr if c.tag in ("td", "th")]
@@ -156,8 +157,8 @@ def blocks_from_html(text: str) -> list[Block]:
 
     Raises
     ------
-    ValueError
-        If lxml finds no document in the text (lxml's ``ParserError`` is a ``ValueError``).
+    lxml.etree.ParserError
+        If lxml finds no document in the text ("Document is empty").
     """
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text), parser=parser)

@@ -94,23 +94,22 @@ def check_zip(path: Path, rel: str, what: str) -> None:
             InputProblem(rel, f"not a readable {what}, the file may be corrupt or truncated: {exc}")
         ) from exc
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise IngestError(
-            InputProblem(rel, f"the {what} has {len(infos):,} parts, more than the limit of {MAX_ZIP_MEMBERS:,}")
-        )
+        why = f"the {what} has {len(infos):,} parts, more than the limit of {MAX_ZIP_MEMBERS:,}"
+        raise IngestError(InputProblem(rel, why))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_ZIP_MEMBER_BYTES:
             why = (
-                f"part {info.filename!r} of the {what} unpacks to {_mb(info.file_size)}, more than the limit of "
-                f"{_mb(MAX_ZIP_MEMBER_BYTES)}"
+                f"part {info.filename!r} of the {what} unpacks to {_mb(info.file_size)}, more than the "
+                f"limit of {_mb(MAX_ZIP_MEMBER_BYTES)}"
             )
             raise IngestError(InputProblem(rel, why))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
             why = (
-                f"part {info.filename!r} of the {what} unpacks to {ratio:,.0f} times its packed size, more than "
-                f"the limit of {MAX_ZIP_RATIO} (a zip bomb?)"
+                f"part {info.filename!r} of the {what} unpacks to {ratio:,.0f} times its packed size, more "
+                f"than the limit of {MAX_ZIP_RATIO} (a zip bomb?)"
             )
             raise IngestError(InputProblem(rel, why))
     if total > MAX_ZIP_TOTAL_BYTES:

@@ -13,9 +13,9 @@ Then, paragraph by paragraph (:func:`blocks_from_markdown`): link-only lines and
 horizontal rules and link reference definitions are dropped (:mod:`.markup`); a link in prose keeps its text;
 a pipe table becomes one :data:`~.text_blocks.TABLE_ROW` block per body row; ``#`` and setext headings and
 short standalone lines become the section of what follows (never a line without a letter, so markup left
-over can never become a section); lines starting with a role label (``Bewoner: ...``,
-``**Voorzitter coöperatie:** ...``) are labelled turns. A page without any of this markup gives the same
-blocks as plain text (:func:`~.text_blocks.blocks_from_plain_text`).
+over can never become a section; nor a block: a paragraph without a letter or digit is dropped); lines
+starting with a role label (``Bewoner: ...``, ``**Voorzitter coöperatie:** ...``) are labelled turns. A page
+without any of this markup gives the same blocks as plain text (:func:`~.text_blocks.blocks_from_plain_text`).
 """
 
 from __future__ import annotations
@@ -70,15 +70,16 @@ _REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+")
 _TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_ALNUM_RE = re.compile(r"[^\W_]")
 
 
 def clean_markdown(text: str) -> str:
-    """Remove template tags, comments, images, dropped HTML blocks and tags; decode entities.
+    r"""Remove template tags, comments, images, dropped HTML blocks and tags; decode entities.
 
     Examples
     --------
-    >>> clean_markdown('Oudeveen telt {{ site.woningen }} woningen.<br>\\n{% include footer.html %}')
-    'Oudeveen telt  woningen.\\n'
+    >>> clean_markdown('Oudeveen telt {{ site.woningen }} woningen.<br>\n{% include footer.html %}')
+    'Oudeveen telt  woningen.\n'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for pattern in (_TEMPLATE_COMMENT_RE, _TEMPLATE_TAG_RE, _TEMPLATE_VAR_RE, _TEMPLATE_NOTE_RE):
@@ -91,7 +92,7 @@ def clean_markdown(text: str) -> str:
 
 
 def _is_navigation(line: str) -> bool:
-    """A line that is not content: link-only, a breadcrumb, a horizontal rule or a link definition."""
+    """Return True for a line that is no content: link-only, breadcrumb, horizontal rule, link definition."""
     return bool(
         _HR_RE.match(line) or _REF_DEF_RE.match(line) or is_link_only(line) or is_breadcrumb(line)
     )
@@ -179,4 +180,4 @@ def blocks_from_markdown(body: str) -> list[Block]:
                 blocks.extend(paragraph_blocks(lines, section))
         if table:
             blocks.extend(_rows(table, section))
-    return blocks
+    return [b for b in blocks if _ALNUM_RE.search(b.text)]  # markup left over ("%}", "|") is no content

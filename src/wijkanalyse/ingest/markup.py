@@ -2,14 +2,14 @@
 
 - **Links and navigation.** A line (or bullet, or HTML paragraph) that holds nothing but links is navigation,
   not content: :func:`is_link_only`. A breadcrumb line (``Home > Dorpen > Oudeveen > Inloopavond``, also
-  with ``›`` or ``»`` between the steps; never a bullet) is dropped: :func:`is_breadcrumb`. A link inside prose keeps its
-  text: :func:`links_to_text`.
+  with ``›`` or ``»`` between the steps; never a bullet) is dropped: :func:`is_breadcrumb`. A link inside
+  prose keeps its text: :func:`links_to_text`.
 - **Labelled turns.** A written account marks who speaks with a role label at the start of a line:
-  ``Bewoner: ...``, ``**Voorzitter coöperatie:** ...``, ``<strong>Wethouder:</strong> ...``. A label whose first
-  word is a known role word (:data:`ROLE_WORDS`) starts a turn (:func:`split_turns`); the turn's role is the
-  first word of the label with a definite role (:func:`turn_role`), else ``onbekend``. Labels are roles, never
-  names, so they are not registered as persons; a label that holds a name ("Wethouder Van Essen") is
-  pseudonymised like any text.
+  ``Bewoner: ...``, ``**Voorzitter coöperatie:** ...``, ``<strong>Wethouder:</strong> ...``. A label
+  whose first word is a known role word (:data:`ROLE_WORDS`) starts a turn (:func:`split_turns`); the
+  turn's role is the first word of the label with a definite role (:func:`turn_role`), else ``onbekend``.
+  Labels are roles, never names, so they are not registered as persons; a label that holds a name
+  ("Wethouder Van Essen") is pseudonymised like any text.
 - **Tables.** A row of a table becomes one block of unit :data:`~.text_blocks.TABLE_ROW` whose text is its
   non-empty cells joined by `` | ``: :func:`table_row_text`. The header row is not a block.
 """
@@ -51,8 +51,8 @@ ROLE_WORDS: dict[str, str | None] = {
     ),
     **dict.fromkeys("wijkraadslid wijkraad dorpsraad dorpsraadslid".split(), "wijkraadslid"),
     **dict.fromkeys(
-        "energiecoach adviseur corporatie woningcorporatie coöperatie cooperatie energiecoöperatie netbeheerder "
-        "ondernemer wijkagent jongerenwerker opbouwwerker verhuurder aannemer".split(),
+        "energiecoach adviseur corporatie woningcorporatie coöperatie cooperatie energiecoöperatie "
+        "netbeheerder ondernemer wijkagent jongerenwerker opbouwwerker verhuurder aannemer".split(),
         "partner",
     ),
     **dict.fromkeys("voorzitter secretaris penningmeester medewerker spreker".split(), None),
@@ -80,8 +80,10 @@ def is_link_only(line: str) -> bool:
 
     Examples
     --------
-    >>> is_link_only("- [Terug naar Oudeveen](/dorpen/oudeveen/)"), is_link_only("Zie [de site](/x) voor meer.")
-    (True, False)
+    >>> is_link_only("- [Terug naar Oudeveen](/dorpen/oudeveen/)")
+    True
+    >>> is_link_only("Zie [de site](/x) voor meer.")
+    False
     """
     body = BULLET_RE.sub("", line, count=1)
     body = strip_emphasis(body)

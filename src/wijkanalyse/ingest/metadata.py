@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from wijkanalyse.exceptions import InputProblem, SettingsError
+from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml_file
 
 __all__ = [
     "MANIFEST_NAMES",
@@ -62,7 +63,8 @@ def load_manifest(corpus: Path, problems: list[InputProblem]) -> dict[str, dict[
     Raises
     ------
     SettingsError
-        If the manifest is not valid YAML or has no list ``documents``.
+        If the manifest is not valid YAML, exceeds a limit of :mod:`wijkanalyse.safe_yaml` (size, aliases),
+        or has no list ``documents``.
     """
     for name in MANIFEST_NAMES:
         path = corpus / name
@@ -71,7 +73,9 @@ def load_manifest(corpus: Path, problems: list[InputProblem]) -> dict[str, dict[
     else:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml_file(path) or {}
+    except YAMLLimitError as exc:
+        raise SettingsError(f"Manifest refused: {exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SettingsError(f"Manifest {path} is not valid YAML: {exc}") from exc
     entries = data.get("documents") if isinstance(data, dict) else None

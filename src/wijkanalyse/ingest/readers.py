@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import docx
+import lxml.etree
 import openpyxl
 import pandas as pd
 import webvtt
@@ -191,7 +192,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str]:
     try:
         meta = load_yaml(m.group(1), f"{rel} (front matter)", max_bytes=_MAX_FRONT_MATTER_BYTES) or {}
     except YAMLLimitError as exc:
-        raise IngestError(InputProblem(rel, f"the YAML front matter is refused: {exc}", "front matter")) from exc
+        why = f"the YAML front matter is refused: {exc}"
+        raise IngestError(InputProblem(rel, why, "front matter")) from exc
     except yaml.YAMLError as exc:
         raise IngestError(
             InputProblem(rel, f"the YAML front matter is not valid YAML: {exc}", "front matter")
@@ -237,7 +239,7 @@ def _read_html(path: Path, rel: str, *, sheet: str | int | None = None) -> Extra
     text = read_text_bytes(path.read_bytes(), rel)
     try:
         blocks = blocks_from_html(text)
-    except ValueError as exc:  # lxml's ParserError: no document in the text
+    except (lxml.etree.ParserError, ValueError) as exc:  # e.g. "Document is empty"
         raise IngestError(InputProblem(rel, f"not a readable HTML page: {exc}")) from exc
     if not blocks:
         raise IngestError(

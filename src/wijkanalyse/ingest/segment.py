@@ -1,10 +1,31 @@
 """Segmentation: blocks become units of analysis with character offsets into the document text.
 
 The document text stored for each source is built here from its (pseudonymised) blocks: section headings on a
-line of their own, speaker turns as ``[PERSOON-3] (bewoner): text``, survey answers as
-``R0001 · vraag: text``, blocks separated by a blank line. Each segment records ``start`` and ``end`` such
-that ``document_text[start:end] == segment.text`` — the basis of traceability and of the REFI-QDA export. A
-unit longer than ``max_chars`` is split at sentence boundaries (``unit`` gets the suffix ``-part``).
+line of their own, speaker turns as ``[PERSOON-3] (bewoner): text``, labelled turns of a written account as
+``Bewoner: text``, survey answers as ``R0001 · vraag: text``, blocks separated by a blank line. Each segment
+records ``start`` and ``end`` such that ``document_text[start:end] == segment.text`` — the basis of
+traceability and of the REFI-QDA export. A unit longer than ``max_chars`` is split at sentence boundaries
+(``unit`` gets the suffix ``-part``).
+
+The units of a segment (column ``unit``), for the stages that count, code and quote:
+
+============== ==============================================================================================
+``paragraph``  a paragraph of prose
+``bullet``     an item of a list
+``turn``       a speaker turn: of a transcript (``speaker`` is a placeholder such as ``[PERSOON-3]``) or a
+               labelled turn of a written account (``Bewoner: ...``; no ``speaker``, the ``role`` only)
+``answer``     an answer to an open survey question (``respondent_id``, ``question``)
+``table-row``  a row of a table (pipe table, HTML or Word table), cells joined by `` | ``
+               (:data:`TABLE_ROW`): **counted, never quoted** — a row of numbers is no quote
+``<unit>-part`` a piece of a longer unit, cut at sentence boundaries
+============== ==============================================================================================
+
+A segment is also flagged ``boilerplate = 1`` in the store when its text recurs verbatim in at least
+``markup.boilerplate_min_documents`` documents (a footer, a standard paragraph on every page; survey answers
+are never boilerplate): boilerplate is **neither coded nor quoted**.
+:meth:`~wijkanalyse.store.Store.segments_to_code` returns the segments to code (no boilerplate) and
+:meth:`~wijkanalyse.store.Store.quotable_segments` those that may be quoted (no boilerplate, no table rows);
+:func:`is_quotable` says the same of one unit.
 """
 
 from __future__ import annotations
@@ -13,7 +34,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["SegmentRecord", "Unit", "sentence_spans", "split_spans", "build_document", "segment_id"]
+from wijkanalyse.ingest.text_blocks import TABLE_ROW
+
+__all__ = [
+    "SegmentRecord",
+    "Unit",
+    "TABLE_ROW",
+    "is_quotable",
+    "sentence_spans",
+    "split_spans",
+    "build_document",
+    "segment_id",
+]
 
 # a sentence ends at . ! ? (or …) followed by space and an upper-case letter, digit, quote or placeholder
 _SENT_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-ZÀ-Þ0-9\[])")
@@ -41,6 +73,19 @@ class SegmentRecord:
     question: str | None = None
     respondent_id: str | None = None
     wijk: str | None = None
+
+
+def is_quotable(unit: str, boilerplate: bool | int = False) -> bool:
+    """Return True when a segment may be quoted: not a table row (nor part of one), not boilerplate.
+
+    Examples
+    --------
+    >>> is_quotable("paragraph"), is_quotable("table-row"), is_quotable("table-row-part")
+    (True, False, False)
+    >>> is_quotable("turn", boilerplate=1)
+    False
+    """
+    return not boilerplate and not unit.startswith(TABLE_ROW)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,15 @@ The wijk of a respondent comes from a wijk column or from a postcode column thro
 ``text_columns`` in the survey's settings, or else the text columns with long, varied answers. Answers that
 carry no content ("weet niet", "n.v.t.", "-", see :data:`NON_ANSWERS`) count as not answered and make no
 segment.
+
+Personal data in the other columns. Every column that is neither an open question, the respondent id, the
+wijk nor the postcode is a *closed* question, stored per respondent (``respondents.answers_json``). A closed
+column whose header names personal data (:func:`is_personal_column`: a name, e-mail, phone, address, house
+number, date of birth, BSN, IBAN or IP address) is **not stored at all**: the ingest result warns which
+columns were left out, and a column that should be analysed as text can be mapped in ``text_columns`` (its
+answers are then pseudonymised like every text). The values of the closed columns that are kept, and the
+respondent ids, pass through the same pseudonymiser as the texts before they are stored (e-mail addresses,
+phone numbers, postcodes, addresses, BSNs and names known from the texts are replaced).
 """
 
 from __future__ import annotations
@@ -22,7 +31,14 @@ from wijkanalyse.exceptions import IngestError, InputProblem, SettingsError
 from wijkanalyse.ingest.readers import Block, normalise
 from wijkanalyse.store import RespondentRecord
 
-__all__ = ["NON_ANSWERS", "SurveyRows", "survey_spec", "load_postcodes", "survey_blocks"]
+__all__ = [
+    "NON_ANSWERS",
+    "SurveyRows",
+    "survey_spec",
+    "load_postcodes",
+    "survey_blocks",
+    "is_personal_column",
+]
 
 #: survey answers that carry no content: counted as "not answered" (lower-cased, stripped of punctuation)
 NON_ANSWERS = {
@@ -32,6 +48,12 @@ NON_ANSWERS = {
 _ID_CANDIDATES = ("respondent_id", "respondent", "respondentid", "responseid", "response id", "id", "nr")
 _WIJK_CANDIDATES = ("wijk", "buurt", "wijknaam")
 _POSTCODE_CANDIDATES = ("postcode", "pc4", "postcode4", "zip")
+# headers of columns that hold personal data (matched in lower case, anywhere in the header)
+_PERSONAL_HEADER_RE = re.compile(
+    r"e-?mail|\bmail\b|telefoon|\btel\b|phone|mobiel|\bgsm\b|\bnaam\b|\bname\b|voornaam|achternaam|"
+    r"roepnaam|familienaam|\badres|woonadres|postadres|address|straat|huisnummer|geboort|\bbirth|"
+    r"date of birth|\bbsn\b|burgerservice|\biban\b|rekeningnummer|\bip\b|ip-?adres"
+)
 
 
 @dataclass
@@ -41,6 +63,7 @@ class SurveyRows:
     blocks: list[Block] = field(default_factory=list)  # one per open answer with content
     respondents: list[RespondentRecord] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)  # rows that were skipped or lost their wijk
+    dropped_columns: list[str] = field(default_factory=list)  # closed columns with personal data, not stored
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,8 @@ class _Columns:
     wijk: str | None
     postcode: str | None
     questions: dict[str, str]  # question key -> column of an open question
-    closed: list[str]  # every other column
+    closed: list[str]  # every other column, except those with personal data
+    personal: list[str]  # columns with personal data: never stored
 
 
 def survey_spec(rel: str, settings: Settings) -> SurveySpec:
@@ -157,8 +181,21 @@ def _survey_columns(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dic
             InputProblem(rel, "a postcode column is used but the settings name no postcode_lookup table")
         )
     qmap = _open_questions(df, spec, rel, {id_col, wijk_col, pc_col})
-    closed = [c for c in columns if c not in set(qmap.values()) | {id_col, wijk_col, pc_col}]
-    return _Columns(id_col, wijk_col, pc_col, qmap, closed)
+    other = [c for c in columns if c not in set(qmap.values()) | {id_col, wijk_col, pc_col}]
+    personal = [c for c in other if is_personal_column(c)]
+    closed = [c for c in other if c not in personal]
+    return _Columns(id_col, wijk_col, pc_col, qmap, closed, personal)
+
+
+def is_personal_column(header: str) -> bool:
+    """Return True when a column header names personal data (name, e-mail, phone, address, birth date, ...).
+
+    Examples
+    --------
+    >>> is_personal_column("E-mailadres"), is_personal_column("Uw naam"), is_personal_column("leeftijdsgroep")
+    (True, True, False)
+    """
+    return bool(_PERSONAL_HEADER_RE.search(header.lower()))
 
 
 def _respondent_wijk(
@@ -198,8 +235,9 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
     -------
     SurveyRows
         A block per open answer with content, a respondent per row (open questions: ``beantwoord``,
-        ``geen inhoud`` or ``leeg``; closed ones: the value), and the problems of single rows (a repeated
-        respondent id is skipped; a postcode not in the lookup keeps the answers without a wijk).
+        ``geen inhoud`` or ``leeg``; closed ones: the value, except columns with personal data, which are
+        listed in ``dropped_columns``), and the problems of single rows (a repeated respondent id is skipped;
+        a postcode not in the lookup keeps the answers without a wijk).
 
     Raises
     ------
@@ -208,7 +246,7 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
     """
     cols = _survey_columns(df, spec, rel, postcodes)
     columns = list(df.columns)
-    out = SurveyRows()
+    out = SurveyRows(dropped_columns=list(cols.personal))
     seen_ids: set[str] = set()
     for i, row in enumerate(df.itertuples(index=False), start=2):  # row 1 is the header
         rec = dict(zip(columns, row, strict=True))

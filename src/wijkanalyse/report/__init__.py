@@ -11,7 +11,8 @@ module            what it holds
 ``context``       :class:`ReportContext`: settings, store, analysis data, texts and run id of one notebook
 ``figures``       the plotly figures of the reports
 ``text``          texts in Dutch and English, slugs, number formats
-``files``         atomic writes and the report tables as CSV
+``files``         atomic writes and the report tables as CSV (:mod:`wijkanalyse.table_files`)
+``run_folders``   the lifecycle of run folders: half-built ones of killed runs cleaned at the next start
 ================  ============================================================================================
 """
 

@@ -1,4 +1,8 @@
-"""The context a report notebook works in: settings, the store, the analysis data, texts and the run id."""
+"""The context a report notebook works in: settings, the store, the analysis data, texts and the run id.
+
+The texts are those of the report language with the corpus's framing words filled in (:func:`.text.texts`);
+the discovered themes are those of one discovery run, the one the report run pinned (``discovery_run``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from wijkanalyse import analysis
 from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
 from wijkanalyse.exceptions import ReportError
-from wijkanalyse.report.text import TEXT_FILE, texts
+from wijkanalyse.report.text import TEXT_FILE, framing_text, framing_words, texts
 from wijkanalyse.store import Store
 from wijkanalyse.update import ensure_store
 
@@ -19,7 +23,7 @@ __all__ = ["ReportContext", "open_report"]
 
 @dataclass
 class ReportContext:
-    """Settings, store, analysis data, texts and run id of one report notebook."""
+    """Settings, store, analysis data, texts (framing filled in) and run id of one report notebook."""
 
     settings: Settings
     store: Store
@@ -34,6 +38,20 @@ class ReportContext:
             raise ReportError(f"No report text {key!r} for language {self.language!r} in {TEXT_FILE}.")
         return str(self.text[key]).format(**values)
 
+    def framing(self, key: str) -> str:
+        """Return the report's ``title``, ``subtitle`` or ``introduction``: the corpus's own, else neutral."""
+        return framing_text(self.settings, key, self.language)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The framing words: ``unit``, ``unit_plural``, ``session``, ``session_plural`` (and capitalised)."""
+        return framing_words(self.settings, self.language)
+
+    @property
+    def discovery_run(self) -> str | None:
+        """The discovery run whose themes this report shows (None when discovery never ran)."""
+        return self.data.discovery_run
+
     @property
     def marker(self) -> str:
         """The suppression marker, e.g. ``"<5"``."""
@@ -47,6 +65,7 @@ def open_report(
     language: str | None = None,
     run_id: str | None = None,
     build_store: bool = True,
+    discovery_run: str | None = None,
 ) -> ReportContext:
     """Open what a report notebook needs: settings, the store (built first if missing) and the analysis data.
 
@@ -66,6 +85,8 @@ def open_report(
     build_store : bool, default True
         Ingest and code the corpus first when its store is missing, empty or uncoded (a bare run of the
         notebook; :func:`wijkanalyse.update.ensure_store`).
+    discovery_run : str, optional
+        The discovery run whose themes to show (the runner pins one per run); default the newest.
 
     Returns
     -------
@@ -79,5 +100,5 @@ def open_report(
     if build_store:
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
-    data = analysis.load(store, settings, language=lang)
-    return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang))
+    data = analysis.load(store, settings, language=lang, discovery_run=discovery_run)
+    return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang, settings))

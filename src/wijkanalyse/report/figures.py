@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from wijkanalyse.analysis.data import as_text
 from wijkanalyse.report.context import ReportContext
 from wijkanalyse.report.text import format_value
 
@@ -74,7 +75,11 @@ def fig_prevalence(ctx: ReportContext, distinctive: pd.DataFrame, wijk: str) -> 
 def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
     """Heatmap: each theme's share of the segments of each session, sessions in date order."""
     sessions = change[["date", "session"]].drop_duplicates()
-    cols = [f"{d}<br>{s}" for d, s in zip(sessions["date"], sessions["session"], strict=True)]
+    unknown = ctx.t("date_unknown")
+    cols = [
+        f"{as_text(d) or unknown}<br>{as_text(s)}"
+        for d, s in zip(sessions["date"], sessions["session"], strict=True)
+    ]
     labels = sorted(change["label"].unique())
     share = {
         (lab, d, s): v

@@ -2,8 +2,10 @@
 
 A report's fingerprint covers the wijk's segments (ids, text hashes, metadata) and the codings of those
 segments (:func:`inputs_digest`), the codebook version, the settings, the report language, the agreement table
-(:func:`agreement_digest`), and the source of the notebooks and of the package (:func:`code_digest`); the city
-overview's also covers every segment, every coding and the discovered themes (:func:`discovery_digest`).
+(:func:`agreement_digest`), the source of the notebooks and of the package (:func:`code_digest`), and — since
+every report shows them — the discovery run and its themes (:func:`discovery_digest`) and the city baseline
+the wijk is compared with (:func:`baseline_digest`: every segment and every coding). So every report of a run
+shows the same discovery run and the same city: when either changed, no report built before is reused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from wijkanalyse import analysis
 from wijkanalyse.config import PACKAGE_DATA, Settings
 from wijkanalyse.store import Store
 
-__all__ = ["digest", "inputs_digest", "discovery_digest", "code_digest", "agreement_digest"]
+__all__ = [
+    "digest",
+    "inputs_digest",
+    "baseline_digest",
+    "discovery_digest",
+    "code_digest",
+    "agreement_digest",
+]
 
 _CODE_SUFFIXES = (".py", ".yml", ".yaml", ".j2", ".json", ".txt")
 
@@ -43,13 +52,27 @@ def inputs_digest(store: Store, wijk: str | None) -> str:
     return digest(store.segments_for_fingerprint(wijk), store.codings_for_fingerprint(wijk))
 
 
-def discovery_digest(store: Store) -> str:
-    """Hash of the newest discovered themes and their segments (what the reports show of them)."""
-    links, themes = analysis.load_discovered(store)
-    if themes.empty:
+def baseline_digest(store: Store) -> str:
+    """Hash of what a wijk is compared with: every segment, every coding, and the wijken with segments."""
+    return digest(inputs_digest(store, None), store.segment_wijken())
+
+
+def discovery_digest(store: Store, run_id: str | None) -> str:
+    """Hash of one discovery run: its id, its themes and their segments (what the reports show of it).
+
+    Parameters
+    ----------
+    store : Store
+    run_id : str or None
+        The discovery run the reports show (None: discovery never ran). A new run counts as a change even when
+        it found the same themes: the reports name the run they show.
+    """
+    if run_id is None:
         return digest(None)
+    links, themes = analysis.load_discovered(store, run_id)
     cols = [c for c in ("theme_id", "label", "top_words", "size", "closest_code", "covered") if c in themes]
     return digest(
+        run_id,
         links[["segment_id", "theme_id"]].sort_values("segment_id").to_csv(index=False),
         themes[cols].sort_values("theme_id").to_csv(index=False),
     )

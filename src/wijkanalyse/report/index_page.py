@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkanalyse.report.jobs import JobResult
+from wijkanalyse.report.text import fill_framing, framing_words
 
 __all__ = ["index_html", "redirect_html"]
 
@@ -15,9 +16,9 @@ _INDEX_TEXT = {
     "nl": {
         "title": "Rapporten",
         "run": "Run",
-        "city": "Stadsoverzicht",
-        "wijken": "Wijkrapporten",
-        "wijk": "Wijk",
+        "city": "Overzicht",
+        "wijken": "Rapporten per {unit}",
+        "wijk": "{Unit}",
         "status": "Status",
         "built": "nieuw gemaakt",
         "reused": "ongewijzigd, uit run {run}",
@@ -29,13 +30,14 @@ _INDEX_TEXT = {
         "hash": "corpus-hash",
         "codebook": "codeboek",
         "made": "gemaakt op",
+        "discovery": "thema-ontdekking",
     },
     "en": {
         "title": "Reports",
         "run": "Run",
-        "city": "City overview",
-        "wijken": "Neighbourhood reports",
-        "wijk": "Neighbourhood",
+        "city": "Overview",
+        "wijken": "Reports per {unit}",
+        "wijk": "{Unit}",
         "status": "Status",
         "built": "built",
         "reused": "unchanged, from run {run}",
@@ -47,6 +49,7 @@ _INDEX_TEXT = {
         "hash": "corpus hash",
         "codebook": "codebook",
         "made": "built at",
+        "discovery": "theme discovery",
     },
 }
 
@@ -58,12 +61,13 @@ def index_html(manifest: dict[str, Any], results: list[JobResult], language: str
     ----------
     manifest : dict
         The run's ``run.json`` content (``run_id``, ``finished_at``, ``corpus``, ``corpus_hash``,
-        ``codebook_version``).
+        ``codebook_version``; optional: ``title`` and ``words``, the corpus's framing, and ``discovery_run``).
     results : list of JobResult
         The reports, in the order to list them.
     language : {"nl", "en"}
     """
-    t = _INDEX_TEXT[language]
+    words = manifest.get("words") or framing_words(None, language)
+    t = {k: fill_framing(v, words) for k, v in _INDEX_TEXT[language].items()}
 
     def status(r: JobResult) -> str:
         if r.status == "failed":
@@ -88,7 +92,8 @@ def index_html(manifest: dict[str, Any], results: list[JobResult], language: str
             city = f"<p>{link(r, t['city'])} — {status(r)}</p>"
         else:
             rows.append(f"<tr><td>{link(r, r.wijk)}</td><td>{status(r)}</td></tr>")
-    title = f"{t['title']} {Path(manifest['corpus']).name}"
+    title = manifest.get("title") or f"{t['title']} {Path(manifest['corpus']).name}"
+    discovery = manifest.get("discovery_run") or "-"
     return f"""<!DOCTYPE html>
 <html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,
 initial-scale=1"> <title>{h.escape(title)}</title>
@@ -103,7 +108,8 @@ table {{ border-collapse: collapse; width: 100%; }} td, th {{ border-bottom: 1px
 <body>
 <h1>{h.escape(title)}</h1>
 <p class="meta">{t["run"]} {h.escape(manifest["run_id"])} · {t["made"]} {h.escape(manifest["finished_at"])} ·
-{t["hash"]} {h.escape(manifest["corpus_hash"])} · {t["codebook"]} {h.escape(manifest["codebook_version"])}</p>
+{t["hash"]} {h.escape(manifest["corpus_hash"])} · {t["codebook"]} {h.escape(manifest["codebook_version"])} ·
+{t["discovery"]} {h.escape(discovery)}</p>
 <h2>{t["city"]}</h2>
 {city}
 <h2>{t["wijken"]}</h2>

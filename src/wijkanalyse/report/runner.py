@@ -10,18 +10,26 @@ Layout of one run (``runs_root`` is ``<store_dir>/../runs``, i.e. ``outputs/<cor
     runs/LATEST                                          the id of the newest run
     latest.html                                          (next to runs/) redirects to the newest index.html
 
+A run holds the store's writer lock from start to end (a second run waits). A run folder is complete once it
+has ``index.html``; ``LATEST`` and ``latest.html`` are written after it, so they never point at a half-built
+run. A run that stops with an error is marked ``failed`` in the store and its folder removed; one that was
+killed is cleaned at the next start: run folders without ``index.html`` are removed, hidden temporary files
+(``.*.tmp``, ``.*.tmp.ipynb``) deleted, and its ``running`` row marked ``interrupted``.
+
 Reruns
 ------
 Every report has a *fingerprint* (:mod:`.fingerprint`): a hash of its inputs — the wijk's segments (ids, text
 hashes, metadata), the codings of those segments, the codebook version, the settings, the report language, the
-agreement table, and the source of the notebooks and of the package; the city overview's also covers every
-segment, every coding and the discovered themes. A report whose fingerprint equals one in an earlier run is
-not re-executed: its folder is hard-linked (or copied) into the new run, so its tables are byte-identical. One
-new session in one wijk changes that wijk's fingerprint and the city's, and nothing else. Consequence, by
-design: a reused wijk report shows the wijk against the city, and the discovered themes, as they were when it
-was built (the report names that run); ``force=True`` rebuilds everything. Discovery clusters the whole corpus
-again when anything is new, so its theme numbers move; counting it in a wijk's fingerprint would rebuild every
-wijk.
+agreement table, the source of the notebooks and of the package, and what every report shows of the whole
+corpus: the discovery run with its themes, and the city baseline the wijk is compared with (every segment and
+every coding). A report whose fingerprint equals one in an earlier run is not re-executed: its folder is
+hard-linked (or copied) into the new run, so its tables are byte-identical.
+
+One discovery per run: the runner reads the newest discovery run once and passes its id to every notebook
+(parameter ``discovery_run``), so every report of a run shows the same discovered themes and the same city,
+and names that discovery run in its provenance. One new session in one wijk changes the city baseline (and
+discovery reruns when anything is new), so every report is rebuilt; a rerun with nothing new reuses them all.
+``force=True`` rebuilds everything.
 
 Parallel and distributed
 ------------------------
@@ -58,6 +66,7 @@ from wijkanalyse.ingest.corpus import corpus_hash
 from wijkanalyse.report.files import write_atomic
 from wijkanalyse.report.fingerprint import (
     agreement_digest,
+    baseline_digest,
     code_digest,
     digest,
     discovery_digest,
@@ -65,7 +74,8 @@ from wijkanalyse.report.fingerprint import (
 )
 from wijkanalyse.report.index_page import index_html, redirect_html
 from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, run_job
-from wijkanalyse.report.text import slug, texts
+from wijkanalyse.report.run_folders import abandon_run, clean_run_folders, remove_temporary
+from wijkanalyse.report.text import framing_text, framing_words, slug, texts
 from wijkanalyse.store import Store, new_run_id, now_iso
 from wijkanalyse.vocabulary import CITY_FOLDER
 
@@ -125,11 +135,13 @@ def notebook_parameters(
     run_id: str,
     out_dir: Path,
     wijk: str | None = None,
+    discovery_run: str | None = None,
 ) -> dict[str, Any]:
     """Return the values the runner passes to a report notebook's ``parameters`` cell.
 
     The settings travel as a file (``settings.yml`` in the run folder, every key written out), so a notebook
     runs with exactly the runner's settings; ``min_count`` and ``store_dir`` stay None (taken from that file).
+    ``discovery_run`` pins the discovery run whose themes every report of the run shows.
     """
     params: dict[str, Any] = {
         "corpus": str(settings.corpus),
@@ -141,6 +153,8 @@ def notebook_parameters(
     }
     if wijk is not None:
         params["wijk"] = wijk
+    if discovery_run is not None:
+        params["discovery_run"] = discovery_run
     return params
 
 
@@ -253,6 +267,7 @@ class _Inputs:
     fingerprints: dict[str, str]
     city_fingerprint: str
     corpus_hash: str
+    discovery_run: str | None = None
 
 
 def _known_wijken(store: Store) -> tuple[list[str], list[str]]:
@@ -273,16 +288,21 @@ def _read_inputs(
     with Store(settings.store_path, create=False) as store:
         with_segments, empty = _known_wijken(store)
         selected = _select(wijken, with_segments, empty)
+        discovery_run = store.latest_theme_run()  # read once: every report of the run shows this one
         common = digest(
             code_digest((str(nb_dir / WIJK_NOTEBOOK), str(nb_dir / CITY_NOTEBOOK))),
             codebook_version,
             lang,
             {k: v for k, v in settings_dump.items() if k not in ("store_dir", "private_dir")},
             agreement_digest(store, settings),
+            # what every report shows of the whole corpus: one discovery run and one city baseline per run
+            discovery_digest(store, discovery_run),
+            baseline_digest(store),
         )
         fingerprints = {w: digest(common, "wijk", w, inputs_digest(store, w)) for w in selected}
-        city = digest(inputs_digest(store, None), with_segments, discovery_digest(store))
-        return _Inputs(selected, empty, fingerprints, digest(common, CITY_FOLDER, city), corpus_hash(store))
+        return _Inputs(
+            selected, empty, fingerprints, digest(common, CITY_FOLDER), corpus_hash(store), discovery_run
+        )
 
 
 def _plan(
@@ -295,7 +315,8 @@ def _plan(
     lang: str,
 ) -> list[ReportJob]:
     """One job per selected wijk, in order, then the city overview."""
-    text = texts(lang)
+    text = texts(lang, settings)
+    pinned = inputs.discovery_run
     planned = []
     for w in inputs.selected:
         s = slug(w)
@@ -309,7 +330,7 @@ def _plan(
                 stem=f"wijkrapport-{s}",
                 title=text["title_wijk"].format(wijk=w),
                 language=lang,
-                parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w),
+                parameters=notebook_parameters(settings, settings_file, lang, run_id, out, w, pinned),
                 fingerprint=inputs.fingerprints[w],
             )
         )
@@ -321,9 +342,9 @@ def _plan(
             notebook=str(nb_dir / CITY_NOTEBOOK),
             out_dir=str(out),
             stem="stadsoverzicht",
-            title=text["title_city"],
+            title=framing_text(settings, "title", lang),
             language=lang,
-            parameters=notebook_parameters(settings, settings_file, lang, run_id, out),
+            parameters=notebook_parameters(settings, settings_file, lang, run_id, out, None, pinned),
             fingerprint=inputs.city_fingerprint,
         )
     )
@@ -362,21 +383,13 @@ def _write_run_files(run_path: Path, manifest: dict[str, Any], results: list[Job
     return index
 
 
-def _start_run(settings: Settings, run_id: str, params: dict[str, Any]) -> None:
-    with Store(settings.store_path, create=False) as store:
-        store.start_run("report", json.dumps(params), run_id=run_id)
-
-
-def _finish_run(settings: Settings, run_id: str, results: list[JobResult]) -> None:
+def _finish_run(store: Store, run_id: str, results: list[JobResult]) -> None:
     failed = [r for r in results if r.status == "failed"]
-    with Store(settings.store_path, create=False) as store:
-        store.finish_run(
-            run_id,
-            "ok" if not failed else "failed-some",
-            json.dumps(
-                {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}
-            ),
-        )
+    store.finish_run(
+        run_id,
+        "ok" if not failed else "failed-some",
+        json.dumps({s: sum(r.status == s for r in results) for s in ("built", "reused", "failed", "empty")}),
+    )
 
 
 def run_reports(
@@ -437,23 +450,37 @@ def run_reports(
     run_id = new_run_id()
     run_path = Path(run_dir) if run_dir else runs_root(settings) / run_id
     settings_dump = settings.model_dump(mode="json")
-    inputs = _read_inputs(settings, settings_dump, wijken, lang, codebook_version, nb_dir)
-    _start_run(settings, run_id, {"wijken": inputs.selected, "language": lang, "jobs": jobs})
-    run_path.mkdir(parents=True, exist_ok=True)
-    settings_file = write_atomic(run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True))
-    planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
-    previous = {} if force else _previous(run_path.parent, run_id)
-    results = _build(planned, previous, jobs, executor, on_done)
-    if wijken is None:
-        results += [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in inputs.empty]
-    order = {j.name: i for i, j in enumerate(planned)}
-    results.sort(key=lambda r: (order.get(r.name, len(order)), r.name))
-    seconds = round(time.perf_counter() - t0, 2)
-    manifest = {
-        "run_id": run_id, "finished_at": now_iso(), "corpus": str(settings.corpus),
-        "corpus_hash": inputs.corpus_hash, "codebook_version": codebook_version, "language": lang,
-        "seconds": seconds, "jobs": [asdict(r) for r in results],
-    }  # fmt: skip
-    index = _write_run_files(run_path, manifest, results, lang)
-    _finish_run(settings, run_id, results)
+    with Store(settings.store_path, create=False) as store, store.writer_lock():
+        store.claim_corpus(settings.corpus_id, str(settings.corpus.resolve()))
+        clean_run_folders(runs_root(settings), run_path.parent)
+        inputs = _read_inputs(settings, settings_dump, wijken, lang, codebook_version, nb_dir)
+        params = {"wijken": inputs.selected, "language": lang, "jobs": jobs}
+        store.start_run("report", json.dumps(params), run_id=run_id)
+        created = not run_path.exists()
+        try:
+            run_path.mkdir(parents=True, exist_ok=True)
+            settings_file = write_atomic(
+                run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True)
+            )
+            planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
+            previous = {} if force else _previous(run_path.parent, run_id)
+            results = _build(planned, previous, jobs, executor, on_done)
+            if wijken is None:
+                results += [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in inputs.empty]
+            order = {j.name: i for i, j in enumerate(planned)}
+            results.sort(key=lambda r: (order.get(r.name, len(order)), r.name))
+            seconds = round(time.perf_counter() - t0, 2)
+            manifest = {
+                "run_id": run_id, "finished_at": now_iso(), "corpus": str(settings.corpus),
+                "corpus_hash": inputs.corpus_hash, "codebook_version": codebook_version, "language": lang,
+                "seconds": seconds, "discovery_run": inputs.discovery_run,
+                "title": framing_text(settings, "title", lang), "words": framing_words(settings, lang),
+                "jobs": [asdict(r) for r in results],
+            }  # fmt: skip
+            index = _write_run_files(run_path, manifest, results, lang)
+        except BaseException as exc:
+            abandon_run(store, run_id, run_path, created, exc)
+            raise
+        remove_temporary(run_path)
+        _finish_run(store, run_id, results)
     return RunResult(run_id, run_path, index, results, seconds)

@@ -1,22 +1,18 @@
 """Coded tables: every coding with its segment as one CSV or XLSX table, for use in other software.
 
-Text that a spreadsheet would read as a formula is defused (:mod:`wijkanalyse.review.cells`): in an ``.xlsx``
-it is a text cell, in a ``.csv`` an apostrophe goes before it.
+Written by the one table writer of the project (:func:`wijkanalyse.table_files.write_table`): atomically, and
+text that a spreadsheet would read as a formula is defused (in an ``.xlsx`` a text cell, in a ``.csv`` an
+apostrophe before it).
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
-from openpyxl import Workbook
-
-from wijkanalyse.review.cells import safe_csv_value, text_cell
 from wijkanalyse.review.decisions import ReviewError
 from wijkanalyse.store import Store
+from wijkanalyse.table_files import write_table
 
 __all__ = ["export_codings_table"]
 
@@ -63,27 +59,6 @@ def export_codings_table(
         if unknown:
             raise ReviewError(f"Unknown column(s) {unknown}. Columns: {list(df.columns)}.")
         df = df[cols]
-    out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
-        safe = df.assign(**{c: df[c].map(safe_csv_value) for c in text_cols})
-        safe.to_csv(out, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
-        return out
-    _write_table_xlsx(df, out)
-    return out
-
-
-def _write_table_xlsx(df: pd.DataFrame, out: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "codings"
-    for j, h in enumerate(df.columns, start=1):
-        text_cell(ws, 1, j, h)
-    for i, rec in enumerate(df.itertuples(index=False), start=2):
-        for j, v in enumerate(rec, start=1):
-            if isinstance(v, str):
-                text_cell(ws, i, j, v)
-            elif v is not None and not (isinstance(v, float) and math.isnan(v)):
-                ws.cell(row=i, column=j).value = v.item() if hasattr(v, "item") else v
-    ws.freeze_panes = "A2"
-    wb.save(out)
+        return write_table(df, out, encoding="utf-8-sig")
+    return write_table(df, out, sheet="codings")

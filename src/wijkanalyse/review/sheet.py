@@ -13,8 +13,8 @@ The coding sheet
 * ``info``: coder, export time, filters, seed, codebook version, and how to fill it in.
 
 Every text cell is written as text (never as a formula) with Excel's quote prefix, so a segment that starts
-with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection; :mod:`.cells`). Every coding as
-one table (CSV or XLSX) is :func:`wijkanalyse.review.coded_table.export_codings_table`.
+with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection; :mod:`wijkanalyse.table_files`).
+Every coding as one table (CSV or XLSX) is :func:`wijkanalyse.review.coded_table.export_codings_table`.
 
 Import rules (:func:`import_coding_sheet`)
 ------------------------------------------
@@ -47,7 +47,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from wijkanalyse.review.cells import norm_text, text_cell
 from wijkanalyse.review.decisions import (
     NONE_CODE,
     ReviewError,
@@ -59,6 +58,7 @@ from wijkanalyse.review.decisions import (
     set_segment_codes,
 )
 from wijkanalyse.store import Store, now_iso
+from wijkanalyse.table_files import norm_text, text_cell
 
 __all__ = [
     "SHEET_CODING",

@@ -32,6 +32,20 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
+def _cannot_write(folder: Path, exc: BaseException, path: Path | None = None) -> str:
+    """Return the message for a store that cannot be made or written: which folder, why, what to do."""
+    what = f"The store {path}" if path else f"The store folder {folder}"
+    if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.OperationalError):
+        return (
+            f"{what} cannot be opened ({exc}): it is damaged or not a wijkanalyse store. Restore it from a "
+            "copy, or move it aside so that a new one is made."
+        )
+    return (
+        f"{what} cannot be written ({exc}). Check that you may write to the folder {folder} and the files "
+        "in it, or use a folder you may write to: the command line's --outputs, or store_dir in the settings."
+    )
+
+
 class Connection:
     """An open SQLite store file with the project schema.
 
@@ -41,23 +55,48 @@ class Connection:
         Folder that holds ``wijkanalyse.sqlite`` (created if missing, unless ``create=False``).
     create : bool, default True
         Create the folder and the schema if they do not exist. With False a missing store raises.
+    read_only : bool, default False
+        Open an existing store for reading only (nothing is written, not even the schema): reading works in
+        a folder one may not write to.
+
+    Raises
+    ------
+    StoreError
+        When the store is missing (``create=False`` or ``read_only``), or cannot be created or written: the
+        message names the folder and what to do.
     """
 
     FILENAME = "wijkanalyse.sqlite"
 
-    def __init__(self, folder: Path | str, create: bool = True):
+    def __init__(self, folder: Path | str, create: bool = True, read_only: bool = False):
         self.folder = Path(folder)
         self.path = self.folder / self.FILENAME
+        self.read_only = read_only
         if not self.path.exists():
-            if not create:
+            if not create or read_only:
                 raise StoreError(
                     f"No store at {self.path}. Run 'wijkanalyse ingest' first (or pass the right --corpus)."
                 )
-            self.folder.mkdir(parents=True, exist_ok=True)
-        self._con = self._connect()
-        self._init_schema()
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(_cannot_write(self.folder, exc)) from exc
+        try:
+            self._con = self._connect_read_only() if read_only else self._connect()
+        except sqlite3.Error as exc:
+            raise StoreError(_cannot_write(self.folder, exc, self.path)) from exc
+        try:
+            if read_only:
+                self._check_version(self._con)
+            else:
+                self._init_schema()
+        except sqlite3.Error as exc:
+            self._con.close()
+            if read_only:
+                raise StoreError(f"The store {self.path} cannot be read: {exc}.") from exc
+            raise StoreError(_cannot_write(self.folder, exc, self.path)) from exc
 
-    # -- connection -------------------------------------------------------------------------------------------
+    # -- connection ------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         con.row_factory = sqlite3.Row
@@ -67,6 +106,20 @@ class Connection:
         con.execute("PRAGMA synchronous=NORMAL")
         return con
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Open the file for reading only; works in a folder one may not write to (for ``status``)."""
+        uri = self.path.resolve().as_uri()
+        try:
+            con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=60, isolation_level=None)
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL store in a folder without write access: its -shm file cannot be made; nobody can be
+            # writing to it then, so it is read as an unchanging file
+            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA query_only=ON")
+        return con
+
     def _init_schema(self) -> None:
         self._con.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
         with self.transaction() as con:
@@ -74,14 +127,20 @@ class Connection:
                 known = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
                 if column not in known:
                     con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {definition}')
-            row = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                con.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"Store {self.path} has schema version {row[0]}, newer than this wijkanalyse "
-                    f"({SCHEMA_VERSION}). Upgrade wijkanalyse."
+            if self._check_version(con) is None:
+                con.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
+
+    def _check_version(self, con: sqlite3.Connection) -> int | None:
+        """Return the store's schema version (None for a new store); raise when it is newer than this code."""
+        row = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"Store {self.path} has schema version {row[0]}, newer than this wijkanalyse "
+                f"({SCHEMA_VERSION}). Upgrade wijkanalyse."
+            )
+        return None if row is None else int(row[0])
 
     @property
     def con(self) -> sqlite3.Connection:

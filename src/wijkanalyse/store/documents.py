@@ -1,8 +1,16 @@
 """Named queries and writers for documents, segments and respondents (the tables of ingest).
 
 Ingest writes a source with :meth:`DocumentQueries.replace_document` (the document, its segments, its survey
-respondents and its pseudonymisation counts in one go); the corpus overview reads the counts per wijk, date,
-kind and format through the ``*_per_*`` queries below.
+respondents and its pseudonymisation counts in one go) and then flags boilerplate with
+:meth:`DocumentQueries.mark_boilerplate`; the corpus overview reads the counts per wijk, date, kind and format
+through the ``*_per_*`` queries below.
+
+A document is identified by its ``doc_id`` (a hash of its real path relative to the corpus); its stored
+``path``, ``title`` and ``session`` are pseudonymised labels for people to read.
+
+Which segments each stage uses: every segment is counted; :meth:`DocumentQueries.segments_to_code` leaves
+out boilerplate (``segments.boilerplate = 1``); :meth:`DocumentQueries.quotable_segments` leaves out
+boilerplate and table rows (unit ``table-row`` or ``table-row-part``).
 """
 
 from __future__ import annotations
@@ -29,17 +37,18 @@ class DocumentRecord:
     Parameters
     ----------
     doc_id : str
-        Stable id, derived from the path.
+        Stable id, derived from the real path relative to the corpus root: what identifies the source.
     path : str
-        Path relative to the corpus root.
+        Path relative to the corpus root, pseudonymised (a name in a file or folder name is a placeholder):
+        a label for people, not a way back to the file.
     content_hash : str
         Fingerprint of the raw bytes, the metadata and the segmentation settings.
     format : str
         File format without the dot (``md``, ``vtt``, ``csv``, ...).
     kind, wijk, date, session : str or None
-        Metadata of the source; also stored on each of its segments.
+        Metadata of the source (``session`` pseudonymised); also stored on each of its segments.
     title : str
-        Title of the source.
+        Title of the source, pseudonymised.
     text : str
         The normalised, pseudonymised text; segments are slices of it.
     ingested_at : str
@@ -130,6 +139,60 @@ class DocumentQueries(Connection):
         )
         return self.query(sql, (wijk,) if wijk else ())
 
+    def segments_to_code(self, wijk: str | None = None) -> pd.DataFrame:
+        """Return the segments to code: all but boilerplate, in document order, optionally of one wijk.
+
+        Parameters
+        ----------
+        wijk : str, optional
+            Only the segments of this wijk.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`segments`; no row with ``boilerplate = 1``.
+        """
+        sql = (
+            "SELECT s.*, d.path FROM segments s JOIN documents d USING (doc_id) WHERE s.boilerplate = 0"
+            + (" AND s.wijk = ?" if wijk else "")
+            + " ORDER BY d.path, s.position"
+        )
+        return self.query(sql, (wijk,) if wijk else ())
+
+    def quotable_segments(self, wijk: str | None = None) -> pd.DataFrame:
+        """Return the segments that may be quoted: no boilerplate, no table rows, in document order.
+
+        Parameters
+        ----------
+        wijk : str, optional
+            Only the segments of this wijk.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`segments`; no boilerplate and no unit ``table-row`` (or ``table-row-part``).
+        """
+        sql = (
+            "SELECT s.*, d.path FROM segments s JOIN documents d USING (doc_id) "
+            "WHERE s.boilerplate = 0 AND s.unit NOT LIKE 'table-row%'"
+            + (" AND s.wijk = ?" if wijk else "")
+            + " ORDER BY d.path, s.position"
+        )
+        return self.query(sql, (wijk,) if wijk else ())
+
+    def boilerplate_paragraphs(self) -> pd.DataFrame:
+        """Return the texts flagged as boilerplate, with the number of documents and segments of each.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``text, documents, segments``, most widespread first.
+        """
+        return self.query(
+            "SELECT min(text) AS text, count(DISTINCT doc_id) AS documents, count(*) AS segments "
+            "FROM segments WHERE boilerplate = 1 GROUP BY text_hash ORDER BY documents DESC, text"
+        )
+
     def document_text(self, doc_id: str) -> str:
         """Return the normalised, pseudonymised text of one document."""
         row = self._con.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -148,6 +211,23 @@ class DocumentQueries(Connection):
         """
         rows = self._con.execute("SELECT path, content_hash FROM documents ORDER BY path")
         return {str(path): str(fingerprint) for path, fingerprint in rows}
+
+    def document_fingerprints_by_id(self) -> dict[str, str]:
+        """Map the id of every stored document to its fingerprint (``content_hash``).
+
+        Returns
+        -------
+        dict
+            ``{doc_id: content_hash}``; ingest identifies a source by its id (the stored path is a
+            pseudonymised label).
+        """
+        rows = self._con.execute("SELECT doc_id, content_hash FROM documents ORDER BY doc_id")
+        return {str(doc_id): str(fingerprint) for doc_id, fingerprint in rows}
+
+    def document_paths_by_id(self) -> dict[str, str]:
+        """Map the id of every stored document to its stored (pseudonymised) path."""
+        rows = self._con.execute("SELECT doc_id, path FROM documents ORDER BY doc_id")
+        return {str(doc_id): str(path) for doc_id, path in rows}
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
@@ -222,6 +302,49 @@ class DocumentQueries(Connection):
         with self.transaction() as con:
             con.execute("DELETE FROM documents WHERE path = ?", (path,))
 
+    def remove_document_id(self, doc_id: str) -> None:
+        """Delete the document with this id with its segments, respondents and counts."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def mark_boilerplate(self, min_documents: int) -> int:
+        """Flag every segment whose text recurs verbatim in at least ``min_documents`` documents.
+
+        Segment texts are normalised at ingest (one space between words), so "verbatim" is after whitespace
+        normalisation. Survey answers are never boilerplate (two respondents may write the same words). The
+        flags of all segments are recomputed, so a text that becomes rarer loses its flag.
+
+        Parameters
+        ----------
+        min_documents : int
+            The number of documents (>= 2) a text must be found in (``markup.boilerplate_min_documents``).
+
+        Returns
+        -------
+        int
+            The number of segments flagged.
+
+        Raises
+        ------
+        ValueError
+            If ``min_documents`` is below 2.
+        """
+        if min_documents < 2:
+            raise ValueError(
+                f"The 'min_documents' parameter must be an int >= 2. Got {min_documents} instead."
+            )
+        with self.transaction() as con:
+            # only the rows whose flag changes are written (a rerun with nothing new writes nothing)
+            con.execute(
+                "UPDATE segments SET boilerplate = 1 - boilerplate WHERE boilerplate != ("
+                "CASE WHEN unit NOT LIKE 'answer%' AND text_hash IN ("
+                "SELECT text_hash FROM segments WHERE unit NOT LIKE 'answer%' GROUP BY text_hash "
+                "HAVING count(DISTINCT doc_id) >= ?) THEN 1 ELSE 0 END)",
+                (min_documents,),
+            )
+            row = con.execute("SELECT count(*) FROM segments WHERE boilerplate = 1").fetchone()
+        return int(row[0])
+
     def drop_orphan_machine_codings(self) -> int:
         """Delete machine codings of segments that no longer exist; human codings are always kept.
 
@@ -244,6 +367,24 @@ class DocumentQueries(Connection):
                 "INSERT INTO ingest_problems(run_id, path, location, message) VALUES (?,?,?,?)",
                 [(run_id, p.path, p.location, p.message) for p in problems],
             )
+
+    def recorded_problems(self, run_id: str | None = None) -> pd.DataFrame:
+        """Return the input problems recorded by ingest runs (paths and messages pseudonymised).
+
+        Parameters
+        ----------
+        run_id : str, optional
+            Only the problems of this run.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``run_id, path, location, message``, in the order they were recorded.
+        """
+        sql = "SELECT run_id, path, location, message FROM ingest_problems"
+        if run_id is not None:
+            return self.query(sql + " WHERE run_id = ? ORDER BY rowid", (run_id,))
+        return self.query(sql + " ORDER BY rowid")
 
     # -- corpus summary and overview -------------------------------------------------------------------------
     def segment_counts_per_wijk(self) -> pd.DataFrame:

@@ -5,10 +5,15 @@ the project store, a report or an export: it lives under ``private/`` (see
 :attr:`wijkanalyse.config.Settings.key_path`), one table ``pseudonym_key(category, value, placeholder)``.
 :class:`PseudonymKey` reads it whole when opened, hands out new numbered placeholders in memory, and writes
 what is new in one transaction on :meth:`PseudonymKey.save` (or :meth:`PseudonymKey.close`).
+
+Only the owner may read it: the key file is created with mode 0600 and its folder with mode 0700, and a key
+file or folder that exists with looser modes is tightened to these when the key is opened (on POSIX systems;
+on Windows the folder's access list applies).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -17,9 +22,23 @@ from types import TracebackType
 
 from wijkanalyse.store.schema import PSEUDONYM_KEY_SCHEMA
 
-__all__ = ["PseudonymKey"]
+__all__ = ["PseudonymKey", "KEY_FILE_MODE", "KEY_FOLDER_MODE"]
 
 _NUMBER_RE = re.compile(r"-(\d+)\]$")
+#: permissions of the key file and of the folder that holds it: the owner only
+KEY_FILE_MODE = 0o600
+KEY_FOLDER_MODE = 0o700
+
+
+def _private_file(path: Path) -> None:
+    """Create the key's folder (0700) and file (0600), or tighten them when they exist with looser modes."""
+    path.parent.mkdir(mode=KEY_FOLDER_MODE, parents=True, exist_ok=True)
+    if os.name != "posix":
+        return
+    os.chmod(path.parent, KEY_FOLDER_MODE)
+    # created empty with the right mode before SQLite opens it (SQLite gives its journal the file's mode)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, KEY_FILE_MODE))
+    os.chmod(path, KEY_FILE_MODE)
 
 
 class PseudonymKey:
@@ -28,8 +47,8 @@ class PseudonymKey:
     Parameters
     ----------
     path : path or None
-        SQLite file of the key (its folder is created if missing). ``None`` keeps the key in memory only
-        (tests, coding a one-off file).
+        SQLite file of the key (its folder is created if missing; file 0600, folder 0700). ``None`` keeps the
+        key in memory only (tests, coding a one-off file).
 
     Examples
     --------
@@ -44,7 +63,7 @@ class PseudonymKey:
     def __init__(self, path: Path | str | None):
         self.path = Path(path) if path else None
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(self.path)
         self._con = sqlite3.connect(str(self.path) if self.path else ":memory:", isolation_level=None)
         self._con.execute("PRAGMA busy_timeout=60000")
         self._con.execute(PSEUDONYM_KEY_SCHEMA)

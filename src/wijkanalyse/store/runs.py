@@ -30,6 +30,22 @@ class RunQueries(Connection):
                 (now_iso(), status, summary_json, run_id),
             )
 
+    def run_status(self, run_id: str) -> str | None:
+        """Return the status of a run (``running``, ``ok``, ``failed``, ``interrupted``, ...) or None."""
+        row = self.con.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def running_runs(self) -> list[str]:
+        """Return the ids of the runs still marked ``running``, oldest first.
+
+        While nobody holds the writer lock (:meth:`~wijkanalyse.store.Store.writer_lock`) these are runs of a
+        process that was killed; taking the lock marks them ``interrupted``.
+        """
+        rows = self.con.execute(
+            "SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at, rowid"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def recent_runs(self, limit: int = 5) -> pd.DataFrame:
         """Return the newest runs, newest first (runs started in the same second: the later one first).
 

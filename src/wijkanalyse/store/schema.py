@@ -48,13 +48,14 @@ CREATE TABLE IF NOT EXISTS segments (
     session TEXT,
     kind TEXT,
     speaker TEXT,                       -- a placeholder such as [PERSOON-3], never a name
-    role TEXT,                          -- bewoner, wijkraadslid, ambtenaar, gespreksleider, partner, respondent
+    role TEXT,                          -- bewoner, wijkraadslid, ambtenaar, gespreksleider, partner,
+                                        -- respondent, onbekend
     time_start TEXT,
     time_end TEXT,
     section TEXT,                       -- heading the segment stands under (e.g. 'Vragen en zorgen')
     question TEXT,                      -- survey question key
     respondent_id TEXT,
-    boilerplate INTEGER NOT NULL DEFAULT 0  -- 1: the same text recurs in many documents; never coded or quoted
+    boilerplate INTEGER NOT NULL DEFAULT 0  -- 1: the text recurs in many documents: never coded or quoted
 );
 CREATE INDEX IF NOT EXISTS ix_segments_doc ON segments(doc_id);
 CREATE INDEX IF NOT EXISTS ix_segments_wijk ON segments(wijk);

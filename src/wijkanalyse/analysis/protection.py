@@ -1,0 +1,170 @@
+"""Which figures the reports of a run hide: primary and complementary suppression over all reports at once.
+
+The suppression pattern is a function of the whole data (every wijk and the city), computed once per data
+(:func:`suppression_pattern`) and applied to every table of every report, so that a figure hidden in a wijk
+report is hidden in the city overview too, and the other way round.
+
+1. **Primary suppression**: a figure about people is hidden when ``0 < contributors < min_count``; who the
+   contributors are is set out in :mod:`~wijkanalyse.analysis.suppression`.
+2. **Complementary suppression** (the greedy scheme of statistics offices, as in tau-argus' hypercube
+   method): the differencing attack of :mod:`~wijkanalyse.analysis.disclosure` is run on what the reports
+   would publish; for every hidden figure that comes out, the smallest visible non-zero figure of the
+   relation that gave it away is hidden too (a part before the total: across wijken the next smallest
+   wijk), and the attack runs again, until nothing comes out — a fixpoint. Relations between published
+   figures are tried at face value (every part no table shows taken as zero, so every sum relation keeps
+   either no hidden figure or at least two) and with the unpublished parts known (so a small part no table
+   shows, such as the answers without a wijk, cannot be worked out either).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wijkanalyse.analysis.cells import (
+    COMPLEMENT_MARKER,
+    CellKey,
+    CellModel,
+    Relation,
+    cell_model,
+    primary_marker,
+)
+from wijkanalyse.analysis.data import AnalysisData
+from wijkanalyse.analysis.disclosure import COMPLEMENTARY, PRIMARY, Finding, attack, model_views
+
+__all__ = ["SuppressionPattern", "protect", "suppression_pattern"]
+
+_CACHE_ATTRIBUTE = "_suppression_pattern"
+
+
+@dataclass(frozen=True)
+class SuppressionPattern:
+    """The figures the reports hide, and why.
+
+    Attributes
+    ----------
+    hidden : mapping
+        Cell (:mod:`~wijkanalyse.analysis.cells`) -> ``"primary"`` or ``"complementary"``.
+    min_count : int
+    unresolved : tuple of Finding
+        Figures the greedy scheme could not protect (empty in every case seen so far; the audit reports them).
+    """
+
+    hidden: Mapping[CellKey, str]
+    min_count: int
+    unresolved: tuple[Finding, ...] = field(default=())
+
+    def marker(self, key: CellKey) -> str | None:
+        """Return the marker of a hidden cell (``"<5"`` or ``"x"``), or None when it is shown."""
+        how = self.hidden.get(key)
+        if how is None:
+            return None
+        return primary_marker(self.min_count) if how == PRIMARY else COMPLEMENT_MARKER
+
+    def first_marker(self, *keys: CellKey) -> str | None:
+        """Return the marker of the first hidden cell among ``keys``, or None when all are shown."""
+        for key in keys:
+            m = self.marker(key)
+            if m is not None:
+                return m
+        return None
+
+
+def _apply_groups(model: CellModel, hidden: dict[CellKey, str]) -> None:
+    for triggers, members in model.groups:
+        if any(t in hidden for t in triggers):
+            for m in members:
+                hidden.setdefault(m, COMPLEMENTARY)
+
+
+def _candidate(model: CellModel, hidden: Mapping[CellKey, str], rels: list[Relation],
+               cell: CellKey) -> CellKey | None:  # fmt: skip
+    """The smallest visible non-zero published figure of the relations, a part before a total."""
+    best: tuple[int, int, CellKey] | None = None
+    for r in rels:
+        for rank, cells in ((0, r.parts), (1, (r.total,))):
+            for c in cells:
+                value = model.values.get(c, 0)
+                if c == cell or c in hidden or c not in model.published or value <= 0:
+                    continue
+                if best is None or (rank, value, c) < best:
+                    best = (rank, value, c)
+    return best[2] if best else None
+
+
+def _complements(
+    model: CellModel, hidden: dict[CellKey, str], findings: list[Finding], by_cell: dict[CellKey, list[Relation]]
+) -> int:
+    """Hide one more figure for each finding (once per relation); return how many were hidden."""
+    done: set[Relation] = set()
+    added = 0
+    for f in findings:
+        if f.relation is not None and f.relation in done:
+            continue
+        rels = [f.relation] if f.relation is not None else by_cell[f.cell]
+        choice = _candidate(model, hidden, rels, f.cell)
+        if choice is None:  # all else in that relation is hidden or zero: widen to every relation of the cell
+            choice = _candidate(model, hidden, by_cell[f.cell], f.cell)
+        if choice is None:
+            near = [r for c in {c for r in by_cell[f.cell] for c in r.cells} for r in by_cell[c]]
+            choice = _candidate(model, hidden, near, f.cell)
+        if choice is not None:
+            hidden[choice] = COMPLEMENTARY
+            added += 1
+            if f.relation is not None:
+                done.add(f.relation)
+    return added
+
+
+def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
+    """Primary, then complementary suppression to a fixpoint (module docstring).
+
+    Parameters
+    ----------
+    model : CellModel
+
+    Returns
+    -------
+    (hidden, unresolved)
+        ``hidden``: cell -> ``"primary"`` or ``"complementary"``; ``unresolved``: findings no further
+        suppression could fix (none expected).
+    """
+    hidden = {k: PRIMARY for k in sorted(model.primary())}
+    _apply_groups(model, hidden)
+    by_cell: dict[CellKey, list[Relation]] = defaultdict(list)
+    for r in model.relations:
+        for c in r.cells:
+            by_cell[c].append(r)
+    while True:
+        findings: list[Finding] = []
+        for combinations in (False, True):  # the cheap attacks first; combinations only when they find nothing
+            for view in model_views(model, hidden):
+                findings += attack(view, combinations)
+            if findings:
+                break
+        if not findings:
+            return hidden, []
+        if not _complements(model, hidden, findings, by_cell):
+            return hidden, findings
+        _apply_groups(model, hidden)
+
+
+def suppression_pattern(data: AnalysisData) -> SuppressionPattern:
+    """Return the suppression pattern of all reports of ``data``, computed once per data and threshold.
+
+    Parameters
+    ----------
+    data : AnalysisData
+
+    Returns
+    -------
+    SuppressionPattern
+    """
+    cached = getattr(data, _CACHE_ATTRIBUTE, None)
+    if isinstance(cached, SuppressionPattern) and cached.min_count == data.min_count:
+        return cached
+    hidden, unresolved = protect(cell_model(data))
+    pattern = SuppressionPattern(hidden, data.min_count, tuple(unresolved))
+    setattr(data, _CACHE_ATTRIBUTE, pattern)
+    return pattern

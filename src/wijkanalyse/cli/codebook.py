@@ -1,0 +1,120 @@
+"""Command-line verbs of the codebook: ``wijkanalyse codebook draft`` and ``codebook check``.
+
+``codebook check`` is also the top-level verb ``codebook-check`` (its older name). Libraries are imported
+inside the commands, so ``wijkanalyse --help`` stays fast.
+
+Examples
+--------
+::
+
+    wijkanalyse codebook draft --corpus corpora/warmte --out codeboek_warmte_concept.yml
+    wijkanalyse codebook draft --corpus corpora/warmte --out concept.yml --min-theme-size 4 --force
+    wijkanalyse codebook check concept.yml          # the same as: wijkanalyse codebook-check concept.yml
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wijkanalyse.config import DEMO_CORPUS, load_settings
+from wijkanalyse.exceptions import WijkanalyseError
+
+__all__ = ["codebook_app", "check_command", "draft_command"]
+
+codebook_app = typer.Typer(
+    help="The codebook: draft one from the corpus's own themes, check one by hand-written rules.",
+    no_args_is_help=True,
+)
+
+CorpusOpt = Annotated[Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).")]
+SettingsOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
+]
+
+#: Definitions that start with this are drafts (written by ``codebook draft``) still to be rewritten.
+DRAFT_MARK = "Concept:"
+
+
+def _fail(exc: Exception) -> None:
+    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@codebook_app.command("check")
+def check_command(
+    path: Annotated[Path, typer.Argument(help="Codebook YAML to validate.")],
+) -> None:
+    """Validate a codebook YAML and list every problem at once (exit code 2 when there are any)."""
+    from wijkanalyse.coding.codebook import load_codebook
+
+    try:
+        cb = load_codebook(path)
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
+    for c in cb.codes:
+        indent = "    " if c.parent else "  "
+        label = f"{c.label_nl} / {c.label_en}" if c.label_en else c.label_nl
+        typer.echo(f"{indent}{c.id}: {label} ({len(c.examples)} examples)")
+    drafts = [c.id for c in cb.codes if c.definition.startswith(DRAFT_MARK)]
+    if drafts:
+        typer.secho(
+            f"Note: {len(drafts)} definition(s) are still drafts ('{DRAFT_MARK} ...'): {', '.join(drafts)}. "
+            "Rewrite them before you code with this codebook.",
+            fg="yellow",
+        )
+
+
+@codebook_app.command("draft")
+def draft_command(
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option(
+            "--out",
+            "-o",
+            help="Codebook YAML to write (default: codeboek_concept.yml in the corpus's outputs folder).",
+        ),
+    ] = None,
+    min_theme_size: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional
+        typer.Option(
+            "--min-theme-size",
+            min=2,
+            help="Run discovery anew with this smallest theme size "
+            "(default: use the newest discovery run, or run discovery if there is none).",
+        ),
+    ] = None,
+    soort: Annotated[
+        bool,
+        typer.Option(
+            "--soort", help="Copy the bundled kinds of input (behouden, verbeteren, vraag_of_zorg)."
+        ),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+) -> None:
+    """Draft an editable codebook from the themes discovered in the corpus (one code per theme).
+
+    Each code gets a short readable name, a draft definition to rewrite, the theme's top words as include
+    note and real (pseudonymised) phrases from its segments as examples. Then: edit the file, check it with
+    `wijkanalyse codebook-check FILE`, point the corpus at it (`codebook:` in wijkanalyse.yml), code, review.
+    """
+    from wijkanalyse.coding.codebook_draft import draft_from_store
+    from wijkanalyse.store import Store
+
+    try:
+        cfg = load_settings(corpus, settings)
+        with Store(cfg.store_path, create=False) as store:
+            result = draft_from_store(
+                store, cfg, out, force=force, min_theme_size=min_theme_size, soort=soort
+            )
+    except WijkanalyseError as exc:
+        _fail(exc)
+        return
+    typer.echo(result.describe())
