@@ -11,10 +11,18 @@ version of itself), together with one new good file, and ``ingest.ingest_corpus`
   fingerprint and its segments (a replaced file keeps its earlier, good version), the human coding is still
   there, and ``Store.integrity_check()`` finds no problem.
 
-Finally all bad files go into one corpus at once and the command line (``wijkanalyse ingest``) runs on it: it
+Then all bad files go into one corpus at once and the command line (``wijkanalyse ingest``) runs on it: it
 must exit 0 and name every bad file on stderr.
 
-    python benchmarks/bench_bad_input.py            # about 1-2 minutes
+Finally the privacy and safety cases of issue 11 (:mod:`_safety_cases`), tried as an attacker or a careless
+user would: two corpora in folders of the same name, personal data in the text, the file name, the title and a
+survey column, recovering suppressed counts, formulas in the tables, two writers at once and killed ones,
+decompression and YAML bombs, the key file's permissions, folders one may not write to, an empty corpus, an
+unknown wijk, and the cases the issue found holding (bad arguments, unsafe YAML, XXE, entity expansion,
+zip-slip). Each says whether it held and what it found.
+
+    python benchmarks/bench_bad_input.py            # about 4-6 minutes on 2 cores
+    python benchmarks/bench_bad_input.py --quick    # a quarter of the sweep, the cheap safety cases
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from _common import (
     workdir,
     write_results,
 )
+from _safety_cases import run_safety_cases
 
 GOOD_MD = "centrum/2024-05-01-goed-verslag.md"
 GOOD_MD_TEXT = """---
@@ -587,16 +596,28 @@ def main(argv: list[str] | None = None) -> int:
         crashed = {r["file"] for r in rows if r["outcome"] == "CRASH"}
         cli = cli_all_at_once(base_corpus, work, [c for c in cases if c.rel not in crashed])
         cli["left_out_because_they_crash_ingest"] = sorted(crashed)
+        safety = run_safety_cases(work, quick=args.quick)
     crashed = cli["left_out_because_they_crash_ingest"]
     passed = sum(r["passed"] for r in rows)
+    held = sum(r["passed"] for r in safety)
+    found = [f"[{r['item']}] {r['case']}: {r['found']}" for r in safety if not r["passed"]]
+    found += [f"{r['reader']} {r['case']}: {r['outcome']}" for r in rows if not r["passed"]]
     figures = {
-        "cases": len(rows),
-        "passed": passed,
+        "cases": len(rows) + len(safety),
+        "passed": passed + held,
+        "found": found,
+        "bad_files": {"cases": len(rows), "passed": passed},
+        "safety": {"cases": len(safety), "passed": held, "rows": safety},
         "readers": sorted({r["reader"] for r in rows}),
         "rows": rows,
         "cli_all_at_once": cli,
     }
     md = [
+        f"**{figures['cases']} cases tried, {figures['passed']} passed, {len(found)} found** "
+        f"({len(rows)} broken files, {passed} passed; {len(safety)} privacy and safety cases of issue 11, "
+        f"{held} held).\n",
+        *(["Found:\n", *(f"- {f}" for f in found), ""] if found else []),
+        "## Broken files, every reader\n",
         f"**{len(rows)} cases tried, {passed} passed** (every reader: {', '.join(figures['readers'])}).\n",
         "A case passes when the outcome is the expected one (an error naming the file, or the file "
         "accepted), the new good file in the same run was ingested, nothing ingested earlier changed (a "
@@ -627,9 +648,25 @@ def main(argv: list[str] | None = None) -> int:
             else ""
         )
         + "\n",
+        "\n## Privacy and safety cases (issue 11)\n",
+        f"**{len(safety)} cases tried, {held} held.** The item is the number in issue 11's list ('held': a "
+        "case the issue found holding, kept as a check). Each case works on its own copy of a corpus under "
+        "the working folder; see `benchmarks/_safety_cases.py`.\n",
+        md_table(
+            [
+                {
+                    "item": r["item"],
+                    "case": r["case"],
+                    "outcome": r["outcome"],
+                    "found": str(r["found"]).replace("|", "/").replace("\n", " ")[:300],
+                    "seconds": r["seconds"],
+                }
+                for r in safety
+            ]
+        ),
     ]
-    write_results("bench_bad_input", head, figures, "\n".join(md), "Bad-input sweep over every reader")
-    return 0 if passed == len(rows) else 1
+    write_results("bench_bad_input", head, figures, "\n".join(md), "Bad input and safety sweep")
+    return 0 if not found else 1
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ Codings and what counts::
 from __future__ import annotations
 
 import hashlib
+import math
 
 import pandas as pd
 import pytest
@@ -230,7 +231,7 @@ def test_human_codings_win_and_rejections_do_not_count(data):
 
 
 def test_prevalence_noord_worked_out_by_hand(data):
-    t = analysis.theme_prevalence(data, "Noord")
+    t = analysis.theme_prevalence(data, "Noord", suppress_small=False)
     # Noord has 6 session segments + 7 answers = 13 segments.
     # financiering: s5 (1 session segment, session noord-2) + 7 answers of 6 respondents -> 8 segments, 8/13
     cols = ["sessions", "session_segments", "survey_answers", "respondents", "segments", "share"]
@@ -241,34 +242,51 @@ def test_prevalence_noord_worked_out_by_hand(data):
     }
     assert list(t["theme"]) == ["financiering", "communicatie", "vertrouwen"]  # most first, ties by id
     assert list(t["label"]) == ["Financiering", "Communicatie", "Vertrouwen"]
-    assert not t["suppressed"].any()
+    # headline: >= 3 fragments from >= 2 sources. financiering: 8 fragments from noord-2 and 6 respondents;
+    # communicatie and vertrouwen rest on one fragment each
+    assert dict(zip(t["theme"], t["headline"], strict=True)) == {
+        "financiering": True, "communicatie": False, "vertrouwen": False,
+    }  # fmt: skip
 
 
-def test_small_cells_are_suppressed(data):
-    t = analysis.theme_prevalence(data, "Oost")
-    # Oost vertrouwen: s7 + answers of r7 and r8 -> 2 respondents < 5: counts, segments and share hidden
-    row = t.set_index("theme").loc["vertrouwen"]
+def test_small_figures_are_suppressed_sessions_too(data):
+    t = analysis.theme_prevalence(data, "Noord").set_index("theme")
+    # financiering: its 1 session segment comes from 1 source (the report of noord-2) -> "<5"; its 7 answers
+    # would give that 1 back as 8 - 7, so they are hidden too ("x": 7 is the smallest other figure of the row
+    # 8 = 1 + 7); 6 respondents and 8 segments (7 contributors) stay
+    fin = t.loc["financiering"]
+    assert (fin["sessions"], fin["session_segments"], fin["survey_answers"]) == (1, "<5", "x")
+    assert (fin["respondents"], fin["segments"], fin["share"]) == (6, 8, round(8 / 13, 4))
+    assert not fin["suppressed"] and fin["headline"]
+    # communicatie (s2) and vertrouwen (s1): one segment of one session report, no respondents: small,
+    # though no survey answer is in them (session text is protected too)
+    for theme in ("communicatie", "vertrouwen"):
+        row = t.loc[theme]
+        assert (row["session_segments"], row["segments"], row["share"]) == ("<5",) * 3
+        assert (row["sessions"], row["survey_answers"], row["respondents"]) == (1, 0, 0)  # zero is shown
+        assert row["suppressed"] and not row["headline"]
+    assert list(t.index) == ["financiering", "communicatie", "vertrouwen"]  # suppressed rows last
+    # Oost vertrouwen: s7 (1 source) + the answers of r7 and r8 -> 3 contributors, 2 respondents: all small
+    row = analysis.theme_prevalence(data, "Oost").set_index("theme").loc["vertrouwen"]
     assert row["suppressed"]
-    assert (row["respondents"], row["survey_answers"], row["segments"], row["share"]) == ("<5",) * 4
-    assert (row["sessions"], row["session_segments"]) == (1, 1)  # sessions stay visible
-    # vertrouwen has 3 segments, communicatie 1: a suppressed row keeps no place by size, it goes last
-    assert list(t["theme"]) == ["communicatie", "vertrouwen"]
-    comm = t.set_index("theme").loc["communicatie"]  # s8 only, no respondents: shown
-    assert (comm["segments"], comm["respondents"], comm["suppressed"]) == (1, 0, False)
-    # the same rule at the level of the wijk: Oost has 2 respondents
+    cols = ["session_segments", "survey_answers", "respondents", "segments", "share"]
+    assert tuple(row[cols]) == ("<5",) * 5
+    assert row["sessions"] == 1  # the number of sessions stays visible
+    # the overview: Oost has 2 respondents and 1 source -> small; Noord's 6 respondents are shown
     ov = analysis.wijk_overview(data).set_index("wijk")
-    assert ov.loc["Oost", "respondents"] == "<5" and ov.loc["Noord", "respondents"] == 6
-    assert ov.loc["(stad)", "respondents"] == 9
+    assert ov.loc["Oost", "respondents"] == "<5" and ov.loc["Oost", "segments"] == "<5"
+    assert ov.loc["Noord", "respondents"] == 6 and ov.loc["(stad)", "respondents"] == 9
 
 
 def test_suppression_threshold_is_a_setting(data):
     data.min_count = 2
     row = analysis.theme_prevalence(data, "Oost").set_index("theme").loc["vertrouwen"]
-    assert (row["respondents"], row["segments"]) == (2, 3)
+    assert row["respondents"] == 2  # 2 respondents: not below 2
+    assert row["session_segments"] == "<2"  # 1 source
 
 
 def test_kind_per_theme(data):
-    t = analysis.theme_by_kind(data, "Noord")
+    t = analysis.theme_by_kind(data, "Noord", suppress_small=False)
     got = {(r.soort, r.theme): r.segments for r in t.itertuples()}
     # s1 behouden (heading), s2 verbeteren (heading), s5 vraag_of_zorg (human), answers: question 'zorgen'
     assert got == {
@@ -279,6 +297,10 @@ def test_kind_per_theme(data):
     assert list(t["soort"]) == ["behouden", "verbeteren", "vraag_of_zorg"]
     src = data.kinds.set_index("segment_id")["source"]
     assert (src["s1"], src["s5"], src["s8"], src["a1"]) == ("context", "human", "machine", "context")
+    # published: the kinds of input hide what the theme's total hides (8 = 1 + 7 would give the 1 back)
+    pub = analysis.theme_by_kind(data, "Noord").set_index(["soort", "theme"])
+    fin = pub.loc[("vraag_of_zorg", "financiering")]
+    assert (fin["session_segments"], fin["survey_answers"], fin["segments"]) == ("<5", "x", 8)
 
 
 def test_kind_from_context():
@@ -288,32 +310,108 @@ def test_kind_from_context():
     assert analysis.kind_from_context("Notulen", "opmerkingen") is None
 
 
-def test_distinctive_themes_against_the_city(data):
-    t = analysis.distinctive_themes(data, "Noord", prior_strength=50).set_index("theme")
-    # city: 18 segments; coded: financiering 8, vertrouwen 1+1+2=4, communicatie 1+1+1=3 -> 15 coded
-    # financiering: y_w=8, n_w=13, y_r=0, n_r=5, a = 50*8/15
-    import math
-
-    a = 50 * 8 / 15
+def test_distinctive_themes_against_the_rest_of_the_city(data):
+    t = analysis.distinctive_themes(data, "Noord", prior_strength=50, suppress_small=False).set_index("theme")
+    # the rest of the city: Oost (s7, s8, a7, a8) and a9 without a wijk -> 5 segments, none on financiering.
+    # financiering: y_w=8 of n_w=13, y_r=0 of n_r=5; prior a = 50 * 8/18 on the same base (all segments)
+    a = 50 * 8 / 18
     delta = math.log((8 + a) / (13 + 50 - 8 - a)) - math.log((0 + a) / (5 + 50 - 0 - a))
     z = delta / math.sqrt(1 / (8 + a) + 1 / (0 + a))
     assert t.loc["financiering", "log_odds"] == pytest.approx(delta, abs=1e-4)
     assert t.loc["financiering", "z"] == pytest.approx(z, abs=1e-3)
-    assert t.loc["financiering", "share_city"] == round(8 / 18, 4)
-    assert bool(t.loc["financiering", "distinctive"]) is (z >= 1.96)
+    assert z > 0  # share 8/13 in Noord, 0 in the rest
+    shares = t.loc["financiering", ["share_wijk", "share_rest", "share_city"]].tolist()
+    assert shares == [round(8 / 13, 4), 0.0, round(8 / 18, 4)]
+    assert not t.loc["financiering", "distinctive"]  # z = 1.10 < 1.96
     assert not t.loc["vertrouwen", "distinctive"]  # 1 segment < min_count
     with pytest.raises(ReportError, match="prior_strength"):
         analysis.distinctive_themes(data, "Noord", prior_strength=0)
 
 
+def _segment(seg_id: str, doc: str, wijk: str) -> dict:
+    return {"segment_id": seg_id, "doc_id": doc, "wijk": wijk, "session": doc, "date": "2024-01-01",
+            "survey": False, "respondent_id": None, "speaker": None, "text": seg_id, "path": doc}  # fmt: skip
+
+
+def _two_wijken() -> analysis.AnalysisData:
+    """Wijk A: 10 segments (documents a1: a0..a4, a2: a5..a9); wijk B: 30 segments (document b1).
+
+    Themes: X on a0 a1 a2 a5 a6 and b0..b4; Y on a0 and b0..b8; Z on a0 a5 and b0..b5; W on a1 a2 a3
+    (one document); V on a9 only.
+    """
+    seg = [_segment(f"a{i}", "a1" if i < 5 else "a2", "A") for i in range(10)]
+    seg += [_segment(f"b{i}", "b1", "B") for i in range(30)]
+    coded = {
+        "X": ["a0", "a1", "a2", "a5", "a6", *(f"b{i}" for i in range(5))],
+        "Y": ["a0", *(f"b{i}" for i in range(9))],
+        "Z": ["a0", "a5", *(f"b{i}" for i in range(6))],
+        "W": ["a1", "a2", "a3"],
+        "V": ["a9"],
+    }
+    themes = pd.DataFrame(
+        [{"segment_id": s, "code_id": c, "source": "human", "confidence": None} for c, ss in coded.items()
+         for s in ss]
+    )  # fmt: skip
+    codes = pd.DataFrame(
+        {"code_id": list(coded), "dimension": "thema", "label_nl": list(coded), "label_en": list(coded)}
+    )
+    return analysis.AnalysisData(
+        segments=pd.DataFrame(seg),
+        themes=themes,
+        kinds=pd.DataFrame(columns=["segment_id", "soort", "source", "confidence"]),
+        codings=pd.DataFrame(columns=["segment_id", "code_id", "kind", "status", "confidence"]),
+        codes=codes,
+        min_count=5,
+    )
+
+
+def test_distinctiveness_sign_follows_the_shares_worked_out_by_hand():
+    t = analysis.distinctive_themes(_two_wijken(), "A", prior_strength=4, suppress_small=False)
+    t = t.set_index("theme")
+    # n_w = 10, n_r = 30, a0 = 4, a = 4 * (y_w + y_r) / 40.
+    # X above the rest: 5/10 = 0.5 against 5/30 = 0.167; a = 1.
+    #   delta = ln(6 / (10+4-5-1)) - ln(6 / (30+4-5-1)) = ln(6/8) - ln(6/28) = ln(3.5) = 1.252763
+    #   var = 1/6 + 1/6 = 1/3 -> z = 1.252763 * sqrt(3) = 2.169849
+    assert (t.loc["X", "share_wijk"], t.loc["X", "share_rest"]) == (0.5, round(5 / 30, 4))
+    assert t.loc["X", "log_odds"] == pytest.approx(1.252763, abs=1e-4)
+    assert t.loc["X", "z"] == pytest.approx(2.169849, abs=1e-3)
+    # Y below the rest: 1/10 = 0.1 against 9/30 = 0.3; a = 1.
+    #   delta = ln(2 / 12) - ln(10 / 24) = ln(0.4) = -0.916291; var = 1/2 + 1/10 = 0.6
+    #   z = -0.916291 / sqrt(0.6) = -1.182925
+    assert t.loc["Y", "log_odds"] == pytest.approx(-0.916291, abs=1e-4)
+    assert t.loc["Y", "z"] == pytest.approx(-1.182925, abs=1e-3)
+    # Z equal to the rest: 2/10 = 6/30 = 0.2; a = 4 * 8/40 = 0.8.
+    #   delta = ln(2.8 / 11.2) - ln(6.8 / 27.2) = ln(0.25) - ln(0.25) = 0 -> z = 0
+    assert (t.loc["Z", "share_wijk"], t.loc["Z", "share_rest"]) == (0.2, 0.2)
+    assert t.loc["Z", "log_odds"] == 0 and t.loc["Z", "z"] == 0
+    # the sign of z is that of share_wijk - share_rest for every theme
+    for theme, r in t.iterrows():
+        assert math.copysign(1, r["z"]) == math.copysign(1, r["share_wijk"] - r["share_rest"]) or r["z"] == 0
+    # X: z >= 1.96, 5 segments >= min_count, from 2 documents: distinctive; W: 3 segments of one document
+    assert bool(t.loc["X", "distinctive"]) and not t.loc["W", "distinctive"]
+
+
+def test_headline_needs_enough_fragments_from_enough_sources():
+    data = _two_wijken()
+    t = analysis.theme_prevalence(data, "A", suppress_small=False).set_index("theme")
+    # X: 5 fragments from a1 and a2 -> headline; W: 3 fragments, all from a1 -> not; V: 1 fragment -> not
+    assert bool(t.loc["X", "headline"]) and not t.loc["W", "headline"] and not t.loc["V", "headline"]
+    data.min_sources = 1  # the settings decide: one source is enough now for W, still not for V (1 < 3)
+    t = analysis.theme_prevalence(data, "A", suppress_small=False).set_index("theme")
+    assert bool(t.loc["W", "headline"]) and not t.loc["V", "headline"]
+
+
 def test_change_over_time(data):
-    t = analysis.change_over_time(data, "Noord")
+    t = analysis.change_over_time(data, "Noord", suppress_small=False)
     # noord-1: 4 segments, vertrouwen (s1) and communicatie (s2); noord-2: 2 segments, financiering (s5)
     assert [(r.date, r.theme, r.segments, r.share) for r in t.itertuples()] == [
         ("2023-01-10", "communicatie", 1, 0.25),
         ("2023-01-10", "vertrouwen", 1, 0.25),
         ("2023-03-01", "financiering", 1, 0.5),
     ]
+    # each count rests on one session report (one source): all small
+    published = analysis.change_over_time(data, "Noord")
+    assert set(published["segments"]) == {"<5"} and set(published["share"]) == {"<5"}
 
 
 def test_quotes_traceable_and_small_cells_withheld(data, tmp_path):
@@ -342,15 +440,22 @@ def test_quotes_are_deterministic(data):
 
 
 def test_coding_certainty(data):
-    t = analysis.coding_certainty(data, "Noord").set_index("coded_by")
+    t = analysis.coding_certainty(data, "Noord", suppress_small=False).set_index("coded_by")
     # human: s1, s2, s3 (rejection), s5 (soort); machine only: s4, s6 (rejected: no), answers a1..a6 + a1b
     # s6's only coding is rejected -> none
     assert t.loc["human", "segments"] == 4
     assert t.loc["machine", "segments"] == 1 + 7
     assert t.loc["none", "segments"] == 1
-    d = analysis.confidence_distribution(data, "Noord").set_index("bin")
+    d = analysis.confidence_distribution(data, "Noord", suppress_small=False).set_index("bin")
     # machine codes that count in Noord: s5 0.75, seven answers 0.7 -> all in 0.70-0.90
     assert d.loc["0.70-0.90", "codes"] == 8 and d["codes"].sum() == 8
+    # Oost is small (2 respondents, 1 source): its coding figures add up to its segments, so they are hidden
+    # with them: human s7, machine only s8, a7, a8 -> "<5"; nobody coded none of them -> 0 is shown
+    oost = analysis.coding_certainty(data, "Oost").set_index("coded_by")
+    assert list(oost["segments"]) == ["<5", "<5", 0]
+    assert set(oost["share"]) == {"<5"}
+    conf = analysis.confidence_distribution(data, "Oost").set_index("bin")
+    assert conf.loc["0.50-0.70", "codes"] == "<5" and conf.loc["0.70-0.90", "codes"] == "<5"  # s8; a7, a8
 
 
 def test_unknown_wijk_is_a_clear_error(data):

@@ -17,6 +17,7 @@ from wijkanalyse.coding.codebook_draft import (
     draft_codebook,
     draft_from_store,
     draft_yaml,
+    flagged_segments,
     looks_like_markup,
     write_draft,
 )
@@ -219,3 +220,17 @@ def test_draft_from_a_store_runs_discovery_once_and_quotes_its_segments(make_set
         bigger = draft_from_store(store, settings, out, force=True, min_theme_size=3)
         assert bigger.discovered and bigger.run_id != first.run_id
         assert re.search(r"Drafted \d+ codes from the \d+ themes of discovery run", bigger.describe())
+
+
+def test_boilerplate_table_rows_and_markup_are_flagged():
+    segments = pd.DataFrame(
+        {
+            "segment_id": ["a", "b", "c", "d", "e"],
+            "text": ["Goed idee!", "Koopwoningen: 81%", "Welkom op onze site.", "| x | 1 | 22 |", "Prima."],
+            "unit": ["paragraph", "table-row", "paragraph", "paragraph", "table-row-part"],
+            "boilerplate": [0, 0, 1, 0, 0],
+        }
+    )
+    # b and e by their unit, c marked by ingest as boilerplate, d by its look
+    assert flagged_segments(segments) == {"b", "c", "d", "e"}
+    assert flagged_segments(segments[["segment_id", "text"]]) == {"d"}  # a store from before those columns

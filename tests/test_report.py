@@ -7,6 +7,9 @@ engine.
 
 The runs happen once, in order, in the module fixture ``runs``: first run, rerun with nothing new, forced
 rerun, then one new session in Oost. The tests check what each run did.
+
+The mini corpus has no ``report:`` block in its settings, so its reports speak in the neutral defaults (unit
+"wijk", session "sessie", title "Overzicht per wijk").
 """
 
 from __future__ import annotations
@@ -180,11 +183,11 @@ def test_first_run_builds_every_report(runs):
 def test_wijk_report_has_the_sections_and_provenance(runs):
     page = _html(runs["first"], "Noord")
     for title in (
-        "Wijkrapport Noord",
+        "Wijk Noord",
         "Het goede behouden",
         "Wat moet er echt verbeteren?",
         "Vragen en zorgen",
-        "Thema's in Noord en in de stad",
+        "Thema's in Noord en in alle wijken",
         "Verloop tussen de sessies",
         "Citaten per thema",
         "Hoe zeker zijn deze bevindingen?",
@@ -195,6 +198,9 @@ def test_wijk_report_has_the_sections_and_provenance(runs):
     manifest = json.loads((runs["first"].run_dir / "run.json").read_text(encoding="utf-8"))
     assert manifest["corpus_hash"] in page and manifest["codebook_version"] in page
     assert runs["first"].run_id in page
+    with Store(runs["settings"].store_path) as store:
+        discovery = store.latest_theme_run()
+    assert discovery is not None and discovery in page  # the discovery run it shows, in its provenance
     assert 'class="jp-InputArea' not in page and "r.open_report" not in page  # code hidden
     assert "PosixPath" not in page  # no stray cell results
 
@@ -271,12 +277,36 @@ def test_same_input_gives_the_same_tables_byte_for_byte(runs):
     assert runs["forced_tables"] == runs["first_tables"]
 
 
-def test_new_session_rebuilds_only_its_wijk_and_the_city(runs):
-    new = runs["new_session"]
-    assert _status(new) == {"Noord": "reused", "Oost": "built", "stad": "built", "Zuid": "empty"}
+def _discovery_run_named(result, job) -> str:
+    """The discovery run a report names in its provenance table."""
+    page = (result.run_dir / job.html).read_text(encoding="utf-8")
+    found = re.findall(r"<td>thema-ontdekking \(run\)</td><td>([^<]+)</td>", page)
+    assert len(found) == 1, job.name
+    return found[0]
+
+
+def test_new_session_rebuilds_every_report_with_one_discovery(runs):
+    # one new session in Oost: ingest and coding change, so discovery runs again and the city changes; every
+    # report shows discovered themes and the city, so none may be reused (one discovery per run)
+    first, new = runs["first"], runs["new_session"]
+    assert new.update.discovery is not None
+    assert _status(new) == {"Noord": "built", "Oost": "built", "stad": "built", "Zuid": "empty"}
+    with Store(runs["settings"].store_path) as store:
+        latest = store.latest_theme_run()
+    named = {j.name: _discovery_run_named(new, j) for j in new.jobs if j.html}
+    assert set(named.values()) == {latest} and len(named) == 3
+    assert latest != _discovery_run_named(first, next(j for j in first.jobs if j.wijk == "Noord"))
+    manifest = json.loads((new.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert manifest["discovery_run"] == latest
     tables = _tables(new.run_dir)
-    noord = {k: v for k, v in tables.items() if k.startswith("wijken/noord/")}
-    assert noord == {k: v for k, v in runs["first_tables"].items() if k.startswith("wijken/noord/")}
+    # Noord's own figures did not change: rebuilt, they are the same bytes; only what it shows of the city and
+    # of discovery may differ
+    whole_corpus = ("onderscheidend.csv", "nieuwe_themas.csv")
+
+    def noord(t):
+        return {k: v for k, v in t.items() if k.startswith("wijken/noord/") and not k.endswith(whole_corpus)}
+
+    assert noord(tables) == noord(runs["first_tables"]) and len(noord(tables)) >= 7
     assert (
         tables["wijken/oost/tables/overzicht.csv"] != runs["first_tables"]["wijken/oost/tables/overzicht.csv"]
     )
@@ -388,12 +418,192 @@ def test_jobs_run_on_a_dask_cluster_with_the_same_results(runs, tmp_path):
     assert _status(result) == {"Noord": "built", "stad": "built"}
     new = _tables(runs["new_session"].run_dir)
     got = _tables(result.run_dir)
-    # the city overview was built fresh in the last run from the same store: identical bytes. Noord was reused
-    # there from the first run, so only its comparison with the city (as of the run that built it) differs.
-    assert {k: v for k, v in got.items() if k.startswith("stad/")} == {
-        k: v for k, v in new.items() if k.startswith("stad/")
-    }
-    stale = "wijken/noord/tables/onderscheidend.csv"
-    assert {k: v for k, v in got.items() if k.startswith("wijken/noord/") and k != stale} == {
-        k: v for k, v in new.items() if k.startswith("wijken/noord/") and k != stale
-    }
+    # the last run built every report from the same store and the same discovery run: identical bytes
+    assert got == {k: v for k, v in new.items() if k.startswith(("stad/", "wijken/noord/"))}
+
+
+# -- framing from the corpus, kinds of input from the codebook -----------------------------------------------
+#: Words of the demo's topic that the bundled texts must not contain (they belong in the demo's settings).
+DEMO_FRAMING = ("wijkraad", "wijkplatform", "haarlem", "maart 2023", "march 2023", "bewonersenquête",
+                "stadsoverzicht", "neighbourhood council", "neighbourhood platform", "residents' survey",
+                "de stad", "the city")  # fmt: skip
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def test_bundled_report_texts_are_neutral():
+    from wijkanalyse.report.text import texts
+
+    for lang in ("nl", "en"):
+        text = texts(lang)
+        words = [s.lower() for k, v in text.items() if k != "roles" for s in _strings(v)]  # roles are data
+        found = sorted({w for s in words for w in DEMO_FRAMING if w in s})
+        assert found == [], (lang, found)
+
+
+def test_framing_words_fill_every_text(tmp_path):
+    from wijkanalyse.report.text import framing_text, texts
+
+    folder = tmp_path / "dorpen"
+    folder.mkdir()
+    (folder / "wijkanalyse.yml").write_text(
+        "report:\n  unit: {nl: dorp, en: village}\n  unit_plural: {nl: dorpen, en: villages}\n"
+        "  session: gesprek\n  session_plural: {nl: gesprekken, en: conversations}\n"
+        "  title: {nl: Warmte in de dorpen}\n",
+        encoding="utf-8",
+    )
+    s = load_settings(folder)
+    nl, en = texts("nl", s), texts("en", s)
+    assert nl["title_wijk"].format(wijk="Oudeveen") == "Dorp Oudeveen"
+    assert nl["columns"]["sessions"] == "gesprekken" and en["columns"]["sessions"] == "conversations"
+    assert nl["overview_heading"] == "Dorpen naast elkaar" and en["per_wijk_heading"] == "Per village"
+    assert en["change_intro"] == "The share of each theme per gesprek, in date order."  # one string for both
+    framing = re.compile(r"\{(unit|unit_plural|session|session_plural)\}", re.I)
+    assert not any(framing.search(x) for lang in (nl, en) for x in _strings(lang))
+    # title: the corpus's own (Dutch only: used for English too); subtitle: the neutral default
+    assert framing_text(s, "title", "en") == "Warmte in de dorpen"
+    assert framing_text(s, "subtitle", "nl") == "Wat er is ingebracht, per thema en per dorp"
+    assert framing_text(None, "title", "en") == "Overview per neighbourhood"
+
+
+def _fresh_context(runs, language="nl"):
+    from wijkanalyse.report import render as r
+
+    s = runs["settings"]
+    settings_file = runs["first"].run_dir / "settings.yml"
+    return r.open_report(s.corpus, settings_file, language=language, build_store=False)
+
+
+def test_a_missing_date_is_said_not_dashed(runs):
+    from wijkanalyse import analysis
+    from wijkanalyse.report import render as r
+
+    for lang, unknown in (("nl", "(datum onbekend)"), ("en", "(date unknown)")):
+        ctx = _fresh_context(runs, lang)
+        seg = ctx.data.segments
+        noord_sessions = (seg["wijk"] == "Noord") & ~seg["survey"]
+        tables = analysis.wijk_tables(ctx.data, "Noord", ctx.store)
+        dated = r.wijk_header(ctx, "Noord", tables)
+        # Noord: sessions noord-1 (2023-01-10) and noord-2 (2023-09-12), and 7 respondents
+        assert "2 sessie" in dated or "2 session" in dated
+        assert "(2023-01-10, 2023-09-12)" in dated
+        seg.loc[noord_sessions & (seg["session"] == "noord-2"), "date"] = None
+        undated = r.wijk_header(ctx, "Noord", tables)
+        assert "(2023-01-10, " + unknown[1:] in undated
+        seg.loc[noord_sessions, "date"] = None
+        assert unknown in r.wijk_header(ctx, "Noord", tables)
+        assert " in -" not in r.wijk_header(ctx, "Noord", tables)
+        ctx.store.close()
+
+
+def test_kind_sections_come_from_the_codebook(runs):
+    from wijkanalyse import analysis
+    from wijkanalyse.report import render as r
+
+    # the default kinds with their default labels: the familiar headings
+    ctx = _fresh_context(runs)
+    tables = analysis.wijk_tables(ctx.data, "Noord", ctx.store)
+    page = r.kind_sections(ctx, tables["soort_per_thema"], tables["citaten"])
+    assert [h for h in re.findall(r"<h2[^>]*>([^<]+)</h2>", page)] == [
+        "Het goede behouden", "Wat moet er echt verbeteren?", "Vragen en zorgen",
+    ]  # fmt: skip
+    ctx.store.close()
+    # a codebook that labels a kind its own way gets that label as heading, and its own introduction
+    ctx = _fresh_context(runs)
+    codes = ctx.data.codes
+    codes.loc[codes["code_id"] == "behouden", "label_nl"] = "Sterke punten"
+    page = r.kind_sections(ctx, tables["soort_per_thema"], tables["citaten"])
+    assert "Sterke punten" in page and "ingebracht als „Sterke punten”" in page
+    assert "Het goede behouden" not in page and "Vragen en zorgen" in page
+    ctx.store.close()
+    # a codebook without kinds of input: no sections, no heading, and no kinds at all in the data
+    ctx = _fresh_context(runs)
+    ctx.data.codes = ctx.data.codes[ctx.data.codes["dimension"] != "soort"]
+    assert ctx.data.soort_ids == []
+    assert r.kind_sections(ctx, tables["soort_per_thema"], tables["citaten"]) == ""
+    assert r.city_kind_sections(ctx, tables) == ""
+    ctx.store.close()
+
+
+# -- quotes: never table rows, boilerplate or the same text twice --------------------------------------------
+def _quote_data(with_soort: bool):
+    """Eight segments of one theme in one wijk, as the store gives them, built by hand."""
+    import pandas as pd
+
+    from wijkanalyse.analysis import AnalysisData
+
+    bomen = "Meer bomen in de straat, dat maakt de buurt mooier."
+    rows = [  # (segment_id, document, unit, boilerplate, text)
+        ("s1", "a.md", "paragraph", 0, bomen),
+        ("s2", "b.md", "paragraph", 0, bomen.replace(".", "!")),  # the same text after normalising
+        ("s3", "c.md", "bullet", 0, "meer bomen in de straat dat maakt de buurt mooier"),
+        ("s4", "a.md", "table-row", 0, "| Bomen in de straat | 12 | 30 | 40 |"),
+        ("s5", "b.md", "paragraph", 1, "Deze pagina is onderdeel van het groenplan van de gemeente."),
+        ("s6", "a.md", "paragraph", 0, "Het park moet vaker gemaaid worden in de zomer."),
+        ("s7", "b.md", "paragraph", 0, "Speeltuinen en groen horen bij elkaar in de wijk."),
+        ("s8", "c.md", "paragraph", 0, "Minder tegels, meer planten in de voortuinen."),
+    ]
+    segments = pd.DataFrame(
+        {
+            "segment_id": [r[0] for r in rows],
+            "doc_id": [r[1] for r in rows],
+            "path": [f"noord/{r[1]}" for r in rows],
+            "unit": [r[2] for r in rows],
+            "boilerplate": [r[3] for r in rows],
+            "text": [r[4] for r in rows],
+            "wijk": "Noord",
+            "date": "2024-05-01",
+            "session": "noord-1",
+            "kind": "verslag",
+            "role": None,
+            "respondent_id": None,
+            "survey": False,
+            "section": None,
+            "question": None,
+            "start": 0,
+            "end": [len(r[4]) for r in rows],
+        }
+    )
+    themes = pd.DataFrame(
+        {"segment_id": segments["segment_id"], "code_id": "groen", "source": "human", "confidence": 1.0}
+    )
+    codes = [("groen", "thema", "Groen", "Greenery")] + (
+        [("behouden", "soort", "Behouden", "Keep")] if with_soort else []
+    )
+    return AnalysisData(
+        segments=segments,
+        themes=themes,
+        kinds=pd.DataFrame(columns=["segment_id", "soort", "source", "confidence"]),
+        codings=pd.DataFrame(columns=["segment_id", "code_id", "kind", "status", "model", "confidence"]),
+        codes=pd.DataFrame(codes, columns=["code_id", "dimension", "label_nl", "label_en"]),
+        min_count=5,
+    )
+
+
+@pytest.mark.parametrize("with_soort", [True, False])
+def test_quotes_skip_table_rows_boilerplate_and_repeated_text(with_soort):
+    from wijkanalyse.analysis import representative_quotes
+
+    quotes = representative_quotes(_quote_data(with_soort), "Noord", n_central=2, n_diverse=2)
+    # six quotable segments (not s4, a table row; not s5, boilerplate) hold four texts: s1 = s2 = s3.
+    # Two central and two diverse quotes take all four, the bomen text once, as s1 (first of the equal ones)
+    assert sorted(quotes["segment_id"]) == ["s1", "s6", "s7", "s8"]
+    assert list(quotes["pick"]).count("central") == 2 and list(quotes["pick"]).count("diverse") == 2
+    assert ("soort" in quotes.columns) is with_soort  # no column that is always empty
+
+
+def test_quotable_filters_on_the_columns_there_are():
+    import pandas as pd
+
+    from wijkanalyse.analysis.quotes import normalised_text, quotable
+
+    full = pd.DataFrame({"unit": ["turn", "table-row", "table-row-part", None], "boilerplate": [0, 0, 0, 1]})
+    assert quotable(full).tolist() == [True, False, False, False]
+    assert quotable(pd.DataFrame({"text": ["a", "b"]})).tolist() == [True, True]  # older store: no columns
+    assert normalised_text("  Wie betaalt dit?") == normalised_text("wie  betaalt  dit") == "wie betaalt dit"

@@ -115,7 +115,7 @@ def test_index_loads_offline_without_errors(run, browser):
 def test_wijk_report_renders_offline_with_figures(run, browser):
     p = Page(browser)
     page = p.open(run.run_dir / "wijken" / "noord" / "wijkrapport-noord.html")
-    assert page.title() == "Wijkrapport Noord"
+    assert page.title() == "Wijk Noord"
     assert page.locator("h2", has_text="Het goede behouden").count() == 1
     colours = _figures_render(page)
     assert len(colours) >= 2
@@ -134,6 +134,6 @@ def test_city_overview_heatmap_renders_and_links_work(run, browser):
     assert page.locator(".plotly-graph-div .heatmaplayer").count() >= 1
     page.locator('a[href="../wijken/noord/wijkrapport-noord.html"]').first.click()
     page.wait_for_load_state("load")
-    assert page.title() == "Wijkrapport Noord"
+    assert page.title() == "Wijk Noord"
     assert p.errors == [] and p.external == []
     p.close()

@@ -58,6 +58,10 @@ Settings file reference (every key optional)::
       tables: count               # count: table rows are counted, never quoted; skip: left out
       skip_headings: []           # sections under these headings are not ingested (e.g. "Navigatie")
       boilerplate_min_documents: 3  # a paragraph found verbatim in this many documents is boilerplate
+    pseudonymise:                 # steer the pseudonymiser (words match in any case, whole words only)
+      keep: [Schalkwijk, Ymere]   # never taken for a person: places, wijken, organisations (the wijk names
+                                  # of the corpus itself are always kept); an address with a number still goes
+      always: [Bakkerij Yilmaz]   # always replaced, as a person: names the rules miss
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ __all__ = [
     "LocalText",
     "ReportFraming",
     "MarkupSettings",
+    "PseudonymiseSettings",
     "SurveySpec",
     "Settings",
     "load_settings",
@@ -188,6 +193,23 @@ class MarkupSettings(BaseModel):
         return v
 
 
+class PseudonymiseSettings(BaseModel):
+    """Words the pseudonymiser keeps and words it always replaces (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keep: list[str] = Field(default_factory=list)
+    always: list[str] = Field(default_factory=list)
+
+    @field_validator("keep", "always")
+    @classmethod
+    def _check_words(cls, v: list[str]) -> list[str]:
+        empty = [w for w in v if not str(w).strip()]
+        if empty:
+            raise ValueError(f"must list non-empty words or phrases. Got {len(empty)} empty entries instead")
+        return v
+
+
 class SurveySpec(BaseModel):
     """How to read one survey export (one row per respondent)."""
 
@@ -235,6 +257,7 @@ class Settings(BaseModel):
     min_sources: int = 2
     report: ReportFraming = Field(default_factory=ReportFraming)
     markup: MarkupSettings = Field(default_factory=MarkupSettings)
+    pseudonymise: PseudonymiseSettings = Field(default_factory=PseudonymiseSettings)
 
     @field_validator("name")
     @classmethod

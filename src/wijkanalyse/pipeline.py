@@ -11,6 +11,7 @@ ingest or coding. The whole job holds the store's writer lock: a second run wait
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -19,7 +20,8 @@ from typing import Any
 
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import InputProblem, ReportError, WijkanalyseError
-from wijkanalyse.ingest.metadata import load_manifest, manifest_folder_wijks, resolve_metadata
+from wijkanalyse.ingest.corpus import IGNORED
+from wijkanalyse.ingest.metadata import MANIFEST_NAMES, load_manifest, manifest_folder_wijks, resolve_metadata
 from wijkanalyse.ingest.readers import split_front_matter
 from wijkanalyse.ingest.surveys import load_postcodes
 from wijkanalyse.report import JobResult, RunResult, run_reports
@@ -57,9 +59,14 @@ def _corpus_wijken(settings: Settings) -> set[str]:
     except WijkanalyseError:  # ingest reports a broken manifest or lookup with its own message
         manifest, found = {}, set()
     folder_wijk = manifest_folder_wijks(manifest)
+    # not documents: settings, manifests, the postcode lookup, and survey exports (their rows name the wijk)
+    skip = [*IGNORED, *settings.ignore, *MANIFEST_NAMES, *(s.path for s in settings.surveys)]
+    skip += [settings.postcode_lookup] if settings.postcode_lookup else []
     for path in sorted(settings.corpus.rglob("*")):
         rel = path.relative_to(settings.corpus).as_posix()
         if not path.is_file() or any(part.startswith(".") for part in Path(rel).parts):
+            continue
+        if any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) for pat in skip):
             continue
         meta = resolve_metadata(rel, _front_matter(path, rel), manifest.get(rel, {}), folder_wijk)
         if meta.get("wijk"):

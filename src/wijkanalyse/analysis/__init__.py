@@ -11,7 +11,11 @@ module             what it holds
 =================  ===========================================================================================
 ``data``           :class:`AnalysisData`, :func:`load`: which codes count (human decisions win)
 ``counting``       the counting units (sessions, session segments, survey answers, respondents, segments)
-``suppression``    :func:`suppress`: small cells show the marker ``"<5"`` instead of their figures
+                   and who stands behind them (respondents, sources, speakers)
+``cells``          every published figure as a cell, with the sum relations between them
+``disclosure``     the differencing attack and :func:`audit_run`: can a hidden figure be worked out?
+``protection``     :func:`suppression_pattern`: primary and complementary suppression for all reports at once
+``suppression``    the rule, the markers ``"<5"`` and ``"x"``, and :func:`~.suppression.hide` for a table
 ``prevalence``     overview per wijk, prevalence, by kind of input, by wijk, distinctive themes, change
 ``quotes``         representative and diverse quotes per theme; discovered themes the codebook lacks
 ``certainty``      who coded what, the machine's confidence, agreement, whether the machine may stand
@@ -29,6 +33,7 @@ from wijkanalyse.analysis.certainty import (
 )
 from wijkanalyse.analysis.counting import wijken
 from wijkanalyse.analysis.data import AnalysisData, kind_from_context, load, load_discovered
+from wijkanalyse.analysis.disclosure import Finding, audit_run, audit_tables
 from wijkanalyse.analysis.prevalence import (
     change_over_time,
     distinctive_themes,
@@ -37,9 +42,10 @@ from wijkanalyse.analysis.prevalence import (
     theme_prevalence,
     wijk_overview,
 )
+from wijkanalyse.analysis.protection import SuppressionPattern, suppression_pattern
 from wijkanalyse.analysis.quotes import representative_quotes, uncovered_themes
-from wijkanalyse.analysis.suppression import marker, suppress
-from wijkanalyse.analysis.tables import city_tables, wijk_tables
+from wijkanalyse.analysis.suppression import COMPLEMENT_MARKER, marker, suppress
+from wijkanalyse.analysis.tables import city_tables, new_themes, wijk_tables
 from wijkanalyse.vocabulary import NONE_CODE
 
 __all__ = [
@@ -48,7 +54,13 @@ __all__ = [
     "load",
     "kind_from_context",
     "marker",
+    "COMPLEMENT_MARKER",
     "suppress",
+    "SuppressionPattern",
+    "suppression_pattern",
+    "Finding",
+    "audit_run",
+    "audit_tables",
     "wijken",
     "wijk_overview",
     "theme_prevalence",
@@ -58,6 +70,7 @@ __all__ = [
     "change_over_time",
     "representative_quotes",
     "uncovered_themes",
+    "new_themes",
     "load_discovered",
     "coding_certainty",
     "confidence_distribution",

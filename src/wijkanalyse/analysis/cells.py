@@ -2,26 +2,26 @@
 
 The disclosure control of the reports (:mod:`~wijkanalyse.analysis.protection`) and its audit
 (:mod:`~wijkanalyse.analysis.disclosure`) work on this one model, built either from the data
-(:func:`cell_model`, with the true value of every cell, also of the parts no table shows) or from the published
-tables of a run (:func:`wijkanalyse.analysis.disclosure.read_run`).
+(:func:`cell_model`, with the true value of every cell, also of the parts no table shows) or from the
+published tables of a run (:func:`wijkanalyse.analysis.disclosure.audit_run`).
 
 Cells
 -----
 A cell is one figure, named by a key ``(family, scope, ..., measure)``; ``scope`` is a wijk, ``(stad)`` for
 the city, or :data:`NO_WIJK` for the segments without a wijk (never published on their own):
 
-==============  ===============================================  ==============================================
+==============  ===============================================  =============================================
 family          key after the family                             published in
-==============  ===============================================  ==============================================
-``theme``       scope, kind of input (``*``: all), theme, m      prevalentie, soort_per_thema, thema_per_wijk,
-                                                                 onderscheidend
+==============  ===============================================  =============================================
+``theme``       scope, kind of input (``*``: all), theme, m      prevalentie, soort_per_thema,
+                                                                 thema_per_wijk, onderscheidend
 ``total``       scope, m (also ``coded``: segments with a        overzicht (``coded``: ``coded_share`` times
                 theme)                                           ``segments``)
 ``coding``      scope, human/machine/none, ``segments``          codering (and ``human_share`` of overzicht)
-``confidence``  scope, bin, ``codes``                            zekerheid
+``confidence``  scope, bin (``*``: all bins), ``codes``          zekerheid (``*``: a count over its share)
 ``discovered``  scope, discovered theme id, m                    nieuwe_themas
 ``session``     wijk, ``"date|session"``, theme, ``segments``    verloop
-==============  ===============================================  ==============================================
+==============  ===============================================  =============================================
 
 ``m`` is one of :data:`PEOPLE_MEASURES`. A cell that no table lists is zero (and known to be). The number of
 sessions is not a cell: it counts meetings, not people, and is always shown.
@@ -36,6 +36,8 @@ Each :class:`Relation` says *total = sum of parts*, the way an attacker would re
 - ``wijken``: the city's figure = the sum over the wijken (+ the segments without a wijk, not published);
 - ``themes``: the segments with a theme (overzicht) = the sum over the themes;
 - ``coding``: the segments of a wijk = coded by people + by the machine only + not coded (codering);
+- ``bins``: the machine's codes of a wijk = the sum over the confidence bins (the total is shown by the
+  shares of zekerheid: a count divided by its share);
 - ``sessions``: a theme's segments from sessions = the sum over the sessions of the wijk (verloop).
 
 Some of these hold exactly only when no segment has two kinds or two themes; the control treats every one as
@@ -113,7 +115,7 @@ class Relation:
     parts : tuple of CellKey
         Only the parts that are not known to be zero.
     kind : str
-        ``row``, ``kinds``, ``wijken``, ``themes``, ``coding`` or ``sessions`` (module docstring).
+        ``row``, ``kinds``, ``wijken``, ``themes``, ``coding``, ``bins`` or ``sessions`` (module docstring).
     """
 
     total: CellKey
@@ -135,14 +137,15 @@ class CellModel:
     values : dict
         The true value of every cell that is not zero (published or not).
     contributors : dict
-        For the cells about people: how many people or sources stand behind it (see
-        :mod:`~wijkanalyse.analysis.counting`). Other cells (``coded``, ``coding``, ``confidence``) describe the
-        coding, not people, and are never small.
+        How many people or sources stand behind each cell (see :mod:`~wijkanalyse.analysis.counting`). The
+        cells about the coding of a scope (``coded``, ``coding``, ``confidence``) count the people and sources
+        of the whole scope: they are small exactly when the scope is.
     published : set
         The cells some table shows (those of :data:`NO_WIJK` and :data:`NO_KIND` are not).
     relations : list of Relation
     groups : list of (triggers, members)
-        Cells hidden together: when one of ``triggers`` is hidden, every one of ``members`` is.
+        Cells hidden together: when one of ``triggers`` is hidden, every one of ``members`` is (a hidden
+        total of a scope hides its coding tables, whose shares would give the total away).
     min_count : int
         A cell about people is small when ``0 < contributors < min_count``.
     with_kinds : bool
@@ -163,17 +166,17 @@ class CellModel:
         return n is not None and 0 < n < self.min_count
 
     def primary(self) -> set[CellKey]:
-        """The published cells that are small: primary suppression."""
+        """Return the published cells that are small: primary suppression."""
         return {k for k in self.published if self.values.get(k, 0) and self.is_small(k)}
 
     def small_unpublished(self) -> set[CellKey]:
-        """The cells no table shows that are small: no table may let anyone work them out either."""
+        """Return the cells no table shows that are small: no table may let anyone work them out either."""
         return {k for k in self.values if k not in self.published and self.is_small(k)}
 
 
 # -- relations ----------------------------------------------------------------------------------------------
 def _relation_ids(key: CellKey, with_kinds: bool) -> list[tuple[str, ...]]:
-    """The relations a cell takes part in (as total or as part), by id."""
+    """Return the relations a cell takes part in (as total or as part), by id."""
     family, scope, *dims, measure = key
     ids: list[tuple[str, ...]] = []
     if family in ("theme", "total", "discovered") and measure in ("session_segments", "survey_answers",
@@ -198,6 +201,8 @@ def _relation_ids(key: CellKey, with_kinds: bool) -> list[tuple[str, ...]]:
         ids.append(("wijken", family, *dims, measure))
         if family == "coding":
             ids.append(("coding", scope))
+        if family == "confidence":
+            ids.append(("bins", scope))
     elif family == "session":
         ids.append(("sessions", scope, dims[1]))
     return ids
@@ -217,6 +222,8 @@ def _total_of(rid: tuple[str, ...]) -> CellKey:
         return ("total", rid[1], "coded")
     if kind == "coding":
         return ("total", rid[1], "segments")
+    if kind == "bins":
+        return ("confidence", rid[1], ALL, "codes")
     return ("theme", rid[1], ALL, rid[2], "session_segments")  # sessions
 
 
@@ -279,9 +286,11 @@ def _add_counts(
                     model.published.add(key)
 
 
-def _add_process(model: CellModel, key: CellKey, value: int, published: bool) -> None:
+def _add_process(model: CellModel, key: CellKey, value: int, published: bool, contributors: int) -> None:
+    """Add a figure about the coding of a scope; it is as small as the scope (its total's contributors)."""
     if value:
         model.values[key] = value
+        model.contributors[key] = contributors
         if published:
             model.published.add(key)
 
@@ -316,16 +325,21 @@ def _total_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame, shown:
         visible = scope in shown or scope == CITY
         counts = count_segments(frame.assign(_all="x"), ["_all"], people=True)
         _add_counts(model, counts, ("total", scope), [], visible)
-        _add_process(model, ("total", scope, "coded"), int(frame["segment_id"].isin(coded_ids).sum()), visible)
+        who = int(counts["contributors"].iloc[0]) if len(counts) else 0
+        members: list[CellKey] = [("total", scope, "coded")]
+        _add_process(model, members[0], int(frame["segment_id"].isin(coded_ids).sum()), visible, who)
         for coded_by, n in coded_by_counts(data, frame).items():
-            _add_process(model, ("coding", scope, coded_by, "segments"), n, visible)
-        per_bin = confidence_counts(data, frame, edges)
-        bins = [("confidence", scope, b, "codes") for b in per_bin]
-        for key, n in zip(bins, per_bin.values(), strict=True):
-            _add_process(model, key, n, visible)
-        if visible:  # the confidence table shows shares of its total: it is hidden whole or not at all
-            members = tuple(k for k in bins if k in model.values)
-            model.groups.append(((("total", scope, "segments"), *members), members))
+            members.append(("coding", scope, coded_by, "segments"))
+            _add_process(model, members[-1], n, visible, who)
+        bins = confidence_counts(data, frame, edges)
+        for b, n in bins.items():
+            members.append(("confidence", scope, b, "codes"))
+            _add_process(model, members[-1], n, visible, who)
+        members.append(("confidence", scope, ALL, "codes"))  # shown through the shares of the bins
+        _add_process(model, members[-1], sum(bins.values()), visible, who)
+        if visible:  # shares of a hidden total would give it away: the coding tables go with the total
+            present = tuple(k for k in members if k in model.values)
+            model.groups.append(((("total", scope, "segments"),), present))
 
 
 def _discovered_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame, shown: set[str]) -> None:
@@ -343,10 +357,11 @@ def _discovered_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame, s
 
 def _session_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame) -> None:
     sess = seg[~seg["survey"].astype(bool) & seg["wijk"].notna()]
-    sess = sess.assign(_session=sess["date"].fillna("").astype(str) + "|" + sess["session"].fillna("").astype(str))
-    table = count_segments(coded_segments(data, sess), ["wijk", "_session", "code_id"], people=True)
+    when = sess["date"].fillna("").astype(str) + "|" + sess["session"].fillna("").astype(str)
+    sess = sess.assign(_when=when)
+    table = count_segments(coded_segments(data, sess), ["wijk", "_when", "code_id"], people=True)
     for rec in table.to_dict("records"):
-        key = ("session", str(rec["wijk"]), str(rec["_session"]), str(rec["code_id"]), "segments")
+        key = ("session", str(rec["wijk"]), str(rec["_when"]), str(rec["code_id"]), "segments")
         model.values[key] = int(rec["segments"])
         model.contributors[key] = int(rec["session_sources"])
         model.published.add(key)

@@ -1,16 +1,29 @@
-"""How certain the findings are: who coded the segments, how sure the machine was, and agreement."""
+"""How certain the findings are: who coded the segments, how sure the machine was, and agreement.
+
+The counts of :func:`coding_certainty` and :func:`confidence_distribution` are hidden (with their shares) when
+the segment count of the wijk is: they add up to it (:mod:`~wijkanalyse.analysis.suppression`).
+"""
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 import pandas as pd
 
-from wijkanalyse.analysis.counting import segments_in
+from wijkanalyse.analysis.cells import CellKey
+from wijkanalyse.analysis.counting import (
+    CONFIDENCE_BINS,
+    coded_by_counts,
+    confidence_counts,
+    confidence_edges,
+    segments_in,
+)
 from wijkanalyse.analysis.data import AnalysisData
+from wijkanalyse.analysis.protection import suppression_pattern
+from wijkanalyse.analysis.suppression import hide
 from wijkanalyse.review.machine_decision import MachineDecision, agreement_table, machine_may_stand
 from wijkanalyse.store import Store
-from wijkanalyse.vocabulary import MACHINE
+from wijkanalyse.vocabulary import CITY, MACHINE
 
 __all__ = [
     "CONFIDENCE_BINS",
@@ -20,11 +33,10 @@ __all__ = [
     "machine_decision",
 ]
 
-#: Edges of the confidence bins of machine codings (the last bin includes 1.0).
-CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.9, 1.0)
 
-
-def coding_certainty(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
+def coding_certainty(
+    data: AnalysisData, wijk: str | None = None, suppress_small: bool = True
+) -> pd.DataFrame:
     """How the segments of a wijk were coded: by people, by the machine only, or not (yet).
 
     Returns
@@ -32,57 +44,69 @@ def coding_certainty(data: AnalysisData, wijk: str | None = None) -> pd.DataFram
     DataFrame
         Rows ``human``, ``machine``, ``none`` with ``segments``, ``share`` and ``mean_confidence`` (machine
         codes only). ``human``: a person applied or rejected a theme code; ``machine``: only the machine coded
-        it (including its ``geen``).
+        it (including its ``geen``). Counts and shares are hidden when the wijk's segment count is.
     """
     scope = segments_in(data, wijk)
-    ids = set(scope["segment_id"])
-    cod = data.codings[data.codings["segment_id"].isin(ids)]
-    human = set(cod.loc[cod["kind"] == "human", "segment_id"])
-    machine = set(cod.loc[(cod["kind"] == MACHINE) & (cod["status"] == "applied"), "segment_id"]) - human
-    none = ids - human - machine
-    eff = data.themes[data.themes["segment_id"].isin(machine) & (data.themes["source"] == MACHINE)]
-    n = max(len(ids), 1)
+    counts = coded_by_counts(data, scope)
+    n = max(len(scope), 1)
+    machine_ids = set(scope["segment_id"]) - set(
+        data.codings.loc[data.codings["kind"] == "human", "segment_id"]
+    )
+    eff = data.themes[data.themes["segment_id"].isin(machine_ids) & (data.themes["source"] == MACHINE)]
     mean_conf = (
         round(float(eff["confidence"].mean()), 3) if len(eff) and eff["confidence"].notna().any() else None
     )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "coded_by": ["human", "machine", "none"],
-            "segments": [len(human), len(machine), len(none)],
-            "share": [round(len(human) / n, 4), round(len(machine) / n, 4), round(len(none) / n, 4)],
+            "coded_by": list(counts),
+            "segments": list(counts.values()),
+            "share": [round(v / n, 4) for v in counts.values()],
             "mean_confidence": [None, mean_conf, None],
         }
     )
+    if not suppress_small:
+        return table
+    scope_name = wijk or CITY
+
+    def cells(rec: dict[str, Any]) -> dict[str, list[CellKey]]:
+        own = ("coding", scope_name, str(rec["coded_by"]), "segments")
+        return {"segments": [own], "share": [own, ("total", scope_name, "segments")]}
+
+    return hide(table, suppression_pattern(data), cells, main=None)
 
 
-def confidence_distribution(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
+def confidence_distribution(
+    data: AnalysisData, wijk: str | None = None, suppress_small: bool = True
+) -> pd.DataFrame:
     """How sure the machine was: its effective theme codes per confidence bin.
 
     The bins are those of :data:`CONFIDENCE_BINS`, the first starting at the coding threshold (rounded down to
-    0.05; lower when some code that counts has a lower confidence).
+    0.05; lower when some code that counts has a lower confidence), the same for every wijk and the city
+    (:func:`~wijkanalyse.analysis.counting.confidence_edges`).
 
     Returns
     -------
     DataFrame
         ``bin`` (e.g. ``"0.70-0.90"``), ``low``, ``high``, ``codes`` (number of machine codes that count),
-        ``share``.
+        ``share``. Hidden when the wijk's segment count is.
     """
     scope = segments_in(data, wijk)
-    conf = data.themes.loc[
-        data.themes["segment_id"].isin(set(scope["segment_id"])) & (data.themes["source"] == MACHINE),
-        "confidence",
-    ].dropna()
-    # the first bin starts at the coding threshold (the machine applies nothing below it), or lower if needed
-    low = min(data.coding_threshold, float(conf.min()) if len(conf) else 1.0)
-    low = math.floor(low * 20) / 20
-    edges = [low, *(e for e in CONFIDENCE_BINS if e > low)]
-    rows = []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        n = int(((conf >= lo) & ((conf < hi) if hi < 1 else (conf <= hi))).sum())
-        rows.append({"bin": f"{lo:.2f}-{hi:.2f}", "low": lo, "high": hi, "codes": n})
-    out = pd.DataFrame(rows)
-    out["share"] = (out["codes"] / max(len(conf), 1)).round(4)
-    return out
+    edges = confidence_edges(data)
+    counts = confidence_counts(data, scope, edges)
+    out = pd.DataFrame(
+        {"bin": list(counts), "low": edges[:-1], "high": edges[1:], "codes": list(counts.values())}
+    )
+    total = max(int(out["codes"].sum()), 1)
+    out["share"] = (out["codes"] / total).round(4)
+    if not suppress_small:
+        return out
+    scope_name = wijk or CITY
+
+    def cells(rec: dict[str, Any]) -> dict[str, list[CellKey]]:
+        own = ("confidence", scope_name, str(rec["bin"]), "codes")
+        return {"codes": [own], "share": [own, ("confidence", scope_name, "*", "codes")]}
+
+    return hide(out, suppression_pattern(data), cells, main=None)
 
 
 def agreement_summary(store: Store, threshold: float = 0.6) -> pd.DataFrame:

@@ -92,8 +92,8 @@ def count_segments(frame: pd.DataFrame, keys: list[str], people: bool = False) -
     Returns
     -------
     DataFrame
-        The ``keys``, then :data:`COUNT_COLUMNS` (and :data:`PEOPLE_COLUMNS`); one row per group, sorted by the
-        keys.
+        The ``keys``, then :data:`COUNT_COLUMNS` (and :data:`PEOPLE_COLUMNS`); one row per group, sorted by
+        the keys.
 
     Examples
     --------
@@ -172,8 +172,8 @@ def _machine_confidences(data: AnalysisData, scope: pd.DataFrame | None) -> pd.S
 def confidence_edges(data: AnalysisData) -> list[float]:
     """Return the edges of the confidence bins, the same for every wijk and the city.
 
-    The bins are those of ``CONFIDENCE_BINS``, the first starting at the coding threshold (rounded down to 0.05;
-    lower when some machine code that counts, anywhere in the data, has a lower confidence).
+    The bins are those of ``CONFIDENCE_BINS``, the first starting at the coding threshold (rounded down to
+    0.05; lower when some machine code that counts, anywhere in the data, has a lower confidence).
     """
     conf = _machine_confidences(data, None)
     # the first bin starts at the coding threshold (the machine applies nothing below it), or lower if needed
@@ -183,7 +183,7 @@ def confidence_edges(data: AnalysisData) -> list[float]:
 
 
 def confidence_counts(data: AnalysisData, scope: pd.DataFrame, edges: list[float]) -> dict[str, int]:
-    """Return the machine's theme codes that count in ``scope`` per confidence bin (``"0.70-0.90"``: count)."""
+    """Return the machine's theme codes that count in ``scope`` per confidence bin (``"0.70-0.90"``: n)."""
     conf = _machine_confidences(data, scope)
     out = {}
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):

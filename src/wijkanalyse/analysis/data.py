@@ -84,6 +84,8 @@ class AnalysisData:
         The discovered themes of that discovery run (empty when absent).
     discovery_run : str or None
         The id of the discovery run that ``discovered`` and ``discovered_themes`` come from.
+    min_fragments, min_sources : int
+        A theme is a headline only with this many segments from this many sources (settings).
     """
 
     segments: pd.DataFrame
@@ -100,6 +102,8 @@ class AnalysisData:
     machine_agreement_threshold: float = 0.6
     coding_threshold: float = 0.35
     discovery_run: str | None = None
+    min_fragments: int = 3
+    min_sources: int = 2
 
     def label(self, code_id: str) -> str:
         """Return the label of a code in the data's language (the id when the code is unknown)."""
@@ -302,6 +306,8 @@ def load(
         machine_agreement_threshold=settings.machine_agreement_threshold if settings else 0.6,
         coding_threshold=settings.coding_threshold if settings else 0.35,
         discovery_run=run,
+        min_fragments=settings.min_fragments if settings else 3,
+        min_sources=settings.min_sources if settings else 2,
     )
 
 

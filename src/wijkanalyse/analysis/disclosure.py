@@ -5,8 +5,8 @@ the sum relations between them (:mod:`~wijkanalyse.analysis.cells`) and what the
 
 - ``"<5"`` (primary suppression): fewer than ``min_count`` people or sources stand behind the figure, so it is
   at least 1, and a number of respondents is at most ``min_count - 1``;
-- ``"x"`` (complementary suppression): the figure is hidden to protect another; it is not small, so at least
-  ``min_count`` when it is about people (at least 1 when it describes the coding).
+- ``"x"``: the figure is not shown (to protect another, or because a ``"<5"`` would give it away); it says
+  nothing but that the figure is at least 1 (zero is always shown).
 
 With that the attacker tries (:func:`attack`), every time with all that came out before:
 
@@ -35,16 +35,16 @@ import math
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from scipy.linalg import null_space
 
 from wijkanalyse.analysis.cells import (
     ALL,
     COMPLEMENT_MARKER,
+    NO_WIJK,
     PEOPLE_MEASURES,
     CellKey,
     CellModel,
@@ -60,6 +60,7 @@ __all__ = [
     "Finding",
     "marker_bounds",
     "attack",
+    "face_view",
     "model_views",
     "audit_model",
     "audit_tables",
@@ -70,6 +71,7 @@ __all__ = [
 PRIMARY, COMPLEMENTARY = "primary", "complementary"
 _INF = math.inf
 _TOL = 1e-9
+_MAX_UPDATES = 25
 
 
 @dataclass
@@ -127,12 +129,11 @@ def marker_bounds(key: CellKey, how: str, min_count: int) -> tuple[float, float]
     >>> marker_bounds(("theme", "Oost", "*", "t", "respondents"), PRIMARY, 5)
     (1, 4)
     >>> marker_bounds(("theme", "Oost", "*", "t", "segments"), COMPLEMENTARY, 5)
-    (5, inf)
+    (1, inf)
     """
-    people = key[0] in ("theme", "total", "discovered", "session") and key[-1] in PEOPLE_MEASURES
-    if how == PRIMARY:
-        return 1, (min_count - 1 if key[-1] == "respondents" else _INF)
-    return (min_count if people else 1), _INF
+    if how == PRIMARY and key[0] in ("theme", "total", "discovered") and key[-1] == "respondents":
+        return 1, min_count - 1
+    return 1, _INF
 
 
 # -- the attack ---------------------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ def _interval(view: View, iv: dict[CellKey, tuple[float, float]], cell: CellKey)
 def _tighten(
     view: View, iv: dict[CellKey, tuple[float, float]], r: Relation
 ) -> list[tuple[CellKey, float, float]] | None:
-    """New intervals the relation gives its unknown cells; None when the relation cannot hold (inexact)."""
+    """Return the new intervals a relation gives its unknown cells; None when it cannot hold (inexact)."""
     terms = [(1, r.total), *((-1, p) for p in r.parts)]
     contrib = []
     lo_fin = hi_fin = 0.0
@@ -186,9 +187,8 @@ def _propagate(view: View) -> tuple[dict[CellKey, tuple[float, float]], dict[Cel
     queued = set(queue)
     broken: set[int] = set()
     pinned: dict[CellKey, Finding] = {}
-    budget = 200 * (len(rels) + 1)  # inexact relations can ratchet bounds for ever: stop, nothing is lost
-    while queue and budget > 0:
-        budget -= 1
+    updated: dict[CellKey, int] = defaultdict(int)
+    while queue:
         i = queue.popleft()
         queued.discard(i)
         if i in broken:
@@ -200,6 +200,9 @@ def _propagate(view: View) -> tuple[dict[CellKey, tuple[float, float]], dict[Cel
             broken.add(i)
             continue
         for cell, lo, hi in updates:
+            updated[cell] += 1
+            if updated[cell] > _MAX_UPDATES:  # relations that do not hold exactly can ratchet bounds for ever
+                continue
             iv[cell] = (lo, hi)
             if lo == hi:
                 pinned[cell] = Finding(cell, lo, "difference" if open_before == 1 else "bounds", r)
@@ -210,58 +213,114 @@ def _propagate(view: View) -> tuple[dict[CellKey, tuple[float, float]], dict[Cel
     return iv, pinned, broken
 
 
-def _components(cells: list[CellKey], rows: list[Relation]) -> list[list[int]]:
-    """Group relation indices into connected components over their unknown cells."""
-    parent = list(range(len(rows)))
+def _peel(open_cells: set[CellKey], rows: list[Relation]) -> tuple[list[int], list[tuple[CellKey, int]]]:
+    """Peel off unknowns that occur in one relation only, with that relation: they fix nothing else.
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    first: dict[CellKey, int] = {}
-    unknown = set(cells)
+    Returns the relations left (the core) and the peeled ``(cell, relation)`` pairs in peeling order.
+    """
+    occurs: dict[CellKey, set[int]] = defaultdict(set)
     for i, r in enumerate(rows):
         for c in r.cells:
-            if c in unknown:
-                if c in first:
-                    parent[find(i)] = find(first[c])
-                else:
-                    first[c] = i
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(rows)):
-        comps[find(i)].append(i)
-    return [comps[k] for k in sorted(comps)]
-
-
-def _combinations(
-    view: View, iv: dict[CellKey, tuple[float, float]], broken: set[int]
-) -> list[Finding]:
-    """Hidden figures fixed by a linear combination of the relations (null space without their component)."""
-    open_cells = {c for c, (lo, hi) in iv.items() if lo != hi}
-    rows = [r for i, r in enumerate(view.relations) if i not in broken and any(c in open_cells for c in r.cells)]
-    out = []
-    for comp in _components(sorted(open_cells), rows):
-        rels = [rows[i] for i in comp]
-        cols = sorted({c for r in rels for c in r.cells if c in open_cells})
-        if not (set(cols) & view.targets):
+            if c in open_cells:
+                occurs[c].add(i)
+    alive = set(range(len(rows)))
+    peeled: list[tuple[CellKey, int]] = []
+    stack = [c for c in sorted(occurs) if len(occurs[c]) == 1]
+    while stack:
+        cell = stack.pop()
+        if len(occurs[cell]) != 1:
             continue
-        index = {c: j for j, c in enumerate(cols)}
-        a = np.zeros((len(rels), len(cols)))
-        b = np.zeros(len(rels))
-        for i, r in enumerate(rels):
-            for sign, cell in [(1, r.total), *((-1, p) for p in r.parts)]:
-                if cell in index:
-                    a[i, index[cell]] += sign
+        (i,) = occurs[cell]
+        peeled.append((cell, i))
+        alive.discard(i)
+        for c in rows[i].cells:
+            if c in occurs and i in occurs[c]:
+                occurs[c].discard(i)
+                if len(occurs[c]) == 1:
+                    stack.append(c)
+    return sorted(alive), peeled
+
+
+def _determined_core(
+    view: View, iv: dict[CellKey, tuple[float, float]], rels: list[Relation], open_cells: set[CellKey]
+) -> tuple[set[CellKey], dict[CellKey, float]]:
+    """Unknowns the relations fix, with their values: sparse Gauss-Jordan elimination in exact fractions.
+
+    In the reduced row echelon form an unknown is fixed exactly when its pivot row holds no other unknown
+    (then ``e_u`` is in the row space: a combination of the relations gives it alone).
+    """
+    rows: list[dict[CellKey, Fraction]] = []
+    rhs: list[Fraction] = []
+    where: dict[CellKey, set[int]] = defaultdict(set)
+    for r in rels:
+        row: dict[CellKey, Fraction] = defaultdict(Fraction)
+        const = Fraction(0)
+        for sign, cell in [(1, r.total), *((-1, p) for p in r.parts)]:
+            if cell in open_cells:
+                row[cell] += sign
+            else:
+                const -= sign * Fraction(_interval(view, iv, cell)[0])
+        row = {c: v for c, v in row.items() if v}
+        for c in row:
+            where[c].add(len(rows))
+        rows.append(row)
+        rhs.append(const)
+    pivot_of: dict[CellKey, int] = {}
+    todo = set(range(len(rows)))
+    while todo:
+        i = min(todo, key=lambda k: (len(rows[k]), k))
+        todo.discard(i)
+        if not rows[i]:
+            continue
+        col = min(rows[i], key=lambda c: (len(where[c]), c))  # fewest rows: least fill-in
+        scale = rows[i][col]
+        rows[i] = {c: v / scale for c, v in rows[i].items()}
+        rhs[i] /= scale
+        for k in list(where[col]):
+            if k == i:
+                continue
+            factor = rows[k][col]
+            for c, v in rows[i].items():
+                new = rows[k].get(c, Fraction(0)) - factor * v
+                if new:
+                    if c not in rows[k]:
+                        where[c].add(k)
+                    rows[k][c] = new
                 else:
-                    b[i] -= sign * _interval(view, iv, cell)[0]
-        basis = null_space(a)
-        fixed = [j for j in range(len(cols)) if basis.shape[1] == 0 or np.abs(basis[j]).max() < _TOL]
-        fixed = [j for j in fixed if cols[j] in view.targets]
-        if fixed:
-            solution = np.linalg.lstsq(a, b, rcond=None)[0]
-            out += [Finding(cols[j], round(float(solution[j]), 6), "combination") for j in fixed]
+                    rows[k].pop(c, None)
+                    where[c].discard(k)
+            rhs[k] -= factor * rhs[i]
+        pivot_of[col] = i
+    fixed = {c for c, i in pivot_of.items() if len(rows[i]) == 1}
+    return fixed, {c: float(rhs[pivot_of[c]]) for c in fixed}
+
+
+def _combinations(view: View, iv: dict[CellKey, tuple[float, float]], broken: set[int]) -> list[Finding]:
+    """Hidden figures fixed by a linear combination of the relations.
+
+    Unknowns in one relation only are peeled off first (repeatedly); the null space of what is left is
+    computed, and a peeled unknown is fixed when every other unknown of its relation is.
+    """
+    open_cells = {c for c, (lo, hi) in iv.items() if lo != hi}
+    rows = [
+        r for i, r in enumerate(view.relations) if i not in broken and any(c in open_cells for c in r.cells)
+    ]
+    core, peeled = _peel(open_cells, rows)
+    fixed, values = _determined_core(view, iv, [rows[i] for i in core], open_cells)
+    for cell, i in reversed(peeled):
+        others = [c for c in rows[i].cells if c in open_cells and c != cell]
+        if all(c in fixed for c in others):
+            fixed.add(cell)
+            r = rows[i]
+            total = sum(values.get(c, _interval(view, iv, c)[0]) for c in r.parts if c != cell)
+            values[cell] = (values.get(r.total, _interval(view, iv, r.total)[0]) - total
+                            if cell != r.total else total)  # fmt: skip
+    out = []
+    for cell in sorted(fixed & view.targets):  # a value the markers rule out shows the relations do not hold
+        value = values[cell]
+        lo, hi = iv[cell]
+        if abs(value - round(value)) < 1e-6 and lo <= round(value) <= hi:
+            out.append(Finding(cell, float(round(value)), "combination"))
     return out
 
 
@@ -286,28 +345,70 @@ def attack(view: View, combinations: bool = True) -> list[Finding]:
     return sorted(found, key=lambda f: f.cell)
 
 
-# -- views of a model ---------------------------------------------------------------------------------------
+# -- views ---------------------------------------------------------------------------------------------------
+def _no_wijk_may_exist(known: Mapping[CellKey, int], hidden: Mapping[CellKey, str]) -> bool:
+    """Whether the published totals leave room for segments without a wijk (city minus the wijken > 0)."""
+    for measure in PEOPLE_MEASURES:
+        city = ("total", CITY, measure)
+        parts = [k for k in (*known, *hidden) if k[0] == "total" and k[-1] == measure and k[1] != CITY]
+        if city in hidden or any(k in hidden for k in parts):
+            return True
+        if known.get(city, 0) != sum(known.get(k, 0) for k in parts):
+            return True
+    return False
+
+
+def _no_wijk_twin(key: CellKey) -> CellKey | None:
+    if key[0] in ("theme", "total", "coding", "confidence", "discovered") and key[1] != NO_WIJK:
+        return (key[0], NO_WIJK, *key[2:])
+    return None
+
+
+def face_view(
+    known: Mapping[CellKey, int], hidden: Mapping[CellKey, str], with_kinds: bool, min_count: int
+) -> View:
+    """Return what the published figures alone give an attacker.
+
+    The parts no table shows are taken as zero: the segments without a kind of input, and the segments
+    without a wijk too unless the published totals leave room for them (then they are unknown, at least 0).
+
+    Parameters
+    ----------
+    known : mapping
+        The published figures (zero ones may be left out).
+    hidden : mapping
+        The published cells shown as a marker -> ``"primary"`` or ``"complementary"``.
+    with_kinds : bool
+        Whether the tables have kinds of input.
+    min_count : int
+    """
+    present = {k for k, v in known.items() if v} | set(hidden)
+    unknown = {k: marker_bounds(k, how, min_count) for k, how in hidden.items()}
+    if _no_wijk_may_exist(known, hidden):
+        twins = {t for k in present if (t := _no_wijk_twin(k)) is not None}
+        unknown.update({t: (0.0, _INF) for t in twins})
+        present |= twins
+    relations = build_relations(present, with_kinds)
+    return View({k: v for k, v in known.items() if v}, unknown, set(hidden), relations)
+
+
 def model_views(model: CellModel, hidden: Mapping[CellKey, str]) -> list[View]:
     """Return the two views the control must withstand, for a model and the figures it hides.
 
-    *At face value*: the published figures only, every part no table shows taken as zero (what the tables
-    alone give, and what :func:`audit_run` sees). *With the unpublished parts*: the parts no table shows are
-    known to the attacker, except the small ones, which must stay unknown too.
+    *Face value* (:func:`face_view`): the published figures alone, what :func:`audit_run` sees. *Parts
+    known*: the attacker also knows every figure no table shows (the segments without a wijk, without a kind
+    of input), except the small ones, which must stay unknown too.
     """
-    shown = {k for k in model.values if k in model.published}
-    known = {k: v for k, v in model.values.items() if k in shown and k not in hidden}
-    unknown = {k: marker_bounds(k, how, model.min_count) for k, how in hidden.items()}
-    face = View(known, dict(unknown), set(hidden), build_relations(shown, model.with_kinds))
+    shown = {k: v for k, v in model.values.items() if k in model.published and k not in hidden}
+    face = face_view(shown, hidden, model.with_kinds, model.min_count)
     small = model.small_unpublished()
     known_all = {k: v for k, v in model.values.items() if k not in hidden and k not in small}
-    unknown_all = {**unknown, **{k: (0.0, _INF) for k in small}}
-    full = View(known_all, unknown_all, set(hidden) | small, model.relations)
-    return [face, full]
+    unknown = {k: marker_bounds(k, how, model.min_count) for k, how in hidden.items()}
+    unknown.update({k: (0.0, _INF) for k in small})
+    return [face, View(known_all, unknown, set(hidden) | small, model.relations)]
 
 
-def audit_model(
-    model: CellModel, hidden: Mapping[CellKey, str], combinations: bool = True
-) -> list[Finding]:
+def audit_model(model: CellModel, hidden: Mapping[CellKey, str], combinations: bool = True) -> list[Finding]:
     """Attack both views of :func:`model_views`; return each figure that comes out exactly (once)."""
     found: dict[CellKey, Finding] = {}
     for view in model_views(model, hidden):
@@ -353,9 +454,9 @@ class _Collector:
             self.seen[key].append(parsed)
         return parsed
 
-    def row(self, base: CellKey, rec: dict[str, Any], derived: tuple[str, ...], main: str = "segments") -> None:
+    def row(self, base: CellKey, rec: dict[str, Any], derived: tuple[str, ...]) -> None:
         figures = {m: self.add((*base, m), rec[m]) for m in PEOPLE_MEASURES if m in rec}
-        self._check_derived(base, rec, derived, figures.get(main))
+        self._check_derived(base, rec, derived, figures.get("segments"))
 
     def _check_derived(self, base: CellKey, rec: dict[str, Any], derived: tuple[str, ...],
                        main: tuple[str, float] | None) -> None:  # fmt: skip
@@ -368,17 +469,14 @@ class _Collector:
 
     def view(self) -> View:
         known: dict[CellKey, int] = {}
-        unknown: dict[CellKey, tuple[float, float]] = {}
+        hidden: dict[CellKey, str] = {}
         for key, values in self.seen.items():
             numbers = [v for k, v in values if k == "num"]
-            if numbers:
-                if numbers[0]:
-                    known[key] = int(round(numbers[0]))
+            if numbers:  # shown in some table: known, whatever other tables show
+                known[key] = int(round(numbers[0]))
             else:  # a primary marker anywhere says the figure is small
-                how = PRIMARY if any(v == 0 for _, v in values) else COMPLEMENTARY
-                unknown[key] = marker_bounds(key, how, self.min_count)
-        relations = build_relations([*known, *unknown], bool(self.kinds))
-        return View(known, unknown, set(unknown), relations)
+                hidden[key] = PRIMARY if any(v == 0 for _, v in values) else COMPLEMENTARY
+        return face_view(known, hidden, bool(self.kinds), self.min_count)
 
 
 def _read_theme_tables(col: _Collector, scope: str, tables: Mapping[str, pd.DataFrame]) -> None:
@@ -421,9 +519,20 @@ def _read_scope_tables(col: _Collector, scope: str, tables: Mapping[str, pd.Data
         hidden = total_hidden or (shown is not None and shown[0] == "hidden")
         col._check_derived(("coding", scope, str(rec["coded_by"])), rec, ("share",),
                            ("hidden", 0) if hidden else None)  # fmt: skip
+    best: tuple[float, float] | None = None  # the total of the bins: a count over its share (the largest)
+    any_hidden = False
     for rec in tables.get("zekerheid", pd.DataFrame()).to_dict("records"):
         shown = col.add(("confidence", scope, str(rec["bin"]), "codes"), rec["codes"])
         col._check_derived(("confidence", scope, str(rec["bin"])), rec, ("share",), shown)
+        share = _parse(rec.get("share"))
+        any_hidden = any_hidden or (share is not None and share[0] == "hidden")
+        if shown and share and shown[0] == share[0] == "num" and share[1] > 0:
+            if best is None or share[1] > best[1]:
+                best = (shown[1], share[1])
+    if best is not None:
+        col.add(("confidence", scope, ALL, "codes"), round(best[0] / best[1]))
+    elif any_hidden:
+        col.add(("confidence", scope, ALL, "codes"), COMPLEMENT_MARKER)
 
 
 def audit_tables(

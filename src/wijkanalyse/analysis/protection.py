@@ -18,6 +18,7 @@ report is hidden in the city overview too, and the other way round.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,14 @@ from wijkanalyse.analysis.cells import (
     primary_marker,
 )
 from wijkanalyse.analysis.data import AnalysisData
-from wijkanalyse.analysis.disclosure import COMPLEMENTARY, PRIMARY, Finding, attack, model_views
+from wijkanalyse.analysis.disclosure import (
+    COMPLEMENTARY,
+    PRIMARY,
+    Finding,
+    attack,
+    marker_bounds,
+    model_views,
+)
 
 __all__ = ["SuppressionPattern", "protect", "suppression_pattern"]
 
@@ -80,10 +88,15 @@ def _apply_groups(model: CellModel, hidden: dict[CellKey, str]) -> None:
 
 def _candidate(model: CellModel, hidden: Mapping[CellKey, str], rels: list[Relation],
                cell: CellKey) -> CellKey | None:  # fmt: skip
-    """The smallest visible non-zero published figure of the relations, a part before a total."""
+    """Return the smallest visible non-zero published figure of the relations, a part before a total.
+
+    In a ``themes`` relation the total (the coded share of the overview) goes first: it describes the coding,
+    where a part is a theme's count.
+    """
     best: tuple[int, int, CellKey] | None = None
     for r in rels:
-        for rank, cells in ((0, r.parts), (1, (r.total,))):
+        total_rank = -1 if r.kind == "themes" else 1
+        for rank, cells in ((0, r.parts), (total_rank, (r.total,))):
             for c in cells:
                 value = model.values.get(c, 0)
                 if c == cell or c in hidden or c not in model.published or value <= 0:
@@ -93,28 +106,51 @@ def _candidate(model: CellModel, hidden: Mapping[CellKey, str], rels: list[Relat
     return best[2] if best else None
 
 
+def _unmark(model: CellModel, hidden: dict[CellKey, str], rels: list[Relation]) -> CellKey | None:
+    """Return a ``"<5"`` of the relations whose bound gives figures away, to become ``"x"`` (total first)."""
+    for r in rels:
+        for c in (r.total, *r.parts):
+            if hidden.get(c) == PRIMARY and marker_bounds(c, PRIMARY, model.min_count)[1] != math.inf:
+                return c
+    return None
+
+
 def _complements(
-    model: CellModel, hidden: dict[CellKey, str], findings: list[Finding], by_cell: dict[CellKey, list[Relation]]
-) -> int:
-    """Hide one more figure for each finding (once per relation); return how many were hidden."""
-    done: set[Relation] = set()
-    added = 0
+    model: CellModel,
+    hidden: dict[CellKey, str],
+    findings: list[Finding],
+    by_cell: dict[CellKey, list[Relation]],
+    widen: bool = False,
+) -> list[Finding]:
+    """Hide one more figure for each finding; return the findings nothing could fix.
+
+    The smallest visible figure of the relation that gave the figure away is hidden; when none is left there,
+    of any relation of the figure; when there is none either, a ``"<5"`` whose bound gave it away becomes an
+    ``"x"``; failing that (and only with ``widen``, when nothing else moves), the smallest visible figure one
+    or two relations further out is hidden. A finding whose relations changed in this round waits for the
+    next attack.
+    """
+    new: set[CellKey] = set()
+    stuck = []
     for f in findings:
-        if f.relation is not None and f.relation in done:
-            continue
         rels = [f.relation] if f.relation is not None else by_cell[f.cell]
-        choice = _candidate(model, hidden, rels, f.cell)
-        if choice is None:  # all else in that relation is hidden or zero: widen to every relation of the cell
-            choice = _candidate(model, hidden, by_cell[f.cell], f.cell)
+        if any(c in new for r in (*rels, *by_cell[f.cell]) for c in r.cells):
+            continue
+        choice = _candidate(model, hidden, rels, f.cell) or _candidate(model, hidden, by_cell[f.cell], f.cell)
         if choice is None:
-            near = [r for c in {c for r in by_cell[f.cell] for c in r.cells} for r in by_cell[c]]
+            choice = _unmark(model, hidden, rels + by_cell[f.cell])
+        near = by_cell[f.cell]
+        for _ in range(2 if widen else 0):  # widen to the relations of the figures of its relations, twice
+            if choice is not None:
+                break
+            near = list(dict.fromkeys(r2 for r in near for c in r.cells for r2 in by_cell[c]))
             choice = _candidate(model, hidden, near, f.cell)
-        if choice is not None:
-            hidden[choice] = COMPLEMENTARY
-            added += 1
-            if f.relation is not None:
-                done.add(f.relation)
-    return added
+        if choice is None:
+            stuck.append(f)
+            continue
+        hidden[choice] = COMPLEMENTARY
+        new.add(choice)
+    return stuck
 
 
 def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
@@ -127,8 +163,8 @@ def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
     Returns
     -------
     (hidden, unresolved)
-        ``hidden``: cell -> ``"primary"`` or ``"complementary"``; ``unresolved``: findings no further
-        suppression could fix (none expected).
+        ``hidden``: cell -> ``"primary"`` (shown as ``"<5"``) or ``"complementary"`` (shown as ``"x"``);
+        ``unresolved``: findings no further suppression could fix (none expected; the audit reports them).
     """
     hidden = {k: PRIMARY for k in sorted(model.primary())}
     _apply_groups(model, hidden)
@@ -138,16 +174,23 @@ def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
             by_cell[c].append(r)
     while True:
         findings: list[Finding] = []
-        for combinations in (False, True):  # the cheap attacks first; combinations only when they find nothing
+        for combinations in (False, True):  # cheap attacks first; combinations only when they find nothing
             for view in model_views(model, hidden):
                 findings += attack(view, combinations)
             if findings:
                 break
         if not findings:
             return hidden, []
-        if not _complements(model, hidden, findings, by_cell):
-            return hidden, findings
+        before = dict(hidden)
+        # fix the roots first: a figure given away only through other figures given away waits for them
+        found = {f.cell for f in findings}
+        roots = [f for f in findings if f.relation is None or not (set(f.relation.cells) - {f.cell}) & found]
+        stuck = _complements(model, hidden, roots or findings, by_cell)
+        if hidden == before:
+            stuck = _complements(model, hidden, findings, by_cell, widen=True)
         _apply_groups(model, hidden)
+        if hidden == before:
+            return hidden, stuck
 
 
 def suppression_pattern(data: AnalysisData) -> SuppressionPattern:

@@ -1,47 +1,87 @@
-"""Suppression of small cells, so that no resident can be singled out.
+"""Statistical disclosure control: no published figure singles anyone out, and no hidden figure comes back.
 
-A cell (a wijk, a theme, a kind of input, a session date: any row of a table) with survey input from fewer
-than ``min_count`` respondents (``0 < respondents < min_count``; default 5, setting ``min_count``) shows the
-marker ``"<5"`` instead of its respondent count, its count of survey answers, its total count of segments,
-its share, and every figure derived from them (log-odds, z). Survey quotes from such a cell are withheld.
-Counts of sessions and of session segments stay visible: sessions are meetings of wijkraden with their
-speakers pseudonymised, not individual residents' answers. Zero is shown: it singles no one out.
+Who stands behind a figure
+--------------------------
+Every count in a report is about *contributors*: the distinct **respondents** of the survey answers in it,
+plus the distinct **(document, speaker)** pairs of the session text in it, where a document without speakers
+(minutes, notes, a report) counts as one source. So ``respondents`` and ``survey_answers`` are about the
+respondents, ``session_segments`` about the session sources, ``segments`` about both (:mod:`.counting`). The
+coding figures of a scope (codering, zekerheid, ``coded_share``) count as many contributors as the scope.
 
-Known limit: the city-wide row is not secondarily suppressed, so a suppressed cell may in principle be
-recovered from the city total minus all other wijken when every other wijk is above the threshold; raise
-``min_count`` or publish only the wijk reports when that matters.
+Primary suppression
+-------------------
+A figure with ``0 < contributors < min_count`` (default 5, setting ``min_count``) is *small*: the reports show
+``"<5"`` instead (:func:`marker`), also for its share, log-odds and z. Zero is shown: it singles no one out.
+The number of sessions is always shown (it counts meetings, not people). Survey quotes from a small cell are
+withheld (:mod:`.quotes`).
+
+Complementary suppression
+-------------------------
+A hidden figure must not come back as a difference: a theme's total minus its visible kinds of input, the
+city minus the other wijken, the segments of a wijk minus its coded ones. So more figures are hidden, marked
+``"x"`` (:data:`~wijkanalyse.analysis.cells.COMPLEMENT_MARKER`), until the differencing attack of
+:mod:`.disclosure` gets no hidden figure back (the greedy scheme of :mod:`.protection`). The pattern is one
+for all reports of a run: computed from the whole data (:func:`~wijkanalyse.analysis.protection.
+suppression_pattern`) and applied to every table here (:func:`hide`), so every wijk report and the city
+overview hide the same figures.
+
+The guarantee, and its limits, are stated in the README (section *Kleine aantallen*).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 
-__all__ = ["SUPPRESSED_COLUMNS", "marker", "suppress", "is_small", "rank"]
+from wijkanalyse.analysis.cells import COMPLEMENT_MARKER, CellKey, primary_marker
+from wijkanalyse.analysis.protection import SuppressionPattern
 
-#: Columns that are replaced by the marker in a small cell.
+__all__ = [
+    "SUPPRESSED_COLUMNS",
+    "COMPLEMENT_MARKER",
+    "marker",
+    "suppress",
+    "is_small",
+    "hide",
+    "order",
+    "rank",
+]
+
+#: Columns that are replaced by the marker in a small cell by :func:`suppress`.
 SUPPRESSED_COLUMNS = ("respondents", "survey_answers", "segments", "share", "share_wijk", "log_odds", "z")
 
 
 def marker(min_count: int) -> str:
-    """Return the text shown instead of a suppressed figure, e.g. ``"<5"``."""
-    return f"<{min_count}"
+    """Return the text shown instead of a small figure, e.g. ``"<5"``."""
+    return primary_marker(min_count)
+
+
+def is_small(table: pd.DataFrame, min_count: int) -> pd.Series:
+    """Return which rows of a table are small: ``0 < contributors < min_count`` (else by ``respondents``)."""
+    who = table["contributors"] if "contributors" in table.columns else table["respondents"]
+    return (who > 0) & (who < min_count)
 
 
 def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Replace the figures of small cells by the marker (see the module docstring for the rule).
+    """Replace the figures of small rows of a one-off table by the marker (primary suppression only).
+
+    The report tables use :func:`hide` with the run's suppression pattern instead; this serves tables of their
+    own (survey response rates in the explore notebooks), where no sum relation ties rows together.
 
     Parameters
     ----------
     table : DataFrame
-        A table with a ``respondents`` column; every column of :data:`SUPPRESSED_COLUMNS` present is
-        suppressed.
+        A table with a ``respondents`` (or ``contributors``) column; every column of
+        :data:`SUPPRESSED_COLUMNS` present is suppressed.
     min_count : int
-        Cells with ``0 < respondents < min_count`` are small.
+        Rows with ``0 < respondents < min_count`` are small.
 
     Returns
     -------
     DataFrame
-        A copy; suppressed columns have dtype object and hold the marker in small cells. A boolean column
+        A copy; suppressed columns have dtype object and hold the marker in small rows. A boolean column
         ``suppressed`` says which rows were suppressed.
 
     Examples
@@ -51,7 +91,7 @@ def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     {'respondents': [0, '<5', 7], 'survey_answers': [0, '<5', 9], 'sessions': [2, 1, 0]}
     """
     out = table.copy()
-    small = (out["respondents"] > 0) & (out["respondents"] < min_count)
+    small = is_small(out, min_count)
     for col in SUPPRESSED_COLUMNS:
         if col in out.columns:
             out[col] = out[col].astype(object)
@@ -60,9 +100,64 @@ def suppress(table: pd.DataFrame, min_count: int) -> pd.DataFrame:
     return out
 
 
-def is_small(table: pd.DataFrame, min_count: int) -> pd.Series:
-    """Return which rows of a table are small cells (``0 < respondents < min_count``)."""
-    return (table["respondents"] > 0) & (table["respondents"] < min_count)
+def hide(
+    table: pd.DataFrame,
+    pattern: SuppressionPattern,
+    cells_of: Callable[[dict[str, Any]], Mapping[str, Sequence[CellKey]]],
+    main: str | None = "segments",
+) -> pd.DataFrame:
+    """Show the suppression pattern in a table: each hidden figure becomes its marker.
+
+    Parameters
+    ----------
+    table : DataFrame
+    pattern : SuppressionPattern
+        The run's pattern (:func:`~wijkanalyse.analysis.protection.suppression_pattern`).
+    cells_of : callable
+        Row (a dict) -> ``{column: cells}``: the column is hidden when one of its cells is, with the marker of
+        the first hidden one (a share lists its count first, then the total it is a share of).
+    main : str or None, default "segments"
+        The column whose being hidden makes the row ``suppressed`` (a boolean column added at the end).
+
+    Returns
+    -------
+    DataFrame
+        A copy; the columns with a hidden figure have dtype object.
+    """
+    out = table.copy()
+    changes: dict[str, list[tuple[int, str]]] = {}
+    flags = []
+    for i, rec in enumerate(out.to_dict("records")):
+        shown_main = True
+        for col, keys in cells_of(rec).items():
+            mark = pattern.first_marker(*keys)
+            if mark is not None:
+                changes.setdefault(col, []).append((i, mark))
+                shown_main = shown_main and col != main
+        flags.append(not shown_main)
+    for col, marks in changes.items():
+        values = out[col].astype(object).to_numpy(copy=True)
+        for i, mark in marks:
+            values[i] = mark
+        out[col] = values
+    if main is not None:
+        out["suppressed"] = flags
+    return out
+
+
+def order(table: pd.DataFrame, key: str, tie: str, group: str | None = None) -> pd.DataFrame:
+    """Sort by ``key`` (largest first, ties by ``tie``); suppressed rows go last, ordered by ``tie``.
+
+    A suppressed row keeps no place among the others: its position would tell roughly how large it is.
+    """
+    small = table["suppressed"].astype(bool) if "suppressed" in table.columns else False
+    values = pd.to_numeric(table[key].where(~small, 0) if "suppressed" in table.columns else table[key],
+                           errors="coerce").fillna(0)  # fmt: skip
+    t = table.assign(_small=small, _key=values)
+    by = [c for c in (group, "_small") if c] + ["_key", tie]
+    asc = [True] * (len(by) - 2) + [False, True]
+    t = t.sort_values(by, ascending=asc, kind="mergesort").drop(columns=["_small", "_key"])
+    return t.reset_index(drop=True)
 
 
 def rank(
@@ -73,9 +168,9 @@ def rank(
     suppress_small: bool,
     group: str | None = None,
 ) -> pd.DataFrame:
-    """Sort by ``key`` (largest first, ties by ``tie``) and suppress; small cells go last, ordered by ``tie``.
+    """Sort by ``key`` (largest first, ties by ``tie``) and apply primary suppression (:func:`suppress`).
 
-    A suppressed row keeps no place among the others: its position would tell roughly how large it is.
+    For a table of its own; the report tables use :func:`hide` and :func:`order`.
 
     Parameters
     ----------
@@ -95,10 +190,6 @@ def rank(
     DataFrame
         Sorted, with a fresh index (and, with ``suppress_small``, suppressed as by :func:`suppress`).
     """
-    small = is_small(table, min_count) if suppress_small else pd.Series(False, index=table.index)
-    t = table.assign(_small=small, _key=table[key].where(~small, 0))
-    by = [c for c in (group, "_small") if c] + ["_key", tie]
-    asc = [True] * (len(by) - 2) + [False, True]
-    t = t.sort_values(by, ascending=asc, kind="mergesort").drop(columns=["_small", "_key"])
-    t = t.reset_index(drop=True)
-    return suppress(t, min_count) if suppress_small else t
+    if not suppress_small:
+        return order(table, key, tie, group)
+    return order(suppress(table, min_count), key, tie, group)

@@ -19,8 +19,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from wijkanalyse.config import DEMO_CORPUS, load_settings
-from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.cli.common import USER_ERRORS, CorpusOpt, OutputsOpt, SettingsOpt, fail, load_cli_settings
+from wijkanalyse.config import DEMO_CORPUS
 
 __all__ = ["codebook_app", "check_command", "draft_command"]
 
@@ -29,19 +29,8 @@ codebook_app = typer.Typer(
     no_args_is_help=True,
 )
 
-CorpusOpt = Annotated[Path, typer.Option("--corpus", "-c", help="Corpus folder (raw sources, read-only).")]
-SettingsOpt = Annotated[
-    Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option("--settings", "-s", help="Settings YAML (default: wijkanalyse.yml in the corpus folder)."),
-]
-
 #: Definitions that start with this are drafts (written by ``codebook draft``) still to be rewritten.
 DRAFT_MARK = "Concept:"
-
-
-def _fail(exc: Exception) -> None:
-    typer.secho(f"Error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
 
 
 @codebook_app.command("check")
@@ -53,8 +42,8 @@ def check_command(
 
     try:
         cb = load_codebook(path)
-    except WijkanalyseError as exc:
-        _fail(exc)
+    except USER_ERRORS as exc:
+        fail(exc)
         return
     typer.echo(f"Codebook {cb.name!r} version {cb.version_tag}: {len(cb.codes)} codes, soort {cb.soort_ids}.")
     for c in cb.codes:
@@ -98,6 +87,7 @@ def draft_command(
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    outputs: OutputsOpt = None,
 ) -> None:
     """Draft an editable codebook from the themes discovered in the corpus (one code per theme).
 
@@ -106,15 +96,15 @@ def draft_command(
     `wijkanalyse codebook-check FILE`, point the corpus at it (`codebook:` in wijkanalyse.yml), code, review.
     """
     from wijkanalyse.coding.codebook_draft import draft_from_store
-    from wijkanalyse.store import Store
+    from wijkanalyse.update import store_for_writing
 
     try:
-        cfg = load_settings(corpus, settings)
-        with Store(cfg.store_path, create=False) as store:
+        cfg = load_cli_settings(corpus, settings, outputs)
+        with store_for_writing(cfg, create=False) as store:  # discovery may run: it writes to the store
             result = draft_from_store(
                 store, cfg, out, force=force, min_theme_size=min_theme_size, soort=soort
             )
-    except WijkanalyseError as exc:
-        _fail(exc)
+    except USER_ERRORS as exc:
+        fail(exc)
         return
     typer.echo(result.describe())

@@ -59,6 +59,7 @@ __all__ = [
     "draft_codebook",
     "draft_from_store",
     "draft_yaml",
+    "flagged_segments",
     "looks_like_markup",
     "write_draft",
 ]
@@ -238,23 +239,10 @@ def draft_codebook(
     used: set[str] = set()
     codes, origin, notes = [], {}, {}
     for r in rows:
-        tid, words = int(r["theme_id"]), _words(r["top_words"])
-        anchor_words = anchors(words)
-        cid = _slug(labels[tid], used, tid)
-        about = labels[tid].lower()
-        code: dict[str, Any] = {
-            "id": cid,
-            "label_nl": labels[tid],
-            "label_en": labels[tid],
-            "definition": f"Concept: fragmenten over {join_nl(distinct_words(words)) or about}.",
-        }
-        if words:
-            code["include"] = [f"Kernwoorden: {', '.join(distinct_words(words, n=len(words)))}."]
-        examples = _examples(list(r.get("representative_texts") or []), anchor_words, n_examples)
-        if examples:
-            code["examples"] = examples
+        tid = int(r["theme_id"])
+        code = _code_entry(r, labels[tid], _slug(labels[tid], used, tid), n_examples)
         codes.append(code)
-        origin[cid], notes[cid] = tid, _note(r, int(r["size"]), words)
+        origin[code["id"]], notes[code["id"]] = tid, _note(r, int(r["size"]), _words(r["top_words"]))
     data = {
         "name": name,
         "version": "0.1",
@@ -266,6 +254,23 @@ def draft_codebook(
     if not description:
         del data["description"]
     return CodebookDraft(parse_codebook(data, source=f"draft {name!r}"), origin, notes, left_out)
+
+
+def _code_entry(row: Mapping[str, Any], label: str, code_id: str, n_examples: int) -> dict[str, Any]:
+    """Return the YAML entry of the code drafted from one theme (see the module docstring)."""
+    words = _words(row["top_words"])
+    code: dict[str, Any] = {
+        "id": code_id,
+        "label_nl": label,
+        "label_en": label,
+        "definition": f"Concept: fragmenten over {join_nl(distinct_words(words)) or label.lower()}.",
+    }
+    if words:
+        code["include"] = [f"Kernwoorden: {', '.join(distinct_words(words, n=len(words)))}."]
+    examples = _examples(list(row.get("representative_texts") or []), anchors(words), n_examples)
+    if examples:
+        code["examples"] = examples
+    return code
 
 
 def _soort_entry(code: Any) -> dict[str, Any]:
@@ -392,8 +397,19 @@ class DraftResult:
         return "\n".join(lines)
 
 
-def _flagged(segments: pd.DataFrame) -> set[str]:
-    """Ids of the segments that are boilerplate, table rows or markup (see the module docstring)."""
+def flagged_segments(segments: pd.DataFrame) -> set[str]:
+    """Return the ids of the segments that are boilerplate, table rows or markup (see the module docstring).
+
+    Parameters
+    ----------
+    segments : pandas.DataFrame
+        ``segment_id`` and ``text``; ``unit`` and ``boilerplate`` are used when present (as in
+        :meth:`Store.segments <wijkanalyse.store.Store.segments>`).
+
+    Returns
+    -------
+    set of str
+    """
     flag = segments["text"].map(lambda t: looks_like_markup(str(t)))
     if "unit" in segments.columns:
         flag |= segments["unit"].fillna("").astype(str).str.startswith("table")
@@ -406,7 +422,7 @@ def _theme_texts(
     themes: pd.DataFrame, links: pd.DataFrame, segments: pd.DataFrame
 ) -> tuple[pd.DataFrame, dict[int, list[str]], dict[int, float]]:
     """Return representative texts without flagged segments, prose texts and flagged share per theme."""
-    flagged = _flagged(segments)
+    flagged = flagged_segments(segments)
     text_of = dict(zip(segments["segment_id"], segments["text"], strict=True))
     texts: dict[int, list[str]] = {}
     shares: dict[int, float] = {}

@@ -283,9 +283,20 @@ def _prepare_all(ctx: _Context, result: IngestResult) -> tuple[list[_Prepared], 
 
 
 # -- pseudonymising and segmenting ---------------------------------------------------------------------------
-def _pseudonymiser_for(prepared: list[_Prepared], key_path: Path) -> Pseudonymiser:
+def _kept_words(ctx: _Context, prepared: list[_Prepared], store: Store) -> list[str]:
+    """Words the pseudonymiser must never take for a person: the settings' ``keep`` and every wijk name."""
+    wijken = {str(p.meta["wijk"]) for p in prepared if p.meta.get("wijk")}
+    wijken |= {str(b.wijk) for p in prepared for b in p.blocks if b.wijk}
+    wijken |= {str(w) for w in (*ctx.folder_wijk.values(), *ctx.postcodes.values()) if w}
+    wijken |= {str(w) for w in store.documents().wijk.dropna()}
+    return [*ctx.settings.pseudonymise.keep, *sorted(wijken)]
+
+
+def _pseudonymiser_for(
+    prepared: list[_Prepared], key_path: Path, keep: list[str] | None = None, always: list[str] | None = None
+) -> Pseudonymiser:
     """Open the key and learn every name in all new texts first, so replacement is consistent across them."""
-    pseudo = Pseudonymiser(key_path)
+    pseudo = Pseudonymiser(key_path, keep=keep or [], always=always or [])
     for p in prepared:
         for name in p.meta.get("speakers") or {}:
             pseudo.register_person(str(name))
@@ -479,7 +490,8 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
     prepared, present = _prepare_all(ctx, result)
     if not present:
         result.warnings.append(_empty_corpus_warning(settings))
-    pseudo = _pseudonymiser_for(prepared, settings.key_path)
+    keep = _kept_words(ctx, prepared, store)
+    pseudo = _pseudonymiser_for(prepared, settings.key_path, keep, settings.pseudonymise.always)
     built = [_build_document(p, pseudo, settings.max_segment_chars) for p in prepared]
     on_disk = {_doc_id(path.relative_to(settings.corpus).as_posix()) for path in settings.corpus.rglob("*")}
     removed = [doc_id for doc_id in ctx.existing if doc_id not in on_disk]

@@ -2,13 +2,13 @@
 
 What is replaced, and how it is found (rule-based, so it runs offline and is easy to audit):
 
-============= ================== ==============================================================================
+============= ================== =============================================================================
 category      placeholder        found by (details: :mod:`.pseudonymise_patterns`, :mod:`.pseudonymise_names`)
-============= ================== ==============================================================================
-PERSOON       [PERSOON-n]        speaker names; a title, relation or initials before a name; a known first name
-                                 and the surname after it; context words (``met``, ``volgens``, ``Beste``, ``Ik
-                                 ben``); known surnames; afterwards every name already in the key, anywhere in
-                                 the corpus, where the sentence shows a person
+============= ================== =============================================================================
+PERSOON       [PERSOON-n]        speaker names; a title, relation or initials before a name; a known first
+                                 name and the surname after it; context words (``met``, ``volgens``,
+                                 ``Beste``, ``Ik ben``); known surnames; afterwards every name already in the
+                                 key, anywhere in the corpus, where the sentence shows a person
 EMAIL         [EMAIL-n]          e-mail addresses, also ``naam [at] domein.nl``
 IBAN          [IBAN-n]           account numbers passing the mod-97 check, spaced or not, any case
 TELEFOON      [TELEFOON-n]       Dutch phone numbers in any notation (``(023) 512 34 56``, ``+31 (0)6-...``)
@@ -17,9 +17,9 @@ ADRES         [ADRES-n]          a street of one or more words + house number an
 POSTCODE      [POSTCODE-n]       Dutch postcodes (``2033 BK``, ``2033bk``)
 BSN           [BSN-n]            nine digits (also ``123.456.782``) passing the eleven test, not a labelled
                                  case or reference number
-GEBOORTEDATUM [GEBOORTEDATUM-n]  a date next to *geboren*, *geb.*, *geboortedatum*, ``°``, after "ik ben van",
-                                 or right after a person; meeting dates and deadlines stay
-============= ================== ==============================================================================
+GEBOORTEDATUM [GEBOORTEDATUM-n]  a date next to *geboren*, *geb.*, *geboortedatum*, ``°``, after "ik ben
+                                 van", or right after a person; meeting dates and deadlines stay
+============= ================== =============================================================================
 
 Two lists from the corpus settings steer it (:class:`wijkanalyse.config.PseudonymiseSettings`): ``keep``
 words and phrases are never taken for a person (the corpus's places and wijken, which ingest also passes in
@@ -32,13 +32,13 @@ placeholder) is kept in its own SQLite file outside ``outputs/`` (see :attr:`Set
 
 Measured on a labelled Dutch set of 426 sentences (``benchmarks/bench_pseudonymisation.py``, results in
 ``benchmarks/results/pseudonymisation.md``), against the ``deduce`` library. Deduce is *not* used: it finds
-more names through its large lookup lists (from Dutch registries, not shippable here without making deduce and
-its dependencies a dependency, which pins ``regex`` below what ``transformers`` needs), but it replaces places,
-sentence-initial words and meeting dates (it broke 45 % of the traps), knows no IBAN, and needs minutes and
-1.2 GB to build its tables. What it showed was adopted as rules instead: context words before a name,
-multi-word streets, dates of birth. Rule-based detection still misses some names (an unknown single name at
-the start of a sentence, with no title or context word); researchers should read a sample before publishing
-quotes, and reports only show pseudonymised text.
+more names through its large lookup lists (from Dutch registries, not shippable here without making deduce
+and its dependencies a dependency, which pins ``regex`` below what ``transformers`` needs), but it replaces
+places, sentence-initial words and meeting dates (it broke 45 % of the traps), knows no IBAN, and needs
+minutes and 1.2 GB to build its tables. What it showed was adopted as rules instead: context words before a
+name, multi-word streets, dates of birth. Rule-based detection still misses some names (an unknown single name
+at the start of a sentence, with no title or context word); researchers should read a sample before
+publishing quotes, and reports only show pseudonymised text.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from wijkanalyse.ingest.pseudonymise_names import STOPWORDS, NameSpan, NameText, lexicon
+from wijkanalyse.ingest.pseudonymise_names import NameSpan, NameText
 from wijkanalyse.ingest.pseudonymise_patterns import FINDERS, Span, find_birth_dates
+from wijkanalyse.ingest.pseudonymise_words import STOPWORDS, lexicon
 from wijkanalyse.store import PseudonymKey
 
 __all__ = ["Pseudonymiser", "CATEGORIES"]
@@ -62,6 +63,23 @@ _NOT_NAMES = frozenset(
     "gemeente buurt straat bewoner bewoners voorzitter secretaris".split()
 )
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?)+")
+#: the start of a surname with a tussenvoegsel ("de vries"), which is not another full name
+_TUSSEN_STARTS = (
+    "van ",
+    "de ",
+    "der ",
+    "den ",
+    "ter ",
+    "ten ",
+    "te ",
+    "el ",
+    "al ",
+    "'t ",
+    "in ",
+    "op ",
+    "la ",
+    "le ",
+)
 _PLACEHOLDER_RE = re.compile(r"\[(?:" + "|".join(CATEGORIES) + r")-\d+\]")
 
 
@@ -69,8 +87,25 @@ def _norm(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
+def _key_value(category: str, value: str) -> str:
+    """Return the form of ``value`` the key holds: numbers without separators, phones from 0, else ``_norm``.
+
+    "NL44 RABO 0123 4567 89" and "nl44rabo0123456789", "+31 6 98765432" and "06-98765432" get one placeholder.
+    """
+    if category in {"IBAN", "BSN", "POSTCODE"}:
+        return re.sub(r"[\W_]", "", value).lower()
+    if category == "TELEFOON":
+        digits = re.sub(r"\D", "", value.replace("(0)", ""))
+        if value.lstrip().startswith("+") or digits.startswith("0031"):
+            digits = "0" + digits[4 if digits.startswith("0031") else 2 :]
+        return digits
+    return _norm(value)
+
+
 def _phrases(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(_norm(w) for w in words if w and w.strip())
+    """Normalised words and phrases; a hyphenated one also with spaces ("zuid-west" and "zuid west")."""
+    out = {_norm(w) for w in words if w and w.strip()}
+    return frozenset(out | {w.replace("-", " ") for w in out})
 
 
 class Pseudonymiser:
@@ -105,7 +140,8 @@ class Pseudonymiser:
         self._names_re: re.Pattern[str] | None = None
         self._always_re = (
             re.compile(
-                r"(?<![\w\[])(" + "|".join(re.escape(a) for a in sorted(self.always, key=len, reverse=True))
+                r"(?<![\w\[])("
+                + "|".join(re.escape(a) for a in sorted(self.always, key=len, reverse=True))
                 + r")(?![\w\]])",
                 re.I,
             )
@@ -116,10 +152,15 @@ class Pseudonymiser:
     # -- the key ---------------------------------------------------------------------------------------------
     def placeholder(self, category: str, value: str) -> str:
         """Return the stable placeholder of a value, creating it if new."""
-        norm = _norm(value)
+        norm = _key_value(category, value)
         if category == "PERSOON" and (norm in _NOT_NAMES or norm in self.keep):
             return value
         ph = self._key.lookup(category, norm)
+        if ph is None and norm != _norm(value):
+            # a key written before numbers were normalised holds the value as written
+            ph = self._key.lookup(category, _norm(value))
+            if ph is not None:
+                self._key.alias(category, norm, ph)
         if ph is None:
             ph = self._key.assign(category, norm)
             if category == "PERSOON":
@@ -130,13 +171,28 @@ class Pseudonymiser:
     def register_person(self, name: str) -> str:
         """Register a full person name (e.g. a speaker) and its surname; return the person's placeholder."""
         name = re.sub(r"\s+", " ", name).strip()
-        ph = self.placeholder("PERSOON", name)
         parts = name.split(" ")
+        norm = _norm(name)
+        if len(parts) >= 2 and norm not in self._names and len(parts[0]) > 2:
+            # "mevrouw Jansen" seen first, "Els Jansen" later: the same person, unless another full name
+            # (another first name) already has that surname's placeholder
+            known = self._names.get(_norm(" ".join(parts[1:])))
+            if known is not None and not self._has_full_name(known, besides=norm):
+                self._alias(norm, known)
+                return known
+        ph = self.placeholder("PERSOON", name)
         if len(parts) >= 2 and ph.startswith("[PERSOON-"):
             surname = _norm(" ".join(parts[1:]))
             if len(surname) >= 4 and surname not in self._names and not self._common_word(surname):
                 self._alias(surname, ph)
         return ph
+
+    def _has_full_name(self, placeholder: str, besides: str) -> bool:
+        """Return True when a full name other than ``besides`` (first name + surname) has ``placeholder``."""
+        return any(
+            p == placeholder and " " in n and n != besides and not n.startswith(_TUSSEN_STARTS)
+            for n, p in self._names.items()
+        )
 
     def _common_word(self, norm: str) -> bool:
         return norm in STOPWORDS or norm in self.keep or norm in lexicon().places or norm in _NOT_NAMES
@@ -163,7 +219,7 @@ class Pseudonymiser:
             self._learn(masked[span.start : span.end], span)
 
     def _learn(self, value: str, span: NameSpan) -> str:
-        """Add one found name to the key (with its surname and first name as aliases); return its placeholder."""
+        """Add one found name to the key (its surname or first name as aliases); return its placeholder."""
         value = re.sub(r"\s+", " ", value).strip()
         norm = _norm(value)
         if norm in self._names:
@@ -223,7 +279,7 @@ class Pseudonymiser:
         return out, counts
 
     def _name_spans(self, text: str) -> list[Span]:
-        """Names found in ``text`` by the rules, and names already in the key where they stand for a person."""
+        """Return the names the rules find in ``text`` and the known names that stand for a person there."""
         nt = NameText(text, self.keep)
         spans: list[Span] = []
         for span in nt.names():

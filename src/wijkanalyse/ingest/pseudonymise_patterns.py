@@ -1,4 +1,4 @@
-"""Personal data with a fixed form, for the pseudonymiser: e-mail, IBAN, BSN, phone, postcode, address, birth date.
+"""Personal data with a fixed form: e-mail, IBAN, BSN, phone, postcode, address, date of birth.
 
 Each finder takes a text and returns the spans to replace, ``(start, end, category)``, after the checks that
 keep look-alikes (a case number that passes the eleven test, a policy title with a year, a meeting date) in
@@ -53,7 +53,7 @@ __all__ = [
 #: ``(start, end, category)`` of one piece of text to replace
 Span = tuple[int, int, str]
 
-# -- e-mail ----------------------------------------------------------------------------------------------------
+# -- e-mail --------------------------------------------------------------------------------------------------
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 _AT = r"\s?[\[(]\s?(?:at|AT|apenstaartje)\s?[\])]\s?"
 _DOT = r"(?:\.|\s?[\[(]\s?(?:dot|punt|DOT|PUNT)\s?[\])]\s?)"
@@ -67,7 +67,7 @@ def find_emails(text: str) -> list[Span]:
     return spans
 
 
-# -- IBAN ------------------------------------------------------------------------------------------------------
+# -- IBAN ----------------------------------------------------------------------------------------------------
 _IBAN_RUN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{1,4}){3,8}(?![\w])")
 
 
@@ -98,7 +98,7 @@ def find_ibans(text: str) -> list[Span]:
     return spans
 
 
-# -- BSN -------------------------------------------------------------------------------------------------------
+# -- BSN -----------------------------------------------------------------------------------------------------
 _BSN_RE = re.compile(
     r"(?<![\d.,/-])(?:\d{9}|\d{3}([. ])\d{3}\1\d{3}|\d{4}([. ])\d{2}\2\d{3})(?![\d]|[.,/-]\d)"
 )
@@ -114,7 +114,7 @@ _AMOUNT_AFTER_RE = re.compile(r"^\s*(?:euro|eur|€|procent|%|inwoners|mensen|ki
 
 
 def bsn_valid(digits: str) -> bool:
-    """The BSN eleven test (9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11), on 9 digits."""
+    """Apply the BSN eleven test (9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11) to 9 digits."""
     weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
@@ -139,14 +139,16 @@ def find_bsns(text: str) -> list[Span]:
     return spans
 
 
-# -- phones ----------------------------------------------------------------------------------------------------
+# -- phones --------------------------------------------------------------------------------------------------
 _PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+(])(?:\+|\(0|0)[\d\s().\-]{8,22}\d(?!\d)")
 
 
 def _phone_ok(candidate: str) -> bool:
     digits = re.sub(r"\D", "", candidate.replace("(0)", ""))
     if candidate.startswith("+"):
-        return digits.startswith("31") and len(digits) == 11 and digits[2] != "0"
+        if not digits.startswith("31"):
+            return 9 <= len(digits) <= 13  # another country's number: "+32 470 12 34 56"
+        return len(digits) == 11 and digits[2] != "0"
     if digits.startswith("0031"):
         return len(digits) == 13 and digits[4] != "0"
     return len(digits) == 10 and digits[0] == "0" and digits[1] != "0" and not digits.startswith("0900")
@@ -170,10 +172,10 @@ def find_phones(text: str) -> list[Span]:
     return spans
 
 
-# -- postcodes and addresses -----------------------------------------------------------------------------------
+# -- postcodes and addresses ---------------------------------------------------------------------------------
 _PC_WORDS = frozenset(
-    "en of in op te de is al na om ik we je ze zo er nu ja uw of tot na bv km kg cm mm ml pm am nr ca wo ma di "
-    "do vr za zo".split()
+    "en of in op te de is al na om ik we je ze zo er nu ja uw tot bv km kg cm mm ml pm am nr ca wo ma di "
+    "do vr za".split()
 )
 _POSTCODE_RE = re.compile(r"(?<![\w-])([1-9]\d{3})\s?([A-Za-z]{2})(?![\w])")
 _UPPER_PC_STOP = frozenset({"SA", "SD", "SS"})
@@ -209,10 +211,11 @@ _UPLET = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _PREFIX = r"(?:[A-Z][a-z]{0,4}\.|St\.|'s|'t|Sint|Burg\.|Prof\.|Dr\.|Mr\.|Ds\.|Jhr\.)"
 _STREET_TUSSEN = r"(?:van der|van den|van de|van|de|der|den|het|'t|ter|ten|la|le|du|von)"
 _CAPWORD = rf"[{_UPLET}][{_LET}'’]*(?:-[{_UPLET}]?[{_LET}'’]+)*"
+_STREET_WORDS_CAP = "|".join(w.capitalize() for w in _STREET_WORDS.split("|"))
 # "Burgemeester de Vlugtlaan", "Gedempte Oude Gracht", "Van Oosten de Bruynstraat", "Dr. Schaepmanstraat"
 _STREET_RE = re.compile(
-    rf"(?<![\w\[])((?:(?:{_PREFIX}|{_CAPWORD})\s+(?:{_STREET_TUSSEN}\s+)?){{0,4}}"
-    rf"(?:[{_UPLET}][{_LET}'’-]*?(?:{_STREET_WORDS})|(?:{'|'.join(w.capitalize() for w in _STREET_WORDS.split('|'))})))"
+    rf"(?<![\w\[])((?:\d{{1,2}}e\s+)?(?:(?:{_PREFIX}|{_CAPWORD})\s+(?:{_STREET_TUSSEN}\s+)?){{0,4}}"
+    rf"(?:[{_UPLET}][{_LET}'’-]*?(?:{_STREET_WORDS})|(?:{_STREET_WORDS_CAP})))"
     rf"(?=\s+{_HOUSE}(?![\w]))"
 )
 _LOWER_STREET_RE = re.compile(rf"(?<![\w\[])([a-z][a-z'-]+(?:{_STREET_WORDS}))(?=\s+{_HOUSE}(?![\w]))")
@@ -301,11 +304,11 @@ def find_addresses(text: str) -> list[Span]:
 
 
 def _cued(text: str, start: int) -> bool:
-    """True when the words before ``start`` say that an address follows."""
+    """Return True when the words before ``start`` say that an address follows."""
     return re.search(rf"(?i:{_ADDRESS_CUE})$", text[max(0, start - 60) : start]) is not None
 
 
-# -- dates of birth --------------------------------------------------------------------------------------------
+# -- dates of birth ------------------------------------------------------------------------------------------
 _MONTHS = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?"
@@ -325,9 +328,7 @@ _PERSON_SUBJECT = (
     r"buurman|buurvrouw|partner|vriend|vriendin|kleinzoon|kleindochter|schoonmoeder|schoonvader)\s+is)"
 )
 _BIRTH_SUBJECT_RE = re.compile(rf"(?i){_PERSON_SUBJECT}\s+(?:van|uit)\s+({_DATE})(?![\w-])")
-_NEXT_TO_PERSON_RE = re.compile(
-    rf"\[PERSOON-\d+\]\s*(?:\(\s*°?\s*|,\s*)({_DATE})(?![\w-])(?=\s*[),;]|\s*$)"
-)
+_NEXT_TO_PERSON_RE = re.compile(rf"\[PERSOON-\d+\]\s*(?:\(\s*°?\s*|,\s*)({_DATE})(?![\w-])(?=\s*[),;]|\s*$)")
 _FULL_DATE_RE = re.compile(_DATE)
 
 

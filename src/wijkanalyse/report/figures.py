@@ -1,4 +1,9 @@
-"""The plotly figures of the reports, embedded with plotly.js inline once per page (no CDN: works offline)."""
+"""The plotly figures of the reports, embedded with plotly.js inline once per page (no CDN: works offline).
+
+Any figure of a table may be a marker instead of a number (``"<5"``: small; ``"x"``: hidden so that a small
+one cannot be worked out): a figure draws only numbers (:func:`numeric`), and shows the marker as text where
+it has a cell for it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,15 @@ from wijkanalyse.analysis.data import as_text
 from wijkanalyse.report.context import ReportContext
 from wijkanalyse.report.text import format_value
 
-__all__ = ["figure_html", "visible_rows", "fig_prevalence", "fig_change", "fig_confidence", "fig_heatmap"]
+__all__ = [
+    "figure_html",
+    "numeric",
+    "visible_rows",
+    "fig_prevalence",
+    "fig_change",
+    "fig_confidence",
+    "fig_heatmap",
+]
 
 _PLOTLYJS_DONE = False
 
@@ -43,14 +56,29 @@ def _layout(fig: Any, **kw: Any) -> Any:
     return fig
 
 
+def numeric(values: Any) -> pd.Series:
+    """Return table figures as floats, NaN where a figure is a marker (``"<5"``, ``"x"``) or missing.
+
+    Examples
+    --------
+    >>> numeric(pd.Series([3, "<5", "x", 0.25])).tolist()
+    [3.0, nan, nan, 0.25]
+    """
+    return pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
+
+
 def visible_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Return the rows of a table that are not suppressed (all rows when it has no ``suppressed`` column)."""
     return df[~df["suppressed"].astype(bool)] if "suppressed" in df.columns else df
 
 
 def fig_prevalence(ctx: ReportContext, distinctive: pd.DataFrame, wijk: str) -> Any:
-    """Bars: each theme's share in the wijk next to its share in the city (suppressed themes left out)."""
-    d = visible_rows(distinctive).sort_values("share_city")
+    """Bars: each theme's share in the wijk next to its share in the city (hidden figures left out)."""
+    d = visible_rows(distinctive)
+    d = d.assign(
+        share_wijk=numeric(d["share_wijk"]).to_numpy(), share_city=numeric(d["share_city"]).to_numpy()
+    )
+    d = d.dropna(subset=["share_wijk", "share_city"]).sort_values("share_city", kind="stable")
     fig = go.Figure()
     fig.add_bar(
         y=d["label"],
@@ -86,8 +114,10 @@ def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
         for lab, d, s, v in change[["label", "date", "session", "share"]].itertuples(index=False)
     }
     keys = list(zip(sessions["date"], sessions["session"], strict=True))
-    z = [[float(share.get((lab, d, s), 0.0)) for d, s in keys] for lab in labels]
-    text = [[format_value(v, "share", ctx.language) if v else "" for v in row] for row in z]
+    cells = [[share.get((lab, d, s), 0.0) for d, s in keys] for lab in labels]
+    z = [[None if isinstance(v, str) else float(v) for v in row] for row in cells]  # a marker: no colour
+    text = [[v if isinstance(v, str) else format_value(float(v), "share", ctx.language) if v else ""
+             for v in row] for row in cells]  # fmt: skip
     fig = go.Figure(
         go.Heatmap(z=z, x=cols, y=labels, text=text, texttemplate="%{text}", colorscale="Blues",
                    colorbar={"title": ctx.t("share"), "tickformat": ".0%"})
@@ -98,7 +128,7 @@ def fig_change(ctx: ReportContext, change: pd.DataFrame) -> Any:
 
 def fig_confidence(ctx: ReportContext, conf: pd.DataFrame) -> Any:
     """Bars: the machine's codes per confidence bin."""
-    fig = go.Figure(go.Bar(x=conf["bin"], y=conf["codes"], marker_color="#72B7B2"))
+    fig = go.Figure(go.Bar(x=conf["bin"], y=numeric(conf["codes"]), marker_color="#72B7B2"))
     return _layout(
         fig, height=260, xaxis_title=ctx.t("fig_confidence_axis"), yaxis_title=ctx.t("fig_codes_axis")
     )

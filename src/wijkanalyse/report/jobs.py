@@ -28,8 +28,8 @@ from typing import Any
 
 import nbformat
 import papermill as pm
-from nbconvert import HTMLExporter
 from jupyter_client import AsyncKernelManager
+from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 

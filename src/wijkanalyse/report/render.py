@@ -36,6 +36,7 @@ from wijkanalyse.report.figures import (
     fig_heatmap,
     fig_prevalence,
     figure_html,
+    numeric,
     visible_rows,
 )
 from wijkanalyse.report.files import save_tables, write_atomic
@@ -146,8 +147,10 @@ def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
     if row.get("suppressed"):
         n = row["session_segments"]
         parts = [ctx.t("item_times_sessions", n=n)] if n else []
-    else:
+    elif _is_number(row["segments"]) or row["segments"] == ctx.marker:
         parts = [ctx.t("item_times", n=row["segments"])]
+    else:  # hidden so that a small figure cannot be worked out: not said at all
+        parts = []
     if row["sessions"]:
         parts.append(ctx.t("item_sessions", n=row["sessions"], word=_session_word(ctx, row["sessions"])))
     if row["respondents"] not in (0, "0"):
@@ -300,17 +303,32 @@ def provenance_table(ctx: ReportContext, parameters: dict[str, Any] | None = Non
 
 # -- sections: what one notebook cell shows ------------------------------------------------------------------
 def _top(table: pd.DataFrame, n: int = 3) -> str:
+    """Return the labels of the first ``n`` themes that may be named: visible, and headlines where marked."""
     visible = visible_rows(table)
+    if "headline" in visible.columns:  # a theme resting on too few fragments or sources is no headline
+        visible = visible[visible["headline"].astype(bool)]
     return ", ".join(str(x) for x in visible["label"].head(n))
 
 
+def _is_number(value: Any) -> bool:
+    """Return whether a table figure is a number (not a marker such as ``"<5"`` or ``"x"``)."""
+    return not pd.isna(numeric([value]).iloc[0])
+
+
+def _count(value: Any) -> Any:
+    """Return a count as shown: an int, or the marker that stands in its place."""
+    return int(numeric([value]).iloc[0]) if _is_number(value) else value
+
+
 def _session_dates(ctx: ReportContext, wijk: str) -> list[str]:
-    """Return the dates of a wijk's sessions, in order; "datum onbekend" once for sessions without a date."""
+    """Return the first date of each of a wijk's sessions, in order; "datum onbekend" once for the undated."""
     seg = ctx.data.segments
-    sessions = seg.loc[(seg["wijk"] == wijk) & ~seg["survey"], ["session", "date"]].drop_duplicates()
-    dates = [as_text(d) for d in sessions["date"]]
-    known = sorted({d for d in dates if d})
-    return known + ([ctx.t("date_unknown")] if any(not d for d in dates) else [])
+    rows = seg.loc[(seg["wijk"] == wijk) & ~seg["survey"] & seg["session"].notna(), ["session", "date"]]
+    dated: dict[str, list[str]] = {}
+    for session, date in zip(rows["session"], rows["date"].map(as_text), strict=True):
+        dated.setdefault(str(session), []).extend([date] if date else [])
+    known = sorted({min(d) for d in dated.values() if d})
+    return known + ([ctx.t("date_unknown")] if any(not d for d in dated.values()) else [])
 
 
 def _inputs_phrase(
@@ -368,7 +386,8 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
         items = [ctx.t("summary_uncoded")]
     else:
         flagged = dist[dist["distinctive"].astype(bool)]
-        items = [ctx.t("summary_top", themes=_top(prev))]
+        top = _top(prev)
+        items = [ctx.t("summary_top", themes=top) if top else ctx.t("summary_no_headline")]
         items.append(
             ctx.t("summary_distinctive", themes=_top(flagged, 5))
             if len(flagged)
@@ -398,7 +417,8 @@ def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
     ]
     prev = tables["prevalentie"]
     if len(prev):
-        parts.append(paragraph(ctx.t("summary_top", themes=_top(prev, 5))))
+        top = _top(prev, 5)
+        parts.append(paragraph(ctx.t("summary_top", themes=top) if top else ctx.t("summary_no_headline")))
     else:
         parts.append(paragraph(ctx.t("summary_uncoded"), "wa-muted"))
     return "\n".join(parts)
@@ -417,7 +437,8 @@ def prevalence_section(ctx: ReportContext, wijk: str, distinctive: pd.DataFrame)
         table_html(
             ctx,
             distinctive,
-            ["label", "segments", "respondents", "share_wijk", "share_city", "z", "distinctive"],
+            ["label", "segments", "respondents", "share_wijk", "share_rest", "share_city", "z"]
+            + ["distinctive"],
         )
     )
     return "\n".join(parts)
@@ -458,21 +479,23 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
 def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk: str | None = None) -> str:
     """How many segments people and the machine coded, the machine's confidence, and agreement."""
     cod = tables["codering"].set_index("coded_by")["segments"]
+    markers = [v for v in cod if not _is_number(v)]
+    total = markers[0] if markers else int(numeric(cod).sum())  # a hidden part hides the total too
     parts = [
         heading(ctx.t("certainty_heading")),
         paragraph(
             ctx.t(
                 "certainty_intro",
-                segments=int(cod.sum()),
-                human=int(cod["human"]),
-                machine=int(cod["machine"]),
-                none=int(cod["none"]),
+                segments=total,
+                human=_count(cod["human"]),
+                machine=_count(cod["machine"]),
+                none=_count(cod["none"]),
             )
         ),
         table_html(ctx, tables["codering"], ["coded_by", "segments", "share", "mean_confidence"]),
     ]
     conf = tables["zekerheid"]
-    if int(conf["codes"].sum()):
+    if numeric(conf["codes"]).fillna(0).sum() > 0:
         parts += [
             paragraph(ctx.t("certainty_confidence")),
             figure_html(fig_confidence(ctx, conf), height=260),
@@ -520,8 +543,8 @@ def wijken_section(ctx: ReportContext, overview: pd.DataFrame, by_wijk: pd.DataF
     tops = []
     for w in rows["wijk"]:
         sub = by_wijk[(by_wijk["wijk"] == w)]
-        sub = visible_rows(sub)
-        sub = sub[sub["segments"].astype(int) > 0].sort_values(["segments", "theme"], ascending=[False, True])
+        sub = visible_rows(sub).assign(_n=lambda f: numeric(f["segments"]).to_numpy())
+        sub = sub[sub["_n"] > 0].sort_values(["_n", "theme"], ascending=[False, True])
         tops.append(", ".join(sub["label"].head(3)))
     rows["themes"] = tops
     names = ctx.text["columns"]

@@ -2,9 +2,9 @@
 
 :func:`~wijkanalyse.report.runner.run_reports` writes ``index.html`` last (then ``runs/LATEST`` and
 ``latest.html``), so a folder without it belongs to a run that was killed or stopped with an error. A run
-that stops with an error is marked ``failed`` and its folder removed (:func:`abandon_run`); one that was
-killed (SIGKILL, a power cut) is cleaned when the next run starts (:func:`clean_run_folders`), and its
-``running`` row is marked ``interrupted`` when the next run takes the writer lock
+that stops with an error is marked ``failed`` and its folder removed (:func:`building`, :func:`abandon_run`);
+one that was killed (SIGKILL, a power cut) is cleaned when the next run starts (:func:`clean_run_folders`),
+and its ``running`` row is marked ``interrupted`` when the next run takes the writer lock
 (:meth:`wijkanalyse.store.Store.writer_lock`).
 """
 
@@ -14,11 +14,20 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from wijkanalyse.store import Store
 
-__all__ = ["RUN_ID_RE", "TEMPORARY_PATTERNS", "clean_run_folders", "remove_temporary", "abandon_run"]
+__all__ = [
+    "RUN_ID_RE",
+    "TEMPORARY_PATTERNS",
+    "building",
+    "clean_run_folders",
+    "remove_temporary",
+    "abandon_run",
+]
 
 #: The names :func:`wijkanalyse.store.new_run_id` gives run folders; no other folder is ever removed.
 RUN_ID_RE = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
@@ -91,3 +100,21 @@ def abandon_run(store: Store, run_id: str, run_path: Path, created: bool, exc: B
     store.finish_run(run_id, status, json.dumps({"error": f"{type(exc).__name__}: {exc}"[:2000]}))
     if created and not (run_path / "index.html").exists():
         shutil.rmtree(run_path, ignore_errors=True)
+
+
+@contextmanager
+def building(store: Store, run_id: str, run_path: Path) -> Iterator[None]:
+    """Make the run folder for the block; if the block stops with an error, abandon the run.
+
+    On success the hidden temporary files a crashed worker may have left are deleted; on an error the run is
+    marked ``failed`` (``interrupted`` on Ctrl-C) and the folder, if this run made it, removed
+    (:func:`abandon_run`). The block must write ``index.html`` last.
+    """
+    created = not run_path.exists()
+    try:
+        run_path.mkdir(parents=True, exist_ok=True)
+        yield
+    except BaseException as exc:
+        abandon_run(store, run_id, run_path, created, exc)
+        raise
+    remove_temporary(run_path)

@@ -51,8 +51,9 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ from wijkanalyse.report.fingerprint import (
 )
 from wijkanalyse.report.index_page import index_html, redirect_html
 from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, run_job
-from wijkanalyse.report.run_folders import abandon_run, clean_run_folders, remove_temporary
+from wijkanalyse.report.run_folders import building, clean_run_folders
 from wijkanalyse.report.text import framing_text, framing_words, slug, texts
 from wijkanalyse.store import Store, new_run_id, now_iso
 from wijkanalyse.vocabulary import CITY_FOLDER
@@ -383,6 +384,22 @@ def _write_run_files(run_path: Path, manifest: dict[str, Any], results: list[Job
     return index
 
 
+@contextmanager
+def _writing(settings: Settings, run_path: Path) -> Iterator[Store]:
+    """Open the store claimed for this corpus, with the writer lock held; clean killed runs' folders first."""
+    with Store(settings.store_path, create=False) as store, store.writer_lock():
+        store.claim_corpus(settings.corpus_id, str(settings.corpus.resolve()))
+        clean_run_folders(runs_root(settings), run_path.parent)
+        yield store
+
+
+def _ordered(results: list[JobResult], planned: list[ReportJob], empty: list[str]) -> list[JobResult]:
+    """Return the reports in the planned order (wijken, then the city), wijken without segments after them."""
+    results = results + [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in empty]
+    order = {j.name: i for i, j in enumerate(planned)}
+    return sorted(results, key=lambda r: (order.get(r.name, len(order)), r.name))
+
+
 def _finish_run(store: Store, run_id: str, results: list[JobResult]) -> None:
     failed = [r for r in results if r.status == "failed"]
     store.finish_run(
@@ -450,25 +467,17 @@ def run_reports(
     run_id = new_run_id()
     run_path = Path(run_dir) if run_dir else runs_root(settings) / run_id
     settings_dump = settings.model_dump(mode="json")
-    with Store(settings.store_path, create=False) as store, store.writer_lock():
-        store.claim_corpus(settings.corpus_id, str(settings.corpus.resolve()))
-        clean_run_folders(runs_root(settings), run_path.parent)
+    with _writing(settings, run_path) as store:
         inputs = _read_inputs(settings, settings_dump, wijken, lang, codebook_version, nb_dir)
         params = {"wijken": inputs.selected, "language": lang, "jobs": jobs}
         store.start_run("report", json.dumps(params), run_id=run_id)
-        created = not run_path.exists()
-        try:
-            run_path.mkdir(parents=True, exist_ok=True)
-            settings_file = write_atomic(
-                run_path / "settings.yml", yaml.safe_dump(settings_dump, allow_unicode=True)
-            )
+        with building(store, run_id, run_path):
+            settings_yml = yaml.safe_dump(settings_dump, allow_unicode=True)
+            settings_file = write_atomic(run_path / "settings.yml", settings_yml)
             planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
             previous = {} if force else _previous(run_path.parent, run_id)
             results = _build(planned, previous, jobs, executor, on_done)
-            if wijken is None:
-                results += [JobResult(name=f"wijken/{slug(w)}", wijk=w, status="empty") for w in inputs.empty]
-            order = {j.name: i for i, j in enumerate(planned)}
-            results.sort(key=lambda r: (order.get(r.name, len(order)), r.name))
+            results = _ordered(results, planned, inputs.empty if wijken is None else [])
             seconds = round(time.perf_counter() - t0, 2)
             manifest = {
                 "run_id": run_id, "finished_at": now_iso(), "corpus": str(settings.corpus),
@@ -478,9 +487,5 @@ def run_reports(
                 "jobs": [asdict(r) for r in results],
             }  # fmt: skip
             index = _write_run_files(run_path, manifest, results, lang)
-        except BaseException as exc:
-            abandon_run(store, run_id, run_path, created, exc)
-            raise
-        remove_temporary(run_path)
         _finish_run(store, run_id, results)
     return RunResult(run_id, run_path, index, results, seconds)
