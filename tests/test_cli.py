@@ -438,12 +438,14 @@ def test_analyse_writes_the_overview_with_small_counts_suppressed(reviewed, tmp_
     out = _ok(_cli("analyse", *tables, "--out", tmp_path, *reviewed.where))
     assert out.split() == [str(tmp_path / "overzicht.csv"), str(tmp_path / "codering.csv")]
     overview = {r["wijk"]: r for r in _csv_rows(tmp_path / "overzicht.csv")}
-    noord, oost = overview["Noord"], overview["Oost"]
-    assert (noord["sessions"], noord["session_segments"], noord["survey_answers"]) == ("2", "6", "<5")
-    assert (oost["sessions"], oost["session_segments"]) == ("1", "2")
-    # coded by people: the wijkkrant and money segments of Noord (2 of 8), both paragraphs of Oost (2 of 3)
-    assert float(noord["human_share"]) == pytest.approx(2 / 8, abs=1e-4)
-    assert float(oost["human_share"]) == pytest.approx(2 / 3, abs=1e-4)
+    noord, oost, city = overview["Noord"], overview["Oost"], overview["(stad)"]
+    # fewer than 5 people and sources stand behind each wijk (Noord: a report, a transcript with 2 speakers
+    # and a few respondents; Oost: 1 note, 1 respondent): their counts and shares are "<5", sessions shown
+    assert (noord["sessions"], noord["session_segments"], noord["survey_answers"]) == ("2", "<5", "<5")
+    assert (oost["sessions"], oost["session_segments"], oost["segments"]) == ("1", "<5", "<5")
+    assert noord["human_share"] == oost["human_share"] == "<5"
+    # coded by people: the wijkkrant and money segments of Noord, both paragraphs of Oost: 4 of the city's 12
+    assert city["segments"] == "12" and float(city["human_share"]) == pytest.approx(4 / 12, abs=1e-4)
     coded_by = {r["coded_by"]: int(r["segments"]) for r in _csv_rows(tmp_path / "codering.csv")}
     assert coded_by["human"] == 4 and coded_by["machine"] == 8
 

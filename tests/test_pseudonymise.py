@@ -170,6 +170,7 @@ def test_phone_numbers_in_every_common_notation():
         "+31 (0)6-98765432",
         "0031 251 234567",
         "0612 345 678",
+        "+32 470 12 34 56",
     ):
         out, counts = p.pseudonymise(f"Bel {number} na zessen.")
         assert out.startswith("Bel [TELEFOON-") and out.endswith("] na zessen."), out
@@ -195,6 +196,7 @@ def test_street_names_of_several_words_with_additions():
         "Schrijf aan Van Speijkstraat 120-122.": "Van Speijkstraat 120-122",
         "Zij woont aan de Oude Markt 9 hs.": "Oude Markt 9 hs",
         "Kantoor: Prof. Lorentzweg 2 bis.": "Prof. Lorentzweg 2 bis",
+        "Zij woont op 2e Jan Steenstraat 41.": "2e Jan Steenstraat 41",
     }
     for text, street in cases.items():
         out, counts = p.pseudonymise(text)
@@ -244,6 +246,7 @@ def test_unknown_names_in_a_person_context():
         "Volgens Zandbergen klopt dat niet.": "Volgens [PERSOON-4] klopt dat niet.",
         "Ik ben Orlanda, ik woon hier sinds kort.": "Ik ben [PERSOON-5], ik woon hier sinds kort.",
         "Groetjes, Wubbo": "Groetjes, [PERSOON-6]",
+        "Kees en Wiebrich hebben de tent opgezet.": "[PERSOON-7] en [PERSOON-8] hebben de tent opgezet.",
     }
     for text, expected in cases.items():
         assert p.pseudonymise(text)[0] == expected

@@ -92,7 +92,7 @@ def check_wijken(settings: Settings, wijken: Sequence[str] | None) -> None:
         return
     known: set[str] = set()
     if (settings.store_path / Store.FILENAME).exists():
-        with Store(settings.store_path, read_only=True) as store:
+        with Store(settings.store_path, create=False) as store:
             known |= set(store.segment_wijken()) | store.source_wijken()
     if any(w not in known for w in wijken):
         known |= _corpus_wijken(settings)

@@ -64,7 +64,7 @@ def store_for_writing(
             yield store
 
 
-def check_not_empty(settings: Settings, ingested: IngestResult) -> None:
+def check_not_empty(settings: Settings, ingested: IngestResult, *, list_problems: bool = True) -> None:
     """Stop with a clear message when the store holds no text to analyse after an ingest.
 
     Parameters
@@ -72,6 +72,8 @@ def check_not_empty(settings: Settings, ingested: IngestResult) -> None:
     settings : Settings
     ingested : IngestResult
         The ingest just done; its summary counts the segments in the store per wijk.
+    list_problems : bool, default True
+        Add the ingest's problems to the message (False when they were shown already).
 
     Raises
     ------
@@ -87,7 +89,7 @@ def check_not_empty(settings: Settings, ingested: IngestResult) -> None:
         str(settings.corpus),
         f"the corpus holds no text to analyse, so there is nothing to code or report: {why}",
     )
-    raise IngestError([first, *ingested.problems])
+    raise IngestError([first, *(ingested.problems if list_problems else [])])
 
 
 def ingest_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> IngestResult:

@@ -1,8 +1,8 @@
 """The reserved words of the project, defined once.
 
-These values are stored in the database, written in exchange files and shown in tables, so they are part of
-the data format: change them only with a store migration. Identifiers are English; the values are Dutch where a
-researcher sees them.
+These values are stored in the database, written in exchange files and shown in tables, so they are part
+of the data format: change them only with a store migration. Identifiers are English; the values are Dutch
+where a researcher sees them.
 
 Attributes
 ----------

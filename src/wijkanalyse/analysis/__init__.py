@@ -13,7 +13,8 @@ module             what it holds
 ``counting``       the counting units (sessions, session segments, survey answers, respondents, segments)
                    and who stands behind them (respondents, sources, speakers)
 ``cells``          every published figure as a cell, with the sum relations between them
-``disclosure``     the differencing attack and :func:`audit_run`: can a hidden figure be worked out?
+``attack``         the differencing attack: differences, bounds and combinations of the sum relations
+``disclosure``     :func:`audit_run`, :func:`audit_tables`: can a hidden figure of a run be worked out?
 ``protection``     :func:`suppression_pattern`: primary and complementary suppression for all reports at once
 ``suppression``    the rule, the markers ``"<5"`` and ``"x"``, and :func:`~.suppression.hide` for a table
 ``prevalence``     overview per wijk, prevalence, by kind of input, by wijk, distinctive themes, change

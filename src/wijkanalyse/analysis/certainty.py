@@ -44,7 +44,8 @@ def coding_certainty(
     DataFrame
         Rows ``human``, ``machine``, ``none`` with ``segments``, ``share`` and ``mean_confidence`` (machine
         codes only). ``human``: a person applied or rejected a theme code; ``machine``: only the machine coded
-        it (including its ``geen``). Counts and shares are hidden when the wijk's segment count is.
+        it (including its ``geen``). Counts and shares are hidden when the wijk's segment count is (a share of
+        0 is shown: it tells nothing of the total).
     """
     scope = segments_in(data, wijk)
     counts = coded_by_counts(data, scope)
@@ -69,8 +70,9 @@ def coding_certainty(
     scope_name = wijk or CITY
 
     def cells(rec: dict[str, Any]) -> dict[str, list[CellKey]]:
-        own = ("coding", scope_name, str(rec["coded_by"]), "segments")
-        return {"segments": [own], "share": [own, ("total", scope_name, "segments")]}
+        own: CellKey = ("coding", scope_name, str(rec["coded_by"]), "segments")
+        share: list[CellKey] = [own, ("total", scope_name, "segments")] if rec["segments"] else []
+        return {"segments": [own], "share": share}
 
     return hide(table, suppression_pattern(data), cells, main=None)
 
@@ -78,7 +80,7 @@ def coding_certainty(
 def confidence_distribution(
     data: AnalysisData, wijk: str | None = None, suppress_small: bool = True
 ) -> pd.DataFrame:
-    """How sure the machine was: its effective theme codes per confidence bin.
+    """How sure the machine was: its effective theme codes per confidence bin (a share of 0 is always shown).
 
     The bins are those of :data:`CONFIDENCE_BINS`, the first starting at the coding threshold (rounded down to
     0.05; lower when some code that counts has a lower confidence), the same for every wijk and the city
@@ -103,8 +105,9 @@ def confidence_distribution(
     scope_name = wijk or CITY
 
     def cells(rec: dict[str, Any]) -> dict[str, list[CellKey]]:
-        own = ("confidence", scope_name, str(rec["bin"]), "codes")
-        return {"codes": [own], "share": [own, ("confidence", scope_name, "*", "codes")]}
+        own: CellKey = ("confidence", scope_name, str(rec["bin"]), "codes")
+        share: list[CellKey] = [own, ("confidence", scope_name, "*", "codes")] if rec["codes"] else []
+        return {"codes": [own], "share": share}
 
     return hide(out, suppression_pattern(data), cells, main=None)
 

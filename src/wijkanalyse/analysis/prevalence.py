@@ -87,6 +87,8 @@ def _theme_cells(scope: str | None, kind: str) -> _Cells:
         base = ("theme", where, what, str(rec["theme"]))
         out: dict[str, list[CellKey]] = {m: [(*base, m)] for m in PEOPLE_MEASURES}
         out["share"] = [(*base, "segments")] + ([("total", where, "segments")] if what == ALL else [])
+        if not rec["segments"]:  # a share of 0 tells nothing of the total it is a share of
+            out["share"] = []
         return out
 
     return cells

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from wijkanalyse.analysis.attack import COMPLEMENTARY, PRIMARY, Finding, attack, marker_bounds
 from wijkanalyse.analysis.cells import (
     COMPLEMENT_MARKER,
     CellKey,
@@ -32,14 +33,7 @@ from wijkanalyse.analysis.cells import (
     primary_marker,
 )
 from wijkanalyse.analysis.data import AnalysisData
-from wijkanalyse.analysis.disclosure import (
-    COMPLEMENTARY,
-    PRIMARY,
-    Finding,
-    attack,
-    marker_bounds,
-    model_views,
-)
+from wijkanalyse.analysis.disclosure import model_views
 
 __all__ = ["SuppressionPattern", "protect", "suppression_pattern"]
 

@@ -20,12 +20,12 @@ Complementary suppression
 A hidden figure must not come back as a difference: a theme's total minus its visible kinds of input, the
 city minus the other wijken, the segments of a wijk minus its coded ones. So more figures are hidden, marked
 ``"x"`` (:data:`~wijkanalyse.analysis.cells.COMPLEMENT_MARKER`), until the differencing attack of
-:mod:`.disclosure` gets no hidden figure back (the greedy scheme of :mod:`.protection`). The pattern is one
-for all reports of a run: computed from the whole data (:func:`~wijkanalyse.analysis.protection.
-suppression_pattern`) and applied to every table here (:func:`hide`), so every wijk report and the city
-overview hide the same figures.
+:mod:`.disclosure` gets no hidden figure back (the greedy scheme of :mod:`.protection`; a ``"<5"`` whose
+upper bound would give figures away becomes an ``"x"`` too). The pattern is one for all reports of a run:
+computed from the whole data (:func:`.protection.suppression_pattern`) and applied to every table here
+(:func:`hide`), so every wijk report and the city overview hide the same figures.
 
-The guarantee, and its limits, are stated in the README (section *Kleine aantallen*).
+The guarantee, and its limits, are stated in the README (section *Privacy*, "Small numbers").
 """
 
 from __future__ import annotations

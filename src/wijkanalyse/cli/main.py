@@ -85,7 +85,7 @@ def ingest(
         for p in result.problems:
             typer.secho(f"  - {p}", fg="yellow", err=True)
     try:
-        check_not_empty(cfg, result)
+        check_not_empty(cfg, result, list_problems=False)
     except USER_ERRORS as exc:
         _fail(exc)
 

@@ -350,9 +350,9 @@ class Sentence:
         )
 
     def coordinated(self, a: int, b: int) -> bool:
-        """Return True when tokens ``a..b-1`` stand in a list with a known first name (``Piet en Agnieszka``)."""
+        """Return True when tokens ``a..b-1`` are in a list with a known first name (``Piet en Ola``)."""
         before = self.low(a - 1) in {"en", ","} and self.cap(a - 2) and self.first_name(a - 2)
-        after = self.low(b) in {"en", ","} and self.cap(b + 1) and self.first_name(b + 1)
+        after = self.low(b) == "en" and self.cap(b + 1) and self.first_name(b + 1)
         return before or after
 
     def role_predicate(self, i: int) -> bool:

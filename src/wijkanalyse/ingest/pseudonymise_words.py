@@ -210,7 +210,10 @@ MONTHS = _words(
     jul aug sep sept okt nov dec
     """
 )
-NOT_NAME_EXTRA = _words("dankzij namens vanwege ondanks betreft inzake middels gezien")
+NOT_NAME_EXTRA = _words(
+    "dankzij namens vanwege ondanks betreft inzake middels gezien groetjes groet groeten hoi hallo doei "
+    "bedankt dank beste"
+)
 
 # labels of form fields ("Telefoon:", "Reactie:"), never a speaker
 FIELD_LABELS = _words(

@@ -127,7 +127,7 @@ def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None =
             if c == "coded_by":
                 v = ctx.text["coded_by"].get(v, v)
             txt = format_value(v, c, ctx.language)
-            numeric = not isinstance(v, str) or v == ctx.marker
+            numeric = not isinstance(v, str) or v in (ctx.marker, analysis.COMPLEMENT_MARKER)
             cls = ' class="num"' if numeric else ""
             cells.append(f"<td{cls}>{html.escape(txt)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -145,15 +145,15 @@ def _counts_phrase(ctx: ReportContext, row: dict[str, Any]) -> str:
     In a suppressed row only what is shown of it is said: the mentions in sessions, not the total.
     """
     if row.get("suppressed"):
-        n = row["session_segments"]
-        parts = [ctx.t("item_times_sessions", n=n)] if n else []
+        n = row["session_segments"]  # a marker is not a count of mentions: "<5" counts people, "x" nothing
+        parts = [ctx.t("item_times_sessions", n=n)] if _is_number(n) and _count(n) else []
     elif _is_number(row["segments"]) or row["segments"] == ctx.marker:
         parts = [ctx.t("item_times", n=row["segments"])]
     else:  # hidden so that a small figure cannot be worked out: not said at all
         parts = []
     if row["sessions"]:
         parts.append(ctx.t("item_sessions", n=row["sessions"], word=_session_word(ctx, row["sessions"])))
-    if row["respondents"] not in (0, "0"):
+    if row["respondents"] not in (0, "0", analysis.COMPLEMENT_MARKER):
         parts.append(ctx.t("item_respondents", n=row["respondents"]))
     return ", ".join(parts)
 
@@ -232,9 +232,15 @@ def kind_sections(
 
 
 def city_kind_sections(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
-    """Return the sections by kind of input for the whole corpus, under one heading ("" without kinds)."""
+    """Return the sections by kind of input for the whole corpus, under one heading.
+
+    A codebook without kinds of input gets the quotes per theme instead (:func:`quotes_section`): the overview
+    is then organised by theme only.
+    """
     sections = kind_sections(ctx, tables["soort_per_thema"], tables["citaten"], level=3)
-    return f"{heading(ctx.t('city_sections_heading'))}\n{sections}" if sections else ""
+    if not sections:
+        return quotes_section(ctx, tables["citaten"])
+    return f"{heading(ctx.t('city_sections_heading'))}\n{sections}"
 
 
 def quotes_html(ctx: ReportContext, quotes: pd.DataFrame) -> str:

@@ -88,6 +88,7 @@ class Connection:
         try:
             if read_only:
                 self._check_version(self._con)
+                self._check_migrated(self._con)
             else:
                 self._init_schema()
         except sqlite3.Error as exc:
@@ -130,6 +131,16 @@ class Connection:
             if self._check_version(con) is None:
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+
+    def _check_migrated(self, con: sqlite3.Connection) -> None:
+        """Raise when a store opened for reading lacks columns added since it was made (none may be added)."""
+        for table, column, _definition in MIGRATIONS:
+            if column not in {row[1] for row in con.execute(f"PRAGMA table_info({table})")}:
+                raise StoreError(
+                    f"The store {self.path} was made by an older wijkanalyse (no column {table}.{column}); "
+                    "reading it needs an upgrade. Run a verb that writes (e.g. 'wijkanalyse ingest') once, "
+                    "where you may write to the store."
                 )
 
     def _check_version(self, con: sqlite3.Connection) -> int | None:
