@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from wijkanalyse.analysis.attack import COMPLEMENTARY, PRIMARY, Finding, attack, marker_bounds
 from wijkanalyse.analysis.cells import (
     COMPLEMENT_MARKER,
+    PEOPLE_MEASURES,
     CellKey,
     CellModel,
     Relation,
@@ -176,10 +177,12 @@ def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
         if not findings:
             return hidden, []
         before = dict(hidden)
-        # fix the roots first: a figure given away only through other figures given away waits for them
+        # fix the roots first: a figure given away only through other figures given away waits for them; and
+        # figures about people before figures about the coding, which follow their wijk's total (groups)
         found = {f.cell for f in findings}
         roots = [f for f in findings if f.relation is None or not (set(f.relation.cells) - {f.cell}) & found]
-        stuck = _complements(model, hidden, roots or findings, by_cell)
+        people = [f for f in roots if f.cell[-1] in PEOPLE_MEASURES and f.cell[0] != "coding"]
+        stuck = _complements(model, hidden, people or roots or findings, by_cell)
         if hidden == before:
             stuck = _complements(model, hidden, findings, by_cell, widen=True)
         _apply_groups(model, hidden)

@@ -25,7 +25,9 @@ The decisions (each covered by ``tests/test_pseudonymise.py``):
   address.
 * **Postcodes** ``2033 BK``, ``2033BK``, and lower case ``2033 bk`` unless the two letters are a Dutch word
   ("in 2034 en 2035").
-* **Dates of birth** a date (``12-11-1979``, ``1990-02-01``, ``14 juli 1956``, ``'52``) next to *geboren*,
+* **Dates of birth** every full date in a sentence that speaks of birth (*geboren*, *geb.*,
+  *geboortedatum*: "geboren op 3 maart 1948 en haar buurman op 14 juli 1956" — both), and
+  a date (``12-11-1979``, ``1990-02-01``, ``14 juli 1956``, ``'52``) next to *geboren*,
   *geb.*, *geboortedatum*, ``°``, or after "ik ben van", "mijn zoon is van" (a person as subject), or in the
   parentheses or comma list right after a person's placeholder ("[PERSOON-2] (3-9-2010)"). Any other date
   (meetings, deadlines) is not personal data and stays.
@@ -330,11 +332,29 @@ _PERSON_SUBJECT = (
 _BIRTH_SUBJECT_RE = re.compile(rf"(?i){_PERSON_SUBJECT}\s+(?:van|uit)\s+({_DATE})(?![\w-])")
 _NEXT_TO_PERSON_RE = re.compile(rf"\[PERSOON-\d+\]\s*(?:\(\s*°?\s*|,\s*)({_DATE})(?![\w-])(?=\s*[),;]|\s*$)")
 _FULL_DATE_RE = re.compile(_DATE)
+_BIRTH_CUE_RE = re.compile(r"(?i)\b(?:geboren|geb\.|geboortedatum|geboortedata)")
+_DAY_MONTH_YEAR_RE = re.compile(
+    rf"(?i)(?<![\w-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})(?![\w-])"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
+
+
+def _dates_in_birth_sentences(text: str) -> list[Span]:
+    """Full dates in a sentence that speaks of birth ("geboren op X en haar buurman op Y": both are)."""
+    spans: list[Span] = []
+    for cue in _BIRTH_CUE_RE.finditer(text):
+        ends = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, cue.start())]
+        start = ends[-1] if ends else 0
+        after = _SENTENCE_END_RE.search(text, cue.end())
+        stop = after.start() if after else len(text)
+        for m in _DAY_MONTH_YEAR_RE.finditer(text, start, stop):
+            spans.append((m.start(1), m.end(1), "GEBOORTEDATUM"))
+    return spans
 
 
 def find_birth_dates(text: str) -> list[Span]:
     """Dates of birth (see the module docstring); other dates are left."""
-    spans: list[Span] = []
+    spans: list[Span] = _dates_in_birth_sentences(text)
     for regex in (_BIRTH_BEFORE_RE, _BIRTH_AFTER_RE, _BIRTH_SUBJECT_RE, _NEXT_TO_PERSON_RE):
         for m in regex.finditer(text):
             value = m.group(1)
