@@ -353,8 +353,8 @@ def test_ingest_keeps_the_corpus_wijk_names_and_uses_the_settings_lists(tmp_path
 
 
 def test_every_full_date_in_a_sentence_about_birth_is_a_date_of_birth():
-    # written for this test: the second date shares the first one's "geboren" (an ellipsis); the meeting date in
-    # the next sentence has no birth cue and stays
+    # written for this test: the second date shares the first one's "geboren" (an ellipsis); the meeting
+    # date in the next sentence has no birth cue and stays
     text = "Zij is geboren op 2-9-1961 en haar zus op 17 mei 1964. De avond van 17 mei 2024 was druk."
     out, counts = Pseudonymiser(None).pseudonymise(text)
     assert "2-9-1961" not in out and "17 mei 1964" not in out
