@@ -466,7 +466,7 @@ def test_run_builds_noord_and_the_city_then_report_reuses_them(reported):
     assert "Noord" in noord
     overview = {r["wijk"]: r for r in _csv_rows(run_dir / "wijken" / "noord" / "tables" / "overzicht.csv")}
     # Noord's 6 session segments come from 3 contributors: the notes of 2023-01-10 (one source, no speakers)
-    # and the transcript's two speakers; 3 < min_count 5, so the count is suppressed; sessions are always shown
+    # and the transcript's two speakers; 3 < min_count 5, so the count is suppressed (sessions always show)
     assert (overview["Noord"]["sessions"], overview["Noord"]["session_segments"]) == ("2", "<5")
     again = _ok(reported["report"])
     assert "0 built, 2 reused, 0 failed" in again
