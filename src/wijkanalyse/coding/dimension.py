@@ -8,6 +8,7 @@ its sharpness calibrated by cross-validation and, optionally, one round of self-
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -225,7 +226,11 @@ def _train(
     lr = LogisticRegression(
         C=float(params.C), max_iter=2000, class_weight="balanced", random_state=params.random_state
     )
-    return lr.fit(train_X, np.asarray(train_y), sample_weight=np.asarray(train_w))
+    with warnings.catch_warnings():
+        # few-shot by design: a handful of hand-coded rows plus one prototype per code means "more than half
+        # of the samples are distinct classes", which sklearn warns about as if y were a regression target
+        warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%")
+        return lr.fit(train_X, np.asarray(train_y), sample_weight=np.asarray(train_w))
 
 
 def _calibrate(
