@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from wijkanalyse.config import PACKAGE_DATA
 from wijkanalyse.ingest.pseudonymise import Pseudonymiser
+from wijkanalyse.ingest.pseudonymise_words import lexicon
 
 __all__ = ["slug_names", "learn_slug", "learn_path", "pseudonymise_slug", "pseudonymise_path"]
 
@@ -40,22 +40,15 @@ _PARTICLES = frozenset("van de der den het ter ten te in op 't d' du le la von".
 _TITLES = frozenset("mevrouw meneer mevr mw dhr heer wethouder burgemeester familie fam".split())
 
 
-def _words_of(path: Path) -> frozenset[str]:
-    """Return the words of a word list in the package data, lower case ('#' starts a comment line)."""
-    if not path.is_file():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.lower() for line in lines if not line.startswith("#") for w in line.split())
-
-
 @cache
 def _first_names() -> frozenset[str]:
-    return _words_of(PACKAGE_DATA / "voornamen.txt") - _words_of(PACKAGE_DATA / "voornamen_ook_woord.txt")
+    words = lexicon()  # the pseudonymiser's lists, loaded once for both
+    return words.first - words.ambiguous
 
 
 @cache
 def _stopwords() -> frozenset[str]:
-    return _words_of(PACKAGE_DATA / "stopwords_nl.txt") | _PARTICLES | _TITLES
+    return lexicon().stop | _PARTICLES | _TITLES
 
 
 def _split(slug: str) -> tuple[list[str], list[str]]:
