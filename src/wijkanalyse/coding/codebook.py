@@ -141,15 +141,15 @@ DEFAULT_SOORT: tuple[Code, ...] = (
         label_nl="Behouden",
         label_en="Keep",
         definition=(
-            "Wat goed gaat en bij de overgang behouden moet blijven: "
+            "Wat goed gaat en behouden moet blijven: "
             "wat waardevol is en niet verloren mag gaan."
         ),
         include=["Waardering voor wat er nu is; wensen om iets voort te zetten."],
         examples=[
-            "Het goede van de wijkraad moet behouden blijven.",
+            "Het goede van hoe het nu gaat moet behouden blijven.",
             "De wijkkrant moet zeker blijven bestaan.",
             "Het spreekuur werkt goed, dat moeten we houden.",
-            "Wat ik waardeer is dat de wijkraad dichtbij de bewoners staat.",
+            "Wat ik waardeer is dat de gemeente dichtbij de bewoners staat.",
             "Die kennis en ervaring mogen niet verloren gaan.",
             "De samenwerking met de wijkagent loopt prima, laat dat zo.",
             "Blijf vooral die themabijeenkomsten organiseren.",
@@ -167,7 +167,7 @@ DEFAULT_SOORT: tuple[Code, ...] = (
             "De communicatie vanuit de gemeente moet echt beter.",
             "Er moet meer geïnvesteerd worden in participatie.",
             "We worden te laat betrokken, dat moet eerder.",
-            "De samenstelling van de wijkraad moet diverser.",
+            "De samenstelling van de groep moet diverser.",
             "Het zou goed zijn als toezeggingen ook worden nagekomen.",
             "Informatie is vaak onbegrijpelijk, gebruik gewone taal.",
             "Er is te weinig contact met het sociaal wijkteam.",
@@ -177,14 +177,14 @@ DEFAULT_SOORT: tuple[Code, ...] = (
         id="vraag_of_zorg",
         label_nl="Vraag of zorg",
         label_en="Question or concern",
-        definition="Een open vraag, onduidelijkheid of zorg over de overgang en wat die gaat betekenen.",
+        definition="Een open vraag, onduidelijkheid of zorg over wat er gaat veranderen en wat dat gaat betekenen.",
         include=["Vragen over hoe iets geregeld wordt; zorgen over risico's; wat als ...?"],
         examples=[
             "Hoe wordt de financiering straks geregeld?",
-            "Wat als er in onze wijk geen wijkplatform komt?",
-            "Ik maak me zorgen dat er een gat valt tijdens de overgang.",
-            "Wie bepaalt eigenlijk of iets een wijkplatform is?",
-            "Moet een wijkplatform een rechtspersoon worden?",
+            "Wat als er in onze wijk niets verandert?",
+            "Ik maak me zorgen dat er een gat valt tijdens de verandering.",
+            "Wie bepaalt eigenlijk wat er met het plan gebeurt?",
+            "Moeten we daar zelf een vereniging voor oprichten?",
             "Het is nog onduidelijk wat er met onze inbreng gebeurt.",
             "Ik ben bang dat de vrijwilligers afhaken.",
         ],
