@@ -177,7 +177,9 @@ DEFAULT_SOORT: tuple[Code, ...] = (
         id="vraag_of_zorg",
         label_nl="Vraag of zorg",
         label_en="Question or concern",
-        definition="Een open vraag, onduidelijkheid of zorg over wat er gaat veranderen en wat dat gaat betekenen.",
+        definition=(
+            "Een open vraag, onduidelijkheid of zorg over wat er gaat veranderen en wat dat gaat betekenen."
+        ),
         include=["Vragen over hoe iets geregeld wordt; zorgen over risico's; wat als ...?"],
         examples=[
             "Hoe wordt de financiering straks geregeld?",
