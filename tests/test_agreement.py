@@ -194,10 +194,17 @@ def test_two_people_per_code_overall_and_pairs_by_hand(coded_store):
     assert per.loc["vertrouwen", "alpha"] == pytest.approx(4 / 9)
     for code in ("financiering", "geen"):  # identical decisions
         assert per.loc[code, "percent_agreement"] == 1 and per.loc[code, "alpha"] == pytest.approx(1)
-    # soort: only s1 is coded by both, both 'behouden': no variation -> alpha undefined, agreement 100 %
+    # soort: only s1 is coded by both, both 'behouden': no variation -> alpha undefined (and said why)
     assert per.loc["behouden", "percent_agreement"] == 1
     assert math.isnan(per.loc["behouden", "alpha"]) and math.isnan(per.loc["behouden", "kappa"])
-    assert "communicatie" not in per.index  # no person used it
+    assert "no variation" in per.loc["behouden", "note"]
+    # a code of the codebook nobody used is listed with its count 0 and the reason instead of figures
+    assert per.loc["communicatie", "n_applied"] == 0
+    assert per.loc["communicatie", "note"] == "not applicable: no coder used this code"
+    assert math.isnan(per.loc["communicatie", "percent_agreement"])
+    assert per.loc["vertrouwen", "note"] == ""
+    # positive agreement on vertrouwen: both applied once (a = 1), anna alone once (b = 1): 2 / (2 + 1)
+    assert per.loc["vertrouwen", "positive_agreement"] == pytest.approx(2 / 3)
     overall = agr.overall.set_index("dimension")
     # thema pooled, 9 units: anna [1,1,0 | 0,1,0 | 0,0,1], piet [1,0,0 | 0,1,0 | 0,0,1]
     # p_o = 8/9; p_e = (4*3 + 5*6)/81 -> kappa = 30/39; o11=6, o00=10, o01=o10=1: alpha = 1 - 17*2/154
@@ -206,13 +213,16 @@ def test_two_people_per_code_overall_and_pairs_by_hand(coded_store):
     assert overall.loc["thema", "alpha"] == pytest.approx(1 - 34 / 154)
     assert overall.loc["thema", "exact_match"] == pytest.approx(2 / 3)
     assert overall.loc["thema", "n_segments"] == 3
-    # alle: plus the soort unit (1,1): p_o = 9/10, p_e = 0.5 -> kappa 0.8; alpha = 1 - 19*2/198
-    assert overall.loc["alle", "kappa"] == pytest.approx(0.8)
-    assert overall.loc["alle", "alpha"] == pytest.approx(1 - 38 / 198)
-    assert agr.alpha() == pytest.approx(1 - 38 / 198)
-    pair = agr.pairs.iloc[0]
-    assert (pair["coder_a"], pair["coder_b"]) == ("anna", "piet")
-    assert pair["alpha"] == pytest.approx(1 - 38 / 198)
+    # thema pooled positive agreement: both applied 3 times, anna alone once: 6 / (6 + 1)
+    assert overall.loc["thema", "positive_agreement"] == pytest.approx(6 / 7)
+    # never pooled across dimensions: one row per dimension, no 'alle'
+    assert list(agr.overall["dimension"]) == ["thema", "soort"]
+    assert agr.alpha() == pytest.approx(1 - 34 / 154)  # the themes by default
+    assert agr.kappa_method == "Cohen's kappa"
+    pairs = agr.pairs.set_index("dimension")
+    assert list(pairs.index) == ["thema", "soort"]
+    assert (pairs.loc["thema", "coder_a"], pairs.loc["thema", "coder_b"]) == ("anna", "piet")
+    assert pairs.loc["thema", "alpha"] == pytest.approx(1 - 34 / 154)
 
 
 def test_disagreements_list_the_segment_and_each_coders_codes(coded_store):
@@ -229,45 +239,47 @@ def test_machine_against_people_by_hand(coded_store):
     # pairs (person, machine) over 7 person-segments x 4 codes = 28 units:
     # (1,1) x5, (1,0) x3, (0,1) x2, (0,0) x18 -> o11=10, o00=36, o01=o10=5, n=56
     # alpha = 1 - 55 * 10 / (56**2 - 15**2 - 41**2) = 1 - 550/1230; kappa = (644 - 476) / (784 - 476)
-    table = ag.machine_agreement(coded_store).set_index("coder")
-    assert table.loc["mensen", "alpha"] == pytest.approx(1 - 550 / 1230)
-    assert table.loc["mensen", "kappa"] == pytest.approx(168 / 308)
-    assert table.loc["mensen", "percent_agreement"] == pytest.approx(23 / 28)
-    assert table.loc["mensen", "n_segments"] == 4
-    assert set(table.index) == {"anna", "piet", "mensen"}
+    # (all theme decisions: the machine gave no kind of input, so there is no soort row)
+    full = ag.machine_agreement(coded_store)
+    assert set(full["dimension"]) == {"thema"}
+    table = full.set_index("coder")
+    assert table.loc["people", "alpha"] == pytest.approx(1 - 550 / 1230)
+    assert table.loc["people", "kappa"] == pytest.approx(168 / 308)
+    assert table.loc["people", "percent_agreement"] == pytest.approx(23 / 28)
+    assert table.loc["people", "n_segments"] == 4
+    assert set(table.index) == {"anna", "piet", "people"}
 
 
-def test_machine_may_stand_compares_with_the_threshold(coded_store):
+def test_without_a_check_sample_the_machine_never_stands_whatever_its_agreement(coded_store):
+    # alpha 0.55 on the segments people coded (which may have taught it) decides nothing: threshold 0.5 is met,
+    # but with no check sample the verdict says so and how to draw one
+    decision = md.machine_may_stand(coded_store, threshold=0.5, min_segments=2)
+    assert not decision.may_stand and decision.check is not None and decision.check.n_check == 0
+    assert "No check sample exists yet" in decision.explain("en")
+    assert "--strategy check" in decision.explain("en")
+    assert "Er is nog geen controlesteekproef" in decision.explain("nl")
+    assert decision.to_dict()["basis"] == "check sample"
+    assert md.agreement_table(coded_store, threshold=0.5, min_segments=2)["comparison"].tolist() == [
+        "mens-mens",
+        "mens-mens",
+    ]
+
+
+def test_default_threshold_is_krippendorffs_minimum():
     from wijkanalyse.config import Settings
 
-    no = md.machine_may_stand(coded_store, Settings(machine_agreement_threshold=0.6), min_segments=2)
-    assert not no.may_stand
-    assert no.machine_alpha == pytest.approx(1 - 550 / 1230)
-    assert no.human_alpha == pytest.approx(1 - 38 / 198)
-    assert no.threshold == 0.6 and no.n_segments == 4 and no.n_people == 2
-    assert "moeten worden nagekeken" in no.explain("nl") and "0.55" in no.explain("nl")
-    yes = md.machine_may_stand(coded_store, threshold=0.5, min_segments=2)
-    assert yes.may_stand and "may stand without review" in yes.explain("en")
-    few = md.machine_may_stand(coded_store, threshold=0.5, min_segments=5)
-    assert not few.may_stand and "minstens 5" in few.explain("nl")
-    assert few.to_dict()["machine_alpha"] == pytest.approx(0.5528, abs=1e-4)
-
-
-def test_agreement_table_for_reports(coded_store):
-    table = md.agreement_table(coded_store, threshold=0.5, min_segments=2)
-    assert list(table["comparison"]) == ["mens-mens", "machine-mens", "machine-mens", "machine-mensen"]
-    assert table.iloc[-1]["machine_may_stand"] is True
-    assert table.iloc[0]["machine_may_stand"] is None
+    assert Settings().machine_agreement_threshold == pytest.approx(0.667)
+    assert md.KRIPPENDORFF_TENTATIVE == 0.667 and md.KRIPPENDORFF_RELIABLE == 0.8
 
 
 def test_no_double_coding_yet_gives_a_note_not_an_error(tmp_path):
     store = Store(tmp_path / "s")
     agr = ag.compute_agreement(store)
     assert agr.overall.empty and agr.per_code.empty and agr.disagreements.empty
-    assert "dubbel coderen" in agr.note
+    assert "coded by two or more coders" in agr.note and "--strategy check" in agr.note
     decision = md.machine_may_stand(store)
     assert not decision.may_stand and math.isnan(decision.machine_alpha)
-    assert "Nog niemand" in decision.explain()
+    assert "controlesteekproef" in decision.explain()
     assert md.agreement_table(store).empty
 
 
@@ -280,3 +292,15 @@ def test_machine_can_be_one_of_the_coders(coded_store):
     agr = ag.compute_agreement(coded_store, ["anna", "machine"])
     assert agr.n_segments("thema") == 4
     assert {"anna", "machine"} == set(agr.pairs.iloc[0][["coder_a", "coder_b"]])
+
+
+def test_three_coders_get_the_mean_pairwise_kappa_with_the_reason(coded_store):
+    # thema: units s1..s4 x the 4 codes used (communicatie, financiering, geen, vertrouwen); each pair on the
+    # units both coded. anna-piet, 12 units: 11 agree, ones 4 and 3: p_e = (4*3 + 8*9)/144 -> kappa 0.8.
+    # anna-machine, 16 units: 13 agree, ones 5 and 4: p_e = (20 + 132)/256 -> kappa 56/104 = 7/13.
+    # piet-machine, 12 units: 10 agree, ones 3 and 3: p_e = 90/144 -> kappa 30/54 = 5/9.
+    agr = ag.compute_agreement(coded_store, ["anna", "piet", "machine"])
+    thema = agr.overall.set_index("dimension").loc["thema"]
+    assert thema["kappa"] == pytest.approx((0.8 + 7 / 13 + 5 / 9) / 3)
+    assert "mean pairwise Cohen's kappa over the 3 coders" in agr.kappa_method
+    assert "defined for two coders" in agr.kappa_method

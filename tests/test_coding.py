@@ -156,12 +156,19 @@ def test_a_parent_is_applied_when_its_family_passes_together():
 
 # -- few-shot ----------------------------------------------------------------------------------------------
 def test_hand_coded_examples_teach_what_the_codebook_does_not_say():
-    before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(TEXTS)
-    labels = [None, None, None, None, None, "veiligheid", "veiligheid"]
-    after = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(TEXTS, labels)
+    texts = [*TEXTS, "Lantaarnpaal bij de school kapot, het is donker."]
+    before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts)
+    # two examples are too few to show by cross-validation that learning helps: the codebook prior stays
+    two = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, [None] * 5 + ["veiligheid"] * 2 + [None])
+    assert two.learning_["model"] == "prior" and two.learning_["human_coded_segments_in_cv"] == 2
+    assert np.allclose(two.predict_proba(texts), before.predict_proba(texts))
+    labels = [None, None, None, None, None, "veiligheid", "veiligheid", "veiligheid"]
+    after = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, labels)
     assert before.code([TEXTS[4]])["top_code"][0] != "veiligheid"
     assert after.code([TEXTS[4]])["top_code"][0] == "veiligheid"
-    assert after.n_labeled_ == 2 and after.blend_weight_ == pytest.approx(2 / (2 + 5))
+    assert after.n_labeled_ == 3 and after.blend_weight_ == pytest.approx(3 / (3 + 5))
+    # learned for veiligheid only (three held-out examples, each found by the model fitted on the other two)
+    assert after.learning_["model"] != "prior" and after.learning_["codes_learned"] == ["veiligheid"]
     # codes on the first texts, which no example touched, stay as the codebook says
     assert list(after.code(TEXTS[:3])["top_code"]) == ["groen", "verkeer", "afval"]
 
@@ -245,7 +252,12 @@ def test_code_table_zero_and_few_shot():
     ]
     assert list(out["id"]) == [11, 12, 13]
     assert list(out["best_code"][:2]) == ["groen", "verkeer"] and out.loc[0, "best_label"] == "Groen"
-    examples = pd.DataFrame({"text": TEXTS[5:7], "code": ["veiligheid", "veiligheid;behouden"]})
+    examples = pd.DataFrame(
+        {
+            "text": [*TEXTS[5:7], "Lantaarnpaal bij de school kapot, het is donker."],
+            "code": ["veiligheid", "veiligheid;behouden", "veiligheid"],
+        }
+    )  # three examples: enough to learn a code from (two keep the codebook prior)
     few = code_table(df, "antwoord", None, codebook=BUURT, examples=examples, embedder=HashingEmbedder())
     assert list(few["id"]) == [1, 2, 3]
     assert few.loc[2, "codes"].split(";")[0] == "veiligheid"

@@ -17,7 +17,7 @@ from wijkanalyse.coding.codebook_draft import draft_codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
 from wijkanalyse.coding.embed import HashingEmbedder
-from wijkanalyse.coding.theme_model import ThemeModel, _label, default_min_theme_size
+from wijkanalyse.coding.theme_model import ThemeModel, default_min_theme_size
 from wijkanalyse.exceptions import SettingsError
 
 # Three topics of eight short texts each; the hashing embedder makes texts that share words similar.
@@ -99,15 +99,6 @@ def test_min_theme_size_grows_with_the_corpus():
     assert [default_min_theme_size(n) for n in (10, 24, 100, 400, 2500, 10**6)] == [3, 3, 5, 10, 25, 50]
 
 
-def test_labels_skip_words_already_in_the_label():
-    assert (
-        _label(["park kapot", "park", "kapot", "speeltuin", "buren", "bank"])
-        == "park kapot, speeltuin, buren, bank"
-    )
-    assert _label(["park", "kapot", "park kapot", "bank"]) == "park, kapot, bank"  # the phrase adds nothing
-    assert _label(["park", "park kapot", "bank"]) == "park kapot, bank"  # a phrase replaces its own word
-
-
 def test_same_input_and_seed_give_the_same_themes(fitted):
     a, b = fitted
     assert np.array_equal(a.labels_, b.labels_)  # embedded inside or precomputed: the same
@@ -134,6 +125,11 @@ def test_themes_follow_the_topics_with_few_outliers(fitted):
     assert row["size"] == int((model.labels_ == row["theme_id"]).sum())
     assert len(row["representative_ids"]) == min(5, row["size"])
     assert all(w not in {"de", "het", "een", "wijk", "gemeente"} for w in row["top_words"])
+    # the label is a short name made of the theme's own top words (not the keyword list)
+    for r in model.themes_.itertuples(index=False):
+        words = r.label.lower().split()
+        assert 1 <= len(words) <= 4 and r.label[0].isupper()
+        assert set(words) - {"en"} <= {w for phrase in r.top_words for w in phrase.split()}
 
 
 def test_coverage_marks_the_theme_the_codebook_lacks(fitted):

@@ -187,14 +187,14 @@ def test_round_trip_same_codes_same_spans_same_coders(coded, make_settings, tmp_
     settings = make_settings()
     fresh = Store(tmp_path / "fresh")
     ingest_corpus(settings, fresh)
-    result = qdpx_import.import_qdpx(fresh, path)
+    result = qdpx_import.import_qdpx(fresh, path, include_machine=True)
     assert result.applied and not result.unmatched and not result.unknown_codes
     assert set(result.matched.values()) == {(p, "content") for p in store.documents()["path"]}
     assert _applied(fresh) == _applied(store)
     assert _memos(fresh) == _memos(store)
     kinds = {r[0]: r[1] for r in fresh.con.execute("SELECT coder_id, kind FROM coders")}
     assert kinds == {"anna": "human", "piet": "human", "machine": "machine"}
-    again = qdpx_import.import_qdpx(fresh, path)  # importing twice adds nothing
+    again = qdpx_import.import_qdpx(fresh, path, include_machine=True)  # importing twice adds nothing
     assert (again.added, again.existing, again.memos) == (0, result.added, 0)
     fresh.close()
 
@@ -434,3 +434,130 @@ def test_aligning_a_long_document_carries_every_shared_word_over():
             assert doc[a:b] == doc[doc_words[i - 1].start() : doc_words[i + 1].end()]
             spanned += 1
     assert spanned > 40
+
+
+# -- spans, people only, memo dates (issue 16) ---------------------------------------------------------------
+SPAN_TEXT = "Informatie komt altijd te laat."  # COMMUNICATIE[44:75]
+
+
+def _people(store):
+    sql = (
+        "SELECT segment_id, code_id, coder_id, status, span_start, span_end, created_at FROM codings "
+        "WHERE kind = 'human'"
+    )
+    return {tuple(r) for r in store.con.execute(sql)}
+
+
+def _memo_rows(store):
+    sql = "SELECT target_kind, target_id, author, text, created_at, updated_at FROM memos"
+    return {tuple(r) for r in store.con.execute(sql)}
+
+
+def test_round_trip_of_spans_coders_memos_and_dates_into_an_empty_corpus(coded, make_settings, tmp_path):
+    from wijkanalyse.ingest.corpus import ingest_corpus
+
+    _settings, store, cb = coded
+    review.ensure_coder(store, "kees", name="Kees Jansen")
+    review.add_span_coding(store, COMMUNICATIE, "communicatie", "anna", 44, 75)
+    review.add_span_coding(store, COMMUNICATIE, "verbeteren", "anna", 44, 75)
+    review.add_span_coding(store, COMMUNICATIE, "communicatie", "anna", 3, 15)
+    review.add_span_coding(store, COMMUNICATIE, "communicatie", "piet", 44, 75)
+    review.add_span_coding(store, KRANT, "behouden", "kees", 3, 12)
+    old = store.add_memo("segment", COMMUNICATIE, "piet", "Al eerder gezien.", "2023-05-04T08:09:10+00:00")
+    review.edit_memo(store, old, "Al eerder gezien, in Noord.", "piet")
+    path = qdpx.export_qdpx(store, tmp_path / "p.qdpx", codebook=cb).path
+    root = _read_qde(path)
+    assert refi.validate_project(root) == []
+    # the span travels at its exact document offsets: segment start + span offset
+    seg_start = store.con.execute(
+        "SELECT start FROM segments WHERE segment_id = ?", (COMMUNICATIE,)
+    ).fetchone()[0]
+    sel = root.find(f".//q:PlainTextSelection[@guid='{refi.refi_guid('span', f'{COMMUNICATIE}:44:75')}']", NS)
+    assert (int(sel.get("startPosition")), int(sel.get("endPosition"))) == (seg_start + 44, seg_start + 75)
+    with zipfile.ZipFile(path) as zf:
+        plain = zf.read(
+            "Sources/" + sel.getparent().get("plainTextPath").removeprefix("internal://")
+        ).decode()
+    assert plain[seg_start + 44 : seg_start + 75] == SPAN_TEXT
+    assert len(sel.findall("q:Coding", NS)) == 3  # anna's two codes and piet's one on that span
+
+    fresh = Store(tmp_path / "fresh")  # an empty corpus: the same files ingested, nothing coded
+    ingest_corpus(make_settings(), fresh)
+    assert fresh.counts()["codings"] == fresh.counts()["memos"] == 0
+    result = qdpx_import.import_qdpx(fresh, path)
+    assert result.applied and not result.unmatched and result.selections_split == 0
+    assert result.spans == 5
+    assert _people(fresh) == _people(store)  # spans, coders, times: equal
+    assert _memo_rows(fresh) == _memo_rows(store)  # memos with their dates, the edited one's too
+    assert ("segment", COMMUNICATIE, "piet", "Al eerder gezien, in Noord.", "2023-05-04T08:09:10+00:00") in {
+        r[:5] for r in _memo_rows(fresh)
+    }
+    coders = "SELECT coder_id, name, kind FROM coders ORDER BY coder_id"
+    assert fresh.query(coders).values.tolist() == [
+        ["anna", "anna", "human"],
+        ["kees", "Kees Jansen", "human"],
+        ["piet", "piet", "human"],
+    ]
+    # people only: the machine's coding in the file is left out (and said so) unless asked for
+    assert fresh.con.execute("SELECT count(*) FROM codings WHERE kind = 'machine'").fetchone()[0] == 0
+    assert "1 machine codings (import them with --with-machine) skipped." in result.warnings
+    again = qdpx_import.import_qdpx(fresh, path)
+    assert (again.added, again.memos) == (0, 0)
+    fresh.close()
+
+
+def test_a_selection_inside_a_segment_is_kept_exactly_not_stretched(mini_store, tmp_path):
+    _settings, store = mini_store
+    qdpx_import.import_qdpx(store, _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx"))
+    spans = (
+        "SELECT segment_id, code_id, coder_id, span_start, span_end FROM codings WHERE span_start IS NOT NULL"
+    )
+    got = {tuple(r) for r in store.con.execute(spans)}
+    # worked out by hand (see test_import_of_the_hand_made_qualcoder_project): [0,43) of COMMUNICATIE's 75
+    # characters, and [77,118) of the document is [0,41) of WIJKKRANT_MAIL (which starts at 77)
+    assert (COMMUNICATIE, "communicatie", "Fatima", 0, 43) in got
+    assert (WIJKKRANT_MAIL, "communicatiemiddelen", "Fatima", 0, 41) in got
+
+
+def _project_with_one_selection(store, tmp_path, start, end):
+    """A wijkanalyse export of the mini corpus with one selection at [start, end) of oost/notitie.txt."""
+    review.add_coding(store, KRANT, "behouden", "anna")
+    path = qdpx.export_qdpx(store, tmp_path / "base.qdpx").path
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(files["project.qde"])
+    source = root.find(".//q:TextSource[@name='oost/notitie.txt']", NS)
+    sel = etree.Element(f"{{{refi.NS_PROJECT}}}PlainTextSelection", guid=refi.refi_guid("t", "x"),
+                        startPosition=str(start), endPosition=str(end))  # fmt: skip
+    source.insert(0 if source.find("q:Description", NS) is None else 1, sel)  # where the schema wants it
+    coding = etree.SubElement(sel, f"{{{refi.NS_PROJECT}}}Coding", guid=refi.refi_guid("t", "c"),
+                              creatingUser=refi.refi_guid("user", "anna"))  # fmt: skip
+    etree.SubElement(
+        coding, f"{{{refi.NS_PROJECT}}}CodeRef", targetGUID=refi.refi_guid("code", "communicatie")
+    )
+    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    out = tmp_path / "cross.qdpx"
+    with zipfile.ZipFile(out, "w") as zf:
+        for n, data in files.items():
+            zf.writestr(n, data)
+    return out
+
+
+def test_a_selection_across_segments_is_cut_at_their_boundaries(mini_store, make_settings, tmp_path):
+    from wijkanalyse.ingest.corpus import ingest_corpus
+
+    _settings, store = mini_store
+    # [60, 160) of oost/notitie.txt: 15 characters at the end of COMMUNICATIE [0, 75), the blank line, and
+    # 83 of the 88 characters of WIJKKRANT_MAIL [77, 165)
+    path = _project_with_one_selection(store, tmp_path, 60, 160)
+    fresh = Store(tmp_path / "fresh")
+    ingest_corpus(make_settings(), fresh)
+    res = qdpx_import.import_qdpx(fresh, path)
+    assert res.selections_split == 1
+    spans = "SELECT segment_id, span_start, span_end FROM codings WHERE code_id = 'communicatie'"
+    # the small piece covers 15/75 of its segment and 15/100 of the selection: under min_overlap 0.5
+    assert {tuple(r) for r in fresh.con.execute(spans)} == {(WIJKKRANT_MAIL, 0, 83)}
+    fresh.con.execute("DELETE FROM codings")
+    qdpx_import.import_qdpx(fresh, path, min_overlap=0.1)  # 15/75 = 0.2: now both pieces, each exact
+    assert {tuple(r) for r in fresh.con.execute(spans)} == {(COMMUNICATIE, 60, 75), (WIJKKRANT_MAIL, 0, 83)}
+    fresh.close()

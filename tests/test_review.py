@@ -18,6 +18,12 @@ KRANT = "12dfd9d050c9e6d7"  # "De wijkkrant moet blijven."
 AANSPREEKPUNT = "bafcb47262a4b2bd"  # "De wijkraad is het aanspreekpunt in de wijk. ..."
 COMMUNICATIE = "23014e4de6db960d"  # "De communicatie van de gemeente moet beter. ..."
 WIJKKRANT_MAIL = "0bbcf3a6fdf8cfcc"  # "Graag tijdig informeren via de wijkkrant. ..."
+# the themes of the bundled codebook, in its order (its kinds: behouden, verbeteren, vraag_of_zorg)
+THEMES = [
+    "vertrouwen", "nakomen_afspraken", "zeggenschap", "financiering", "diversiteit", "communicatie",
+    "communicatiemiddelen", "participatie", "samenwerking_partners", "continuiteit", "kennis_en_ervaring",
+    "organisatie", "schaalniveau", "aanspreekpunt", "vrijwillige_inzet",
+]  # fmt: skip
 
 
 @pytest.fixture()
@@ -112,8 +118,12 @@ def test_set_segment_codes_replaces_only_the_coders_own_applied_codes(store):
         (KRANT, "behouden", "anna", "human", "applied"),
         (KRANT, "vertrouwen", "anna", "human", "rejected"),
     }
-    with pytest.raises(ReviewError, match="cannot go with other codes"):
-        review.set_segment_codes(store, KRANT, ["geen", "behouden"], "anna")
+    with pytest.raises(ReviewError, match=r"cannot go with a theme: \['communicatie'\]"):
+        review.set_segment_codes(store, KRANT, ["geen", "communicatie", "behouden"], "anna")
+    # "no theme" plus a kind of input ('behouden' is a soort of the bundled codebook) is a valid decision
+    counts = review.set_segment_codes(store, KRANT, ["geen", "behouden"], "anna")
+    assert counts == {"added": 1, "removed": 1, "unchanged": 1, "rejected": 0}
+    assert {r[1] for r in _rows(store, KRANT) if r[2] == "anna" and r[4] == "applied"} == {"geen", "behouden"}
     with pytest.raises(ReviewError, match="'bestaatniet'"):
         review.set_segment_codes(store, KRANT, ["bestaatniet"], "anna")
 
@@ -223,24 +233,33 @@ def test_export_sheet_layout_dropdown_and_prefill(store, tmp_path):
     assert wb.sheetnames == ["coderen", "codes", "info"]
     ws = wb["coderen"]
     headers = [c.value for c in ws[1]]
-    assert headers[:8] == [
-        "segment_id", "document", "wijk", "spreker", "context ervoor", "tekst", "context erna",
+    assert headers[:9] == [  # Noord has survey answers: the column 'vraag'
+        "segment_id", "document", "wijk", "spreker", "vraag", "context ervoor", "tekst", "context erna",
         "voorstellen machine",
     ]  # fmt: skip
-    assert headers[-4:] == ["code 1", "code 2", "code 3", "memo"]
+    assert headers[-6:] == ["code 1", "code 2", "code 3", "soort", "afwijzen", "memo"]
     h = _header_index(ws)
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == KRANT)
     assert ws.cell(row, h["voorstellen machine"]).value == "communicatiemiddelen (0.83)"
-    assert {ws.cell(row, h["code 1"]).value, ws.cell(row, h["code 2"]).value} == {
-        "communicatiemiddelen",
-        "behouden",
-    }
-    assert ws.cell(row, h["code 3"]).value is None
+    # the coder's own codes: the theme in a code column, the kind of input ('behouden') in 'soort'
+    assert ws.cell(row, h["code 1"]).value == "communicatiemiddelen"
+    assert ws.cell(row, h["soort"]).value == "behouden"
+    assert ws.cell(row, h["code 2"]).value is None
     assert {ws.cell(r, h["wijk"]).value for r in range(2, ws.max_row + 1)} == {"Noord"}
-    dv = ws.data_validations.dataValidation
-    assert len(dv) == 1 and dv[0].type == "list" and dv[0].formula1.startswith("codes!$A$2:$A$")
     codes = [c.value for c in wb["codes"]["A"][1:]]
-    assert "vertrouwen" in codes and codes[-1] == "geen"
+    # themes and geen first, then the kinds: each dropdown lists one of the two ranges
+    assert codes[:16] == [*THEMES, "geen"] and codes[16:] == ["behouden", "verbeteren", "vraag_of_zorg"]
+    dv = {d.formula1: sorted(str(d.sqref).split()) for d in ws.data_validations.dataValidation}
+
+    def ranges(*names):
+        letters = [openpyxl.utils.get_column_letter(h[n]) for n in names]
+        return sorted(f"{c}2:{c}{ws.max_row}" for c in letters)
+
+    assert dv == {
+        "codes!$A$2:$A$17": ranges("code 1", "code 2", "code 3"),
+        "codes!$A$18:$A$20": ranges("soort"),
+        '"alle"': ranges("afwijzen"),
+    }
     info = {r[0].value: r[1].value for r in wb["info"].iter_rows()}
     assert info["coder"] == "anna" and info["blind"] == "nee"
     assert ws.protection.sheet and not ws.cell(row, h["code 1"]).protection.locked
@@ -317,7 +336,7 @@ def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_pat
         {
             KRANT: (["vertrouwn"], None),
             COMMUNICATIE: (["communicatie"], None),
-            AANSPREEKPUNT: (["geen", "behouden"], None),
+            AANSPREEKPUNT: (["geen", "communicatie"], None),
         },
         edits={
             WIJKKRANT_MAIL: {"tekst": "Graag tijdig informeren via de website.", "code 1": "communicatie"}
@@ -336,7 +355,7 @@ def test_import_reports_every_problem_per_row_and_applies_nothing(store, tmp_pat
     assert "text of segment 0bbcf3a6fdf8cfcc was edited" in text
     assert f"segment {KRANT} is also on row" in text
     assert "unknown segment_id 'ffffffffffffffff'" in text
-    assert "'geen' (none of these) cannot go with other codes" in text
+    assert "'geen' (no theme applies) cannot go with a theme: ['communicatie']" in text
     assert all(p.startswith("row ") for p in problems)
     assert "nothing was imported" in str(err.value)
     assert _rows(store) == set()  # the valid row (COMMUNICATIE) was not applied either

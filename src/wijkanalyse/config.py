@@ -15,7 +15,11 @@ The *corpus id* is the ``name`` in the corpus settings when given, otherwise the
 of the folder's full path, so two corpora that share a folder name (``data``, ``corpus``) never share a store
 or a key. The store records which corpus it belongs to and refuses another one (see
 :meth:`wijkanalyse.store.Store.claim_corpus`). The bundled demo corpus and the report notebooks are found in
-the source checkout (:data:`PROJECT_ROOT`).
+the source checkout (:data:`PROJECT_ROOT`, else :data:`SOURCE_ROOT`).
+
+Where a corpus is found: one resolver, :func:`resolve_corpus`, for the command line, every notebook and the
+widgets (a relative path is tried from the current folder, the workspace, the project root and the source
+checkout, in that order).
 
 Run settings come from one YAML file, by default ``wijkanalyse.yml`` in the corpus folder, validated by
 :class:`Settings` (every problem listed at once); the command line can override single values.
@@ -42,7 +46,8 @@ Settings file reference (every key optional)::
     seed: 42
     language: nl                  # report language: nl or en
     max_segment_chars: 700        # longer units are split at sentence boundaries
-    machine_agreement_threshold: 0.6  # machine codes stand unreviewed only if alpha(machine, people) >= this
+    machine_agreement_threshold: 0.667  # machine codes stand unreviewed only if alpha(machine, people) on the
+                                        # check sample >= this; Krippendorff (2004, §11.4): >= .667 tentative
     coding_threshold: 0.35        # machine proposals below this confidence are not applied
     min_fragments: 3              # a theme is a headline only with this many fragments ...
     min_sources: 2                # ... from at least this many sources (documents or respondents)
@@ -58,6 +63,10 @@ Settings file reference (every key optional)::
       tables: count               # count: table rows are counted, never quoted; skip: left out
       skip_headings: []           # sections under these headings are not ingested (e.g. "Navigatie")
       boilerplate_min_documents: 3  # a paragraph found verbatim in this many documents is boilerplate
+    discovery:                    # theme discovery (wijkanalyse discover; the main job runs it too)
+      refit_share: 0.1            # refit every theme when this share of the segments fits no theme; until
+                                  # then new segments join the themes of the last run (ids stay put)
+      min_theme_size: null        # smallest theme; default: chosen from the data
     pseudonymise:                 # steer the pseudonymiser (words match in any case, whole words only)
       keep: [Schalkwijk, Ymere]   # never taken for a person: places, wijken, organisations (the wijk names
                                   # of the corpus itself are always kept); an address with a number still goes
@@ -86,6 +95,8 @@ __all__ = [
     "PACKAGE_DATA",
     "DEFAULT_CODEBOOK",
     "workspace_root",
+    "resolve_corpus",
+    "SOURCE_ROOT",
     "LocalText",
     "ReportFraming",
     "MarkupSettings",
@@ -125,13 +136,68 @@ def workspace_root(start: Path | None = None) -> Path:
 
 
 PROJECT_ROOT: Path = _find_project_root()
-DEMO_CORPUS: Path = PROJECT_ROOT / "corpora" / "demo"
+#: The source checkout wijkanalyse runs from (src layout); it holds the bundled demo corpus and the notebooks.
+SOURCE_ROOT: Path = Path(__file__).resolve().parents[2]
+DEMO_CORPUS: Path = next(
+    (r / "corpora" / "demo" for r in (PROJECT_ROOT, SOURCE_ROOT) if (r / "corpora" / "demo").is_dir()),
+    PROJECT_ROOT / "corpora" / "demo",
+)
 OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
 PRIVATE_DIR: Path = PROJECT_ROOT / "private"
 PACKAGE_DATA: Path = Path(__file__).resolve().parent / "data"
 DEFAULT_CODEBOOK: Path = PACKAGE_DATA / "codebook_wijkplatform.yml"
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LANGUAGES = ("nl", "en")
+
+
+
+def resolve_corpus(corpus: str | Path | None = None) -> Path:
+    """Find a corpus folder: the one resolver of the command line, every notebook and the widgets.
+
+    An absolute path is taken as it is. A relative path is tried against, in this order:
+
+    1. the current folder (what a path on the command line means),
+    2. the workspace (:func:`workspace_root`: ``$WIJKANALYSE_HOME``, else the nearest folder upwards that
+       holds ``outputs/`` or ``corpora/``), so a notebook in ``notebooks/explore/`` finds ``corpora/demo``,
+    3. the project root (:data:`PROJECT_ROOT`),
+    4. the source checkout wijkanalyse runs from (:data:`SOURCE_ROOT`), so ``"corpora/demo"`` (the bundled
+       demo) is found also when the outputs, and ``$WIJKANALYSE_HOME``, live outside the checkout.
+
+    The first existing folder wins. :func:`load_settings` resolves its corpus through here, so the command
+    line, the workbench (:func:`wijkanalyse.explore.open_workbench`), the coding widget and the report
+    notebooks agree.
+
+    Parameters
+    ----------
+    corpus : str or path, optional
+        The corpus folder; None: the bundled demo corpus (:data:`DEMO_CORPUS`).
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved (absolute) folder.
+
+    Raises
+    ------
+    SettingsError
+        If no candidate is an existing folder; every folder tried is named.
+    """
+    if corpus is None or str(corpus) == "":
+        corpus = DEMO_CORPUS
+    path = Path(corpus).expanduser()
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        roots = (Path.cwd(), workspace_root(), PROJECT_ROOT, SOURCE_ROOT)
+        candidates = list(dict.fromkeys((r / path).resolve() for r in roots))
+    for cand in candidates:
+        if cand.is_dir():
+            return cand.resolve()
+    if len(candidates) == 1:
+        raise SettingsError(f"Corpus folder {candidates[0]} does not exist or is not a folder.")
+    tried = ", ".join(str(c) for c in candidates)
+    raise SettingsError(f"Corpus folder {str(corpus)!r} not found (or not a folder). Tried: {tried}.")
+
 
 LocalText = str | dict[str, str]
 """A text in the settings: one string for every language, or ``{nl: ..., en: ...}``."""
@@ -189,6 +255,29 @@ class MarkupSettings(BaseModel):
     @classmethod
     def _check_boilerplate(cls, v: int) -> int:
         if v < 2:
+            raise ValueError(f"must be an int >= 2. Got {v} instead")
+        return v
+
+
+class DiscoverySettings(BaseModel):
+    """How discovery keeps its themes between runs (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refit_share: float = 0.1
+    min_theme_size: int | None = None
+
+    @field_validator("refit_share")
+    @classmethod
+    def _check_share(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"must be a share between 0 and 1. Got {v} instead")
+        return v
+
+    @field_validator("min_theme_size")
+    @classmethod
+    def _check_size(cls, v: int | None) -> int | None:
+        if v is not None and v < 2:
             raise ValueError(f"must be an int >= 2. Got {v} instead")
         return v
 
@@ -251,12 +340,13 @@ class Settings(BaseModel):
     seed: int = 42
     language: str = "nl"
     max_segment_chars: int = 700
-    machine_agreement_threshold: float = 0.6
+    machine_agreement_threshold: float = 0.667  # Krippendorff (2004, §11.4); see review.machine_decision
     coding_threshold: float = 0.35
     min_fragments: int = 3
     min_sources: int = 2
     report: ReportFraming = Field(default_factory=ReportFraming)
     markup: MarkupSettings = Field(default_factory=MarkupSettings)
+    discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
     pseudonymise: PseudonymiseSettings = Field(default_factory=PseudonymiseSettings)
 
     @field_validator("name")
@@ -344,7 +434,8 @@ def load_settings(
     Parameters
     ----------
     corpus : path, optional
-        The corpus folder. Default: the bundled demo corpus.
+        The corpus folder, found by :func:`resolve_corpus` (a relative path: from the current folder, the
+        workspace, the project root, the source checkout). Default: the bundled demo corpus.
     settings_file : path, optional
         A settings YAML. Default: ``wijkanalyse.yml`` in the corpus folder, if present.
     **overrides
@@ -359,9 +450,7 @@ def load_settings(
     SettingsError
         If the corpus folder does not exist or the settings file is invalid (all problems listed).
     """
-    corpus_path = Path(corpus).resolve() if corpus else DEMO_CORPUS
-    if not corpus_path.is_dir():
-        raise SettingsError(f"Corpus folder {corpus_path} does not exist or is not a folder.")
+    corpus_path = resolve_corpus(corpus)
     data: dict[str, Any] = {}
     file = Path(settings_file) if settings_file else corpus_path / "wijkanalyse.yml"
     if settings_file and not file.exists():

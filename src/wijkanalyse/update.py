@@ -130,8 +130,10 @@ class StoreUpdate:
 def update_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> StoreUpdate:
     """Ingest new and changed sources, code the new segments, and rediscover themes when anything changed.
 
-    Discovery clusters the whole corpus, so it runs only when ingest or coding changed something (or it never
-    ran): a rerun with nothing new leaves the discovered themes as they are.
+    Discovery runs only when ingest or coding changed something (or it never ran): a rerun with nothing new
+    leaves the discovered themes as they are. A run with new segments keeps the themes of the last discovery
+    run and places the new segments in them (a refit only when many fit none, see
+    :func:`~wijkanalyse.coding.discovery.discover_store`).
 
     Parameters
     ----------

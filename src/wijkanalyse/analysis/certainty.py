@@ -112,24 +112,25 @@ def confidence_distribution(
     return hide(out, suppression_pattern(data), cells, main=None)
 
 
-def agreement_summary(store: Store, threshold: float = 0.6) -> pd.DataFrame:
+def agreement_summary(store: Store, threshold: float = 0.667) -> pd.DataFrame:
     """Return the agreement between coders, people and the machine (:mod:`~wijkanalyse.review.agreement`).
 
     Parameters
     ----------
     store : Store
-    threshold : float, default 0.6
+    threshold : float, default 0.667
         ``settings.machine_agreement_threshold``: the machine's codes may stand unreviewed when its alpha
-        against people reaches it.
+        against people on the check sample reaches it.
 
     Returns
     -------
     DataFrame
-        ``comparison, coders, n_segments, percent_agreement, kappa, alpha, machine_may_stand`` (see
+        ``comparison, dimension, coders, n_segments, exact_match, ci_low, ci_high, kappa, alpha, blind,
+        machine_may_stand`` (see
         :func:`wijkanalyse.review.machine_decision.agreement_table`); empty when nothing has been coded twice.
     """
     table = agreement_table(store, threshold=threshold)
-    for col in ("percent_agreement", "kappa", "alpha"):
+    for col in ("exact_match", "ci_low", "ci_high", "kappa", "alpha"):
         table[col] = table[col].astype(float).round(4)
     return table
 

@@ -99,7 +99,7 @@ class AnalysisData:
     language: str = "nl"
     embedder: str | None = None
     store_dir: Path | None = None
-    machine_agreement_threshold: float = 0.6
+    machine_agreement_threshold: float = 0.667
     coding_threshold: float = 0.35
     discovery_run: str | None = None
     min_fragments: int = 3
@@ -208,7 +208,7 @@ def _effective(codings: pd.DataFrame, dimension_of: dict[str, str], dimension: s
         keep = [
             (s, k) not in rejected for s, k in zip(machine["segment_id"], machine["code_id"], strict=True)
         ]
-        machine = machine[keep]
+        machine = machine[np.array(keep, dtype=bool)]  # a list would select columns when empty
     h = human.groupby(["segment_id", "code_id"], as_index=False).agg(confidence=("confidence", "max"))
     h["source"] = "human"
     m = machine.groupby(["segment_id", "code_id"], as_index=False).agg(confidence=("confidence", "max"))
@@ -303,7 +303,7 @@ def load(
         language=lang,
         embedder=settings.embedder if settings else None,
         store_dir=Path(store.folder),
-        machine_agreement_threshold=settings.machine_agreement_threshold if settings else 0.6,
+        machine_agreement_threshold=settings.machine_agreement_threshold if settings else 0.667,
         coding_threshold=settings.coding_threshold if settings else 0.35,
         discovery_run=run,
         min_fragments=settings.min_fragments if settings else 3,

@@ -1,4 +1,4 @@
-"""Command-line verbs of the codebook: ``wijkanalyse codebook draft`` and ``codebook check``.
+"""Command-line verbs of the codebook: ``wijkanalyse codebook draft``, ``check`` and ``promote``.
 
 ``codebook check`` is also the top-level verb ``codebook-check`` (its older name). Libraries are imported
 inside the commands, so ``wijkanalyse --help`` stays fast.
@@ -10,6 +10,7 @@ Examples
     wijkanalyse codebook draft --corpus corpora/warmte --out codeboek_warmte_concept.yml
     wijkanalyse codebook draft --corpus corpora/warmte --out concept.yml --min-theme-size 4 --force
     wijkanalyse codebook check concept.yml          # the same as: wijkanalyse codebook-check concept.yml
+    wijkanalyse codebook promote 7 --id speeltuin --label "Speeltuin en spelen" --corpus corpora/warmte
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import typer
 from wijkanalyse.cli.common import USER_ERRORS, CorpusOpt, OutputsOpt, SettingsOpt, fail, load_cli_settings
 from wijkanalyse.config import DEMO_CORPUS
 
-__all__ = ["codebook_app", "check_command", "draft_command"]
+__all__ = ["codebook_app", "check_command", "draft_command", "promote_command"]
 
 codebook_app = typer.Typer(
     help="The codebook: draft one from the corpus's own themes, check one by hand-written rules.",
@@ -108,3 +109,63 @@ def draft_command(
         fail(exc)
         return
     typer.echo(result.describe())
+
+
+@codebook_app.command("promote")
+def promote_command(
+    theme: Annotated[int, typer.Argument(help="The discovered theme's id (see wijkanalyse discover).")],
+    code_id: Annotated[str, typer.Option("--id", help="Id of the new code (e.g. speeltuin).")],
+    label: Annotated[str, typer.Option("--label", help="Dutch label of the new code.")],
+    label_en: Annotated[str, typer.Option("--label-en", help="English label.")] = "",
+    definition: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--definition", help="Definition (default: a draft naming the theme's top words)."),
+    ] = None,
+    parent: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--parent", help="Parent code id."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option(
+            "--codebook-out",
+            help="Codebook YAML to write (default: the corpus's own; the bundled codebook is never changed).",
+        ),
+    ] = None,
+    run: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional
+        typer.Option("--run", help="The discovery run (default: the newest)."),
+    ] = None,
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
+) -> None:
+    """Make a discovered theme a code: added to the codebook file and to the store's codes.
+
+    The code gets the theme's top words as include note and its representative (pseudonymised) segments as
+    examples; the theme keeps a note of the code it became, carried to later discovery runs with its id. The
+    machine codes with it on the next `wijkanalyse run` (or `wijkanalyse code`).
+    """
+    from wijkanalyse.explore.codebook_dev import promote
+    from wijkanalyse.update import store_for_writing
+
+    try:
+        cfg = load_cli_settings(corpus, settings, outputs)
+        target = out if out is not None else cfg.codebook_path
+        with store_for_writing(cfg, create=False) as store:
+            cb = promote(
+                store, cfg, theme, code_id=code_id, label_nl=label, definition=definition,
+                label_en=label_en, parent=parent, run_id=run, path=out,
+            )  # fmt: skip
+    except USER_ERRORS as exc:
+        fail(exc)
+        return
+    code = cb.code(code_id)
+    typer.echo(
+        f"Theme {theme} is now code {code_id!r} ({code.label_nl}) in {target}: "
+        f"{len(code.examples)} examples, {len(cb.codes)} codes in all."
+    )
+    if out is not None and cfg.codebook is None:
+        typer.echo(f"Set 'codebook: {target}' in the corpus's wijkanalyse.yml to code with it.")
+    if definition is None:
+        typer.secho("Write a real definition for it before you code with it.", fg="yellow")

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from wijkanalyse.cli.analyse import analyse_command
+from wijkanalyse.cli.code_runs import code_runs_app
 from wijkanalyse.cli.codebook import check_command, codebook_app
 from wijkanalyse.cli.common import (
     USER_ERRORS,
@@ -178,6 +180,7 @@ def code_cmd(
     """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
 
     Only new segments are coded, unless the codebook, model or hand coding changed. Human codes stay.
+    Earlier runs' machine codes are kept: `wijkanalyse code-runs` lists them and restores one.
     """
     from wijkanalyse.coding.apply import code_store
     from wijkanalyse.update import store_for_writing
@@ -263,18 +266,25 @@ def discover(
     codebook: CodebookOpt = None,
     min_theme_size: Annotated[
         Optional[int],  # noqa: UP045 - typer needs Optional
-        typer.Option("--min-theme-size", help="Smallest theme (default: grows with the corpus)."),
+        typer.Option("--min-theme-size", help="Smallest theme (default: chosen from the data)."),
     ] = None,
+    refit: Annotated[
+        bool, typer.Option("--refit", help="Fit every theme anew (a theme that continues one keeps its id).")
+    ] = False,
     outputs: OutputsOpt = None,
 ) -> None:
-    """Discover themes in the store with BERTopic and mark those the codebook does not cover."""
+    """Discover themes in the store and mark those the codebook does not cover.
+
+    A later run keeps the themes of the last one and places only new segments in them; it refits every theme
+    when many segments fit none, or with --refit (themes that continue an old one keep its id).
+    """
     from wijkanalyse.coding.discovery import discover_store, load_themes
     from wijkanalyse.update import store_for_writing
 
     try:
         cfg = _settings(corpus, settings, outputs, embedder=embedder, codebook=codebook)
         with store_for_writing(cfg, create=False) as store:
-            result = discover_store(store, cfg, min_theme_size=min_theme_size)
+            result = discover_store(store, cfg, min_theme_size=min_theme_size, refit=refit)
             themes, _ = load_themes(store, result.run_id)
     except USER_ERRORS as exc:
         _fail(exc)
@@ -341,6 +351,7 @@ def _write_themes(themes: pd.DataFrame, assignments: pd.DataFrame, folder: Path,
 
 
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(code_runs_app, name="code-runs")  # cli/code_runs.py: list and restore
 app.command("codebook-check")(check_command)  # the older name of `codebook check`
 
 # ------------------------------------------------------------------------------------------------------------
@@ -436,57 +447,7 @@ def report(
     _report_outcome(result)
 
 
-@app.command()
-def analyse(
-    corpus: CorpusOpt = DEMO_CORPUS,
-    settings: SettingsOpt = None,
-    wijk: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional
-        typer.Option("--wijk", "-w", help="The wijk; default: the whole city."),
-    ] = None,
-    table: Annotated[
-        Optional[list[str]],  # noqa: UP045 - typer needs Optional
-        typer.Option("--table", "-t", help="Only this table (repeat for more), e.g. prevalentie, citaten."),
-    ] = None,
-    out: Annotated[
-        Optional[Path],  # noqa: UP045 - typer needs Optional
-        typer.Option(
-            "--out", "-o", help="Write the tables as CSV into this folder instead of printing them."
-        ),
-    ] = None,
-    language: LanguageOpt = None,
-    outputs: OutputsOpt = None,
-) -> None:
-    """Print (or export as CSV) the analysis tables of a wijk or the city, with small counts suppressed."""
-    from wijkanalyse import analysis
-    from wijkanalyse.report.render import save_tables
-    from wijkanalyse.store import Store
-
-    try:
-        cfg = _settings(corpus, settings, outputs, language=language)
-        with Store(cfg.store_path, create=False) as store:
-            data = analysis.load(store, cfg)
-            tables = analysis.wijk_tables(data, wijk, store) if wijk else analysis.city_tables(data, store)
-    except USER_ERRORS as exc:
-        _fail(exc)
-        return
-    if table:
-        unknown = [t for t in table if t not in tables]
-        if unknown:
-            _fail(ValueError(f"Unknown table(s) {unknown}. Tables: {', '.join(tables)}."))
-        tables = {t: tables[t] for t in table}
-    if out is not None:
-        try:
-            written = save_tables(tables, out)
-        except OSError as exc:
-            _fail(exc)
-            return
-        for path in written:
-            typer.echo(str(path))
-        return
-    for name, df in tables.items():
-        typer.secho(f"\n== {name} ==", bold=True)
-        typer.echo(df.to_string(index=False, max_colwidth=80) if len(df) else "(empty)")
+app.command("analyse")(analyse_command)  # cli/analyse.py: report tables and the QDA views
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ Examples
     wijkanalyse review export --coder piet --sample 40            # same seed: the same 40 segments
     wijkanalyse review import outputs/demo/review/codeerblad_anna_steekproef40.xlsx --coder anna
     wijkanalyse memo add segment 12dfd9d050c9e6d7 "Mooi citaat" --author anna
+    wijkanalyse memo edit 3 --text "Mooi citaat over de wijkkrant"   # the old text stays in the history
+    wijkanalyse memo delete 3
     wijkanalyse agreement --coders anna,piet
     wijkanalyse agreement --machine --json
     wijkanalyse export qdpx                                       # outputs/<corpus>/exchange/<corpus>.qdpx
@@ -21,8 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from wijkanalyse.cli.agreement import agreement_command  # mounted by cli.main as `agreement`
 from wijkanalyse.cli.common import USER_ERRORS, CorpusOpt, OutputsOpt, SettingsOpt, fail, load_cli_settings
 from wijkanalyse.config import DEMO_CORPUS, Settings
 from wijkanalyse.exceptions import WijkanalyseError
@@ -104,12 +105,21 @@ def review_export(
     sample: Annotated[Optional[int], typer.Option(help="A random sample of this many segments.")] = None,  # noqa: UP045
     seed: Annotated[Optional[int], typer.Option(help="Seed of the sample (default: settings).")] = None,  # noqa: UP045
     blind: Annotated[bool, typer.Option("--blind", help="Leave out the machine's proposals.")] = False,
+    code_columns: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--code-columns",
+            min=1,
+            help="Theme columns per row (default: the most themes a coder gave one segment, at least 3).",
+        ),
+    ] = None,
     out: OutOpt = None,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
     outputs: OutputsOpt = None,
 ) -> None:
     """Write a coding sheet (.xlsx): per segment its context, the machine's proposals and code columns."""
+    from wijkanalyse.review.context import question_texts
     from wijkanalyse.review.sheet import export_coding_sheet
 
     try:
@@ -126,7 +136,8 @@ def review_export(
             path = out or _out_dir(cfg, "review") / f"{name}.xlsx"
             written = export_coding_sheet(
                 store, path, coder=coder, wijk=wijk, code=code, sample=sample,
-                seed=cfg.seed if seed is None else seed, blind=blind,
+                seed=cfg.seed if seed is None else seed, blind=blind, n_code_columns=code_columns,
+                questions=question_texts(cfg),
             )  # fmt: skip
     except USER_ERRORS as exc:
         _fail(exc)
@@ -142,17 +153,31 @@ def review_import(
     partial: Annotated[
         bool, typer.Option("--partial", help="Import the valid rows even if other rows have problems.")
     ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check only and list what would change per row; write nothing.")
+    ] = False,
+    allow_shift: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shift", help="Import even if the codes look moved to a neighbouring row (checked first)."
+        ),
+    ] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
     outputs: OutputsOpt = None,
 ) -> None:
-    """Read a coding sheet back: every problem is listed per row; nothing is written if any row is wrong."""
+    """Read a coding sheet back: every problem is listed per row; nothing is written if any row is wrong.
+
+    Codes that fit the segment of the row above (or below) much better than their own, over several rows,
+    are taken for codes moved to the wrong row: the sheet is refused (rows named) unless --allow-shift.
+    """
     from wijkanalyse.review.sheet import import_coding_sheet
 
     try:
         with _opened(corpus, settings, outputs, codes=True, write=True) as (_cfg, store):
-            result = import_coding_sheet(store, sheet, coder, partial=partial, dry_run=dry_run)
+            result = import_coding_sheet(
+                store, sheet, coder, partial=partial, dry_run=dry_run, allow_shift=allow_shift
+            )
     except USER_ERRORS as exc:
         _fail(exc)
         return
@@ -195,78 +220,76 @@ def memo_list(
     settings: SettingsOpt = None,
     outputs: OutputsOpt = None,
 ) -> None:
-    """List the memos."""
+    """List the memos; a memo on a document or segment shows the document's path."""
+    from wijkanalyse.review.decisions import memo_list as list_memos
+
     try:
         with _opened(corpus, settings, outputs) as (_cfg, store):
-            memos = store.memos(on)
+            memos = list_memos(store, on)
     except USER_ERRORS as exc:
         _fail(exc)
         return
     if memos.empty:
         typer.echo("No memos yet.")
         return
+    shown = memos.assign(  # a document by its path, not its id; a segment by its id and its document's path
+        target_id=[
+            p if k == "document" and isinstance(p, str) else t
+            for k, t, p in zip(memos["target_kind"], memos["target_id"], memos["path"], strict=True)
+        ],
+        path=memos["path"].fillna(""),
+        edited=memos["updated_at"].fillna(""),
+    )
     typer.echo(
-        memos[["memo_id", "target_kind", "target_id", "author", "created_at", "text"]].to_string(index=False)
+        shown[["memo_id", "target_kind", "target_id", "path", "author", "created_at", "edited", "text"]]
+        .rename(columns={"target_id": "target"})
+        .to_string(index=False)
     )
 
 
-# -- agreement ---------------------------------------------------------------------------------------------
-def _fmt(df: object) -> str:
-    import pandas as pd
-
-    assert isinstance(df, pd.DataFrame)
-    return df.to_string(index=False, float_format=lambda x: "n.v.t." if math.isnan(x) else f"{x:.3f}")
-
-
-def agreement_command(
-    coders: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--coders", help="Comma-separated coder ids (default: every person who coded)."),
-    ] = None,
-    machine: Annotated[bool, typer.Option("--machine", help="Include the machine as a coder.")] = False,
-    wijk: Annotated[Optional[str], typer.Option(help="Only segments of this wijk.")] = None,  # noqa: UP045
-    disagreements: Annotated[int, typer.Option(help="Show at most this many disagreements.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+@memo_app.command("edit")
+def memo_edit(
+    memo_id: Annotated[int, typer.Argument(help="The memo's id (see 'memo list').")],
+    text: Annotated[str, typer.Option("--text", help="The new text of the memo.")],
+    author: Annotated[str, typer.Option("--author", help="Who edits it (default: the memo's author).")] = "",
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
     outputs: OutputsOpt = None,
 ) -> None:
-    """Agreement between coders (Cohen's kappa, Krippendorff's alpha, % agreement), per code and overall.
+    """Change a memo's text; the old text is kept in the memo history."""
+    from wijkanalyse.review.decisions import edit_memo
 
-    Also compares the machine with people and says whether its codes may stand in a report without review
-    (setting machine_agreement_threshold).
-    """
-    from wijkanalyse.review.agreement import compute_agreement
-    from wijkanalyse.review.machine_decision import machine_may_stand
-
-    chosen = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-    if chosen is not None and machine and "machine" not in chosen:
-        chosen.append("machine")
     try:
-        with _opened(corpus, settings, outputs) as (cfg, store):
-            agr = compute_agreement(store, chosen, wijk=wijk, include_machine=machine)
-            decision = machine_may_stand(store, cfg, wijk=wijk)
-    except (WijkanalyseError, OSError, ValueError) as exc:
+        with _opened(corpus, settings, outputs, write=True) as (_cfg, store):
+            row = store.memo_row(memo_id)
+            edit_memo(store, memo_id, text, author or (row["author"] if row else ""))
+    except USER_ERRORS as exc:
         _fail(exc)
         return
-    if as_json:
-        typer.echo(json.dumps({**agr.to_dict(), "machine": decision.to_dict()}, indent=2, ensure_ascii=False))
+    typer.echo(f"Memo {memo_id} changed (the old text is kept in the memo history).")
+
+
+@memo_app.command("delete")
+def memo_delete(
+    memo_id: Annotated[int, typer.Argument(help="The memo's id (see 'memo list').")],
+    author: Annotated[
+        str, typer.Option("--author", help="Who deletes it (default: the memo's author).")
+    ] = "",
+    corpus: CorpusOpt = DEMO_CORPUS,
+    settings: SettingsOpt = None,
+    outputs: OutputsOpt = None,
+) -> None:
+    """Delete a memo; it is kept in the memo history."""
+    from wijkanalyse.review.decisions import delete_memo
+
+    try:
+        with _opened(corpus, settings, outputs, write=True) as (_cfg, store):
+            row = store.memo_row(memo_id)
+            delete_memo(store, memo_id, author or (row["author"] if row else ""))
+    except USER_ERRORS as exc:
+        _fail(exc)
         return
-    typer.echo(f"Coders: {', '.join(agr.coders) or 'none'}")
-    if agr.note:
-        typer.secho(agr.note, fg="yellow")
-    else:
-        typer.echo("\nOverall (pooled present/absent decisions per segment and code):\n" + _fmt(agr.overall))
-        typer.echo("\nPer code:\n" + _fmt(agr.per_code))
-        if len(agr.pairs) > 1:
-            typer.echo("\nPer pair of coders:\n" + _fmt(agr.pairs))
-        if len(agr.disagreements):
-            shown = agr.disagreements.head(disagreements).copy()
-            shown["text"] = shown["text"].str.slice(0, 60)
-            typer.echo(
-                f"\nDisagreements to discuss ({len(agr.disagreements)}; first {len(shown)}):\n" + _fmt(shown)
-            )
-    typer.echo("\nMachine: " + decision.explain(cfg.language))
+    typer.echo(f"Memo {memo_id} deleted (kept in the memo history).")
 
 
 # -- export ------------------------------------------------------------------------------------------------
@@ -394,13 +417,22 @@ def import_qdpx_cmd(
     add_codes: Annotated[
         bool, typer.Option("--add-codes", help="Add unknown codes instead of skipping.")
     ] = False,
-    min_overlap: Annotated[float, typer.Option(help="Share of a segment a selection must cover.")] = 0.5,
+    min_overlap: Annotated[
+        float, typer.Option(help="For a selection across segments: share of a segment its piece must cover.")
+    ] = 0.5,
+    with_machine: Annotated[
+        bool, typer.Option("--with-machine", help="Also import the machine's codings (user 'machine').")
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
     outputs: OutputsOpt = None,
 ) -> None:
-    """Import people's codings and memos from a REFI-QDA project coded elsewhere (e.g. QualCoder)."""
+    """Import people's codings (spans exactly) and memos (with their dates) from a REFI-QDA project.
+
+    E.g. one coded in QualCoder, ATLAS.ti or MAXQDA, or a wijkanalyse export. The machine's codings in the
+    file are left out unless --with-machine.
+    """
     from wijkanalyse.exchange.qdpx_import import import_qdpx
 
     try:
@@ -409,7 +441,7 @@ def import_qdpx_cmd(
         with _opened(corpus, settings, outputs, codes=True, write=True) as (_cfg, store):
             result = import_qdpx(
                 store, file, code_map=codes, user_map=users, add_codes=add_codes, min_overlap=min_overlap,
-                dry_run=dry_run,
+                include_machine=with_machine, dry_run=dry_run,
             )  # fmt: skip
     except USER_ERRORS as exc:
         _fail(exc)

@@ -16,6 +16,7 @@ import pandas as pd
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook, load_codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
+from wijkanalyse.coding.history import change_warnings, load_fitted, model_key, rejected_pairs, save_fitted
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.store import Store
@@ -53,6 +54,14 @@ class CodingResult:
         machine codings written and removed, ``geen`` codings written.
     per_code, per_soort : dict
         Machine codings written per theme code (``geen`` included) and per soort.
+    refit : bool
+        True when the coder was fitted in this run; False when the model kept from an earlier run with the
+        same human codings, codebook and embedder coded the new segments.
+    learning : dict
+        How the coder learned and decides (:meth:`~wijkanalyse.coding.guard.Choice.provenance`): the model
+        chosen by cross-validation, the codes learned and kept from the codebook, the threshold and its source.
+    warnings : list of str
+        Said when a run changed many machine codes (see :mod:`wijkanalyse.coding.history`).
     """
 
     run_id: str
@@ -68,6 +77,9 @@ class CodingResult:
     geen: int = 0
     per_code: dict[str, int] = field(default_factory=dict)
     per_soort: dict[str, int] = field(default_factory=dict)
+    refit: bool = False
+    learning: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -89,7 +101,24 @@ class CodingResult:
             counts = sorted(self.per_code.items(), key=lambda kv: (-kv[1], kv[0]))
             lines.append("Themes: " + ", ".join(f"{c} {n}" for c, n in counts))
             lines.append("Kind of input: " + ", ".join(f"{c} {n}" for c, n in sorted(self.per_soort.items())))
+        if self.learning.get("human_coded_segments_in_cv"):
+            lines.append(_describe_learning(self.learning))
+        lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _describe_learning(learning: dict[str, Any]) -> str:
+    scores = ", ".join(f"{k} {v:.2f}" for k, v in learning.get("cross_validated_agreement", {}).items())
+    text = (
+        f"Learning: model '{learning.get('model')}' chosen by cross-validated agreement with people on "
+        f"{learning.get('human_coded_segments_in_cv')} segments ({scores}); threshold {learning.get('threshold')}"
+        f"{', forced choice' if learning.get('forced_choice') else ''} ({learning.get('threshold_source')})."
+    )
+    kept = learning.get("codes_kept_prior") or {}
+    if learning.get("model") == "per-code":
+        text += f" Learned for {', '.join(learning.get('codes_learned', [])) or 'no code'}"
+        text += f"; codebook prior kept for {', '.join(sorted(kept)) or 'no code'}."
+    return text
 
 
 def codebook_codes(codebook: Codebook) -> pd.DataFrame:
@@ -108,10 +137,20 @@ def codebook_codes(codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame([*codebook.to_frame().to_dict("records"), none_row])
 
 
-def _state_fingerprint(model_id: str, threshold: float, human: pd.DataFrame) -> dict[str, Any]:
+def _state_fingerprint(
+    model_id: str, threshold: float, human: pd.DataFrame, check: set[str]
+) -> dict[str, Any]:
     pairs = sorted(zip(human["segment_id"], human["code_id"], strict=True))
     h = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    return {"model": model_id, "threshold": float(threshold), "n_human": len(pairs), "human_hash": h}
+    state: dict[str, Any] = {"model": model_id, "threshold": float(threshold), "n_human": len(pairs), "human_hash": h}
+    if check:  # the check sample changes what is trained on
+        state["check_hash"] = hashlib.sha256("\x00".join(sorted(check)).encode("utf-8")).hexdigest()[:16]
+    return state
+
+
+def _check_ids(store: Store) -> set[str]:
+    """The segments of the check sample (never trained on), where the store has one."""
+    return set(store.check_segment_ids()) if hasattr(store, "check_segment_ids") else set()
 
 
 def code_store(
@@ -130,9 +169,17 @@ def code_store(
     soort per segment. The codebook is synced into the ``codes`` table (dimension ``thema`` / ``soort``; plus
     ``geen``).
 
-    Rerun semantics: when the model (embedder and codebook version), the threshold and the human codings are
-    unchanged, only segments without machine codings are coded (nothing is written when there are none). When
-    any of them changed, every machine coding is recomputed and replaced in one transaction. Machine codings
+    Rerun semantics: when the model (embedder and codebook version), the threshold, the human codings and
+    the check sample are unchanged, only segments without machine codings are coded (nothing is written when
+    there are none), with the fitted model kept next to the store (:mod:`wijkanalyse.coding.history`): only
+    the new texts are embedded, nothing is refitted, and the other segments' codings and run ids stay as they
+    are. When any of them changed, the coder is refitted on every segment and every machine coding is
+    recomputed and replaced in one transaction; the replaced codings stay in the store's history
+    (``wijkanalyse code-runs`` lists the runs, ``wijkanalyse code-runs restore RUN_ID`` brings one back) and
+    the result warns when many codes changed. The model id names the embedder, the codebook version and,
+    once people have coded, a hash of their codings (``...+learned:<hash>``), so it changes with the model.
+    Human codings of check-sample segments (``store.check_segment_ids()``) are never trained on; they
+    calibrate the threshold (:mod:`wijkanalyse.coding.guard`). Machine codings
     of segments that no longer exist are removed. Human codings are never changed or deleted, and a machine
     coding that a reviewer set to ``status='rejected'`` is kept as it is; a code that a person rejected for a
     segment (a rejected machine coding or a human ``rejected`` row) is not proposed again for that segment.
@@ -184,8 +231,11 @@ def _code_store(
 ) -> CodingResult:
     segs = store.segment_texts()
     human = store.human_codings("applied")
-    model_id = f"{emb.model_id}+codebook:{cb.version_tag}"
-    state = _state_fingerprint(model_id, threshold, human)
+    check = _check_ids(store)
+    base = f"{emb.model_id}+codebook:{cb.version_tag}"
+    state = _state_fingerprint(base, threshold, human, check)
+    # the model id names what the machine learned from: it changes whenever the human codings do
+    model_id = f"{base}+learned:{state['human_hash'][:8]}" if len(human) else base
     machine = store.coder_codings(MACHINE)
     coded_ids = set(machine["segment_id"])
     if store.coding_state() != state:
@@ -208,27 +258,50 @@ def _code_store(
 
     rows: list[tuple[str, str, float]] = []
     if len(todo):
-        rows, result.embedded = _propose(
-            store, segs, human, todo, machine,
-            cb=cb, emb=emb, threshold=threshold, seed=seed, progress=progress,
+        rows = _propose(
+            store, segs, human, todo, machine, result,
+            cb=cb, emb=emb, threshold=threshold, seed=seed, progress=progress, key=model_key(state, seed),
         )  # fmt: skip
         result.coded = len(todo)
+    _write(store, cb, result, rows, stale, state, machine)
+    return result
+
+
+def _write(
+    store: Store,
+    cb: Codebook,
+    result: CodingResult,
+    rows: list[tuple[str, str, float]],
+    stale: list[str],
+    state: dict[str, Any],
+    machine: pd.DataFrame,
+) -> None:
+    """Write a run's codings in one transaction, keep them in the history, and warn about large changes."""
     with store.transaction():
         store.sync_codes(codebook_codes(cb), prune=True)
         store.ensure_coder(MACHINE, kind="machine", name="wijkanalyse CodebookCoder")
+        store.archive_live_machine_codings(MACHINE)  # what is replaced stays restorable
+        runs = store.machine_runs()
+        previous = str(runs["run_id"].iloc[-1]) if len(runs) else None
         if stale:
             result.removed += store.remove_machine_codings(MACHINE, stale)
-        if mode == "full":
+        if result.mode == "full":
             result.removed += store.remove_machine_codings(MACHINE)
-        store.add_machine_codings(rows, MACHINE, model_id, run_id)
+        store.add_machine_codings(rows, MACHINE, result.model, result.run_id)
         store.set_coding_state(state)
-    result.written = len(rows)
-    soort_set = set(cb.soort_ids)
-    for _, c, _ in rows:
-        target = result.per_soort if c in soort_set else result.per_code
-        target[c] = target.get(c, 0) + 1
-    result.geen = result.per_code.get(NONE_CODE, 0)
-    return result
+        result.written = len(rows)
+        soort_set = set(cb.soort_ids)
+        for _, c, _ in rows:
+            target = result.per_soort if c in soort_set else result.per_code
+            target[c] = target.get(c, 0) + 1
+        result.geen = result.per_code.get(NONE_CODE, 0)
+        if result.mode == "full":
+            applied = machine[machine["status"] == "applied"]
+            result.warnings = change_warnings(applied, rows, cb.soort_ids, previous)
+        store.log_machine_run(
+            result.run_id, result.model, result.mode, rows, state=state, provenance=result.learning,
+            counts=(result.segments, result.coded, result.geen),
+        )  # fmt: skip
 
 
 def _propose(
@@ -237,45 +310,61 @@ def _propose(
     human: pd.DataFrame,
     todo: pd.DataFrame,
     machine: pd.DataFrame,
+    result: CodingResult,
     *,
     cb: Codebook,
     emb: Embedder,
     threshold: float,
     seed: int,
     progress: bool | None,
-) -> tuple[list[tuple[str, str, float]], int]:
-    """Fit a coder on every segment (learning from ``human``) and code the ``todo`` ones.
+    key: str,
+) -> list[tuple[str, str, float]]:
+    """Code the ``todo`` segments: with the kept model when its key matches, else fit on every segment.
+
+    Sets ``result.embedded`` (texts not in the embedding cache), ``result.refit`` and ``result.learning``.
 
     Returns
     -------
-    rows : list of (segment_id, code_id, confidence)
+    list of (segment_id, code_id, confidence)
         The codings to write: applied theme codes (or ``geen``) and the soort, less what a person rejected.
-    embedded : int
-        Texts that were not in the embedding cache.
     """
     stats: dict[str, int] = {}
-    texts = segs["text"].tolist()
-    ids = segs["segment_id"].tolist()
-    theme_y, soort_y = _human_labels(cb, human)
+    todo_texts = todo["text"].tolist()
     with EmbeddingCache.for_store(store) as cache:
-        E = embed_with_cache(emb, texts, cache, progress=progress, stats=stats)
-        coder = CodebookCoder(codebook=cb, embedder=emb, threshold=threshold, random_state=seed, cache=cache)
-        coder.fit(texts, [theme_y.get(s) for s in ids], y_soort=[soort_y.get(s) for s in ids], embeddings=E)
-        pos = {s: i for i, s in enumerate(ids)}
-        idx = [pos[s] for s in todo["segment_id"]]
-        result = coder.code([texts[i] for i in idx], embeddings=E[idx], questions=todo["question"].tolist())
-    rejected = {(s, c) for s, c, st in machine.itertuples(index=False, name=None) if st == "rejected"}
-    rejected |= set(store.human_codings("rejected").itertuples(index=False, name=None))
+        coder = load_fitted(store, key, emb) if result.mode == "incremental" else None
+        if coder is not None:  # the same human codings, codebook and embedder: embed and code the new only
+            coder.cache = cache
+            E_todo = embed_with_cache(emb, todo_texts, cache, progress=progress, stats=stats)
+        else:
+            texts, ids = segs["text"].tolist(), segs["segment_id"].tolist()
+            theme_y, soort_y = _human_labels(cb, human)
+            check = _check_ids(store)
+            E = embed_with_cache(emb, texts, cache, progress=progress, stats=stats)
+            coder = CodebookCoder(
+                codebook=cb, embedder=emb, threshold=threshold, random_state=seed, cache=cache
+            ).fit(
+                texts, [theme_y.get(s) for s in ids], y_soort=[soort_y.get(s) for s in ids], embeddings=E,
+                holdout=[s in check for s in ids],
+            )  # fmt: skip
+            result.refit = True
+            save_fitted(store, key, coder)
+            pos = {s: i for i, s in enumerate(ids)}
+            E_todo = E[[pos[s] for s in todo["segment_id"]]]
+        coded = coder.code(todo_texts, embeddings=E_todo, questions=todo["question"].tolist())
+        coder.cache = None
+    result.embedded = stats.get("embedded", 0)
+    result.learning = dict(getattr(coder, "learning_", {}))
+    rejected = rejected_pairs(store)
     rows: list[tuple[str, str, float]] = []
     for sid, applied, soort, sconf in zip(
-        todo["segment_id"], result["codes"], result["soort"], result["soort_confidence"], strict=True
+        todo["segment_id"], coded["codes"], coded["soort"], coded["soort_confidence"], strict=True
     ):
         for code, conf in applied:
             if (sid, code) not in rejected:
                 rows.append((sid, code, round(float(conf), 6)))
         if soort is not None and (sid, soort) not in rejected:  # None: the codebook has no soort
             rows.append((sid, soort, round(float(sconf), 6)))
-    return rows, stats.get("embedded", 0)
+    return rows
 
 
 def _human_labels(cb: Codebook, human: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

@@ -63,6 +63,7 @@ from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook
 from wijkanalyse.coding.dimension import KAPPA_SOORT, Dimension, LearnParams, fit_dimension, prototypes
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.features import Featurizer, as_label_sets, code_views, softmax, texts_key
+from wijkanalyse.coding.guard import decide_rows
 from wijkanalyse.coding.soort import soort_cue_scores
 from wijkanalyse.exceptions import SettingsError
 
@@ -215,6 +216,7 @@ class CodebookCoder(BaseEstimator):
         *,
         y_soort: Sequence[Any] | None = None,
         embeddings: np.ndarray | None = None,
+        holdout: Sequence[bool] | None = None,
     ) -> CodebookCoder:
         """Learn from the texts to code and from any hand-coded ones.
 
@@ -229,6 +231,9 @@ class CodebookCoder(BaseEstimator):
             Soort codes per text, in the same form.
         embeddings : numpy.ndarray, optional
             Precomputed embeddings of ``X`` (from the same embedder), shape ``(len(X), dim)``.
+        holdout : sequence of bool, optional
+            Per text: True for a segment of the check sample. Its hand codes are never learned from; they
+            calibrate the decision threshold (see :mod:`wijkanalyse.coding.guard`).
 
         Returns
         -------
@@ -250,15 +255,36 @@ class CodebookCoder(BaseEstimator):
         labels = as_label_sets(y, len(texts))
         labels_soort = as_label_sets(y_soort, len(texts))
         _check_labels(cb, labels, labels_soort)
-        self._learn(cb, texts, self._embed(texts, embeddings), labels, labels_soort)
+        if holdout is not None and len(holdout) != len(texts):
+            raise SettingsError(f"holdout must have one entry per text ({len(texts)}). Got {len(holdout)}.")
+        self.parents_ = {c.id: c.parent for c in cb.codes if c.parent}
+        self.threshold_ = max(float(self.threshold), 1.5 / max(len(cb.codes), 1))
+        self.forced_ = False
+        self._learn(cb, texts, self._embed(texts, embeddings), labels, labels_soort, holdout)
         self.classes_ = list(self.theme_.classes)
         self.soort_classes_ = list(self.soort_.classes) if self.soort_ is not None else []
         self.n_labeled_ = self.theme_.n_labeled
         self.temperature_ = self.theme_.temperature
         self.blend_weight_ = self.theme_.blend
-        self.parents_ = {c.id: c.parent for c in cb.codes if c.parent}
-        self.threshold_ = max(float(self.threshold), 1.5 / max(len(cb.codes), 1))
+        choice = self.theme_.choice
+        if choice is not None:
+            self.threshold_, self.forced_ = float(choice.threshold), bool(choice.forced)
+        self.learning_ = self._provenance()
         return self
+
+    def _provenance(self) -> dict[str, Any]:
+        """What the coder learned from and how it decides (written with every machine coding run)."""
+        choice = self.theme_.choice
+        if choice is not None:
+            return choice.provenance()
+        rule = f"default rule (threshold {self.threshold}, at least 1.5 / number of codes)"
+        return {
+            "model": "prior" if self.theme_.model is None else "learned",
+            "threshold": self.threshold_,
+            "forced_choice": self.forced_,
+            "threshold_source": rule,
+            "human_coded_segments_in_cv": 0,
+        }
 
     def _learn(
         self,
@@ -267,6 +293,7 @@ class CodebookCoder(BaseEstimator):
         E: np.ndarray,
         labels: list[list[str]],
         labels_soort: list[list[str]],
+        holdout: Sequence[bool] | None = None,
     ) -> None:
         """Fit the featurizer on texts and code views, then both dimensions (``theme_`` and ``soort_``)."""
         views = {c.id: code_views(c, self.language) for c in (*cb.codes, *cb.soort)}
@@ -284,15 +311,46 @@ class CodebookCoder(BaseEstimator):
             random_state=self.random_state,
             temperature=self.temperature,
             self_training=self.self_training,
+            threshold=self.threshold_,
+            parents=self.parents_,
         )
         theme_ids, soort_ids = [c.id for c in cb.codes], [c.id for c in cb.soort]
         P_theme = prototypes(cb.codes, views, V, L, vrow)
-        self.theme_ = fit_dimension(theme_ids, P_theme, Z, labels, params, self_train=True)
+        self.theme_ = fit_dimension(
+            theme_ids, P_theme, Z, labels, params, self_train=True, guard=True, holdout=holdout
+        )
         # a codebook without kinds of input (``soort: []``) has no soort dimension: no segment gets a soort
         self.soort_: Dimension | None = None
         if soort_ids:
             P_soort = prototypes(cb.soort, views, V, L, vrow)
-            self.soort_ = fit_dimension(soort_ids, P_soort, Z, labels_soort, params, kappa=KAPPA_SOORT)
+            self.soort_ = fit_dimension(
+                soort_ids, P_soort, Z, labels_soort, params, kappa=KAPPA_SOORT, holdout=holdout
+            )
+
+    # -- saving
+    # -----------------------------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the embedder, the cache and the fitted texts' features (see :meth:`attach`)."""
+        state = dict(super().__getstate__())
+        for key in ("cache", "embedder_", "_fit_Z_", "_fit_key_"):
+            state.pop(key, None)
+        if isinstance(state.get("embedder"), Embedder):
+            state["embedder"] = state["embedder"].model_id
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self.cache = None
+
+    def attach(self, embedder: Embedder, cache: EmbeddingCache | None = None) -> CodebookCoder:
+        """Give an unpickled coder its embedder (the same model it was fitted with) and a cache."""
+        model_id = getattr(self, "model_id_", "").split("+codebook:")[0]
+        if embedder.model_id != model_id:
+            raise SettingsError(
+                f"This coder was fitted with embedder {model_id!r}; got {embedder.model_id!r}. Refit it."
+            )
+        self.embedder_, self.cache = embedder, cache
+        return self
 
     # -- predicting
     # ---------------------------------------------------------------------------------------------
@@ -303,10 +361,11 @@ class CodebookCoder(BaseEstimator):
     def _features(self, X: Sequence[str], embeddings: np.ndarray | None) -> tuple[list[str], np.ndarray]:
         self._check_fitted()
         texts = [t if isinstance(t, str) else "" for t in X]
-        if len(texts) == len(self._fit_Z_) and texts_key(texts) == self._fit_key_:
+        fit_Z = getattr(self, "_fit_Z_", None)
+        if fit_Z is not None and len(texts) == len(fit_Z) and texts_key(texts) == self._fit_key_:
             if embeddings is not None:
                 self._embed(texts, embeddings)  # still validate the shape
-            return texts, self._fit_Z_
+            return texts, fit_Z
         E = self._embed(texts, embeddings)
         return texts, self.featurizer_.transform(texts, E)
 
@@ -362,29 +421,7 @@ class CodebookCoder(BaseEstimator):
         passes wins as well.
         """
         self._check_fitted()
-        classes = self.classes_
-        thr = self.threshold_
-        code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
-        kids: dict[str, list[int]] = {}
-        for child, parent in self.parents_.items():
-            if child in classes and parent in classes:
-                kids.setdefault(parent, []).append(classes.index(child))
-        out = []
-        for row in proba:
-            order = np.argsort(-row, kind="stable")
-            applied = [(classes[j], float(row[j])) for j in order if row[j] >= thr]
-            if applied and applied[0][0] == NONE_CODE:
-                applied = [applied[0]]
-            applied = [(c, p) for c, p in applied if c != NONE_CODE] or applied
-            if not applied:
-                fam = {p: float(row[classes.index(p)] + row[idx].sum()) for p, idx in kids.items()}
-                best = max(fam.items(), key=lambda kv: (kv[1], -classes.index(kv[0])), default=None)
-                if best is not None and best[1] >= thr:
-                    applied = [best]
-            if not applied:
-                applied = [(NONE_CODE, float(1.0 - row[code_cols].max()))]
-            out.append(applied)
-        return out
+        return decide_rows(proba, self.classes_, self.threshold_, self.parents_, self.forced_)
 
     def predict(self, X: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Best theme code per text (``geen`` when nothing passes the threshold)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from sklearn.model_selection import KFold
 
 from wijkanalyse.coding.codebook import NONE_CODE, Code
 from wijkanalyse.coding.features import Featurizer, normalise, softmax
+from wijkanalyse.coding.guard import Choice, choose, mix
 
 __all__ = ["Dimension", "LearnParams", "prototypes", "fit_dimension", "KAPPA", "KAPPA_SOORT"]
 
@@ -37,6 +38,8 @@ class LearnParams:
     random_state: int
     temperature: float | None = None
     self_training: bool = True
+    threshold: float = 0.35  # the default decision rule, for the guard (:mod:`wijkanalyse.coding.guard`)
+    parents: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,28 +54,47 @@ class Dimension:
     blend: float = 0.0
     n_labeled: int = 0
     sharpness: float = 1.0  # calibration exponent learned by cross-validation on the hand-coded texts
+    mode: str = "learned"  # a candidate of :mod:`wijkanalyse.coding.guard` (without a guard: "learned")
+    gates: np.ndarray | None = None  # per class: 1 where the learned confidence replaces the prior
+    plain: Any = None  # mode "plain LR": the logistic regression on the examples alone
+    choice: Choice | None = None  # what the guard chose and why
 
     def zero_shot(self, Z: np.ndarray) -> np.ndarray:
         """Confidences from the similarity to the prototypes alone (columns: :attr:`codes`)."""
         S = Z @ self.prototypes.T
         return softmax(S / self.temperature)
 
-    def proba(self, Z: np.ndarray) -> np.ndarray:
-        """Confidences of every class (columns: :attr:`classes`): zero-shot blended with the classifier."""
-        zs = self.zero_shot(Z)
+    def prior(self, Z: np.ndarray) -> np.ndarray:
+        """The zero-shot confidences as columns of :attr:`classes` (learned extras such as geen get 0)."""
         out = np.zeros((Z.shape[0], len(self.classes)))
-        out[:, : len(self.codes)] = zs
-        if self.model is None:
+        out[:, : len(self.codes)] = self.zero_shot(Z)
+        return out
+
+    def proba(self, Z: np.ndarray) -> np.ndarray:
+        """Confidences of every class (columns: :attr:`classes`), from the model :attr:`mode` names."""
+        out = self.prior(Z)
+        if self.mode == "plain LR" and self.plain is not None:
+            learned = _full(self.plain, self.classes, Z)
+        elif self.model is None or self.mode == "prior":
             return out
-        lr = self.model.predict_proba(Z)
-        full = np.zeros_like(out)
-        idx = [self.classes.index(c) for c in self.model.classes_]
-        full[:, idx] = lr
+        else:
+            learned = self._learned(Z, out)
+        return learned if self.gates is None else mix(learned, out, self.gates)
+
+    def _learned(self, Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        full = _full(self.model, self.classes, Z)
         mixed = (1.0 - self.blend) * out + self.blend * full
         if self.sharpness != 1.0:
             mixed = np.clip(mixed, 1e-12, None) ** self.sharpness
             mixed /= mixed.sum(axis=1, keepdims=True)
         return mixed
+
+
+def _full(model: Any, classes: Sequence[str], Z: np.ndarray) -> np.ndarray:
+    """A classifier's probabilities as columns of ``classes`` (classes it never saw get 0)."""
+    full = np.zeros((Z.shape[0], len(classes)))
+    full[:, [list(classes).index(c) for c in model.classes_]] = model.predict_proba(Z)
+    return full
 
 
 def prototypes(
@@ -124,6 +146,8 @@ def fit_dimension(
     params: LearnParams,
     kappa: float = KAPPA,
     self_train: bool = False,
+    guard: bool = False,
+    holdout: Sequence[bool] | None = None,
 ) -> Dimension:
     """Learn one dimension from the prototypes ``P`` of codes ``ids`` and the texts ``Z`` with ``labels``.
 
@@ -143,6 +167,12 @@ def fit_dimension(
         None).
     self_train : bool, default False
         Allow one round of self-training (when ``params.self_training`` is on as well).
+    guard : bool, default False
+        Choose by cross-validation what to trust (:mod:`wijkanalyse.coding.guard`): the prior, the learned
+        model per code or whole, or a plain logistic regression; and the decision threshold.
+    holdout : sequence of bool, optional
+        Per text: True for a check-sample segment. Its hand codes are never trained on; with the guard they
+        calibrate the threshold.
 
     Returns
     -------
@@ -154,18 +184,86 @@ def fit_dimension(
         S = Z @ P.T
         sd = float(S.std()) if S.size > 1 else 0.0
         T = kappa * sd if sd > 1e-6 else 0.05
-    extras = sorted({c for ls in labels for c in ls if c not in ids})
+    held = set() if holdout is None else {i for i, h in enumerate(holdout) if h}
+    rows = [i for i, ls in enumerate(labels) if ls and i not in held]
+    extras = sorted({c for i in rows for c in labels[i] if c not in ids})
     dim = Dimension(codes=ids, prototypes=P, classes=ids + extras, temperature=T)
-    rows = [i for i, ls in enumerate(labels) if ls]
     dim.n_labeled = len(rows)
     dim.model = _train(params, Z, rows, labels, P, ids)
     if dim.model is None:
         return dim
     dim.blend = len(rows) / (len(rows) + len(ids))
     dim.sharpness = _calibrate(params, dim, Z, rows, labels, P, ids)
+    if guard:
+        check = [i for i, ls in enumerate(labels) if ls and i in held]
+        _guard(dim, params, Z, rows, labels, check)
+        if dim.mode == "prior" or dim.mode == "plain LR":
+            return dim
     if self_train and params.self_training:
         dim.model = _self_train(params, dim, Z, rows, labels, P, ids)
     return dim
+
+
+def _guard(
+    dim: Dimension,
+    params: LearnParams,
+    Z: np.ndarray,
+    rows: list[int],
+    labels: list[list[str]],
+    check: list[int],
+) -> None:
+    """Set ``dim.mode``, ``gates``, ``plain`` and ``choice`` from :func:`~wijkanalyse.coding.guard.choose`."""
+    P, ids = dim.prototypes, dim.codes
+
+    def learned(tr: Sequence[int], te: Sequence[int]) -> np.ndarray:
+        sub = Dimension(codes=ids, prototypes=P, classes=dim.classes, temperature=dim.temperature)
+        sub.model = _train(params, Z, tr, labels, P, ids)
+        if sub.model is None:
+            return sub.prior(Z[list(te)])
+        sub.blend = len(tr) / (len(tr) + len(ids))
+        sub.sharpness = _calibrate(params, sub, Z, list(tr), labels, P, ids)
+        return sub.proba(Z[list(te)])
+
+    def plain(tr: Sequence[int], te: Sequence[int]) -> np.ndarray:
+        model = _train_plain(params, Z, tr, labels)
+        if model is None:
+            return dim.prior(Z[list(te)])
+        return _full(model, dim.classes, Z[list(te)])  # mixed with the prior per code by the guard
+
+    def final(candidate: str, gates: np.ndarray) -> np.ndarray:
+        dim.mode, dim.gates = candidate, gates
+        if candidate == "plain LR":
+            dim.plain = _train_plain(params, Z, rows, labels)
+        return dim.proba(Z[check])
+
+    choice = choose(
+        dim.classes, rows, labels,
+        prior=lambda r: dim.prior(Z[list(r)]), learned=learned, plain=plain,
+        threshold=params.threshold, parents=params.parents, random_state=params.random_state,
+        check=([labels[i] for i in check], final) if check else None,
+    )  # fmt: skip
+    dim.choice = choice
+    dim.gates = choice.gate_vector(dim.classes)
+    dim.mode = choice.candidate
+    if dim.mode == "plain LR":
+        dim.plain = _train_plain(params, Z, rows, labels)
+        if dim.plain is None:
+            dim.mode = "prior"
+
+
+def _train_plain(params: LearnParams, Z: np.ndarray, rows: Sequence[int], labels: list[list[str]]) -> Any:
+    """Plain logistic regression on the hand-coded rows alone (balanced class weights), or None."""
+    Xs = [i for i in rows for _ in labels[i]]
+    ys = [c for i in rows for c in labels[i]]
+    ws = [1.0 / len(labels[i]) for i in rows for _ in labels[i]]
+    if len(set(ys)) < 2:
+        return None
+    lr = LogisticRegression(
+        C=float(params.C), max_iter=2000, class_weight="balanced", random_state=params.random_state
+    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%")
+        return lr.fit(Z[Xs], np.asarray(ys), sample_weight=np.asarray(ws))
 
 
 def _self_train(

@@ -28,7 +28,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook
 from wijkanalyse.coding.coder import CodebookCoder
+from wijkanalyse.coding.draft_labels import theme_labels
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder, load_stopwords
+from wijkanalyse.coding.numba_cache import import_umap
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError
 
 __all__ = ["ThemeModel", "default_min_theme_size", "MIN_TEXTS"]
@@ -74,22 +76,6 @@ def _cluster(reduced: np.ndarray, min_size: int, hdbscan: Any) -> tuple[np.ndarr
         if method == "eom" and (not found.size or np.bincount(found).max() <= 0.5 * n):
             return labels, method
     return labels, "leaf"
-
-
-def _label(words: Sequence[str], n: int = 4) -> str:
-    """Join up to ``n`` top words, skipping a word or phrase whose words are all in the label already."""
-    seen: set[str] = set()
-    parts: list[str] = []
-    for w in words:
-        tokens = set(w.split())
-        if tokens <= seen:
-            continue
-        parts = [p for p in parts if not set(p.split()) <= tokens]  # a phrase replaces its own words
-        parts.append(w)
-        seen |= tokens
-        if len(parts) == n:
-            break
-    return ", ".join(parts)
 
 
 def _bertopic_backend(embedder: Embedder | None) -> Any:
@@ -268,13 +254,13 @@ class ThemeModel(BaseEstimator):
         raw : numpy.ndarray
             The topic per text before outlier reduction (-1: an outlier).
         """
-        try:  # heavy libraries, imported only when discovery runs
+        try:  # heavy libraries, imported only when discovery runs; UMAP first, with numba's disk cache
+            UMAP = import_umap()
             import hdbscan
             from bertopic import BERTopic
             from bertopic.cluster import BaseCluster
             from bertopic.dimensionality import BaseDimensionalityReduction
             from bertopic.vectorizers import ClassTfidfTransformer
-            from umap import UMAP
         except ImportError as exc:  # pragma: no cover - core dependencies
             raise MissingDependencyError(exc.name or "bertopic", purpose="theme discovery") from exc
         n = len(texts)
@@ -352,13 +338,19 @@ class ThemeModel(BaseEstimator):
             rows.append(
                 {
                     "theme_id": int(theme),
-                    "label": _label(words) or f"thema {theme}",
+                    "label": "",
                     "top_words": words,
                     "size": int(len(members)),
                     "representative_ids": [ids[i] for i in order],
                     "representative_texts": [texts[i] for i in order],
                 }
             )
+        names = theme_labels(  # a short name from the theme's own phrases (coding.draft_labels)
+            [(r["theme_id"], r["size"], r["top_words"]) for r in rows],
+            {r["theme_id"]: [texts[i] for i in np.flatnonzero(labels == r["theme_id"])] for r in rows},
+        )
+        for r in rows:
+            r["label"] = names[r["theme_id"]]
         cols = ["theme_id", "label", "top_words", "size", "representative_ids", "representative_texts"]
         return pd.DataFrame(rows, columns=cols)
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from pathlib import PurePosixPath
 
-__all__ = ["TOKEN", "matched_spans", "OffsetMap"]
+import pandas as pd
+
+__all__ = ["TOKEN", "matched_spans", "OffsetMap", "normalise_text", "match_document"]
 
 #: A word, as the alignment counts them.
 TOKEN = re.compile(r"\S+")
@@ -97,3 +100,43 @@ class OffsetMap:
         if end:  # back to the end of the previous shared span
             return self._spans[i][1] + self._spans[i][2] if i >= 0 else 0
         return self._spans[i + 1][1] if i + 1 < len(self._spans) else self._doc_len
+
+
+def normalise_text(text: str) -> str:
+    """Return a source's text without a byte-order mark and with Unix line ends."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n")
+
+
+def match_document(
+    name: str, text: str, docs: pd.DataFrame, by_text: dict[str, str]
+) -> tuple[str | None, str, str]:
+    """Return the document a source stands for: ``(doc_id, how, normalised text)``; doc_id None for none.
+
+    By content (normalised), then by name (path, file name or stem), then by word similarity (>= 0.8).
+    """
+    norm = normalise_text(text)
+    if norm in by_text:
+        return by_text[norm], "content", norm
+    stripped = norm.strip()
+    for doc_text, doc_id in by_text.items():
+        if doc_text.strip() == stripped:
+            return doc_id, "content", norm
+    low = name.strip().lower()
+    for d in docs.itertuples(index=False):
+        p = PurePosixPath(str(d.path))
+        if low in (str(d.path).lower(), p.name.lower(), p.stem.lower()):
+            return str(d.doc_id), "name", norm
+    best, best_ratio = None, 0.0
+    for d in docs.itertuples(index=False):
+        t = str(d.text)
+        if not t or not 0.7 <= len(norm) / max(len(t), 1) <= 1.43:
+            continue
+        sm = difflib.SequenceMatcher(None, norm.split(), t.split(), autojunk=False)
+        if sm.quick_ratio() < 0.8:
+            continue
+        r = sm.ratio()
+        if r > best_ratio:
+            best, best_ratio = str(d.doc_id), r
+    if best is not None and best_ratio >= 0.8:
+        return best, "similarity", norm
+    return None, "", norm

@@ -11,13 +11,17 @@ against the shipped Project schema) and ``Sources/<guid>.txt``:
 * ``Variables`` ``wijk``, ``datum``, ``soort bron``, ``sessie``, with their values on each source;
 * one ``TextSource`` per document with ``plainTextPath="internal://<guid>.txt"`` — the normalised,
   pseudonymised text, UTF-8 without BOM, ``\n`` line ends — and one ``PlainTextSelection`` per coded segment
-  at the segment's offsets, holding one ``Coding`` per (code, coder) with ``creatingUser``. Positions are
-  zero-based Unicode code point offsets, end exclusive — a Python string index — so
-  ``text[startPosition:endPosition]`` is the segment;
-* memos as ``Notes`` (plain text content, author, time), referenced by ``NoteRef`` from the code, selection
-  (segment memo), source (document memo) or project they are about.
+  at the segment's offsets, holding one ``Coding`` per (code, coder) with ``creatingUser``, plus one
+  ``PlainTextSelection`` per coded *span* (:mod:`wijkanalyse.review.spans`) at exactly the span's offsets
+  (segment start + span offset) with the codings of that span. Positions are zero-based Unicode code point
+  offsets, end exclusive — a Python string index — so ``text[startPosition:endPosition]`` is the segment or
+  span;
+* memos as ``Notes`` (plain text content, author, ``creationDateTime``, and ``modifiedDateTime`` for an
+  edited memo; earlier texts stay in the store's memo history), referenced by ``NoteRef`` from the code,
+  selection (segment memo), source (document memo) or project they are about.
 
-GUIDs are ``uuid5`` of what they identify (``code:<id>``, ``doc:<doc_id>``, ``segment:<id>``, ...), so
+GUIDs are ``uuid5`` of what they identify (``code:<id>``, ``doc:<doc_id>``, ``segment:<id>``,
+``span:<segment id>:<start>:<end>``, ...), so
 exporting an unchanged store twice gives identical files. Rejected codings are not exported (REFI has no such
 notion), nor the machine's confidences. A project coded elsewhere is read by
 :func:`wijkanalyse.exchange.qdpx_import.import_qdpx`; the codebook alone travels as ``.qdc`` (:mod:`.qdc`).
@@ -245,7 +249,11 @@ class _ProjectBuilder:
                 etree.SubElement(src, _q("Description")).text = xml_text(desc)
             seg_rows = by_doc.get(d.doc_id)
             for s in seg_rows.itertuples(index=False) if seg_rows is not None else []:
-                self.selection(src, s, coded_by_seg.get(s.segment_id))
+                cds = coded_by_seg.get(s.segment_id)
+                whole = cds[cds["span_start"].isna()] if cds is not None else None
+                self.selection(src, s, whole if whole is not None and len(whole) else None)
+                if cds is not None:
+                    self.span_selections(src, s, cds[cds["span_start"].notna()])
             for n in self.notes_by.get(("document", str(d.doc_id)), []):
                 etree.SubElement(src, _q("NoteRef"), targetGUID=n)
             for label, col in _VARIABLES:
@@ -256,16 +264,28 @@ class _ProjectBuilder:
                 etree.SubElement(vv, _q("VariableRef"), targetGUID=refi_guid("variable", label))
                 etree.SubElement(vv, _q("TextValue")).text = xml_text(value)
 
-    def selection(self, src: etree._Element, s: Any, cds: pd.DataFrame | None) -> None:
-        """Write the ``<PlainTextSelection>`` of a segment with codings or memos (nothing for the others)."""
-        seg_notes = self.notes_by.get(("segment", str(s.segment_id)), [])
+    def span_selections(self, src: etree._Element, s: Any, cds: pd.DataFrame) -> None:
+        """Write one ``<PlainTextSelection>`` per coded span of a segment, at the span's document offsets."""
+        for (a, b), g in cds.groupby(["span_start", "span_end"], sort=True):
+            a, b = int(a), int(b)
+            self.selection(src, s, g, span=(a, b))
+
+    def selection(
+        self, src: etree._Element, s: Any, cds: pd.DataFrame | None, span: tuple[int, int] | None = None
+    ) -> None:
+        """Write the ``<PlainTextSelection>`` of a segment (or of a span of it) with codings or memos."""
+        seg_notes = [] if span else self.notes_by.get(("segment", str(s.segment_id)), [])
         if cds is None and not seg_notes:
             return
+        a, b = span or (0, len(str(s.text)))
+        quote = str(s.text)[a:b]
         attrs = {
-            "guid": refi_guid("segment", str(s.segment_id)),
-            "name": xml_text(str(s.text)[:60] + ("…" if len(str(s.text)) > 60 else "")),
-            "startPosition": str(int(s.start)),
-            "endPosition": str(int(s.end)),
+            "guid": refi_guid("span", f"{s.segment_id}:{a}:{b}")
+            if span
+            else refi_guid("segment", str(s.segment_id)),
+            "name": xml_text(quote[:60] + ("…" if len(quote) > 60 else "")),
+            "startPosition": str(int(s.start) + a if span else int(s.start)),
+            "endPosition": str(int(s.start) + b if span else int(s.end)),
         }
         if cds is not None:
             attrs["creatingUser"] = self.user_guid[cds.iloc[0]["coder_id"]]
@@ -276,7 +296,9 @@ class _ProjectBuilder:
             coding = etree.SubElement(
                 sel,
                 _q("Coding"),
-                guid=refi_guid("coding", f"{s.segment_id}:{c.code_id}:{c.coder_id}"),
+                guid=refi_guid(
+                    "coding", f"{s.segment_id}:{c.code_id}:{c.coder_id}" + (f":{a}:{b}" if span else "")
+                ),
                 creatingUser=self.user_guid[c.coder_id],
                 creationDateTime=_xsd_datetime(c.created_at),
             )
@@ -299,6 +321,8 @@ class _ProjectBuilder:
                 creatingUser=self.user_guid.get(str(m.author), self.first_user or ""),
                 creationDateTime=_xsd_datetime(m.created_at),
             )
+            if isinstance(m.updated_at, str) and m.updated_at:  # an edited memo: when (old texts stay here)
+                note.set("modifiedDateTime", _xsd_datetime(m.updated_at))
             etree.SubElement(note, _q("PlainTextContent")).text = xml_text(m.text)
             self.counts["notes"] += 1
 

@@ -6,15 +6,22 @@ For a project coded elsewhere (e.g. in QualCoder), so its coding can be measured
    ``\n``, with positions corrected), then by name (the source name equals a document's path, file name or
    file stem), then by similarity (>= 0.8). When the texts differ, positions are carried over by aligning the
    two texts (``difflib``); the report says so. Unmatched sources are listed and skipped.
-2. **Selections to segments** by overlap: a selection codes a segment when the overlap covers at least
-   ``min_overlap`` (default half) of the segment or of the selection.
+2. **Selections to segments, exactly**: a selection inside one segment becomes a coding of exactly that span
+   of the segment (:mod:`wijkanalyse.review.spans`; one covering the whole segment text is a whole-segment
+   coding), never stretched to the segment. A selection that crosses segment boundaries is cut at them: each
+   segment it overlaps enough (the overlap covers at least ``min_overlap``, default half, of the segment or
+   of the selection) gets the exact piece of the selection inside it as a span; the text between segments
+   (blank lines, headings that are no segment) and pieces below ``min_overlap`` are left out, and the
+   report counts such selections (``selections_split``). Memos on a selection go to each segment it codes.
 3. **Codes** by, in order: ``code_map`` (name -> code id), the GUID wijkanalyse gives a known code, a
    ``Code-id:`` line in the description, the name equal to a code id or label (case ignored). Unknown codes
    are listed with their number of codings and skipped, unless ``add_codes=True`` adds them to the store's
    codes.
-4. **Users** become human coders (``user_map`` renames them); the user ``machine`` of a wijkanalyse export
-   becomes the machine again. Codings are added for their coder only (re-importing changes nothing); no other
-   coder's codings are touched. Notes become memos (once).
+4. **Users** become human coders (``user_map`` renames them; a wijkanalyse export's user names become
+   their names). Only *people's* codings are imported unless ``include_machine=True`` (command line
+   ``--with-machine``): then the user ``machine`` of a wijkanalyse export becomes the machine again. Codings
+   are added for their coder only (re-importing changes nothing); no other coder's codings are touched.
+   Notes become memos (once), with the note's ``creationDateTime`` as their date (now, if it has none).
 
 What the export writes is in :mod:`wijkanalyse.exchange.qdpx`, how code descriptions carry a code's id in
 :mod:`wijkanalyse.exchange.refi`, how positions are carried over in :mod:`wijkanalyse.exchange.align`.
@@ -22,18 +29,17 @@ What the export writes is in :mod:`wijkanalyse.exchange.qdpx`, how code descript
 
 from __future__ import annotations
 
-import difflib
 import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from lxml import etree
 
-from wijkanalyse.exchange.align import OffsetMap
+from wijkanalyse.exchange.align import OffsetMap, match_document, normalise_text
 from wijkanalyse.exchange.refi import (
     NS_PROJECT,
     RGB,
@@ -72,8 +78,10 @@ class QdpxImport:
         Sources with no document in the store (skipped).
     coders : dict
         ``{user name in the file: coder id here}``.
-    selections, selections_unmapped : int
-        Selections read; selections overlapping no segment enough.
+    selections, selections_unmapped, selections_split : int
+        Selections read; selections overlapping no segment enough; selections cut at segment boundaries.
+    spans : int
+        Of the codings written, those on a span of a segment (not the whole segment).
     added, existing : int
         Codings written; codings already in the store.
     memos : int
@@ -90,6 +98,8 @@ class QdpxImport:
     coders: dict[str, str] = field(default_factory=dict)
     selections: int = 0
     selections_unmapped: int = 0
+    selections_split: int = 0
+    spans: int = 0
     added: int = 0
     existing: int = 0
     memos: int = 0
@@ -103,8 +113,9 @@ class QdpxImport:
         lines = [
             f"{head} {self.path.name}: {len(self.matched)} source(s) matched, {len(self.unmatched)} "
             "unmatched; "
-            f"{self.selections} selections ({self.selections_unmapped} on no segment); codings +{self.added} "
-            f"(already there: {self.existing}); {self.memos} memo(s); coders: "
+            f"{self.selections} selections ({self.selections_unmapped} on no segment, "
+            f"{self.selections_split} cut at segment boundaries); codings +{self.added} ({self.spans} on a "
+            f"span of a segment; already there: {self.existing}); {self.memos} memo(s); coders: "
             + (", ".join(f"{k} -> {v}" for k, v in self.coders.items()) or "none")
         ]
         for name, (doc, how) in self.matched.items():
@@ -120,10 +131,6 @@ class QdpxImport:
 
 
 # -- matching sources to documents and selections to segments ---------------------------------------------
-def _normalise(text: str) -> str:
-    return text.lstrip("\ufeff").replace("\r\n", "\n")
-
-
 def _read_source_text(
     src: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]
 ) -> tuple[str | None, str]:
@@ -147,48 +154,27 @@ def _read_source_text(
         return raw.decode("cp1252", errors="replace"), f"{file} is not UTF-8; read as Windows-1252"
 
 
-def _match_document(
-    name: str, text: str, docs: pd.DataFrame, by_text: dict[str, str]
-) -> tuple[str | None, str, str]:
-    """Return (doc_id, how, document text)."""
-    norm = _normalise(text)
-    if norm in by_text:
-        return by_text[norm], "content", norm
-    stripped = norm.strip()
-    for doc_text, doc_id in by_text.items():
-        if doc_text.strip() == stripped:
-            return doc_id, "content", norm
-    low = name.strip().lower()
-    for d in docs.itertuples(index=False):
-        p = PurePosixPath(str(d.path))
-        if low in (str(d.path).lower(), p.name.lower(), p.stem.lower()):
-            return str(d.doc_id), "name", norm
-    best, best_ratio = None, 0.0
-    for d in docs.itertuples(index=False):
-        t = str(d.text)
-        if not t or not 0.7 <= len(norm) / max(len(t), 1) <= 1.43:
-            continue
-        sm = difflib.SequenceMatcher(None, norm.split(), t.split(), autojunk=False)
-        if sm.quick_ratio() < 0.8:
-            continue
-        r = sm.ratio()
-        if r > best_ratio:
-            best, best_ratio = str(d.doc_id), r
-    if best is not None and best_ratio >= 0.8:
-        return best, "similarity", norm
-    return None, "", norm
+Piece = tuple[str, tuple[int, int] | None]  # segment id, span in its text (None: the whole segment)
 
 
-def _segments_for(spans: list[tuple[int, int, str]], start: int, end: int, min_overlap: float) -> list[str]:
-    """Return the segments a selection overlaps enough (``min_overlap`` of the segment or the selection)."""
-    out = []
-    for s, e, seg in spans:
-        ov = min(e, end) - max(s, start)
-        if ov <= 0:
+def _segments_for(
+    spans: list[tuple[int, int, str]], start: int, end: int, min_overlap: float
+) -> tuple[list[Piece], bool]:
+    """Return the pieces of a selection ``[start, end)`` on the segments it overlaps, and whether it crosses.
+
+    A segment inside the selection's reach gets the exact overlap, in offsets of its own text (None when that
+    is all of it); with more than one segment overlapped, only those covered for ``min_overlap`` of the
+    segment or of the selection.
+    """
+    overlaps = [(s, e, seg, min(e, end) - max(s, start)) for s, e, seg in spans]
+    overlaps = [o for o in overlaps if o[3] > 0]
+    out: list[Piece] = []
+    for s, e, seg, ov in overlaps:
+        if len(overlaps) > 1 and ov < min_overlap * max(e - s, 1) and ov < min_overlap * max(end - start, 1):
             continue
-        if ov >= min_overlap * max(e - s, 1) or ov >= min_overlap * max(end - start, 1):
-            out.append(seg)
-    return out
+        a, b = max(s, start) - s, min(e, end) - s
+        out.append((seg, None if (a, b) == (0, e - s) else (a, b)))
+    return out, len(overlaps) > 1
 
 
 # -- reading the project -----------------------------------------------------------------------------------
@@ -218,6 +204,7 @@ class _Users:
 
     def __init__(self, root: etree._Element, user_map: Mapping[str, str] | None):
         self.users: dict[str, tuple[str, str]] = {}
+        self.names: dict[str, str] = {}  # coder id -> the user's name in the file
         users_el = child(root, "Users")
         for u in children(users_el, "User") if users_el is not None else []:
             g = norm_guid(u.get("guid"))
@@ -232,6 +219,7 @@ class _Users:
                 or (uid if uid and _is_ours(root) else uname)
             )
             self.users[g] = (target, "human")
+            self.names.setdefault(target, uname)
         self.default_user = norm_guid(root.get("creatingUserGUID"))
 
     def coder_of(self, *guids: str | None) -> tuple[str, str]:
@@ -302,17 +290,23 @@ def _map_codes(
     return codes
 
 
-def _read_notes(
-    root: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]
-) -> dict[str, tuple[str, str]]:
-    """Return ``{note guid: (text, user guid)}`` of the notes with text."""
-    notes: dict[str, tuple[str, str]] = {}
+Times = tuple[str | None, str | None]  # written, last changed (None: not given)
+Note = tuple[str, str, Times]  # text, user guid, times
+
+
+def _read_notes(root: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]) -> dict[str, Note]:
+    """Return ``{note guid: (text, user guid, (time written, time changed))}`` of the notes with text."""
+    notes: dict[str, Note] = {}
     notes_el = child(root, "Notes")
     for n in children(notes_el, "Note") if notes_el is not None else []:
         text, _why = _read_source_text(n, zf, names)
         if text is None or not text.strip():
             continue
-        notes[norm_guid(n.get("guid"))] = (_normalise(text).strip(), norm_guid(n.get("creatingUser")))
+        notes[norm_guid(n.get("guid"))] = (
+            normalise_text(text).strip(),
+            norm_guid(n.get("creatingUser")),
+            (_store_time(n.get("creationDateTime")), _store_time(n.get("modifiedDateTime"))),
+        )
     return notes
 
 
@@ -320,7 +314,7 @@ def _read_notes(
 class _Planner:
     """Go through the project's sources and notes; plan the codings and memos to write, fill in the result."""
 
-    def __init__(self, store: Store, codes: _Codes, users: _Users, notes: dict[str, tuple[str, str]],
+    def __init__(self, store: Store, codes: _Codes, users: _Users, notes: dict[str, Note],
                  result: QdpxImport, *, min_overlap: float, include_machine: bool):  # fmt: skip
         self.codes, self.users, self.notes, self.result = codes, users, notes, result
         self.min_overlap = min_overlap
@@ -330,10 +324,9 @@ class _Planner:
         self.spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for s in store.segment_spans().itertuples(index=False):
             self.spans[str(s.doc_id)].append((int(s.start), int(s.end), str(s.segment_id)))
-        self.planned: dict[
-            tuple[str, str, str], tuple[str, str | None]
-        ] = {}  # (seg, code, coder) -> kind, time
-        self.memos: list[tuple[str, str, str, str]] = []  # kind, target, author, text
+        # (seg, code, coder, span start, span end) -> kind, time; span None: the whole segment
+        self.planned: dict[tuple[str, str, str, int | None, int | None], tuple[str, str | None]] = {}
+        self.memos: list[tuple[str, str, str, str, Times]] = []  # kind, target, author, text, times
         self.skipped: dict[str, int] = defaultdict(int)
         self.referenced: set[str] = set()
 
@@ -342,8 +335,8 @@ class _Planner:
         g = norm_guid(ref.get("targetGUID"))
         self.referenced.add(g)
         if g in self.notes:
-            text, author = self.notes[g]
-            self.memos.append((kind, target, self.users.coder_of(author)[0], text))
+            text, author, times = self.notes[g]
+            self.memos.append((kind, target, self.users.coder_of(author)[0], text, times))
 
     def source(self, src: etree._Element, zf: zipfile.ZipFile, names: dict[str, str]) -> None:
         """Match a ``TextSource`` to a document and plan its selections and document memos."""
@@ -352,7 +345,7 @@ class _Planner:
         if text is None:
             self.result.unmatched.append(f"{sname} ({why})")
             return
-        doc_id, how, _norm = _match_document(sname, text, self.docs, self.by_text)
+        doc_id, how, _norm = match_document(sname, text, self.docs, self.by_text)
         if doc_id is None:
             self.result.unmatched.append(f"{sname} (no document with this text or name in the store)")
             return
@@ -377,22 +370,25 @@ class _Planner:
             self.result.selections_unmapped += 1
             return
         start, end = sorted((omap(a), omap(b, end=True)))
-        hits = _segments_for(self.spans[doc_id], start, end, self.min_overlap)
-        if not hits:
+        pieces, crosses = _segments_for(self.spans[doc_id], start, end, self.min_overlap)
+        if not pieces:
             self.result.selections_unmapped += 1
             return
+        self.result.selections_split += crosses
+        hits = list(dict.fromkeys(seg for seg, _span in pieces))
         for coding in children(sel, "Coding"):
-            self.coding(coding, sel, hits)
+            self.coding(coding, sel, pieces)
         for ref in children(sel, "NoteRef"):
             for seg in hits:
                 self.note("segment", seg, ref)
         description = text_of(child(sel, "Description")).strip()
         if description:  # QualCoder keeps a coding's memo here
             author = self.users.coder_of(sel.get("creatingUser"))[0]
-            self.memos.extend(("segment", seg, author, description) for seg in hits)
+            times = (_store_time(sel.get("creationDateTime")), None)
+            self.memos.extend(("segment", seg, author, description, times) for seg in hits)
 
-    def coding(self, coding: etree._Element, sel: etree._Element, hits: list[str]) -> None:
-        """Plan one ``Coding`` on the segments; count it under its name when its code is unknown."""
+    def coding(self, coding: etree._Element, sel: etree._Element, hits: list[Piece]) -> None:
+        """Plan one ``Coding`` on the segments (pieces); count it under its name when its code is unknown."""
         ref = child(coding, "CodeRef")
         g = norm_guid(ref.get("targetGUID") if ref is not None else None)
         codes = self.codes
@@ -405,9 +401,11 @@ class _Planner:
             return
         coder, kind = self.users.coder_of(coding.get("creatingUser"), sel.get("creatingUser"))
         if kind == MACHINE and not self.include_machine:
+            self.skipped["machine codings (import them with --with-machine)"] += len(hits)
             return
-        for seg in hits:
-            self.planned.setdefault((seg, code, coder), (kind, coding.get("creationDateTime")))
+        for seg, span in hits:
+            a, b = span or (None, None)
+            self.planned.setdefault((seg, code, coder, a, b), (kind, coding.get("creationDateTime")))
 
     def finish(self, root: etree._Element) -> None:
         """Plan the memos on codes and the project; note what kinds of content were skipped."""
@@ -419,41 +417,52 @@ class _Planner:
             if c.guid in self.codes.code_of:
                 for ng in c.notes:
                     if ng in self.notes:
-                        text, author = self.notes[ng]
+                        text, author, times = self.notes[ng]
                         self.memos.append(
-                            ("code", self.codes.code_of[c.guid], self.users.coder_of(author)[0], text)
+                            (
+                                "code",
+                                self.codes.code_of[c.guid],
+                                self.users.coder_of(author)[0],
+                                text,
+                                times,
+                            )
                         )
         for ref in children(root, "NoteRef"):
             self.note("project", "project", ref)
         for rc in self.codes.refi_codes:
             self.referenced.update(rc.notes)
-        for g, (
-            text,
-            author,
-        ) in self.notes.items():  # e.g. QualCoder's journals: notes on the project as a whole
+        for g, (text, author, times) in self.notes.items():  # e.g. QualCoder's journals: on the project
             if g not in self.referenced:
-                self.memos.append(("project", "project", self.users.coder_of(author)[0], text))
+                self.memos.append(("project", "project", self.users.coder_of(author)[0], text, times))
         for what, n in self.skipped.items():
             self.result.warnings.append(f"{n} {what} skipped.")
 
 
 # -- writing -----------------------------------------------------------------------------------------------
-def _tally(store: Store, plan: _Planner, users: _Users, result: QdpxImport) -> set[tuple[str, str, str]]:
+Key = tuple[str, str, str, int | None, int | None]
+
+
+def _tally(store: Store, plan: _Planner, users: _Users, result: QdpxImport) -> set[Key]:
     """Count what is new; drop memos the store has. Return the codings the store has already."""
     existing = store.applied_coding_keys()
-    coders_used = {coder for (_s, _c, coder), (kind, _t) in plan.planned.items() if kind == "human"}
+    coders_used = {k[2] for k, (kind, _t) in plan.planned.items() if kind == "human"}
     for g, (cid, kind) in users.users.items():
         if kind == "human" and cid in coders_used:
             result.coders[cid if cid else g] = cid
     result.existing = sum(1 for k in plan.planned if k in existing)
     result.added = len(plan.planned) - result.existing
-    have_memos = store.memo_keys()
-    plan.memos = list(dict.fromkeys(m for m in plan.memos if m not in have_memos))
+    result.spans = sum(1 for k in plan.planned if k not in existing and k[3] is not None)
+    have_memos = set(store.memo_keys())
+    unique: dict[tuple[str, str, str, str], Times] = {}
+    for kind, target, author, text, times in plan.memos:  # once, with the first times given
+        if (kind, target, author, text) not in have_memos:
+            unique.setdefault((kind, target, author, text), times)
+    plan.memos = [(*k, t) for k, t in unique.items()]
     result.memos = len(plan.memos)
     return existing
 
 
-def _write(store: Store, plan: _Planner, existing: set[tuple[str, str, str]]) -> None:
+def _write(store: Store, plan: _Planner, users: _Users, existing: set[Key]) -> None:
     """Write the new codes, coders, codings and memos in one transaction."""
     codes = plan.codes
     new_codes = [
@@ -461,20 +470,23 @@ def _write(store: Store, plan: _Planner, existing: set[tuple[str, str, str]]) ->
         for g, e in codes.candidates.items()
         if g in codes.code_of
     ]
-    coders_used = {coder for (_s, _c, coder), (kind, _t) in plan.planned.items() if kind == "human"}
+    coders_used = {k[2] for k, (kind, _t) in plan.planned.items() if kind == "human"}
     with store.transaction():
         if new_codes:
             store.sync_codes(pd.DataFrame(new_codes), update=False)
-        for coder in sorted(coders_used | {a for _k, _t, a, _x in plan.memos}):
-            ensure_coder(store, coder)
+        for coder in sorted(coders_used | {m[2] for m in plan.memos}):
+            ensure_coder(store, coder, users.names.get(coder))
         if any(kind == MACHINE for kind, _t in plan.planned.values()):
             store.ensure_coder(MACHINE, kind="machine", name="wijkanalyse")
-        for (seg, code, coder), (kind, created) in plan.planned.items():
-            if (seg, code, coder) not in existing:
+        for key, (kind, created) in plan.planned.items():
+            if key not in existing:
+                seg, code, coder, a, b = key
                 model = "refi-qda import" if kind == MACHINE else None
-                store.write_imported_coding(seg, code, coder, kind, _store_time(created) or now_iso(), model)
-        for kind, target, author, text in plan.memos:
-            store.add_memo(kind, target, author, text)
+                span = None if a is None or b is None else (a, b)
+                when = _store_time(created) or now_iso()
+                store.write_imported_coding(seg, code, coder, kind, when, model, span)
+        for kind, target, author, text, (written, changed) in plan.memos:
+            store.add_memo(kind, target, author, text, written, changed)
 
 
 def import_qdpx(
@@ -485,7 +497,7 @@ def import_qdpx(
     user_map: Mapping[str, str] | None = None,
     add_codes: bool = False,
     min_overlap: float = 0.5,
-    include_machine: bool = True,
+    include_machine: bool = False,
     dry_run: bool = False,
 ) -> QdpxImport:
     """Import the codings and memos of a REFI-QDA project made elsewhere (rules in the module docstring).
@@ -503,9 +515,11 @@ def import_qdpx(
     add_codes : bool, default False
         Add codes not in the codebook to the store's codes (ids from their names) instead of skipping them.
     min_overlap : float, default 0.5
-        Share of a segment (or of the selection) a selection must cover to code it.
-    include_machine : bool, default True
-        Import the codings of user ``machine`` from a wijkanalyse export as machine codings.
+        For a selection that crosses segment boundaries: the share of a segment (or of the selection) its
+        piece must cover for that segment to get it. A selection inside one segment always codes it.
+    include_machine : bool, default False
+        Also import the codings of user ``machine`` from a wijkanalyse export, as machine codings (by
+        default only people's codings and memos are imported).
     dry_run : bool, default False
         Work everything out, write nothing.
 
@@ -539,7 +553,7 @@ def import_qdpx(
     existing = _tally(store, plan, users, result)
     if dry_run:
         return result
-    _write(store, plan, existing)
+    _write(store, plan, users, existing)
     result.applied = True
     return result
 

@@ -334,4 +334,5 @@ def promote(
     )
     save_codebook(codebook, target)
     ensure_codes(store, codebook)
+    store.mark_theme_promoted(str(rows.iloc[0]["run_id"]), int(theme_id), code_id)  # carried to later runs
     return codebook

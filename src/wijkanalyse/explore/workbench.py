@@ -18,50 +18,13 @@ import pandas as pd
 from wijkanalyse import analysis
 from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.coding.embed import Embedder, embed_with_cache, get_embedder
-from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
-from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.config import Settings, load_settings, resolve_corpus
 from wijkanalyse.explore.theme_map import ProjectionCache, project_2d, theme_map_frame
 from wijkanalyse.search import SearchIndex
 from wijkanalyse.store import EmbeddingCache, Store
 from wijkanalyse.update import ensure_store
 
 __all__ = ["Workbench", "open_workbench", "resolve_corpus"]
-
-_SOURCE_ROOT = Path(__file__).resolve().parents[3]
-
-
-def resolve_corpus(corpus: str | Path) -> Path:
-    """Find a corpus folder given as an absolute path or relative to the project root.
-
-    A relative path is tried against, in order: the project root (:data:`wijkanalyse.config.PROJECT_ROOT`,
-    which follows ``$WIJKANALYSE_HOME``), the source checkout wijkanalyse is installed from, and the current
-    folder, so ``"corpora/demo"`` works from a notebook in ``notebooks/explore/`` as well as from the command
-    line.
-
-    Parameters
-    ----------
-    corpus : str or path
-
-    Returns
-    -------
-    pathlib.Path
-        The resolved folder.
-
-    Raises
-    ------
-    SettingsError
-        If no candidate is an existing folder (all candidates are listed).
-    """
-    path = Path(corpus).expanduser()
-    candidates = (
-        [path] if path.is_absolute() else [PROJECT_ROOT / path, _SOURCE_ROOT / path, Path.cwd() / path]
-    )
-    for cand in candidates:
-        if cand.is_dir():
-            return cand.resolve()
-    tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
-    raise SettingsError(f"Corpus folder {str(corpus)!r} not found. Tried: {tried}.")
-
 
 @dataclass
 class Workbench:
@@ -191,7 +154,7 @@ def open_workbench(
     Parameters
     ----------
     corpus : str or path, default "corpora/demo"
-        The corpus folder, absolute or relative to the project root (see :func:`resolve_corpus`).
+        The corpus folder, absolute or relative (found by :func:`wijkanalyse.config.resolve_corpus`).
     settings_file : path, optional
         Settings YAML; default ``wijkanalyse.yml`` in the corpus folder.
     embedder : str, optional
@@ -214,7 +177,7 @@ def open_workbench(
     StoreError
         If ``build_store`` is False and there is no store.
     """
-    settings = load_settings(resolve_corpus(corpus), settings_file, embedder=embedder, **overrides)
+    settings = load_settings(corpus, settings_file, embedder=embedder, **overrides)
     if build_store:
         ensure_store(settings)
     store = Store(settings.store_path, create=False)

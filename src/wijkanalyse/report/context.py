@@ -12,7 +12,7 @@ from typing import Any
 
 from wijkanalyse import analysis
 from wijkanalyse.analysis import AnalysisData
-from wijkanalyse.config import PROJECT_ROOT, Settings, load_settings
+from wijkanalyse.config import Settings, load_settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.report.text import TEXT_FILE, framing_text, framing_words, texts
 from wijkanalyse.store import Store
@@ -72,7 +72,7 @@ def open_report(
     Parameters
     ----------
     corpus : path, default "corpora/demo"
-        The corpus folder; a relative path is taken from the project root.
+        The corpus folder; a relative path is found by :func:`wijkanalyse.config.resolve_corpus`.
     settings_file : path, optional
         Settings YAML (default: ``wijkanalyse.yml`` in the corpus).
     settings_overrides : dict, optional
@@ -92,10 +92,7 @@ def open_report(
     -------
     ReportContext
     """
-    path = Path(corpus)
-    if not path.is_absolute():
-        path = PROJECT_ROOT / path
-    settings = load_settings(path, settings_file, **(settings_overrides or {}))
+    settings = load_settings(corpus, settings_file, **(settings_overrides or {}))  # config.resolve_corpus
     lang = language or settings.language
     if build_store:
         ensure_store(settings)

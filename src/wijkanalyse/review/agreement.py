@@ -1,16 +1,7 @@
 """Stage 6: agreement between coders — people with people, and the machine with people.
 
-The statistics
---------------
-* **Krippendorff's alpha** (nominal), for any number of coders with missing values, from the `krippendorff
-  <https://pypi.org/project/krippendorff/>`_ package: ``alpha = 1 - D_o / D_e``, observed over expected
-  disagreement in the coincidence matrix (Krippendorff 2011, *Computing Krippendorff's Alpha-Reliability*).
-  Units with fewer than two values are not pairable and drop out. Undefined (NaN) when every value is the
-  same (no expected disagreement) or no unit is pairable.
-* **Cohen's kappa** for two coders: ``(p_o - p_e) / (1 - p_e)`` with ``p_e`` from each coder's own marginals.
-  NaN when ``p_e = 1``.
-* **Percent agreement**: the share of agreeing pairs of values within a unit, averaged over the pairable units
-  (for two coders: the share of units on which they agree).
+The statistics (Krippendorff's alpha, Cohen's kappa and, for three or more coders, the mean pairwise Cohen's
+kappa, percent agreement, positive specific agreement) are defined in :mod:`wijkanalyse.review.reliability`.
 
 The unit of analysis (multi-label coding)
 -----------------------------------------
@@ -19,20 +10,30 @@ and a coder who coded the segment, the value is 1 (``k`` applied) or 0 (not appl
 segment in a dimension (``thema`` or ``soort``) when they applied or rejected at least one code of that
 dimension there (``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a
 coder who only coded themes is not counted as saying "no kind of input". Only segments coded by at least two
-of the compared coders count, and only codes that at least one compared coder applied to them (codes nobody
-used would add agreement for free).
+of the compared coders count.
 
-The **overall** figure of a dimension pools those binary decisions: every (segment, code) pair is one unit,
-and alpha, kappa and percent agreement are computed over all of them at once ("pooled binary"). The mean of
-the per-code alphas is reported beside it, and ``exact_match`` gives the share of segments where the coders'
-code sets were identical. Row ``alle`` pools both dimensions.
+Per dimension, never pooled across them
+---------------------------------------
+Themes and the kind of input are different variables: the kind of input is far easier to agree on, and pooling
+it with the themes hides poor theme agreement (Krippendorff 2004, *Content Analysis*, 2nd ed., §11.4: the
+reliability of each variable is judged on its own). Every figure here is therefore per dimension; a codebook
+with only themes has only ``thema`` rows.
+
+The **overall** figure of a dimension pools the binary decisions *of that dimension's codes*: every (segment,
+code) pair is one unit, over the codes at least one compared coder applied there (codes nobody used would add
+agreement for free), and alpha, kappa and percent agreement are computed over all of them at once ("pooled
+binary"). Percent agreement is inflated by the many pairs where both coders left a code off, so
+``positive_agreement`` (agreement on the units where at least one coder applied the code) stands beside it.
+``exact_match`` gives the share of segments where the coders' code sets were identical. Per code, every code
+of the codebook is listed; a code nobody used gets its counts (0) and the note "not applicable: no coder used
+this code" instead of figures. Wherever a figure is undefined, ``note`` says why.
 
 Machine versus people
 ---------------------
-Each person's decisions are paired with the machine's on the segments both coded; the pooled binary alpha
-over all those pairs (every person's judgement is its own unit) is the machine's agreement with people
-(:func:`machine_agreement`). Whether the machine's codes may then stand in a report without review is
-decided in :mod:`wijkanalyse.review.machine_decision`, which also makes the agreement table of the reports.
+:func:`machine_agreement` pairs each person's decisions with the machine's on *every* segment both coded,
+including those people coded to teach the machine; it describes, it does not test. The honest test is the
+check sample (:mod:`wijkanalyse.review.verdict`), and whether the machine's codes may stand in a report
+without review is decided on it in :mod:`wijkanalyse.review.machine_decision`.
 """
 
 from __future__ import annotations
@@ -40,15 +41,21 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import krippendorff
 import numpy as np
 import pandas as pd
 
 from wijkanalyse.coding.codebook import default_codebook
+from wijkanalyse.review.reliability import (
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+    mean_pairwise_kappa,
+    percent_agreement,
+    positive_agreement,
+)
 from wijkanalyse.store import Store
 from wijkanalyse.vocabulary import MACHINE, NONE_CODE
 
@@ -57,152 +64,31 @@ __all__ = [
     "krippendorff_alpha_nominal",
     "cohen_kappa",
     "percent_agreement",
+    "positive_agreement",
     "coder_decisions",
+    "dimension_map",
+    "pooled_figures",
     "Agreement",
     "compute_agreement",
     "machine_agreement",
 ]
 
 _DIMENSIONS = ("thema", "soort")
-_PER_CODE_COLUMNS = ["code_id", "dimension", "n_segments", "n_applied", "percent_agreement", "kappa", "alpha"]
-_OVERALL_COLUMNS = ["dimension", "n_segments", "n_codes", "percent_agreement", "exact_match", "kappa",
-                    "alpha", "mean_alpha_codes"]  # fmt: skip
-_PAIR_COLUMNS = ["coder_a", "coder_b", "n_segments", "percent_agreement", "exact_match", "kappa", "alpha"]
-_POOLED_FIGURES = ("n_segments", "percent_agreement", "exact_match", "kappa", "alpha")
+_PER_CODE_COLUMNS = ["code_id", "dimension", "n_segments", "n_applied", "percent_agreement",
+                     "positive_agreement", "kappa", "alpha", "note"]  # fmt: skip
+_OVERALL_COLUMNS = ["dimension", "n_segments", "n_codes", "percent_agreement", "positive_agreement",
+                    "exact_match", "kappa", "alpha", "mean_alpha_codes", "note"]  # fmt: skip
+_PAIR_COLUMNS = ["dimension", "coder_a", "coder_b", "n_segments", "percent_agreement", "positive_agreement",
+                 "exact_match", "kappa", "alpha"]  # fmt: skip
+_POOLED_FIGURES = ("n_segments", "percent_agreement", "positive_agreement", "exact_match", "kappa", "alpha")
+NO_CODER_USED = "not applicable: no coder used this code"
 
 Decisions = dict[str, dict[tuple[str, str], frozenset[str]]]
 
 
-# -- the statistics ----------------------------------------------------------------------------------------
-def _is_missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def _units(data: Sequence[Sequence[Any]]) -> list[list[Hashable]]:
-    """Columns of a coders x units matrix as lists of the values present."""
-    if not len(data):
-        return []
-    n_units = len(data[0])
-    for i, row in enumerate(data):
-        if len(row) != n_units:
-            raise ValueError(
-                f"Every coder needs one value (or a missing value) per unit: coder row 0 has {n_units}, "
-                f"row {i} has {len(row)}."
-            )
-    return [[row[u] for row in data if not _is_missing(row[u])] for u in range(n_units)]
-
-
-def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
-    """Krippendorff's alpha for nominal data, any number of coders, missing values allowed.
-
-    The values may be of any hashable kind (codes, words, numbers); they are numbered for the ``krippendorff``
-    package, and units with fewer than two values are left out before it is called.
-
-    Parameters
-    ----------
-    data : sequence of sequences
-        One row per coder, one column per unit; ``None`` or NaN where a coder gave no value.
-
-    Returns
-    -------
-    float
-        Alpha; NaN when there is no pairable unit or no variation at all (expected disagreement 0).
-
-    Raises
-    ------
-    ValueError
-        If the coders' rows differ in length.
-
-    Examples
-    --------
-    Krippendorff's (2011) nominal example (4 coders, 12 units, missing values) gives 0.743:
-
-    >>> nan = None
-    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> round(krippendorff_alpha_nominal(data), 3)
-    0.743
-    """
-    pairable = [u for u, values in enumerate(_units(data)) if len(values) >= 2]
-    numbers: dict[Hashable, int] = {}
-    matrix = np.full((len(data), len(pairable)), np.nan)
-    for j, u in enumerate(pairable):
-        for i, row in enumerate(data):
-            if not _is_missing(row[u]):
-                matrix[i, j] = numbers.setdefault(row[u], len(numbers))
-    if len(numbers) < 2:  # no pairable unit, or one value only: no expected disagreement
-        return float("nan")
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
-
-
-def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
-    """Cohen's kappa of two coders who coded the same units.
-
-    Parameters
-    ----------
-    a, b : sequences of equal length
-        The two coders' values, unit by unit (no missing values).
-
-    Returns
-    -------
-    float
-        Kappa; NaN for no units or when chance agreement is 1 (both coders used one and the same value).
-
-    Raises
-    ------
-    ValueError
-        If the sequences differ in length.
-
-    Examples
-    --------
-    >>> cohen_kappa(["ja"] * 20 + ["ja"] * 5 + ["nee"] * 10 + ["nee"] * 15,
-    ...             ["ja"] * 20 + ["nee"] * 5 + ["ja"] * 10 + ["nee"] * 15)
-    0.4
-    """
-    if len(a) != len(b):
-        raise ValueError(
-            f"Cohen's kappa needs two codings of the same units; got {len(a)} and {len(b)} values."
-        )
-    n = len(a)
-    if n == 0:
-        return float("nan")
-    p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
-    p_e = sum(ca[v] * cb.get(v, 0) for v in ca) / (n * n)
-    if math.isclose(p_e, 1.0):
-        return float("nan")
-    return float(round((p_o - p_e) / (1 - p_e), 12))
-
-
-def percent_agreement(data: Sequence[Sequence[Any]]) -> float:
-    """Share of agreeing pairs of values within a unit, averaged over the pairable units.
-
-    Parameters
-    ----------
-    data : sequence of sequences
-        One row per coder, one column per unit; ``None`` or NaN for a missing value.
-
-    Returns
-    -------
-    float
-        Between 0 and 1; NaN when no unit has two values.
-    """
-    shares = []
-    for u in _units(data):
-        m = len(u)
-        if m < 2:
-            continue
-        counts = Counter(u)
-        agreeing = sum(c * (c - 1) for c in counts.values())
-        shares.append(agreeing / (m * (m - 1)))
-    return float(np.mean(shares)) if shares else float("nan")
-
-
 # -- reading the decisions from the store ------------------------------------------------------------------
-def _dimension_map(store: Store) -> dict[str, str]:
-    """Return each code's dimension: from the store's codes, else from the bundled codebook."""
+def dimension_map(store: Store) -> dict[str, str]:
+    """Return each code's dimension: from the store's codes, else the bundled codebook (geen: thema)."""
     dims = store.code_dimensions()
     if not dims:
         frame = default_codebook().to_frame()
@@ -231,7 +117,7 @@ def coder_decisions(
     -------
     dict
     """
-    dims = _dimension_map(store)
+    dims = dimension_map(store)
     wanted = set(coders) if coders is not None else None
     out: dict[str, dict[tuple[str, str], set[str]]] = {}
     for seg, code, coder, status in store.coding_decisions(wijk).itertuples(index=False):
@@ -256,19 +142,22 @@ class Agreement:
     ----------
     coders : list of str
     per_code : DataFrame
-        ``code_id, dimension, n_segments, n_applied, percent_agreement, kappa, alpha`` (kappa only for two
-        coders).
+        ``code_id, dimension, n_segments, n_applied, percent_agreement, positive_agreement, kappa, alpha,
+        note``: every code of the codebook in a dimension someone coded twice (``note`` says why a figure is
+        missing).
     overall : DataFrame
-        One row per dimension plus ``alle``: ``dimension, n_segments, n_codes, percent_agreement, exact_match,
-        kappa, alpha, mean_alpha_codes``.
+        One row per dimension (never pooled across them): ``dimension, n_segments, n_codes, percent_agreement,
+        positive_agreement, exact_match, kappa, alpha, mean_alpha_codes, note``.
     pairs : DataFrame
-        Every pair of coders, pooled over codes and dimensions: ``coder_a, coder_b, n_segments,
-        percent_agreement, exact_match, kappa, alpha``.
+        Every pair of coders, per dimension: ``dimension, coder_a, coder_b, n_segments, percent_agreement,
+        positive_agreement, exact_match, kappa, alpha``.
     disagreements : DataFrame
         Segments where the coders' codes differ: ``segment_id, path, wijk, text, in_dispute`` and one column
         ``codes_<coder>`` per coder.
     note : str
         Why figures are missing, when they are (e.g. no segment coded twice yet).
+    kappa_method : str
+        Which kappa the tables show: Cohen's for two coders, the mean pairwise Cohen's kappa for more.
     """
 
     coders: list[str]
@@ -277,13 +166,14 @@ class Agreement:
     pairs: pd.DataFrame
     disagreements: pd.DataFrame
     note: str = ""
+    kappa_method: str = ""
 
-    def alpha(self, dimension: str = "alle") -> float:
-        """Pooled alpha of a dimension (``thema``, ``soort`` or ``alle``); NaN when not available."""
+    def alpha(self, dimension: str = "thema") -> float:
+        """Pooled alpha of a dimension (``thema`` or ``soort``); NaN when not available."""
         row = self.overall[self.overall["dimension"] == dimension]
         return float(row["alpha"].iloc[0]) if len(row) else float("nan")
 
-    def n_segments(self, dimension: str = "alle") -> int:
+    def n_segments(self, dimension: str = "thema") -> int:
         """Return the number of segments coded by at least two coders in a dimension."""
         row = self.overall[self.overall["dimension"] == dimension]
         return int(row["n_segments"].iloc[0]) if len(row) else 0
@@ -304,6 +194,7 @@ class Agreement:
             "pairs": records(self.pairs),
             "disagreements": records(self.disagreements),
             "note": self.note,
+            "kappa_method": self.kappa_method,
         }
 
 
@@ -320,14 +211,35 @@ def _matrix(
     return rows
 
 
-def _pair_kappa(rows: list[list[int | None]]) -> float:
-    if len(rows) != 2:
-        return float("nan")
-    a, b = rows
-    both = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
-    if not both:
-        return float("nan")
-    return cohen_kappa([x for x, _ in both], [y for _, y in both])
+def _kappa(rows: list[list[int | None]]) -> float:
+    """Cohen's kappa for two coders, the mean pairwise Cohen's kappa for more (:func:`kappa_method`)."""
+    return mean_pairwise_kappa(rows) if len(rows) >= 2 else float("nan")
+
+
+def kappa_method(n_coders: int) -> str:
+    """Return the name of the kappa shown for this many coders, with the reason when it is not Cohen's."""
+    if n_coders <= 2:
+        return "Cohen's kappa"
+    return (
+        f"mean pairwise Cohen's kappa over the {n_coders} coders (Light's kappa): Cohen's kappa is "
+        "defined for two coders"
+    )
+
+
+def _why_missing(rows: list[list[int | None]], alpha: float, kappa: float) -> str:
+    """Return why alpha or kappa is undefined for these binary decisions ('' when both are defined)."""
+    if not math.isnan(alpha) and not math.isnan(kappa):
+        return ""
+    values = {v for r in rows for v in r if v is not None}
+    if not values:
+        return "not applicable: no segment coded by two of these coders"
+    if values == {0}:
+        return NO_CODER_USED
+    if len(values) < 2:
+        return "alpha and kappa undefined: every coder applied the code on every segment (no variation)"
+    if math.isnan(alpha):
+        return "alpha undefined: no segment coded by two coders varies"
+    return "kappa undefined: in every pair of coders one used a single value throughout (chance agreement 1)"
 
 
 def _shared_units(
@@ -365,10 +277,17 @@ def _exact_match(
     return float(np.mean(shares)) if shares else float("nan")
 
 
-def _pooled(
+def pooled_figures(
     decisions: dict[str, dict[tuple[str, str], frozenset[str]]], coders: list[str], dimension: str | None
 ) -> dict[str, Any]:
-    """Pooled binary figures over every (segment, code) unit of a dimension (None: both)."""
+    """Pooled binary figures over every (segment, code) unit of a dimension (None: both, for old callers).
+
+    Returns
+    -------
+    dict
+        ``n_segments, n_codes, percent_agreement, positive_agreement, exact_match, kappa, alpha,
+        mean_alpha_codes, note``.
+    """
     dims = [dimension] if dimension else list(_DIMENSIONS)
     rows: list[list[int | None]] = [[] for _ in coders]
     codes_n = 0
@@ -385,14 +304,19 @@ def _pooled(
                 rows[i].extend(r)
             per_dim_alphas.append(krippendorff_alpha_nominal(m))
     finite = [a for a in per_dim_alphas if not math.isnan(a)]
+    some = bool(rows and rows[0])
+    alpha = krippendorff_alpha_nominal(rows) if some else float("nan")
+    kappa = _kappa(rows) if some else float("nan")
     return {
         "n_segments": len({u[0] for u in units_all}),
         "n_codes": codes_n,
-        "percent_agreement": percent_agreement(rows) if rows and rows[0] else float("nan"),
+        "percent_agreement": percent_agreement(rows) if some else float("nan"),
+        "positive_agreement": positive_agreement(rows) if some else float("nan"),
         "exact_match": _exact_match(decisions, coders, units_all),
-        "kappa": _pair_kappa(rows) if rows and rows[0] else float("nan"),
-        "alpha": krippendorff_alpha_nominal(rows) if rows and rows[0] else float("nan"),
+        "kappa": kappa,
+        "alpha": alpha,
         "mean_alpha_codes": float(np.mean(finite)) if finite else float("nan"),
+        "note": _why_missing(rows, alpha, kappa) if some else "not applicable: no code applied",
     }
 
 
@@ -448,44 +372,52 @@ def _choose_coders(store: Store, coders: Sequence[str] | None, include_machine: 
     return chosen
 
 
-def _per_code(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
-    """Return the agreement on each code used, per dimension (see :class:`Agreement`)."""
+def _per_code(decisions: Decisions, coders: list[str], codes_of: dict[str, list[str]]) -> pd.DataFrame:
+    """Return the agreement on every code of each dimension coded twice (see :class:`Agreement`)."""
     rows = []
     for dim in _DIMENSIONS:
         units = _shared_units(decisions, coders, dim)
-        for code in _used_codes(decisions, coders, units):
+        if not units:
+            continue
+        used = _used_codes(decisions, coders, units)
+        for code in sorted(set(used) | set(codes_of.get(dim, []))):
             m = _matrix(decisions, coders, units, code)
+            alpha, kappa = krippendorff_alpha_nominal(m), _kappa(m)
             rows.append(
                 {
                     "code_id": code,
                     "dimension": dim,
                     "n_segments": len(units),
                     "n_applied": int(sum(v for r in m for v in r if v)),
-                    "percent_agreement": percent_agreement(m),
-                    "kappa": _pair_kappa(m),
-                    "alpha": krippendorff_alpha_nominal(m),
+                    "percent_agreement": percent_agreement(m) if code in used else float("nan"),
+                    "positive_agreement": positive_agreement(m),
+                    "kappa": kappa,
+                    "alpha": alpha,
+                    "note": _why_missing(m, alpha, kappa),
                 }
             )
     return pd.DataFrame(rows, columns=_PER_CODE_COLUMNS)
 
 
 def _overall(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
-    """Return the pooled figures per dimension and for both (``alle``), dimensions nobody coded left out."""
-    rows = [{"dimension": d, **_pooled(decisions, coders, d)} for d in _DIMENSIONS]
-    rows.append({"dimension": "alle", **_pooled(decisions, coders, None)})
-    overall = pd.DataFrame(rows)
+    """Return the pooled figures per dimension (never pooled across); none for dimensions not coded twice."""
+    rows = [{"dimension": d, **pooled_figures(decisions, coders, d)} for d in _DIMENSIONS]
+    overall = pd.DataFrame(rows, columns=_OVERALL_COLUMNS)
     return overall[overall["n_segments"] > 0].reset_index(drop=True)
 
 
 def _pairs(decisions: Decisions, coders: list[str]) -> pd.DataFrame:
-    """Return the pooled figures of every pair of coders that coded a segment in common."""
+    """Return the pooled figures of every pair of coders, per dimension they coded in common."""
     rows = []
     for a, b in itertools.combinations(coders, 2):
         sub = {a: decisions.get(a, {}), b: decisions.get(b, {})}
-        if not _shared_units(sub, [a, b], None):
-            continue
-        pooled = _pooled(sub, [a, b], None)
-        rows.append({"coder_a": a, "coder_b": b, **{k: pooled[k] for k in _POOLED_FIGURES}})
+        for dim in _DIMENSIONS:
+            if not _shared_units(sub, [a, b], dim):
+                continue
+            pooled = pooled_figures(sub, [a, b], dim)
+            rows.append(
+                {"dimension": dim, "coder_a": a, "coder_b": b, **{k: pooled[k] for k in _POOLED_FIGURES}}
+            )
     return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 
 
@@ -522,9 +454,9 @@ def compute_agreement(
     decisions = coder_decisions(store, chosen, wijk=wijk)
     if len(chosen) < 2 or not _shared_units(decisions, chosen, None):
         note = (
-            "Nog geen segmenten die door twee of meer codeurs zijn gecodeerd"
-            f" (codeurs: {', '.join(chosen) or 'geen'}). Laat een steekproef dubbel coderen, bijvoorbeeld "
-            "met 'wijkanalyse review export --sample 40 --coder <naam>' voor twee personen."
+            "No segment has been coded by two or more coders yet"
+            f" (coders: {', '.join(chosen) or 'none'}). Have a sample coded twice, for example with "
+            "'wijkanalyse review export --strategy check --sample 40 --coder <name>' for two people."
         )
         return Agreement(
             coders=chosen,
@@ -533,13 +465,18 @@ def compute_agreement(
             pairs=pd.DataFrame(columns=_PAIR_COLUMNS),
             disagreements=_disagreements(store, {}, chosen),
             note=note,
+            kappa_method=kappa_method(len(chosen)),
         )
+    codes_of: dict[str, list[str]] = {}
+    for code, dim in dimension_map(store).items():
+        codes_of.setdefault(dim, []).append(code)
     return Agreement(
         coders=chosen,
-        per_code=_per_code(decisions, chosen),
+        per_code=_per_code(decisions, chosen, codes_of),
         overall=_overall(decisions, chosen),
         pairs=_pairs(decisions, chosen),
         disagreements=_disagreements(store, decisions, chosen),
+        kappa_method=kappa_method(len(chosen)),
     )
 
 
@@ -547,7 +484,10 @@ def compute_agreement(
 def machine_agreement(
     store: Store, coders: Sequence[str] | None = None, wijk: str | None = None
 ) -> pd.DataFrame:
-    """Compare the machine with each person, and with all people pooled.
+    """Compare the machine with each person and with all people pooled, per dimension, on every segment.
+
+    This includes the segments people coded to teach the machine, so it describes the coding; it is not the
+    honest test of the machine (that is :func:`wijkanalyse.review.verdict.check_agreement`).
 
     Parameters
     ----------
@@ -559,29 +499,32 @@ def machine_agreement(
     Returns
     -------
     DataFrame
-        ``coder, n_segments, percent_agreement, exact_match, kappa, alpha``; the last row, coder ``"mensen"``,
-        pools every person's pairs with the machine (see the module docstring). Empty when the machine or the
-        people have coded nothing in common.
+        ``dimension, coder, n_segments, percent_agreement, positive_agreement, exact_match, kappa, alpha``;
+        per dimension the last row, coder ``"people"``, pools every person's pairs with the machine (see the
+        module docstring). Empty when the machine or the people have coded nothing in common.
     """
     people = [c for c in (coders or store.human_coder_ids()) if c != MACHINE]
     decisions = coder_decisions(store, [*people, MACHINE], wijk=wijk)
     machine = decisions.get(MACHINE, {})
-    cols = ["coder", "n_segments", "percent_agreement", "exact_match", "kappa", "alpha"]
+    cols = ["dimension", "coder", "n_segments", "percent_agreement", "positive_agreement", "exact_match",
+            "kappa", "alpha"]  # fmt: skip
     rows = []
-    # pooled: each person's judgement of a unit is paired with the machine's as a unit of its own
-    stacked: dict[str, dict[tuple[str, str], frozenset[str]]] = {"p": {}, "m": {}}
-    for person in people:
-        mine = decisions.get(person, {})
-        shared = {u: mine[u] for u in mine if u in machine}
-        if not shared:
-            continue
-        pooled = _pooled({person: shared, MACHINE: machine}, [person, MACHINE], None)
-        rows.append({"coder": person, **{k: pooled[k] for k in cols[1:]}})
-        for (seg, dim), codes in shared.items():
-            stacked["p"][(f"{person}\x1f{seg}", dim)] = codes
-            stacked["m"][(f"{person}\x1f{seg}", dim)] = machine[(seg, dim)]
-    if rows:
-        pooled = _pooled(stacked, ["p", "m"], None)
-        pooled["n_segments"] = len({k[0].split("\x1f", 1)[1] for k in stacked["p"]})
-        rows.append({"coder": "mensen", **{k: pooled[k] for k in cols[1:]}})
+    for dim in _DIMENSIONS:
+        # pooled: each person's judgement of a unit is paired with the machine's as a unit of its own
+        stacked: Decisions = {"p": {}, "m": {}}
+        before = len(rows)
+        for person in people:
+            mine = decisions.get(person, {})
+            shared = {u: mine[u] for u in mine if u in machine and u[1] == dim}
+            if not shared:
+                continue
+            pooled = pooled_figures({person: shared, MACHINE: machine}, [person, MACHINE], dim)
+            rows.append({"dimension": dim, "coder": person, **{k: pooled[k] for k in cols[2:]}})
+            for (seg, _dim), codes in shared.items():
+                stacked["p"][(f"{person}\x1f{seg}", dim)] = codes
+                stacked["m"][(f"{person}\x1f{seg}", dim)] = machine[(seg, dim)]
+        if len(rows) > before:
+            pooled = pooled_figures(stacked, ["p", "m"], dim)
+            pooled["n_segments"] = len({k[0].split("\x1f", 1)[1] for k in stacked["p"]})
+            rows.append({"dimension": dim, "coder": "people", **{k: pooled[k] for k in cols[2:]}})
     return pd.DataFrame(rows, columns=cols)

@@ -12,8 +12,11 @@ Rules
 * Rejecting a code (:func:`reject_coding`) records a human row with ``status='rejected'``: the person judged
   that the code does not apply. This is how a machine proposal is turned down.
 * :func:`set_segment_codes` makes a person's applied codes on a segment exactly the given set (what the
-  widget and the spreadsheet import do). To say "none of the codes applies", code ``geen``.
+  widget and the spreadsheet import do). To say "none of the themes applies", code ``geen``; a kind of
+  input (``soort``) can go with it, a theme cannot (:func:`none_conflicts`).
 * Coder id ``machine`` is reserved for the coding engine.
+* A code on part of a segment: :func:`add_span_coding` (rules in :mod:`wijkanalyse.review.spans`);
+  memos are edited and deleted with their history kept (:mod:`wijkanalyse.review.memos`).
 
 The spreadsheet round trip (``export_coding_sheet``, ``import_coding_sheet``) lives in
 :mod:`wijkanalyse.review.sheet`.
@@ -32,8 +35,10 @@ import pandas as pd
 
 from wijkanalyse.coding.codebook import Codebook, default_codebook
 from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.review.memos import delete_memo, edit_memo, memo_history, memo_list
+from wijkanalyse.review.spans import add_span_coding, remove_span_coding, span_codings
 from wijkanalyse.store import Store, now_iso
-from wijkanalyse.vocabulary import MACHINE, NONE_CODE
+from wijkanalyse.vocabulary import MACHINE, NONE_CODE, SOORT_DIMENSION, THEME_DIMENSION
 
 __all__ = [
     "MACHINE",
@@ -48,8 +53,16 @@ __all__ = [
     "remove_coding",
     "accept_machine_coding",
     "set_segment_codes",
+    "none_conflicts",
     "coder_codings",
+    "add_span_coding",
+    "remove_span_coding",
+    "span_codings",
     "add_memo",
+    "edit_memo",
+    "delete_memo",
+    "memo_history",
+    "memo_list",
     "memos_for",
     "select_segments",
     "context_texts",
@@ -270,6 +283,22 @@ def coder_codings(store: Store, coder: str, segment_ids: Iterable[str] | None = 
     return store.person_codings(coder, segment_ids)
 
 
+def none_conflicts(store: Store, codes: Iterable[str]) -> list[str]:
+    """Return the codes that cannot go with ``geen`` when ``codes`` holds it: the themes among them.
+
+    ``geen`` says that no *theme* applies; a kind of input (dimension ``soort``) can still be said with it,
+    as the coding engine does ("geen" + ``vraag_of_zorg``). Empty when ``codes`` lacks ``geen``.
+    """
+    wanted = list(codes)
+    if NONE_CODE not in wanted:
+        return []
+    dims = store.code_dimensions()
+    if not dims:
+        frame = _default_frame()
+        dims = dict(zip(frame["code_id"], frame["dimension"], strict=True))
+    return [c for c in wanted if c != NONE_CODE and dims.get(c, THEME_DIMENSION) != SOORT_DIMENSION]
+
+
 def set_segment_codes(
     store: Store,
     segment_id: str,
@@ -311,10 +340,11 @@ def set_segment_codes(
     bad = [c for c in [*wanted, *turned_down] if c not in ids]
     if bad:
         raise ReviewError(f"Unknown code(s) for segment {segment_id!r}: {', '.join(map(repr, bad))}.")
-    if NONE_CODE in wanted and len(wanted) > 1:
+    themes = none_conflicts(store, wanted)
+    if themes:
         raise ReviewError(
-            f"Segment {segment_id!r}: code {NONE_CODE!r} (none of these) cannot go with other codes: "
-            f"{wanted}."
+            f"Segment {segment_id!r}: code {NONE_CODE!r} (no theme applies) cannot go with a theme: "
+            f"{themes}; it can go with a kind of input ('soort')."
         )
     applied_before = store.human_applied_codes(segment_id, cid)
     withdrawn = applied_before - set(wanted)

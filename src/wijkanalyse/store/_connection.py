@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from wijkanalyse.exceptions import StoreError
-from wijkanalyse.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from wijkanalyse.store.schema import CODINGS_REBUILD, MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 __all__ = ["Connection", "now_iso", "new_run_id"]
 
@@ -122,6 +122,7 @@ class Connection:
         return con
 
     def _init_schema(self) -> None:
+        self._upgrade_codings()  # before SCHEMA: its indexes need the span columns
         self._con.executescript(SCHEMA)  # idempotent: CREATE ... IF NOT EXISTS
         with self.transaction() as con:
             for table, column, definition in MIGRATIONS:  # columns added since the store was made
@@ -133,8 +134,34 @@ class Connection:
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
 
+    @staticmethod
+    def _old_codings(con: sqlite3.Connection) -> bool:
+        """Whether the store has a schema-1 ``codings`` table (no span columns)."""
+        columns = {row[1] for row in con.execute("PRAGMA table_info(codings)")}
+        return bool(columns) and "span_start" not in columns
+
+    def _upgrade_codings(self) -> None:
+        """Rebuild a schema-1 ``codings`` table with span columns in one transaction; every coding is kept."""
+        if not self._old_codings(self._con):
+            return
+        with self.transaction() as con:
+            if not self._old_codings(con):  # another process upgraded it meanwhile
+                return
+            for statement in CODINGS_REBUILD:
+                con.execute(statement)
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+                (str(SCHEMA_VERSION), SCHEMA_VERSION),
+            )
+
     def _check_migrated(self, con: sqlite3.Connection) -> None:
         """Raise when a store opened for reading lacks columns added since it was made (none may be added)."""
+        if self._old_codings(con):
+            raise StoreError(
+                f"The store {self.path} was made by an older wijkanalyse (codings without spans); reading it "
+                "needs an upgrade. Run a verb that writes (e.g. 'wijkanalyse ingest') once, where you may "
+                "write to the store."
+            )
         for table, column, _definition in MIGRATIONS:
             if column not in {row[1] for row in con.execute(f"PRAGMA table_info({table})")}:
                 raise StoreError(

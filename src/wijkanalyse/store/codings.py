@@ -51,14 +51,78 @@ class CodingQueries(Connection):
                 (coder_id, name or coder_id, kind, now_iso()),
             )
 
-    def add_memo(self, target_kind: str, target_id: str, author: str, text: str) -> int:
-        """Add a memo on a code, segment, document or the project; return its id."""
+    def add_memo(
+        self,
+        target_kind: str,
+        target_id: str,
+        author: str,
+        text: str,
+        created_at: str | None = None,
+        updated_at: str | None = None,
+    ) -> int:
+        """Add a memo on a code, segment, document or the project; return its id.
+
+        ``created_at``, ``updated_at``: when it was written and last changed (e.g. kept from an imported
+        project); default now and never.
+        """
         with self.transaction() as con:
             cur = con.execute(
-                "INSERT INTO memos(target_kind, target_id, author, text, created_at) VALUES (?,?,?,?,?)",
-                (target_kind, target_id, author, text, now_iso()),
+                "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (target_kind, target_id, author, text, created_at or now_iso(), updated_at),
             )
             return int(cur.lastrowid or 0)
+
+    def memo_row(self, memo_id: int) -> dict[str, Any] | None:
+        """Return one memo as a dict of its columns, None when there is no memo with this id."""
+        row = self._con.execute("SELECT * FROM memos WHERE memo_id = ?", (int(memo_id),)).fetchone()
+        return None if row is None else dict(row)
+
+    def _memo_to_history(self, con: Any, memo_id: int, action: str, changed_by: str, at: str) -> bool:
+        cur = con.execute(
+            "INSERT INTO memo_history(memo_id, target_kind, target_id, author, text, created_at, action, "
+            "changed_by, changed_at) SELECT memo_id, target_kind, target_id, author, text, "
+            "COALESCE(updated_at, created_at), ?, ?, ? FROM memos WHERE memo_id = ?",
+            (action, changed_by, at, int(memo_id)),
+        )
+        return bool(cur.rowcount)
+
+    def edit_memo(self, memo_id: int, text: str, changed_by: str) -> bool:
+        """Replace a memo's text; the old text goes to ``memo_history``. Return whether the memo exists."""
+        stamp = now_iso()
+        with self.transaction() as con:
+            if not self._memo_to_history(con, memo_id, "edited", changed_by, stamp):
+                return False
+            con.execute(
+                "UPDATE memos SET text = ?, updated_at = ? WHERE memo_id = ?", (text, stamp, int(memo_id))
+            )
+        return True
+
+    def delete_memo(self, memo_id: int, changed_by: str) -> bool:
+        """Delete a memo; it is kept in ``memo_history``. Return whether the memo existed."""
+        with self.transaction() as con:
+            if not self._memo_to_history(con, memo_id, "deleted", changed_by, now_iso()):
+                return False
+            con.execute("DELETE FROM memos WHERE memo_id = ?", (int(memo_id),))
+        return True
+
+    def memo_history(self, memo_id: int | None = None) -> pd.DataFrame:
+        """Return the earlier texts of memos (edited or deleted), oldest first; of one memo or of all."""
+        if memo_id is None:
+            return self.query("SELECT * FROM memo_history ORDER BY history_id")
+        return self.query("SELECT * FROM memo_history WHERE memo_id = ? ORDER BY history_id", (int(memo_id),))
+
+    def memos_with_paths(self, target_kind: str | None = None) -> pd.DataFrame:
+        """Every memo with ``path``: the document's path for a document or segment memo (else NULL)."""
+        sql = (
+            "SELECT m.*, COALESCE(d.path, sd.path) AS path FROM memos m "
+            "LEFT JOIN documents d ON m.target_kind = 'document' AND d.doc_id = m.target_id "
+            "LEFT JOIN segments s ON m.target_kind = 'segment' AND s.segment_id = m.target_id "
+            "LEFT JOIN documents sd ON sd.doc_id = s.doc_id"
+        )
+        if target_kind:
+            return self.query(sql + " WHERE m.target_kind = ? ORDER BY m.memo_id", (target_kind,))
+        return self.query(sql + " ORDER BY m.memo_id")
 
     def memos(self, target_kind: str | None = None) -> pd.DataFrame:
         """All memos, optionally on one kind of target."""
@@ -141,9 +205,10 @@ class CodingQueries(Connection):
         pandas.DataFrame
             ``segment_id, code_id``.
         """
-        order = "segment_id, code_id" if by_segment else "coding_id"
-        return self.query(
-            f"SELECT segment_id, code_id FROM codings WHERE kind = 'human' AND status = ? ORDER BY {order}",
+        order = "segment_id, code_id" if by_segment else "min(coding_id)"
+        return self.query(  # one row per pair: spans of a code count for their segment
+            "SELECT segment_id, code_id FROM codings WHERE kind = 'human' AND status = ? "
+            f"GROUP BY segment_id, code_id ORDER BY {order}",
             (status,),
         )
 

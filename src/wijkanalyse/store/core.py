@@ -13,8 +13,10 @@ its codings), and is never deleted by the machine.
 from __future__ import annotations
 
 from wijkanalyse.store._connection import new_run_id, now_iso
+from wijkanalyse.store.check_sample import CheckSampleQueries
 from wijkanalyse.store.codings import CodingQueries
 from wijkanalyse.store.documents import DocumentQueries
+from wijkanalyse.store.machine_runs import MachineRunQueries
 from wijkanalyse.store.ownership import OwnershipQueries
 from wijkanalyse.store.reports import ReportQueries
 from wijkanalyse.store.review import ReviewQueries
@@ -33,6 +35,8 @@ class Store(
     ThemeQueries,
     RunQueries,
     ReviewQueries,
+    CheckSampleQueries,
+    MachineRunQueries,
     ReportQueries,
     SearchQueries,
 ):

@@ -20,7 +20,8 @@ _SEGMENT_FINGERPRINT = (
     " s.section, s.question, s.respondent_id, d.path FROM segments s JOIN documents d USING (doc_id)"
 )
 _CODING_FINGERPRINT = (
-    "SELECT c.segment_id, c.code_id, c.coder_id, c.kind, c.status, round(c.confidence, 6), c.model"
+    "SELECT DISTINCT c.segment_id, c.code_id, c.coder_id, c.kind, c.status, round(c.confidence, 6),"
+    " c.model"
     " FROM codings c JOIN segments s USING (segment_id)"
 )
 
@@ -83,7 +84,9 @@ class ReportQueries(Connection):
         -------
         list of tuple
             ``(segment_id, code_id, coder_id, kind, status, confidence rounded to 6 decimals, model)``,
-            rejected codings included, ordered by segment, code and coder.
+            rejected codings included, ordered by segment, code and coder. Reports count a coded span for
+            its segment, so several spans of one code by one coder are one row (and a store without spans
+            hashes as before).
         """
         where, params = (" WHERE s.wijk = ?", (wijk,)) if wijk is not None else ("", ())
         rows = self._con.execute(

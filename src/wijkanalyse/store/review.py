@@ -3,8 +3,12 @@
 Also the tables that the coding sheet, the agreement figures and the REFI-QDA export and import read.
 
 A person's decision on a segment is their own row in ``codings`` (``kind='human'``, one row per segment,
-code and coder): :meth:`ReviewQueries.set_human_coding` writes it, :meth:`ReviewQueries.delete_human_coding`
-withdraws it. Nothing here changes another coder's rows or the machine's.
+code and coder for the whole segment): :meth:`ReviewQueries.set_human_coding` writes it,
+:meth:`ReviewQueries.delete_human_coding` withdraws it. A coded *span* of a segment is a row of its own
+(``span_start``/``span_end`` set, see :data:`wijkanalyse.store.schema.CODINGS_TABLE`):
+:meth:`ReviewQueries.set_human_span` and :meth:`ReviewQueries.delete_human_span`. Reads that answer "which
+codes has this segment" count a span for its segment (one row per segment and code). Nothing here changes
+another coder's rows or the machine's.
 """
 
 from __future__ import annotations
@@ -161,20 +165,116 @@ class ReviewQueries(Connection):
     ) -> None:
         """Record a person's decision (``status`` ``'applied'`` or ``'rejected'``) on a segment and code.
 
-        Replaces that person's earlier decision on the same segment and code; no other row changes.
+        Replaces that person's earlier whole-segment decision on the same segment and code. A rejection also
+        withdraws the spans they coded with that code in the segment (the code does not apply there); an
+        applied whole-segment coding leaves their spans as they are. No other coder's row changes.
         """
         with self.transaction() as con:
+            if status == "rejected":
+                con.execute(
+                    "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? "
+                    "AND kind = 'human' AND span_start IS NOT NULL",
+                    (segment_id, code_id, coder_id),
+                )
             con.execute(
                 "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, run_id, "
                 "created_at) VALUES (?,?,?,'human',?,NULL,NULL,NULL,?) "
-                "ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET kind='human', "
-                "status=excluded.status, confidence=NULL, model=NULL, run_id=NULL, "
+                "ON CONFLICT(segment_id, code_id, coder_id) WHERE span_start IS NULL DO UPDATE SET "
+                "kind='human', status=excluded.status, confidence=NULL, model=NULL, run_id=NULL, "
                 "created_at=excluded.created_at",
                 (segment_id, code_id, coder_id, status, created_at or now_iso()),
             )
 
+    def set_human_span(
+        self,
+        segment_id: str,
+        code_id: str,
+        coder_id: str,
+        start: int,
+        end: int,
+        created_at: str | None = None,
+        *,
+        kind: str = "human",
+        model: str | None = None,
+    ) -> bool:
+        """Record an applied coding of a span ``[start, end)`` of a segment's text; return whether it is new.
+
+        A span equal to the whole text is recorded as a whole-segment coding (``span_start`` NULL). The
+        coder's whole-segment *rejection* of the code on that segment goes (they now apply it). The same span
+        coded again keeps its row. Offsets are not checked here (the review layer does).
+        """
+        length = self._con.execute(
+            "SELECT length(text) FROM segments WHERE segment_id = ?", (segment_id,)
+        ).fetchone()
+        whole = length is not None and start == 0 and end == int(length[0])
+        stamp = created_at or now_iso()
+        with self.transaction() as con:
+            con.execute(
+                "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? "
+                "AND status = 'rejected'",
+                (segment_id, code_id, coder_id),
+            )
+            if whole:
+                found = con.execute(
+                    "SELECT 1 FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? "
+                    "AND span_start IS NULL",
+                    (segment_id, code_id, coder_id),
+                ).fetchone()
+                con.execute(
+                    "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, model, created_at) "
+                    "VALUES (?,?,?,?,'applied',?,?) ON CONFLICT(segment_id, code_id, coder_id) "
+                    "WHERE span_start IS NULL DO UPDATE SET created_at=excluded.created_at",
+                    (segment_id, code_id, coder_id, kind, model, stamp),
+                )
+                return found is None
+            cur = con.execute(
+                "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, model, created_at, "
+                "span_start, span_end) VALUES (?,?,?,?,'applied',?,?,?,?) ON CONFLICT(segment_id, code_id, "
+                "coder_id, span_start, span_end) WHERE span_start IS NOT NULL DO NOTHING",
+                (segment_id, code_id, coder_id, kind, model, stamp, int(start), int(end)),
+            )
+            return bool(cur.rowcount)
+
+    def delete_human_span(self, segment_id: str, code_id: str, coder_id: str, start: int, end: int) -> bool:
+        """Withdraw a person's coding of exactly this span (or of the whole segment for the full range)."""
+        length = self._con.execute(
+            "SELECT length(text) FROM segments WHERE segment_id = ?", (segment_id,)
+        ).fetchone()
+        whole = length is not None and start == 0 and end == int(length[0])
+        span = "span_start IS NULL" if whole else "span_start = ? AND span_end = ?"
+        params: list[Any] = [segment_id, code_id, coder_id] + ([] if whole else [int(start), int(end)])
+        with self.transaction() as con:
+            cur = con.execute(
+                "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? "
+                f"AND kind = 'human' AND status = 'applied' AND {span}",
+                params,
+            )
+        return bool(cur.rowcount)
+
+    def span_codings(self, segment_ids: Iterable[str], coder_id: str | None = None) -> pd.DataFrame:
+        """Return the coded spans on these segments (whole-segment codings not included).
+
+        Returns
+        -------
+        DataFrame
+            ``segment_id, code_id, coder_id, kind, span_start, span_end, quote, created_at`` (``quote``: the
+            span's text), in segment, start and code order.
+        """
+        ids = list(segment_ids)
+        sql = (
+            "SELECT c.segment_id, c.code_id, c.coder_id, c.kind, c.span_start, c.span_end, "
+            "substr(s.text, c.span_start + 1, c.span_end - c.span_start) AS quote, c.created_at "
+            "FROM codings c JOIN segments s USING (segment_id) WHERE c.span_start IS NOT NULL "
+            f"AND c.status = 'applied' AND c.segment_id IN ({_marks(ids)})"
+        )
+        params: list[Any] = ids
+        if coder_id is not None:
+            sql += " AND c.coder_id = ?"
+            params = [*ids, coder_id]
+        return self.query(sql + " ORDER BY c.segment_id, c.span_start, c.span_end, c.code_id", params)
+
     def delete_human_coding(self, segment_id: str, code_id: str, coder_id: str) -> bool:
-        """Withdraw a person's decision on a segment and code; return whether there was one."""
+        """Withdraw a person's decisions on a segment and code, spans included; return whether any existed."""
         with self.transaction() as con:
             cur = con.execute(
                 "DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder_id = ? "
@@ -186,6 +286,9 @@ class ReviewQueries(Connection):
     def person_codings(self, coder_id: str, segment_ids: Iterable[str] | None = None) -> pd.DataFrame:
         """Return a person's own codings, applied and rejected: ``segment_id, code_id, status, created_at``.
 
+        One row per segment, code and status: spans of a code count for their segment (``created_at`` is the
+        first of them). The spans themselves: :meth:`span_codings`.
+
         Parameters
         ----------
         coder_id : str
@@ -193,7 +296,7 @@ class ReviewQueries(Connection):
             Only on these segments (none at all for an empty list).
         """
         sql = (
-            "SELECT segment_id, code_id, status, created_at FROM codings "
+            "SELECT segment_id, code_id, status, min(created_at) AS created_at FROM codings "
             "WHERE coder_id = ? AND kind = 'human'"
         )
         params: list[Any] = [coder_id]
@@ -201,7 +304,7 @@ class ReviewQueries(Connection):
             ids = list(segment_ids)
             sql += f" AND segment_id IN ({_marks(ids)})"
             params += ids
-        return self.query(sql + " ORDER BY coding_id", params)
+        return self.query(sql + " GROUP BY segment_id, code_id, status ORDER BY min(coding_id)", params)
 
     def human_applied_codes(self, segment_id: str, coder_id: str) -> set[str]:
         """Return the codes a person applied to a segment."""
@@ -249,14 +352,20 @@ class ReviewQueries(Connection):
 
     # -- every coder's codings -------------------------------------------------------------------------------
     def coding_decisions(self, wijk: str | None = None) -> pd.DataFrame:
-        """Return every coding's ``segment_id, code_id, coder_id, status`` (on one wijk's segments only)."""
-        sql = "SELECT c.segment_id, c.code_id, c.coder_id, c.status FROM codings c"
+        """Return every coding's ``segment_id, code_id, coder_id, status`` (on one wijk's segments only).
+
+        One row per segment, code, coder and status: several spans of a code count once for their segment.
+        """
+        sql = "SELECT DISTINCT c.segment_id, c.code_id, c.coder_id, c.status FROM codings c"
         if wijk:
             return self.query(sql + " JOIN segments s USING (segment_id) WHERE s.wijk = ?", (wijk,))
         return self.query(sql)
 
     def codings_table(self, kind: str | None = None, include_rejected: bool = False) -> pd.DataFrame:
         """Return every coding with its segment, document and code labels, in document order.
+
+        One row per coding: a coded span is its own row with ``span_start``, ``span_end`` (offsets into the
+        segment's ``text``, NULL for the whole segment) and ``quote`` (the span's text, else the segment's).
 
         Parameters
         ----------
@@ -265,7 +374,9 @@ class ReviewQueries(Connection):
         """
         sql = (
             "SELECT c.segment_id, d.path AS document, s.wijk, s.date, s.session, s.kind AS source_kind, "
-            's.speaker, s.role, s.question, s.respondent_id, s.start, s."end", s.text, c.code_id, '
+            's.speaker, s.role, s.question, s.respondent_id, s.start, s."end", s.text, c.span_start, '
+            "c.span_end, COALESCE(substr(s.text, c.span_start + 1, c.span_end - c.span_start), s.text) "
+            "AS quote, c.code_id, "
             "k.label_nl, k.label_en, k.dimension, c.coder_id, c.kind, c.status, c.confidence, c.model, "
             "c.run_id, c.created_at FROM codings c LEFT JOIN segments s USING (segment_id) "
             "LEFT JOIN documents d ON d.doc_id = s.doc_id LEFT JOIN codes k ON k.code_id = c.code_id"
@@ -278,29 +389,53 @@ class ReviewQueries(Connection):
             where.append("c.status = 'applied'")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.query(sql + " ORDER BY d.path, s.position, c.code_id, c.coder_id", params)
+        return self.query(
+            sql + " ORDER BY d.path, s.position, c.code_id, c.coder_id, c.span_start, c.span_end", params
+        )
 
     def applied_codings(self, include_machine: bool = True) -> pd.DataFrame:
-        """Return the applied codings: ``segment_id, code_id, coder_id, kind, created_at``, oldest first."""
-        sql = "SELECT segment_id, code_id, coder_id, kind, created_at FROM codings WHERE status = 'applied'"
+        """Return the applied codings, oldest first.
+
+        ``segment_id, code_id, coder_id, kind, created_at, span_start, span_end`` (spans NULL: whole segment).
+        """
+        sql = (
+            "SELECT segment_id, code_id, coder_id, kind, created_at, span_start, span_end FROM codings "
+            "WHERE status = 'applied'"
+        )
         if not include_machine:
             sql += " AND kind = 'human'"
         return self.query(sql + " ORDER BY coding_id")
 
-    def applied_coding_keys(self) -> set[tuple[str, str, str]]:
-        """Return ``(segment_id, code_id, coder_id)`` of every applied coding."""
-        rows = self._con.execute("SELECT segment_id, code_id, coder_id FROM codings WHERE status = 'applied'")
-        return {(str(s), str(c), str(k)) for s, c, k in rows}
+    def applied_coding_keys(self) -> set[tuple[str, str, str, int | None, int | None]]:
+        """Return ``(segment_id, code_id, coder_id, span_start, span_end)`` of every applied coding."""
+        rows = self._con.execute(
+            "SELECT segment_id, code_id, coder_id, span_start, span_end FROM codings WHERE status = 'applied'"
+        )
+        return {(str(s), str(c), str(k), a, b) for s, c, k, a, b in rows}
 
     def write_imported_coding(
-        self, segment_id: str, code_id: str, coder_id: str, kind: str, created_at: str, model: str | None
+        self,
+        segment_id: str,
+        code_id: str,
+        coder_id: str,
+        kind: str,
+        created_at: str,
+        model: str | None,
+        span: tuple[int, int] | None = None,
     ) -> None:
-        """Record an applied coding read from another tool's project (a rejection becomes applied)."""
+        """Record an applied coding read from another tool's project (a rejection becomes applied).
+
+        ``span``: ``(start, end)`` in the segment's text for a coded span; None for the whole segment.
+        """
+        if span is not None:
+            self.set_human_span(segment_id, code_id, coder_id, span[0], span[1], created_at, kind=kind,
+                                model=model)  # fmt: skip
+            return
         with self.transaction() as con:
             con.execute(
                 "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, model, created_at) "
-                "VALUES (?,?,?,?,'applied',?,?) ON CONFLICT(segment_id, code_id, coder_id) DO UPDATE SET "
-                "status='applied', created_at=excluded.created_at",
+                "VALUES (?,?,?,?,'applied',?,?) ON CONFLICT(segment_id, code_id, coder_id) "
+                "WHERE span_start IS NULL DO UPDATE SET status='applied', created_at=excluded.created_at",
                 (segment_id, code_id, coder_id, kind, model, created_at),
             )
 

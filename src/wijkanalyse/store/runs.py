@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pandas as pd
 
 from wijkanalyse.store._connection import Connection, new_run_id, now_iso
@@ -34,6 +37,11 @@ class RunQueries(Connection):
         """Return the status of a run (``running``, ``ok``, ``failed``, ``interrupted``, ...) or None."""
         row = self.con.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         return None if row is None else str(row[0])
+
+    def run_summary(self, run_id: str) -> dict[str, Any]:
+        """Return the summary a run left (its ``summary_json``), or an empty dict."""
+        row = self.con.execute("SELECT summary_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return dict(json.loads(row[0] or "{}")) if row is not None else {}
 
     def running_runs(self) -> list[str]:
         """Return the ids of the runs still marked ``running``, oldest first.

@@ -10,15 +10,59 @@ from __future__ import annotations
 __all__ = [
     "SCHEMA_VERSION",
     "SCHEMA",
+    "CODINGS_TABLE",
+    "CODINGS_REBUILD",
     "MIGRATIONS",
     "EMBEDDING_SCHEMA",
     "PSEUDONYM_KEY_SCHEMA",
     "SEARCH_SCHEMA",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-SCHEMA = """
+#: The ``codings`` table (``{table}``: its name; the schema-2 migration builds it under a temporary name).
+#:
+#: A coding is a code applied to (or, ``status='rejected'``, judged not to apply to) a *span* of a segment:
+#: ``span_start``/``span_end`` are 0-based, end-exclusive character offsets into ``segments.text`` (the
+#: normalised, pseudonymised text; add ``segments.start`` for offsets into the document). Whole-segment
+#: coding is the special case and is stored as ``span_start = span_end = NULL``: every coding made before
+#: spans existed, the machine's, the coding sheet's and the widget's tick boxes. A span that covers the whole
+#: segment text is stored as NULL too, so one decision has one form. Rejections are always whole-segment.
+#: One coder may code several spans of one code in one segment: the two partial unique indexes below keep
+#: one row per (segment, code, coder) for the whole segment and one per (segment, code, coder, span).
+#: Analysis, agreement and reports count a span for the segment that holds it.
+CODINGS_TABLE = """
+CREATE TABLE IF NOT EXISTS {table} (
+    coding_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    segment_id TEXT NOT NULL,
+    code_id TEXT NOT NULL,
+    coder_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('human', 'machine')),
+    status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'rejected')),
+    confidence REAL,
+    model TEXT,
+    run_id TEXT,
+    created_at TEXT NOT NULL,
+    span_start INTEGER,                 -- NULL: the whole segment; else offset into segments.text
+    span_end INTEGER,                   -- NULL with span_start; else end-exclusive offset
+    CHECK ((span_start IS NULL AND span_end IS NULL)
+           OR (span_start >= 0 AND span_end > span_start AND status = 'applied'))
+);"""
+
+#: Schema 1 -> 2: rebuild ``codings`` with span columns and without ``UNIQUE (segment_id, code_id,
+#: coder_id)`` (SQLite cannot drop a table constraint). Run in one transaction by the store when it opens a
+#: schema-1 store: every coding is copied with its id; each becomes a whole-segment coding.
+CODINGS_REBUILD: tuple[str, ...] = (
+    CODINGS_TABLE.format(table="codings_v2"),
+    "INSERT INTO codings_v2(coding_id, segment_id, code_id, coder_id, kind, status, confidence, model, "
+    "run_id, created_at) SELECT coding_id, segment_id, code_id, coder_id, kind, status, confidence, model, "
+    "run_id, created_at FROM codings ORDER BY coding_id",
+    "DROP TABLE codings",
+    "ALTER TABLE codings_v2 RENAME TO codings",
+)
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
@@ -88,19 +132,13 @@ CREATE TABLE IF NOT EXISTS codes (
     color TEXT,
     codebook_version TEXT
 );
-CREATE TABLE IF NOT EXISTS codings (
-    coding_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    segment_id TEXT NOT NULL,
-    code_id TEXT NOT NULL,
-    coder_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('human', 'machine')),
-    status TEXT NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'rejected')),
-    confidence REAL,
-    model TEXT,
-    run_id TEXT,
-    created_at TEXT NOT NULL,
-    UNIQUE (segment_id, code_id, coder_id)
-);
+"""
+    + CODINGS_TABLE.format(table="codings")
+    + """
+CREATE UNIQUE INDEX IF NOT EXISTS ux_codings_whole ON codings(segment_id, code_id, coder_id)
+    WHERE span_start IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS ux_codings_span
+    ON codings(segment_id, code_id, coder_id, span_start, span_end) WHERE span_start IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ix_codings_segment ON codings(segment_id);
 CREATE TABLE IF NOT EXISTS memos (
     memo_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -108,8 +146,22 @@ CREATE TABLE IF NOT EXISTS memos (
     target_id TEXT NOT NULL,
     author TEXT NOT NULL,
     text TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    updated_at TEXT                     -- last edit (NULL: never edited); old texts are in memo_history
 );
+CREATE TABLE IF NOT EXISTS memo_history (  -- every memo text replaced or deleted: nothing is lost
+    history_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    memo_id INTEGER NOT NULL,
+    target_kind TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,                 -- the text as it was before the change
+    created_at TEXT NOT NULL,           -- when that text was written (the memo's creation or last edit)
+    action TEXT NOT NULL CHECK (action IN ('edited', 'deleted')),
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_memo_history_memo ON memo_history(memo_id);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     command TEXT NOT NULL,
@@ -127,8 +179,8 @@ CREATE TABLE IF NOT EXISTS ingest_problems (
 );
 CREATE TABLE IF NOT EXISTS themes (            -- discovered themes: one set of rows per discovery run
     run_id TEXT NOT NULL,
-    theme_id INTEGER NOT NULL,          -- 0..k-1, largest theme first
-    label TEXT NOT NULL,                -- top words, e.g. 'speeltuin, jongeren, hangplek'
+    theme_id INTEGER NOT NULL,          -- kept from run to run (wijkanalyse.coding.theme_state); never reused
+    label TEXT NOT NULL,                -- a short name from the top phrases, e.g. 'speeltuin / hangplek'
     top_words TEXT NOT NULL,            -- JSON list of the top c-TF-IDF words
     size INTEGER NOT NULL,              -- segments assigned (after outlier reduction)
     representative_ids TEXT NOT NULL,   -- JSON list of the segment ids closest to the theme centre
@@ -138,6 +190,7 @@ CREATE TABLE IF NOT EXISTS themes (            -- discovered themes: one set of 
     covered INTEGER NOT NULL DEFAULT 0, -- 1 when coded_share >= 0.5
     model TEXT,
     created_at TEXT NOT NULL,
+    promoted_code TEXT,                 -- the code this theme became (wijkanalyse codebook promote)
     PRIMARY KEY (run_id, theme_id)
 );
 CREATE TABLE IF NOT EXISTS segment_themes (
@@ -148,12 +201,45 @@ CREATE TABLE IF NOT EXISTS segment_themes (
     PRIMARY KEY (run_id, segment_id)
 );
 CREATE INDEX IF NOT EXISTS ix_segment_themes_theme ON segment_themes(run_id, theme_id);
+CREATE TABLE IF NOT EXISTS machine_coding_runs (   -- one row per machine coding run (coding/apply.py)
+    run_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,               -- order of the runs (1, 2, ...)
+    model TEXT NOT NULL,                -- the model id written with its codings
+    mode TEXT NOT NULL,                 -- full, incremental, restore (of restored_from)
+    restored_from TEXT,
+    state_json TEXT,                    -- what the run was based on (model, threshold, human codings)
+    provenance_json TEXT,               -- how the coder learned and decided (coding/guard.py)
+    segments INTEGER,
+    coded INTEGER,
+    geen INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS machine_coding_history (  -- every machine coding a run wrote, kept after replacing
+    run_id TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    code_id TEXT NOT NULL,
+    confidence REAL,
+    model TEXT,
+    PRIMARY KEY (run_id, segment_id, code_id)
+);
+CREATE TABLE IF NOT EXISTS check_sample (      -- segments held out to test the machine: never trained on
+    segment_id TEXT PRIMARY KEY,
+    drawn_at TEXT NOT NULL,
+    round INTEGER,                      -- 1, 2, ...: the draw it came from
+    strategy TEXT,                      -- how it was drawn, e.g. 'stratified' (per wijk and kind of source)
+    blind INTEGER NOT NULL DEFAULT 1    -- 1: exported for coding without the machine's proposals
+);
 """
+)
 
 #: Columns added to :data:`SCHEMA` since stores were first made: ``(table, column, type and default)``. A
 #: store that lacks one gets it (``ALTER TABLE ... ADD COLUMN``) when it is opened; every added column has a
 #: default, so code that does not know it keeps working.
-MIGRATIONS: tuple[tuple[str, str, str], ...] = (("segments", "boilerplate", "INTEGER NOT NULL DEFAULT 0"),)
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (
+    ("segments", "boilerplate", "INTEGER NOT NULL DEFAULT 0"),
+    ("memos", "updated_at", "TEXT"),
+    ("themes", "promoted_code", "TEXT"),
+)
 
 #: The embedding cache: its own SQLite file next to the store (``<store_dir>/embeddings.sqlite``), so that
 #: large arrays stay out of the store (see :class:`~wijkanalyse.store.EmbeddingCache`).

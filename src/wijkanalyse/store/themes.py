@@ -31,7 +31,7 @@ class ThemeQueries(Connection):
         themes : iterable of mapping
             One mapping per theme with ``theme_id``, ``label``, ``top_words`` (list of str), ``size``,
             ``representative_ids`` (list of segment ids), ``closest_code``, ``closest_confidence``,
-            ``coded_share`` and ``covered``.
+            ``coded_share`` and ``covered``; optionally ``promoted_code``.
         assignments : iterable of (str, int, bool)
             ``(segment_id, theme_id, outlier)`` per segment.
         model : str
@@ -52,6 +52,7 @@ class ThemeQueries(Connection):
                 int(bool(t["covered"])),
                 model,
                 created,
+                t.get("promoted_code") or None,
             )
             for t in themes
         ]
@@ -59,14 +60,29 @@ class ThemeQueries(Connection):
         with self.transaction() as con:
             con.executemany(
                 "INSERT INTO themes(run_id, theme_id, label, top_words, size, representative_ids, "
-                "closest_code, closest_confidence, coded_share, covered, model, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "closest_code, closest_confidence, coded_share, covered, model, created_at, promoted_code) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 theme_rows,
             )
             con.executemany(
                 "INSERT INTO segment_themes(run_id, segment_id, theme_id, outlier) VALUES (?,?,?,?)",
                 link_rows,
             )
+
+    def mark_theme_promoted(self, run_id: str, theme_id: int, code_id: str) -> int:
+        """Record that a theme of a discovery run became a code (later runs carry it with the theme's id).
+
+        Returns
+        -------
+        int
+            Rows changed: 1, or 0 when the run has no such theme.
+        """
+        with self.transaction() as con:
+            cur = con.execute(
+                "UPDATE themes SET promoted_code = ? WHERE run_id = ? AND theme_id = ?",
+                (code_id, run_id, int(theme_id)),
+            )
+            return int(cur.rowcount)
 
     def latest_theme_run(self) -> str | None:
         """Return the id of the newest discovery run, or None when discovery never ran.

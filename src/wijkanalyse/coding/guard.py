@@ -1,0 +1,318 @@
+"""Learning that never makes the machine worse: choose, by cross-validation on people's codes, what to trust.
+
+Once people have coded segments, the coder has several candidate models for the themes, and nothing says in
+advance which is best on *this* corpus with *these* examples (real researchers code unevenly: a handful of
+examples for most codes, none for some, and many ``geen``):
+
+``prior``
+    The codebook coder alone (zero-shot: similarity to the code prototypes). It needs no examples.
+``learned``
+    The few-shot engine: a logistic regression on the examples plus the prototypes as pseudo-examples,
+    blended with the prior and calibrated (:mod:`wijkanalyse.coding.dimension`).
+``per-code``
+    The prior, with the learned confidence taking over *only for the codes where it was better on held-out
+    human codes* (cross-validated per code: the F1 of that code's decisions, on a tie the Brier score of its
+    confidence); the other codes keep the codebook prior.
+``plain LR``
+    A plain logistic regression on the examples alone (the coder's representation of the texts, balanced
+    class weights), the baseline a statistician would fit first.
+
+In every candidate a code with fewer than :data:`MIN_PER_CODE` examples keeps the codebook prior's
+confidence (the columns are mixed per code and each row renormalised); ``geen`` is a class only once people
+coded it that often.
+
+Every candidate is scored by K-fold cross-validation (K = min(5, number of human-coded segments)) on the
+human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
+real decision rule (threshold, parent rule, ``geen``); agreement with people is the mean Jaccard overlap of
+the machine's and the person's code sets per segment (``geen`` counts as a code). The candidate with the
+highest agreement is used; on a tie the one with the better Brier score of its confidences (a proper
+scoring rule), then the earlier one in the order above (the prior first: what cannot be shown
+better is not used). Self-training is not part of the cross-validation (it is applied afterwards to a chosen
+learned model only).
+
+The decision threshold and forced choice (never ``geen``: the most likely code is applied when none passes
+the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}:
+
+- from the *check sample* when at least :data:`MIN_CHECK` of its segments are coded by people (these
+  segments are never used for training; the chosen model decides on them directly);
+- else by the cross-validation above, when at least :data:`MIN_CV_THRESHOLD` segments are coded;
+- else the stated default rule: ``threshold`` (0.35), raised to 1.5 / K for fewer than five codes, no
+  forced choice.
+
+What was chosen and why is returned as a :class:`Choice` (``provenance()`` gives the JSON written with the
+run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from wijkanalyse.coding.codebook import NONE_CODE
+
+__all__ = [
+    "Choice",
+    "CANDIDATES",
+    "MIN_PER_CODE",
+    "THRESHOLDS",
+    "decide_rows",
+    "agreement",
+    "choose",
+    "mix",
+]
+
+#: The candidates in order of preference on a tie (the simplest first).
+CANDIDATES = ("prior", "per-code", "learned", "plain LR")
+MIN_PER_CODE = 3  # examples a code needs before its learned confidence may replace the codebook prior
+MIN_CHECK = 20  # coded check segments needed to calibrate the threshold on the check sample
+MIN_CV_THRESHOLD = 20  # coded segments needed to calibrate the threshold by cross-validation
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+Decided = list[list[tuple[str, float]]]
+
+
+def decide_rows(
+    proba: np.ndarray,
+    classes: Sequence[str],
+    threshold: float,
+    parents: Mapping[str, str],
+    forced: bool = False,
+) -> Decided:
+    """Turn confidences into applied codes per row: ``[(code, confidence), ...]``, best first.
+
+    Codes with confidence >= ``threshold`` are applied. If none is, a parent whose own confidence plus its
+    sub-codes' reaches it is applied with that sum. Otherwise, with ``forced``, the most likely code (never a
+    learned ``geen``... unless it is the most likely class); without, ``[("geen", 1 - the highest code
+    confidence)]``. A learned ``geen`` class that is most likely and passes wins as well.
+    """
+    classes = list(classes)
+    code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
+    kids: dict[str, list[int]] = {}
+    for child, parent in parents.items():
+        if child in classes and parent in classes:
+            kids.setdefault(parent, []).append(classes.index(child))
+    out: Decided = []
+    for row in proba:
+        order = np.argsort(-row, kind="stable")
+        applied = [(classes[j], float(row[j])) for j in order if row[j] >= threshold]
+        if applied and applied[0][0] == NONE_CODE:
+            applied = [applied[0]]
+        applied = [(c, p) for c, p in applied if c != NONE_CODE] or applied
+        if not applied:
+            fam = {p: float(row[classes.index(p)] + row[idx].sum()) for p, idx in kids.items()}
+            best = max(fam.items(), key=lambda kv: (kv[1], -classes.index(kv[0])), default=None)
+            if best is not None and best[1] >= threshold:
+                applied = [best]
+        if not applied and forced and len(row):
+            applied = [(classes[int(order[0])], float(row[order[0]]))]
+        if not applied:
+            applied = [(NONE_CODE, float(1.0 - row[code_cols].max()) if code_cols else 1.0)]
+        out.append(applied)
+    return out
+
+
+def agreement(decided: Decided, labels: Sequence[Sequence[str]]) -> np.ndarray:
+    """Per row, the Jaccard overlap of the applied codes and a person's codes (``geen`` counts as a code)."""
+    out = np.zeros(len(labels))
+    for i, (d, ls) in enumerate(zip(decided, labels, strict=True)):
+        m, h = {c for c, _ in d}, set(ls)
+        out[i] = len(m & h) / len(m | h) if m | h else 1.0
+    return out
+
+
+def _code_f1(decided: Decided, labels: Sequence[Sequence[str]], code: str) -> float:
+    tp = fp = fn = 0
+    for d, ls in zip(decided, labels, strict=True):
+        m, h = code in {c for c, _ in d}, code in ls
+        tp += m and h
+        fp += m and not h
+        fn += h and not m
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def _targets(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndarray:
+    """People's codes as a distribution over ``classes`` per row (split evenly over a row's codes)."""
+    idx = {c: j for j, c in enumerate(classes)}
+    Y = np.zeros((len(labels), len(classes)))
+    for i, ls in enumerate(labels):
+        known = [idx[c] for c in ls if c in idx]
+        if known:
+            Y[i, known] = 1.0 / len(known)
+    return Y
+
+
+def mix(learned: np.ndarray, prior: np.ndarray, gates: np.ndarray) -> np.ndarray:
+    """Per-code mixture: column j from ``learned`` where ``gates[j]`` is 1, else from ``prior``; rows sum to 1."""
+    out = gates * learned + (1.0 - gates) * prior
+    s = out.sum(axis=1, keepdims=True)
+    s[s <= 0] = 1.0
+    return out / s
+
+
+@dataclass
+class Choice:
+    """What :func:`choose` decided, with the figures it was based on."""
+
+    candidate: str = "prior"
+    gates: dict[str, bool] = field(default_factory=dict)  # per class: learned confidence used
+    threshold: float = 0.35
+    forced: bool = False
+    threshold_source: str = "default rule"
+    scores: dict[str, float] = field(default_factory=dict)  # cross-validated agreement per candidate
+    n_examples: dict[str, int] = field(default_factory=dict)
+    n_cv: int = 0
+    n_check: int = 0
+
+    def gate_vector(self, classes: Sequence[str]) -> np.ndarray:
+        """The gates as a 0/1 vector over ``classes``."""
+        return np.array([1.0 if self.gates.get(c) else 0.0 for c in classes])
+
+    def provenance(self) -> dict[str, Any]:
+        """A JSON-ready account: the model used, per code whether it was learned or kept the prior, why."""
+        learned = sorted(c for c, g in self.gates.items() if g)
+        kept = {
+            c: (
+                f"too few examples ({self.n_examples.get(c, 0)})"
+                if self.n_examples.get(c, 0) < MIN_PER_CODE
+                else "the prior was as good on held-out codes"
+            )
+            for c, g in self.gates.items()
+            if not g and c != NONE_CODE
+        }
+        return {
+            "model": self.candidate,
+            "cross_validated_agreement": {k: round(v, 4) for k, v in self.scores.items()},
+            "human_coded_segments_in_cv": self.n_cv,
+            "codes_learned": learned,
+            "codes_kept_prior": kept if self.candidate != "prior" else {},
+            "threshold": self.threshold,
+            "forced_choice": self.forced,
+            "threshold_source": self.threshold_source,
+            "check_segments": self.n_check,
+        }
+
+
+def _grid(default_threshold: float) -> list[tuple[float, bool]]:
+    thresholds = sorted({*THRESHOLDS, default_threshold})
+    return [(t, f) for f in (False, True) for t in thresholds]
+
+
+def _best_setting(
+    proba: np.ndarray,
+    labels: Sequence[Sequence[str]],
+    classes: Sequence[str],
+    parents: Mapping[str, str],
+    grid: Sequence[tuple[float, bool]],
+    default: tuple[float, bool],
+) -> tuple[float, tuple[float, bool]]:
+    """The best (agreement, setting) on the grid; ties go to the setting closest to the default."""
+    best: tuple[float, float, tuple[float, bool]] | None = None
+    for t, f in grid:
+        score = float(agreement(decide_rows(proba, classes, t, parents, f), labels).mean())
+        dist = abs(t - default[0]) + (f != default[1])
+        if best is None or (score, -dist) > (best[0], -best[1]):
+            best = (score, dist, (t, f))
+    assert best is not None
+    return best[0], best[2]
+
+
+# size: one pass over the folds and candidates; splitting it would pass a dozen arrays around
+def choose(
+    classes: Sequence[str],
+    rows: Sequence[int],
+    labels: Sequence[Sequence[str]],
+    prior: Callable[[Sequence[int]], np.ndarray],
+    learned: Callable[[Sequence[int], Sequence[int]], np.ndarray],
+    plain: Callable[[Sequence[int], Sequence[int]], np.ndarray],
+    *,
+    threshold: float,
+    parents: Mapping[str, str],
+    random_state: int,
+    check: tuple[Sequence[Sequence[str]], Callable[[str, np.ndarray], np.ndarray]] | None = None,
+) -> Choice:
+    """Choose the candidate and the decision setting by cross-validation on the human-coded ``rows``.
+
+    Parameters
+    ----------
+    classes : sequence of str
+        The columns of every probability matrix.
+    rows : sequence of int
+        The human-coded rows used for training (check segments excluded).
+    labels : sequence of sequence of str
+        People's codes, indexed by row.
+    prior : callable
+        ``prior(rows) -> proba`` of the codebook coder.
+    learned, plain : callable
+        ``f(train_rows, test_rows) -> proba`` of a model fitted on ``train_rows`` only.
+    threshold : float
+        The default threshold (the rule used when there is too little to calibrate on).
+    parents : mapping
+        Sub-code -> parent.
+    random_state : int
+    check : tuple, optional
+        ``(check labels, final(candidate, gates) -> proba on the check rows)``.
+
+    Returns
+    -------
+    Choice
+    """
+    classes = list(classes)
+    n_ex = {c: sum(c in labels[i] for i in rows) for c in classes}
+    choice = Choice(threshold=threshold, n_examples=n_ex, n_cv=len(rows))
+    choice.gates = {c: False for c in classes}
+    if len(rows) < 2:
+        return choice
+    held = [labels[i] for i in rows]
+    P = {name: np.zeros((len(rows), len(classes))) for name in ("prior", "learned", "plain LR")}
+    P["prior"] = prior(rows)
+    folds = KFold(n_splits=min(5, len(rows)), shuffle=True, random_state=random_state)
+    for tr, te in folds.split(np.arange(len(rows))):
+        tr_rows, te_rows = [rows[i] for i in tr], [rows[i] for i in te]
+        P["learned"][te] = learned(tr_rows, te_rows)
+        P["plain LR"][te] = plain(tr_rows, te_rows)
+    default = (threshold, False)
+    dec = {k: decide_rows(P[k], classes, threshold, parents) for k in ("prior", "learned")}
+    Y = _targets(held, classes)
+    # per code: the F1 of its decisions, then (on a tie) the Brier score of its confidence, a proper score
+    per_code = {
+        k: {c: (_code_f1(dec[k], held, c), -float(((P[k][:, j] - Y[:, j]) ** 2).mean())) for j, c in enumerate(classes)}
+        for k in ("prior", "learned")
+    }
+    enough = {c: n_ex[c] >= MIN_PER_CODE for c in classes}
+    gates = {
+        "prior": {c: False for c in classes},
+        "per-code": {c: enough[c] and per_code["learned"][c] > per_code["prior"][c] for c in classes},
+        "learned": enough,
+        "plain LR": enough,
+    }
+    vec = {k: np.array([1.0 if g[c] else 0.0 for c in classes]) for k, g in gates.items()}
+    P["per-code"] = mix(P["learned"], P["prior"], vec["per-code"])
+    P["learned"] = mix(P["learned"], P["prior"], vec["learned"])
+    P["plain LR"] = mix(P["plain LR"], P["prior"], vec["plain LR"])
+    calibrate = len(rows) >= MIN_CV_THRESHOLD
+    grid = _grid(threshold) if calibrate else [default]
+    best: dict[str, tuple[float, tuple[float, bool]]] = {
+        k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES
+    }
+    choice.scores = {k: v[0] for k, v in best.items()}
+    # agreement first; on a tie the Brier score of the confidences (a proper score), then the order
+    rank = {k: (round(best[k][0], 9), round(-float(((P[k] - Y) ** 2).sum(axis=1).mean()), 9)) for k in CANDIDATES}
+    top = max(rank.values())
+    choice.candidate = next(k for k in CANDIDATES if rank[k] == top)
+    choice.gates = gates[choice.candidate]
+    (choice.threshold, choice.forced) = best[choice.candidate][1]
+    if calibrate:
+        choice.threshold_source = f"cross-validation on {len(rows)} human-coded segments"
+    if check is not None and len(check[0]) >= MIN_CHECK:
+        check_labels, final = check
+        proba = final(choice.candidate, choice.gate_vector(classes))
+        _, (choice.threshold, choice.forced) = _best_setting(
+            proba, check_labels, classes, parents, _grid(threshold), default
+        )
+        choice.threshold_source = f"check sample of {len(check_labels)} human-coded segments"
+        choice.n_check = len(check_labels)
+    return choice
