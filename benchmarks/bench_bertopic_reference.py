@@ -7,11 +7,14 @@ default embedder; then
 * **BERTopic default**: ``BERTopic()`` with its default UMAP (15 neighbours, 5 components, min_dist 0,
   cosine), HDBSCAN (min_cluster_size 10) and c-TF-IDF, fitted on the precomputed embeddings. The one change:
   UMAP gets a ``random_state`` so the figures can be reproduced.
-* **ThemeModel**: :class:`wijkanalyse.coding.ThemeModel` with its defaults and the same seed.
+* **ThemeModel**: :class:`wijkanalyse.coding.ThemeModel` with its defaults and the same seed (and the same
+  embedder, which its keyword ranking uses).
 
-Each is fitted for every seed; the figures are fit seconds, number of themes, share of outliers, and NMI and
-ARI against the labels (outliers counted as one cluster, as in ``wijkanalyse evaluate --discover``; NMI
-without the outliers beside it).
+Each is fitted for every seed; the figures are fit seconds, number of themes, share of outliers, the share of
+the largest theme, and NMI and ARI against the labels (outliers counted as one cluster, as in
+``wijkanalyse evaluate --discover``; NMI without the outliers beside it). Targets (issue 12), per set: NMI at
+least BERTopic's + 0.05, under 10 % of the texts without a theme, a theme count within 2x of the number of
+labels, and no theme over 25 % of the texts unless a label holds that much.
 
     python benchmarks/bench_bertopic_reference.py                    # 3 seeds (about 3-4 minutes on 2 cores)
     python benchmarks/bench_bertopic_reference.py --quick            # 1 seed, 300 questions
@@ -63,7 +66,8 @@ def theme_model(texts: list[str], embeddings, seed: int) -> list[int]:
     """Our ThemeModel with its defaults; the theme of every text (-1: outlier)."""
     from wijkanalyse.coding.discovery import ThemeModel
 
-    model = ThemeModel(random_state=seed).fit(texts, embeddings=embeddings)
+    embedder = getattr(theme_model, "embedder", None)
+    model = ThemeModel(random_state=seed, embedder=embedder).fit(texts, embeddings=embeddings)
     theme_model.reassigned = float(model.assignments_["outlier"].mean())  # type: ignore[attr-defined]
     return [int(t) for t in model.labels_]
 
@@ -96,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     head = header("bench_bertopic_reference", args)
     figures: dict = {"seeds": seeds, "sets": {}}
     model = get_embedder(args.embedder)
+    theme_model.embedder = model  # type: ignore[attr-defined]
+    from wijkanalyse.coding.numba_cache import import_umap
+
+    import_umap()  # numba's disk cache for UMAP, as the product uses it
     figures["warm_up_seconds"] = _warm_up()
     with workdir(args, "bertopic") as work, EmbeddingCache(work / "embeddings.sqlite") as cache:
         for name, (texts, labels) in load_sets(args.eval_dir, args.quick).items():
@@ -118,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                         runs.append({"seed": seed, "error": f"not available: {exc}"})
                         break
                     m = discovery_metrics(labels, themes)
+                    m["largest_share"] = _largest_share(themes)
                     runs.append({"seed": seed, "seconds": round(time.perf_counter() - t0, 2), **m})
                     if hasattr(fit, "reassigned"):  # ThemeModel reassigns HDBSCAN's outliers to themes
                         runs[-1]["outliers_reassigned"] = fit.reassigned
@@ -127,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                 entry["methods"][method] = {"runs": runs, **_summary(runs)}
+            entry["largest_label_share"] = _largest_share(labels)
+            entry["targets"] = _targets(entry)
             figures["sets"][name] = entry
     write_results(
         "bench_bertopic_reference",
@@ -138,6 +149,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _largest_share(groups: list) -> float:
+    """Share of the texts in the largest group (outliers, -1, not counted as a group)."""
+    counts = pd.Series([g for g in groups if g != -1]).value_counts()
+    return round(float(counts.iloc[0]) / len(groups), 4) if len(counts) else 0.0
+
+
+def _targets(entry: dict) -> dict:
+    """Each target of issue 12 for ThemeModel on one set: met or not."""
+    ours = entry["methods"].get("wijkanalyse ThemeModel", {})
+    ref = entry["methods"].get("BERTopic default", {})
+    if "error" in ours or "error" in ref or not ours or not ref:
+        return {}
+    cap = max(0.25, entry["largest_label_share"])
+    return {
+        "nmi >= BERTopic + 0.05": ours["nmi"] >= ref["nmi"] + 0.05,
+        "without theme < 10%": ours["outlier_share"] < 0.10,
+        "themes within 2x labels": entry["labels"] / 2 <= ours["n_themes"] <= entry["labels"] * 2,
+        "largest theme <= max(25%, largest label)": ours["largest_share"] <= cap,
+    }
+
+
 def _summary(runs: list[dict]) -> dict:
     ok = [r for r in runs if "error" not in r]
     if not ok:
@@ -146,7 +178,7 @@ def _summary(runs: list[dict]) -> dict:
     def mean(k: str) -> float:
         return round(statistics.fmean(r[k] for r in ok), 4)
 
-    keys = ["seconds", "nmi", "nmi_without_outliers", "ari", "n_themes", "outlier_share"]
+    keys = ["seconds", "nmi", "nmi_without_outliers", "ari", "n_themes", "outlier_share", "largest_share"]
     return {k: mean(k) for k in keys + (["outliers_reassigned"] if "outliers_reassigned" in ok[0] else [])}
 
 
@@ -170,12 +202,22 @@ def _markdown(f: dict) -> str:
                     "NMI w/o outliers": s["nmi_without_outliers"],
                     "ARI": s["ari"],
                     "themes": s["n_themes"],
+                    "largest theme": f"{s['largest_share']:.0%}",
                     "outliers": f"{s['outlier_share']:.0%}"
                     + (f" ({s['outliers_reassigned']:.0%} reassigned)" if "outliers_reassigned" in s else ""),
                     "fit seconds": s["seconds"],
                 }
             )
     md.append(md_table(rows))
+    md.append("\nTargets for ThemeModel (issue 12):\n")
+    md.append(
+        md_table(
+            [
+                {"set": name, **{k: "met" if v else "MISSED" for k, v in e.get("targets", {}).items()}}
+                for name, e in f["sets"].items()
+            ]
+        )
+    )
     md.append(
         "\nEmbeddings: "
         + "; ".join(f"{n}: {e['embedder']} in {e['embed_seconds']} s" for n, e in f["sets"].items())

@@ -122,6 +122,36 @@ def test_percent_agreement_counts_agreeing_pairs_per_unit():
     assert math.isnan(ag.percent_agreement([[1, None], [None, 2]]))
 
 
+def test_positive_agreement_counts_only_units_where_someone_applied_the_code():
+    # two coders, a = 1 (both), b = c = 1 (one only), d = 1 (neither): 2a / (2a + b + c) = 2/4;
+    # percent agreement is 2 of 4 units here; 97 more (0, 0) units lift it to 98/100, positive agreement stays
+    assert ag.positive_agreement([[1, 1, 0, 0], [1, 0, 1, 0]]) == pytest.approx(0.5)
+    many = [[1, 1, 0] + [0] * 97, [1, 0, 1] + [0] * 97]
+    assert ag.positive_agreement(many) == pytest.approx(0.5)
+    assert ag.percent_agreement(many) == pytest.approx(98 / 100)
+    # three coders, ordered pairs within a unit: (1,1,0) -> 2 of 4 pairs with a 1 agree, twice; (0,0,0) none;
+    # (1,1,missing) -> 2 of 2: (2 + 2 + 2) / (4 + 4 + 2) = 0.6
+    assert ag.positive_agreement([[1, 1, 0, 1], [1, 0, 0, 1], [0, 1, 0, None]]) == pytest.approx(0.6)
+    assert math.isnan(ag.positive_agreement([[0, 0], [0, 0]]))
+
+
+def test_mean_pairwise_kappa_matches_scikit_learn_on_the_units_each_pair_coded():
+    from sklearn.metrics import cohen_kappa_score
+
+    from wijkanalyse.review.reliability import mean_pairwise_kappa
+
+    rng = np.random.default_rng(7)
+    rows = rng.integers(0, 3, size=(4, 30)).astype(object)
+    rows[rng.random((4, 30)) < 0.2] = None
+    expected = []
+    for i in range(4):
+        for j in range(i + 1, 4):
+            both = [(a, b) for a, b in zip(rows[i], rows[j], strict=True) if a is not None and b is not None]
+            expected.append(cohen_kappa_score([a for a, _ in both], [b for _, b in both]))
+    assert mean_pairwise_kappa(rows.tolist()) == pytest.approx(np.mean(expected))
+    assert mean_pairwise_kappa([[1, 0], [1, 0]]) == pytest.approx(1.0)  # two coders: Cohen's kappa itself
+
+
 # -- from the store ------------------------------------------------------------------------------------------
 @pytest.fixture()
 def coded_store(tmp_path):

@@ -32,60 +32,70 @@ TOPIC = {
 }
 FILL = "de het een en in op is er te van wij we onze buurt straat wijk gemeente graag echt vaak weer ook".split()
 AGENDA = "vergadering notulen agenda koffie pauze welkom datum volgende rondvraag sluiting".split()
-# how two coders coded 40 segments: a lot for two codes, a few for two, none for one, and geen
-UNEVEN = {"groen": 12, "verkeer": 10, NONE_CODE: 8, "afval": 3, "veiligheid": 2, "spelen": 0}
+# how people coded about 40 segments: many examples for two codes and for geen, one or none for the others
+UNEVEN = {"groen": 12, "verkeer": 10, NONE_CODE: 12, "afval": 1, "veiligheid": 1, "spelen": 0}
 
 
-def _corpus(seed: int, n: int = 400) -> tuple[list[str], list[str]]:
+def _corpus(seed: int, n: int = 400) -> tuple[list[str], list[list[str]]]:
+    """Answers of one or two topics among filler words (a third of them two topics), and agenda talk (geen)."""
     rng = np.random.default_rng(seed)
     texts, gold = [], []
+    codes = list(TOPIC)
     for _ in range(n):
         if rng.random() < 0.15:
-            words, code = [*rng.choice(AGENDA, 3), *rng.choice(FILL, 5)], NONE_CODE
+            words, truth = [*rng.choice(AGENDA, 3), *rng.choice(FILL, 5)], [NONE_CODE]
         else:
-            code = list(TOPIC)[rng.integers(len(TOPIC))]
-            words = [*rng.choice(TOPIC[code], int(rng.integers(1, 3))), *rng.choice(FILL, 6)]
-            if rng.random() < 0.3:  # a word of another topic on the side
-                words.append(rng.choice(TOPIC[list(TOPIC)[rng.integers(len(TOPIC))]]))
+            truth = [codes[rng.integers(len(codes))]]
+            if rng.random() < 0.35:
+                other = codes[rng.integers(len(codes))]
+                truth += [other] if other != truth[0] else []
+            words = [w for c in truth for w in rng.choice(TOPIC[c], int(rng.integers(1, 3)))]
+            words += list(rng.choice(FILL, 6))
         rng.shuffle(words)
         texts.append(" ".join(words).capitalize() + ".")
-        gold.append(code)
+        gold.append(truth)
     return texts, gold
 
 
-def _held_out_agreement(coder: CodebookCoder, texts: list[str], gold: list[str]) -> float:
-    return float(agreement(coder.decide(coder.predict_proba(texts)), [[g] for g in gold]).mean())
+def _uneven_coding(gold: list[list[str]]) -> list[list[str] | None]:
+    """People code the first of 200 segments they meet, while every code of the segment is under its quota."""
+    labels: list[list[str] | None] = [None] * len(gold)
+    taken = dict.fromkeys(UNEVEN, 0)
+    for i, truth in enumerate(gold[:200]):
+        if all(taken[c] < UNEVEN[c] for c in truth):
+            labels[i] = truth
+            for c in truth:
+                taken[c] += 1
+    return labels
+
+
+def _held_out_agreement(coder: CodebookCoder, texts: list[str], gold: list[list[str]]) -> float:
+    """Mean Jaccard overlap of the machine's codes and the true codes on segments never used for learning."""
+    return float(agreement(coder.decide(coder.predict_proba(texts)), gold).mean())
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_learning_from_uneven_human_coding_does_not_make_the_machine_worse(seed):
     texts, gold = _corpus(seed)
-    labels: list[str | None] = [None] * len(texts)
-    taken = dict.fromkeys(UNEVEN, 0)
-    for i, g in enumerate(gold[:200]):  # people code the first segments they meet, unevenly
-        if taken[g] < UNEVEN[g]:
-            labels[i], taken[g] = g, taken[g] + 1
+    labels = _uneven_coding(gold)
     test_texts, test_gold = texts[200:], gold[200:]  # held out: never shown to the coder as codes
     before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts)
     after = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, labels)
-    assert after.n_labeled_ == sum(UNEVEN.values()) - 5  # 35: veiligheid has 2 and spelen 0 of what was asked
     assert _held_out_agreement(after, test_texts, test_gold) >= _held_out_agreement(before, test_texts, test_gold)
     # the codes with fewer than three examples keep the codebook prior, and the provenance says so
-    kept = after.learning_["codes_kept_prior"]
-    assert kept["spelen"] == "too few examples (0)" and kept["veiligheid"] == "too few examples (2)"
-    assert after.learning_["human_coded_segments_in_cv"] == 35
+    n = sum(lab is not None for lab in labels)
+    assert after.n_labeled_ == n and after.learning_["human_coded_segments_in_cv"] == n
+    if after.learning_["model"] != "prior":
+        kept = after.learning_["codes_kept_prior"]
+        assert kept["spelen"] == "too few examples (0)" and kept["afval"] == "too few examples (1)"
 
 
 def test_the_failure_the_guard_prevents_is_real():
-    """Without the guard (the learned model for every code, default threshold) this corpus gets worse."""
+    """Without the guard (the learned model for every code, the default threshold) agreement can drop."""
     drops = []
     for seed in range(3):
         texts, gold = _corpus(seed)
-        labels: list[str | None] = [None] * len(texts)
-        taken = dict.fromkeys(UNEVEN, 0)
-        for i, g in enumerate(gold[:200]):
-            if taken[g] < UNEVEN[g]:
-                labels[i], taken[g] = g, taken[g] + 1
+        labels = _uneven_coding(gold)
         before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts)
         raw = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, labels)
         raw.theme_.mode, raw.theme_.gates = "learned", None  # what the coder did before the guard
@@ -93,7 +103,7 @@ def test_the_failure_the_guard_prevents_is_real():
         drops.append(
             _held_out_agreement(before, texts[200:], gold[200:]) - _held_out_agreement(raw, texts[200:], gold[200:])
         )
-    assert max(drops) > 0.02  # on at least one draw, unguarded learning lost agreement with people
+    assert max(drops) > 0.05  # seed 2: 0.60 -> 0.54 without the guard (with it: 0.61)
 
 
 def test_decisions_and_agreement_worked_out_by_hand():
@@ -136,41 +146,41 @@ def _machine(store: Store) -> set[tuple]:
     return {tuple(r) for r in rows}
 
 
-def test_runs_keep_their_model_and_can_be_restored(mini_store):
-    settings, store = mini_store
-    first = code_store(store, settings, embedder=HashingEmbedder())
-    first_rows = _machine(store)
-    assert {r[3] for r in first_rows} == {first.run_id} and "+learned:" not in first.model
-    segs = store.segments()["segment_id"].tolist()
-    for seg, code in zip(segs[:4], ["vertrouwen", "vertrouwen", "communicatie", NONE_CODE], strict=True):
-        _add_human(store, seg, code)
-    second = code_store(store, settings, embedder=HashingEmbedder())
-    assert second.mode == "full" and second.run_id != first.run_id
-    assert second.model.startswith(first.model + "+learned:")  # the model id changes with what it learned from
-    assert {r[2] for r in _machine(store)} == {second.model}
-    assert second.learning["human_coded_segments_in_cv"] == 4
-    runs = store.machine_runs()
-    assert runs["run_id"].tolist() == [first.run_id, second.run_id]
-    assert runs["mode"].tolist() == ["full", "full"]
+def test_runs_keep_their_model_and_can_be_restored(tmp_path):
+    from wijkanalyse.config import load_settings
+
+    out = tmp_path / "out"
+    settings = load_settings(MINI_CORPUS, outputs_dir=out, private_dir=tmp_path / "private")
+    cli = ["--corpus", str(MINI_CORPUS), "--outputs", str(out)]
+    with Store(settings.store_path) as store:
+        ingest_corpus(settings, store)
+        first = code_store(store, settings, embedder=HashingEmbedder())
+        first_rows = _machine(store)
+        assert {r[3] for r in first_rows} == {first.run_id} and "+learned:" not in first.model
+        segs = store.segments()["segment_id"].tolist()
+        for seg, code in zip(segs[:4], ["vertrouwen", "vertrouwen", "communicatie", NONE_CODE], strict=True):
+            _add_human(store, seg, code)
+        second = code_store(store, settings, embedder=HashingEmbedder())
+        assert second.mode == "full" and second.run_id != first.run_id
+        assert second.model.startswith(first.model + "+learned:")  # the model id changes with what it learned
+        assert {r[2] for r in _machine(store)} == {second.model}
+        assert second.learning["human_coded_segments_in_cv"] == 4
+        runs = store.machine_runs()
+        assert runs["run_id"].tolist() == [first.run_id, second.run_id]
+        assert runs["mode"].tolist() == ["full", "full"]
     # the first run's codes come back exactly (the same segments, codes and model), under a new restore run
-    result = CliRunner().invoke(
-        app, ["code-runs", "restore", first.run_id, "--corpus", str(settings.corpus),
-              "--outputs", str(settings.store_path.parent.parent)],
-    )  # fmt: skip
+    result = CliRunner().invoke(app, ["code-runs", "restore", first.run_id, *cli])
     assert result.exit_code == 0, result.output
-    restored = _machine(store)
-    assert {r[:3] for r in restored} == {r[:3] for r in first_rows}
-    (restore_run,) = {r[3] for r in restored}
-    assert restore_run not in (first.run_id, second.run_id)
-    listing = CliRunner().invoke(
-        app, ["code-runs", "--corpus", str(settings.corpus), "--outputs", str(settings.store_path.parent.parent)]
-    )
+    with Store(settings.store_path) as store:
+        restored = _machine(store)
+        assert {r[:3] for r in restored} == {r[:3] for r in first_rows}
+        (restore_run,) = {r[3] for r in restored}
+        assert restore_run not in (first.run_id, second.run_id)
+        assert store.coding_state() == store.machine_run_state(first.run_id)  # the restored run's basis
+    listing = CliRunner().invoke(app, ["code-runs", *cli])
     assert listing.exit_code == 0 and f"restore of {first.run_id}" in listing.output
     assert listing.output.count("\n") == 4  # three runs and the hint
-    bad = CliRunner().invoke(
-        app, ["code-runs", "restore", "nope", "--corpus", str(settings.corpus),
-              "--outputs", str(settings.store_path.parent.parent)],
-    )  # fmt: skip
+    bad = CliRunner().invoke(app, ["code-runs", "restore", "nope", *cli])
     assert bad.exit_code == 2 and "'nope' is not a machine coding run of this store" in bad.output
 
 
@@ -214,10 +224,10 @@ def test_a_new_document_is_the_only_thing_coded_and_nothing_is_refitted(make_set
         ingest_corpus(settings, store)
         segments = store.segments()
         new_ids = set(segments["segment_id"]) - {r[0] for r in before}
-        assert len(segments) == n_before + len(new_ids) and len(new_ids) == 3  # a heading and two paragraphs
+        assert len(segments) == n_before + len(new_ids) and len(new_ids) == 2  # two paragraphs
         second = code_store(store, settings, embedder=HashingEmbedder())
         assert second.mode == "incremental" and not second.refit
-        assert second.coded == 3 and second.embedded == 3  # only the new texts are embedded and coded
+        assert second.coded == 2 and second.embedded == 2  # only the new texts are embedded and coded
         after = _machine(store)
         assert {r for r in after if r[0] not in new_ids} == before  # the others, run ids included, untouched
         assert {r[3] for r in after if r[0] in new_ids} == {second.run_id}

@@ -17,7 +17,7 @@ from wijkanalyse.coding.codebook_draft import draft_codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
 from wijkanalyse.coding.embed import HashingEmbedder
-from wijkanalyse.coding.theme_model import ThemeModel, default_min_theme_size
+from wijkanalyse.coding.theme_model import ThemeModel, default_min_theme_size, min_theme_size_candidates
 from wijkanalyse.exceptions import SettingsError
 
 # Three topics of eight short texts each; the hashing embedder makes texts that share words similar.
@@ -95,8 +95,10 @@ def fitted() -> tuple[ThemeModel, ThemeModel]:
 
 
 def test_min_theme_size_grows_with_the_corpus():
-    # round(sqrt(n) / 2), at least 3, at most 50
-    assert [default_min_theme_size(n) for n in (10, 24, 100, 400, 2500, 10**6)] == [3, 3, 5, 10, 25, 50]
+    # round(sqrt(n) / 3), at least 3, at most 50
+    assert [default_min_theme_size(n) for n in (10, 24, 100, 400, 2500, 10**6)] == [3, 3, 3, 7, 17, 50]
+    # tried: a quarter, a third and half of sqrt(n), each from 3 to 50 (sqrt(400) = 20: 5, 6.7, 10)
+    assert min_theme_size_candidates(400) == [5, 7, 10] and min_theme_size_candidates(10) == [3]
 
 
 def test_same_input_and_seed_give_the_same_themes(fitted):

@@ -477,7 +477,7 @@ def test_coding_widget_builds_headless_and_saves_at_once(store):
     _machine(store, WIJKKRANT_MAIL, "vertrouwen", 0.2, status="rejected")  # under the machine's threshold
     w = CodingWidget(store, "anna", [COMMUNICATIE, WIJKKRANT_MAIL])
     assert _rows(store) == {r for r in _rows(store) if r[2] == "machine"}  # building it wrote nothing
-    assert "Segment 1 van 2" in w._header.value and "De communicatie van de gemeente" in w._text.value
+    assert "Segment 1 van 2" in w._header.value and "De communicatie van de gemeente" in w._spans.text
     assert w.save() is False and "Niets gekozen" in w._status.value
     w.choose(["communicatie", "verbeteren"], memo="Klassieker.")
     assert w.save() is True
@@ -496,9 +496,10 @@ def test_coding_widget_builds_headless_and_saves_at_once(store):
     }
     assert list(store.memos()["text"]) == ["Klassieker."]
     w.previous()  # earlier decisions come back in the form
-    assert set(w._extra.value) == {"communicatie", "verbeteren"} and w._memo.value == ""
+    assert list(w._extra.value) == ["communicatie"] and w._memo.value == ""
+    assert w._kind_checks["verbeteren"].value is True  # a kind of input has its own tick box
     w.choose(["communicatie"], none=True)
-    assert w.save() is False and "cannot go with other codes" in w._status.value
+    assert w.save() is False and "cannot go with a theme" in w._status.value
     progress = coding_progress(store).set_index("wijk")
     assert progress.loc["Oost", "anna"] == 2 and progress.loc["Oost", "segments"] == 3
     with pytest.raises(ReviewError, match="not 'machine'"):

@@ -37,17 +37,18 @@ CB = parse_codebook(
 
 
 def _answers(topic: str, n: int, start: int = 0) -> list[str]:
-    """``n`` answers of three of the topic's words each, in a fixed rotation."""
+    """``n`` answers of three of the topic's six words each: the first twelve all different, evenly spread."""
     w = WORDS[topic]
-    return [f"{w[i % 6]} {w[(i + 1) % 6]} {w[(i + 3) % 6]}" for i in range(start, start + n)]
+    return [f"{w[i % 6]} {w[(i + 1) % 6]} {w[(i + 2 + i // 6) % 6]}" for i in range(start, start + n)]
 
 
-def _write_corpus(folder: Path, rows: list[tuple[str, str]]) -> Path:
+def _write_corpus(folder: Path, rows: list[tuple[str, str]], discovery: str = "min_theme_size: 6") -> Path:
+    """A survey corpus; themes of at least six answers (three topics of twelve: three themes)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "enquete").mkdir(exist_ok=True)
     (folder / "wijkanalyse.yml").write_text(
         "surveys:\n  - path: enquete/antwoorden.csv\n    respondent_id: nr\n    wijk_column: wijk\n"
-        "    text_columns:\n      wens: Wat wilt u?\nembedder: hashing\n",
+        f"    text_columns:\n      wens: Wat wilt u?\nembedder: hashing\ndiscovery:\n  {discovery}\n",
         encoding="utf-8",
     )
     df = pd.DataFrame(
@@ -191,9 +192,6 @@ def test_state_round_trip_and_placement(tmp_path):
 def test_the_refit_share_must_be_a_share(share, tmp_path):
     from wijkanalyse.exceptions import SettingsError
 
-    corpus = _write_corpus(tmp_path / "corpus", _rows(4))
-    (corpus / "wijkanalyse.yml").write_text(
-        (corpus / "wijkanalyse.yml").read_text() + f"discovery:\n  refit_share: {share}\n"
-    )
+    corpus = _write_corpus(tmp_path / "corpus", _rows(4), discovery=f"refit_share: {share}")
     with pytest.raises(SettingsError, match="refit_share"):
         load_settings(corpus)

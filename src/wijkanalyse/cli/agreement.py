@@ -46,8 +46,9 @@ def _print_people(agr: Agreement, disagreements: int) -> None:
         return
     typer.echo(f"Kappa: {agr.kappa_method}.")
     typer.echo(
-        "\nPer dimension (present/absent decisions per segment and code, pooled within a dimension, never "
-        "across; positive_agreement: agreement on the segments where at least one coder used the code):\n"
+        "\nPer dimension (present/absent decisions per segment and code, a coded span counting for its "
+        "segment; pooled within a dimension, never across; positive_agreement: agreement on the segments "
+        "where at least one coder used the code):\n"
         + _fmt(agr.overall)
     )
     typer.echo("\nPer code:\n" + _fmt(agr.per_code))
@@ -121,6 +122,7 @@ def agreement_command(
         return
     if as_json:
         data: dict[str, Any] = {**agr.to_dict(), "machine": decision.to_dict()}
+        data["unit"] = "segment (a code applied to a span of a segment counts for the segment)"
         if extra is not None:
             data["machine_as_coder"] = {"basis": basis, "rows": json.loads(extra.to_json(orient="records"))}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -7,9 +7,11 @@ Examples
 --------
 ::
 
-    wijkanalyse review export --coder anna --sample 40            # a random sample for double coding
-    wijkanalyse review export --coder piet --sample 40            # same seed: the same 40 segments
-    wijkanalyse review import outputs/demo/review/codeerblad_anna_steekproef40.xlsx --coder anna
+    wijkanalyse review export --coder anna --sample 20            # a round to teach the machine (mix)
+    wijkanalyse review import outputs/demo/review/codeerblad_anna_steekproef20_mix.xlsx --coder anna
+    wijkanalyse review export --coder anna --sample 40 --strategy check   # a blind check of the machine
+    wijkanalyse review export --coder piet --sample 40 --strategy check   # piet gets anna's check segments
+    wijkanalyse review export --coder piet --sample 40 --strategy random  # the old plain random sample
     wijkanalyse memo add segment 12dfd9d050c9e6d7 "Mooi citaat" --author anna
     wijkanalyse memo edit 3 --text "Mooi citaat over de wijkkrant"   # the old text stays in the history
     wijkanalyse memo delete 3
@@ -95,6 +97,34 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
 
 
 # -- review ------------------------------------------------------------------------------------------------
+def _choose_round(
+    cfg: Settings, store: Store, strategy: str, n: int, *, coder: str, seed: int,
+    wijk: str | None, code: str | None, blind: bool,
+) -> list[str]:  # fmt: skip
+    """Choose one round of segments with a sampling strategy and say what was chosen (and marked)."""
+    from wijkanalyse.review.decisions import ReviewError
+    from wijkanalyse.review.sampling import choose_segments
+
+    before = store.check_segment_ids()
+    ids = choose_segments(
+        store, strategy, n, coder=coder, seed=seed, settings=cfg, wijk=wijk, code=code, blind=blind
+    )
+    if not ids:
+        raise ReviewError(
+            "No segments left to choose: every segment to code is coded by a person or in the check sample."
+        )
+    if strategy == "check":
+        new = [s for s in ids if s not in before]
+        typer.echo(
+            f"Check sample: {len(new)} segments newly drawn (stratified per wijk and kind of source), "
+            f"{len(ids) - len(new)} drawn earlier that {coder} has not coded; {len(store.check_segment_ids())} "
+            "in the check sample in all. They are never used to train the machine."
+        )
+    elif len(ids) < n:
+        typer.echo(f"Only {len(ids)} segments left to choose from.")
+    return ids
+
+
 @review_app.command("export")
 def review_export(
     coder: Annotated[
@@ -102,9 +132,20 @@ def review_export(
     ],
     wijk: Annotated[Optional[str], typer.Option(help="Only segments of this wijk.")] = None,  # noqa: UP045
     code: Annotated[Optional[str], typer.Option(help="Only segments with this code.")] = None,  # noqa: UP045
-    sample: Annotated[Optional[int], typer.Option(help="A random sample of this many segments.")] = None,  # noqa: UP045
+    sample: Annotated[Optional[int], typer.Option(help="Choose this many segments (one round).")] = None,  # noqa: UP045
+    strategy: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="How --sample chooses: mix (default: uncertain and spread out, to teach the machine), "
+            "uncertain, diverse, random, or check (a stratified random check of the machine, held out "
+            "from training, blind)."
+        ),
+    ] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed of the sample (default: settings).")] = None,  # noqa: UP045
-    blind: Annotated[bool, typer.Option("--blind", help="Leave out the machine's proposals.")] = False,
+    blind: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--blind/--no-blind", help="Leave out the machine's proposals (default: only for check)."),
+    ] = None,
     code_columns: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
@@ -122,22 +163,34 @@ def review_export(
     from wijkanalyse.review.context import question_texts
     from wijkanalyse.review.sheet import export_coding_sheet
 
+    if strategy is not None and sample is None:
+        _fail(typer.BadParameter("--strategy chooses a round of segments: give its size with --sample N."))
+    chosen_by = (strategy or "mix") if sample is not None else None
+    is_blind = (chosen_by == "check") if blind is None else blind
     try:
         with _opened(corpus, settings, outputs, codes=True, write=True) as (cfg, store):
+            picked = None
+            if chosen_by is not None and sample is not None:
+                picked = _choose_round(
+                    cfg, store, chosen_by, sample, coder=coder, seed=cfg.seed if seed is None else seed,
+                    wijk=wijk, code=code, blind=is_blind,
+                )  # fmt: skip
+            what = "controle" if chosen_by == "check" else "steekproef"
+            suffix = f"_{chosen_by}" if chosen_by not in (None, "check") else ""
             name = "_".join(
                 [
                     "codeerblad",
                     coder,
                     *([wijk] if wijk else []),
                     *([code] if code else []),
-                    *([f"steekproef{sample}"] if sample else []),
+                    *([f"{what}{sample}{suffix}"] if sample else []),
                 ]  # fmt: skip
             )
             path = out or _out_dir(cfg, "review") / f"{name}.xlsx"
             written = export_coding_sheet(
                 store, path, coder=coder, wijk=wijk, code=code, sample=sample,
-                seed=cfg.seed if seed is None else seed, blind=blind, n_code_columns=code_columns,
-                questions=question_texts(cfg),
+                seed=cfg.seed if seed is None else seed, blind=is_blind, n_code_columns=code_columns,
+                questions=question_texts(cfg), segment_ids=picked, strategy=chosen_by,
             )  # fmt: skip
     except USER_ERRORS as exc:
         _fail(exc)

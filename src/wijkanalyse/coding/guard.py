@@ -25,10 +25,11 @@ Every candidate is scored by K-fold cross-validation (K = min(5, number of human
 human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
 real decision rule (threshold, parent rule, ``geen``); agreement with people is the mean Jaccard overlap of
 the machine's and the person's code sets per segment (``geen`` counts as a code). The candidate with the
-highest agreement is used; on a tie the one with the better Brier score of its confidences (a proper
-scoring rule), then the earlier one in the order above (the prior first: what cannot be shown
-better is not used). Self-training is not part of the cross-validation (it is applied afterwards to a chosen
-learned model only).
+highest agreement is used, among the prior and those that beat it by more than one standard error of the
+paired gain (or agree as well and have a clearly better Brier score of their confidences, a proper scoring
+rule); on a tie the better Brier score, then the earlier one in the order above. What cannot be shown better
+than the codebook prior is not used. Self-training is not part of the cross-validation (it is applied
+afterwards to a chosen learned model only).
 
 The decision threshold and forced choice (never ``geen``: the most likely code is applied when none passes
 the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}:
@@ -201,6 +202,15 @@ def _grid(default_threshold: float) -> list[tuple[float, bool]]:
     return [(t, f) for f in (False, True) for t in thresholds]
 
 
+def better(new: np.ndarray, old: np.ndarray) -> bool:
+    """True when per-row scores ``new`` beat ``old`` by more than one standard error of the paired gain."""
+    gain = np.asarray(new, dtype=float) - np.asarray(old, dtype=float)
+    if len(gain) < 2:
+        return False
+    se = float(gain.std(ddof=1) / np.sqrt(len(gain)))
+    return float(gain.mean()) > max(se, 1e-12)
+
+
 def _best_setting(
     proba: np.ndarray,
     labels: Sequence[Sequence[str]],
@@ -208,16 +218,18 @@ def _best_setting(
     parents: Mapping[str, str],
     grid: Sequence[tuple[float, bool]],
     default: tuple[float, bool],
-) -> tuple[float, tuple[float, bool]]:
-    """The best (agreement, setting) on the grid; ties go to the setting closest to the default."""
-    best: tuple[float, float, tuple[float, bool]] | None = None
+) -> tuple[np.ndarray, tuple[float, bool]]:
+    """Per-row agreement and the setting: the best on the grid if it beats the default (:func:`better`)."""
+    base = agreement(decide_rows(proba, classes, default[0], parents, default[1]), labels)
+    best: tuple[float, float, np.ndarray, tuple[float, bool]] = (float(base.mean()), 0.0, base, default)
     for t, f in grid:
-        score = float(agreement(decide_rows(proba, classes, t, parents, f), labels).mean())
+        rows = agreement(decide_rows(proba, classes, t, parents, f), labels)
         dist = abs(t - default[0]) + (f != default[1])
-        if best is None or (score, -dist) > (best[0], -best[1]):
-            best = (score, dist, (t, f))
-    assert best is not None
-    return best[0], best[2]
+        if (float(rows.mean()), -dist) > (best[0], -best[1]):
+            best = (float(rows.mean()), dist, rows, (t, f))
+    if best[3] != default and not better(best[2], base):
+        return base, default
+    return best[2], best[3]
 
 
 # size: one pass over the folds and candidates; splitting it would pass a dozen arrays around
@@ -295,17 +307,23 @@ def choose(
     P["plain LR"] = mix(P["plain LR"], P["prior"], vec["plain LR"])
     calibrate = len(rows) >= MIN_CV_THRESHOLD
     grid = _grid(threshold) if calibrate else [default]
-    best: dict[str, tuple[float, tuple[float, bool]]] = {
-        k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES
-    }
-    choice.scores = {k: v[0] for k, v in best.items()}
-    # agreement first; on a tie the Brier score of the confidences (a proper score), then the order
-    rank = {k: (round(best[k][0], 9), round(-float(((P[k] - Y) ** 2).sum(axis=1).mean()), 9)) for k in CANDIDATES}
+    best = {k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES}
+    choice.scores = {k: float(v[0].mean()) for k, v in best.items()}
+    brier = {k: -((P[k] - Y) ** 2).sum(axis=1) for k in CANDIDATES}  # per row, higher is better
+    # a candidate may replace the prior only when it agrees better with people on held-out codes by more than
+    # one standard error, or agrees as well and has a clearly better Brier score (a proper scoring rule)
+    ok = [
+        k
+        for k in CANDIDATES[1:]
+        if better(best[k][0], best["prior"][0])
+        or (best[k][0].mean() >= best["prior"][0].mean() and better(brier[k], brier["prior"]))
+    ]
+    rank = {k: (round(choice.scores[k], 9), round(float(brier[k].mean()), 9)) for k in ["prior", *ok]}
     top = max(rank.values())
-    choice.candidate = next(k for k in CANDIDATES if rank[k] == top)
+    choice.candidate = next(k for k in CANDIDATES if rank.get(k) == top)
     choice.gates = gates[choice.candidate]
     (choice.threshold, choice.forced) = best[choice.candidate][1]
-    if calibrate:
+    if calibrate and (choice.threshold, choice.forced) != default:
         choice.threshold_source = f"cross-validation on {len(rows)} human-coded segments"
     if check is not None and len(check[0]) >= MIN_CHECK:
         check_labels, final = check

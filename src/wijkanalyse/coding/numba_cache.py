@@ -69,7 +69,8 @@ def _enable_caching(module: Any) -> None:
     from numba.core.dispatcher import Dispatcher
 
     for value in vars(module).values():
-        cached = value._cache.__class__.__name__ != "NullCache" if isinstance(value, Dispatcher) else True
+        cache = getattr(value, "_cache", None) if isinstance(value, Dispatcher) else None
+        cached = cache is None or cache.__class__.__name__ != "NullCache"
         if not cached and not value.signatures:
             value.enable_caching()
 

@@ -1,11 +1,18 @@
 """Inductive theme discovery: :class:`ThemeModel` clusters segment embeddings BERTopic-style.
 
-UMAP to 5 dimensions, then HDBSCAN with a quarter of the minimum theme size as ``min_samples``, and 'leaf'
-selection when 'eom' would put more than half of the corpus in one theme; outliers are reassigned to the
-nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``) so few segments stay unthemed, and
-each theme is labelled with its top c-TF-IDF words after removing Dutch stop words and domain words that occur
-everywhere in this field (gemeente, wijk, bewoners, wijkraad, wijkplatform, ...; the bundled list
-``data/stopwords_nl.txt``). Every source of randomness is seeded (UMAP ``random_state`` with ``n_jobs=1``;
+UMAP to 5 dimensions, then HDBSCAN with a quarter of the minimum theme size as ``min_samples``. The smallest
+theme size is chosen from the data: of a few sizes around ``sqrt(n) / 3`` (:func:`min_theme_size_candidates`)
+the one whose clustering leaves the fewest segments as noise, passing over clusterings with one theme of more
+than half the corpus ('leaf' selection when every size gives one). A second pass clusters each theme of more
+than ``max_theme_share`` (a quarter) of the segments again on its own and splits it when it has parts.
+Outliers are then reassigned to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``)
+so few segments stay unthemed. Each theme gets its top words (c-TF-IDF over words and word pairs, without
+Dutch stop words and domain words that occur everywhere in this field: gemeente, wijk, bewoners, wijkraad,
+wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``; ordered by BERTopic's maximal marginal
+relevance so near-synonyms do not fill the list) and a short readable label of two to four words from its
+own phrases (:func:`~wijkanalyse.coding.draft_labels.theme_labels`: "Kosten van de warmtepomp").
+
+Every source of randomness is seeded (UMAP ``random_state`` with ``n_jobs=1``;
 HDBSCAN is deterministic), so the same input and seed give the same themes.
 
 :meth:`ThemeModel.coverage` marks the themes the codebook does not cover: a theme is *covered* when at least
@@ -33,7 +40,7 @@ from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache,
 from wijkanalyse.coding.numba_cache import import_umap
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError
 
-__all__ = ["ThemeModel", "default_min_theme_size", "MIN_TEXTS"]
+__all__ = ["ThemeModel", "default_min_theme_size", "min_theme_size_candidates", "MIN_TEXTS"]
 
 #: Fewer texts than this cannot be clustered meaningfully.
 MIN_TEXTS = 10
@@ -43,14 +50,30 @@ _PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")  # pseudonymisation placeholders ca
 
 
 def default_min_theme_size(n_texts: int) -> int:
-    """Smallest theme size for a corpus of ``n_texts``: ``round(sqrt(n) / 2)``, at least 3 and at most 50.
+    """Return the middle of :func:`min_theme_size_candidates`: ``round(sqrt(n) / 3)``, from 3 to 50.
 
     Examples
     --------
     >>> [default_min_theme_size(n) for n in (20, 200, 2000, 50000)]
-    [3, 7, 22, 50]
+    [3, 5, 15, 50]
     """
-    return int(min(50, max(3, round(math.sqrt(max(n_texts, 1)) / 2))))
+    return int(min(50, max(3, round(math.sqrt(max(n_texts, 1)) / 3))))
+
+
+def min_theme_size_candidates(n_texts: int) -> list[int]:
+    """Smallest theme sizes tried on a corpus of ``n_texts``: a quarter, a third and half of ``sqrt(n)``.
+
+    Each at least 3 and at most 50; :func:`_cluster` keeps the one that leaves the fewest segments outside a
+    theme. The square root keeps the number of themes readable as a corpus grows (about 2 sqrt(n) themes of
+    the smallest size fill a corpus).
+
+    Examples
+    --------
+    >>> [min_theme_size_candidates(n) for n in (20, 200, 908, 30000)]
+    [[3], [4, 5, 7], [8, 10, 15], [43, 50]]
+    """
+    root = math.sqrt(max(n_texts, 1))
+    return sorted({int(min(50, max(3, round(root * f)))) for f in (1 / 4, 1 / 3, 1 / 2)})
 
 
 def _preprocess(text: str) -> str:
@@ -58,24 +81,73 @@ def _preprocess(text: str) -> str:
     return _PLACEHOLDER.sub(" ", text).lower()
 
 
-def _cluster(reduced: np.ndarray, min_size: int, hdbscan: Any) -> tuple[np.ndarray, str]:
-    """HDBSCAN on the reduced embeddings; 'leaf' selection when 'eom' puts more than half in one cluster.
+def _hdbscan(reduced: np.ndarray, min_size: int, method: str, hdbscan: Any) -> np.ndarray:
+    """HDBSCAN with a quarter of the smallest theme size as ``min_samples`` (fewer points count as noise)."""
+    model = hdbscan.HDBSCAN(
+        min_cluster_size=min_size, min_samples=max(1, min_size // 4), metric="euclidean",
+        cluster_selection_method=method,
+    )  # fmt: skip
+    return np.asarray(model.fit_predict(reduced))
 
-    ``min_samples`` is a quarter of the minimum theme size: fewer points count as noise, so fewer outliers
-    than HDBSCAN's default (equal to the minimum size) and no single giant theme on diffuse corpora.
+
+def _cluster(reduced: np.ndarray, sizes: Sequence[int], hdbscan: Any) -> tuple[np.ndarray, str, int]:
+    """HDBSCAN on the reduced embeddings, with the smallest theme size chosen from the data.
+
+    Every size in ``sizes`` is tried with 'eom' selection; a clustering that puts more than half of the
+    corpus in one theme is passed over, and of the others the one that leaves the fewest segments as noise
+    wins (ties: the larger size, fewer themes): the granularity at which the density of the corpus explains
+    the most segments. When every size gives one giant theme, 'leaf' selection with the middle size.
+
+    Returns
+    -------
+    (labels, selection, min_size) : tuple
     """
     n = len(reduced)
-    labels = np.asarray([])
-    for method in ("eom", "leaf"):
-        model = hdbscan.HDBSCAN(
-            min_cluster_size=min_size, min_samples=max(1, min_size // 4), metric="euclidean",
-            cluster_selection_method=method,
-        )  # fmt: skip
-        labels = np.asarray(model.fit_predict(reduced))
+    best: tuple[float, int, np.ndarray] | None = None
+    for m in sizes:
+        labels = _hdbscan(reduced, m, "eom", hdbscan)
         found = labels[labels >= 0]
-        if method == "eom" and (not found.size or np.bincount(found).max() <= 0.5 * n):
-            return labels, method
-    return labels, "leaf"
+        if not found.size or np.bincount(found).max() > 0.5 * n:
+            continue
+        key = (float(np.mean(labels == -1)), -m)
+        if best is None or key < (best[0], -best[1]):
+            best = (key[0], m, labels)
+    if best is not None:
+        return best[2], "eom", best[1]
+    m = list(sizes)[len(sizes) // 2]
+    return _hdbscan(reduced, m, "leaf", hdbscan), "leaf", m
+
+
+def _split_large(
+    reduced: np.ndarray, labels: np.ndarray, min_size: int, max_share: float, hdbscan: Any
+) -> tuple[np.ndarray, int]:
+    """Second pass: cluster each theme holding more than ``max_share`` of the segments again, on its own.
+
+    HDBSCAN with 'leaf' selection on the theme's members; the theme is replaced by the parts when there are
+    two or more (its members in no part become outliers, reassigned later like the others).
+
+    Returns
+    -------
+    (labels, n_split) : tuple
+        The new labels and the number of themes split.
+    """
+    labels = labels.copy()
+    n, split = len(labels), 0
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for theme in sorted(set(labels.tolist()) - {-1}):
+        members = np.flatnonzero(labels == theme)
+        if len(members) <= max_share * n or len(members) < 2 * min_size:
+            continue
+        parts = _hdbscan(reduced[members], min_size, "leaf", hdbscan)
+        kinds = sorted(set(parts.tolist()) - {-1})
+        if len(kinds) < 2:
+            continue
+        split += 1
+        labels[members] = -1
+        for k in kinds:
+            labels[members[parts == k]] = next_label
+            next_label += 1
+    return labels, split
 
 
 def _bertopic_backend(embedder: Embedder | None) -> Any:
@@ -113,6 +185,12 @@ class ThemeModel(BaseEstimator):
         Representative segments per theme (closest to the theme centre).
     reduce_outliers : bool, default True
         Reassign HDBSCAN's outliers to the most similar theme.
+    max_theme_share : float, default 0.25
+        A theme holding more of the segments than this is clustered again on its own (a second pass) and
+        split when it has parts.
+    diversity : float, default 0.3
+        Maximal marginal relevance of the top words (BERTopic's ``MaximalMarginalRelevance``): 0 keeps the
+        c-TF-IDF order, higher values pass over words close in meaning to words already chosen.
     extra_stop_words : sequence of str, default ()
         Added to the bundled Dutch and domain stop words (e.g. the name of your municipality).
     random_state : int, default 42
@@ -129,8 +207,11 @@ class ThemeModel(BaseEstimator):
     labels_ : numpy.ndarray
         Theme id per text.
     min_theme_size_ : int
+        The smallest theme size used (given, or chosen from :func:`min_theme_size_candidates`).
     selection_ : str
         HDBSCAN's cluster selection used: ``eom``, or ``leaf`` when ``eom`` put more than half in one theme.
+    split_ : int
+        Themes split by the second pass (``max_theme_share``).
     topic_model_ : bertopic.BERTopic
     """
 
@@ -142,6 +223,8 @@ class ThemeModel(BaseEstimator):
         top_n_words: int = 8,
         n_representatives: int = 5,
         reduce_outliers: bool = True,
+        max_theme_share: float = 0.25,
+        diversity: float = 0.3,
         extra_stop_words: Sequence[str] = (),
         random_state: int = 42,
         embedder: Embedder | str | None = None,
@@ -153,6 +236,8 @@ class ThemeModel(BaseEstimator):
         self.top_n_words = top_n_words
         self.n_representatives = n_representatives
         self.reduce_outliers = reduce_outliers
+        self.max_theme_share = max_theme_share
+        self.diversity = diversity
         self.extra_stop_words = extra_stop_words
         self.random_state = random_state
         self.embedder = embedder
@@ -175,6 +260,12 @@ class ThemeModel(BaseEstimator):
             if not isinstance(v, int) or v < (2 if name in ("n_neighbors", "n_components") else 1):
                 raise SettingsError(
                     f"The {name!r} parameter of ThemeModel must be a positive int. Got {v!r} instead."
+                )
+        for name in ("max_theme_share", "diversity"):
+            v = getattr(self, name)
+            if not isinstance(v, int | float) or not 0 <= v <= 1:
+                raise SettingsError(
+                    f"The {name!r} parameter of ThemeModel must be a number from 0 to 1. Got {v!r} instead."
                 )
 
     def fit(
@@ -216,9 +307,8 @@ class ThemeModel(BaseEstimator):
         if len(ids) != n:
             raise SettingsError(f"ids must have one entry per text ({n}). Got {len(ids)} instead.")
         E = self._embeddings(texts, embeddings)
-        m = self.min_theme_size or default_min_theme_size(n)
-        self.min_theme_size_ = m
-        tm, topics, raw = self._fit_topics(texts, E, m)
+        sizes = [self.min_theme_size] if self.min_theme_size else min_theme_size_candidates(n)
+        tm, topics, raw = self._fit_topics(texts, E, sizes)
         self.topic_model_ = tm
         labels = self._renumber(np.asarray(topics))
         self.labels_ = labels
@@ -243,8 +333,12 @@ class ThemeModel(BaseEstimator):
         self.embedder_ = emb_model
         return E
 
-    def _fit_topics(self, texts: list[str], E: np.ndarray, m: int) -> tuple[Any, list[int], np.ndarray]:
-        """Cluster (UMAP, HDBSCAN), label the clusters with BERTopic and reassign the outliers.
+    def _fit_topics(
+        self, texts: list[str], E: np.ndarray, sizes: Sequence[int]
+    ) -> tuple[Any, list[int], np.ndarray]:
+        """Cluster (UMAP, HDBSCAN, a second pass on large themes), label with BERTopic, reassign outliers.
+
+        Sets :attr:`min_theme_size_`, :attr:`selection_` and :attr:`split_`.
 
         Returns
         -------
@@ -260,6 +354,7 @@ class ThemeModel(BaseEstimator):
             from bertopic import BERTopic
             from bertopic.cluster import BaseCluster
             from bertopic.dimensionality import BaseDimensionalityReduction
+            from bertopic.representation import MaximalMarginalRelevance
             from bertopic.vectorizers import ClassTfidfTransformer
         except ImportError as exc:  # pragma: no cover - core dependencies
             raise MissingDependencyError(exc.name or "bertopic", purpose="theme discovery") from exc
@@ -274,15 +369,24 @@ class ThemeModel(BaseEstimator):
             low_memory=True,
         )
         reduced = umap_model.fit_transform(E)
-        clusters, self.selection_ = _cluster(reduced, m, hdbscan)
+        clusters, self.selection_, self.min_theme_size_ = _cluster(reduced, sizes, hdbscan)
+        clusters, self.split_ = _split_large(
+            reduced, clusters, self.min_theme_size_, self.max_theme_share, hdbscan
+        )
         vectorizer = self._vectorizer(n)
         ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
+        mmr = (
+            MaximalMarginalRelevance(diversity=self.diversity, top_n_words=self.top_n_words)
+            if self.diversity > 0 and self.embedder_ is not None  # MMR embeds the candidate words
+            else None
+        )
         tm = BERTopic(  # clusters made above; BERTopic labels them (c-TF-IDF) and reassigns the outliers
             embedding_model=_bertopic_backend(self.embedder_),
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
             vectorizer_model=vectorizer,
             ctfidf_model=ctfidf,
+            representation_model=mmr,
             top_n_words=self.top_n_words,
             calculate_probabilities=False,
             verbose=False,
@@ -298,6 +402,7 @@ class ThemeModel(BaseEstimator):
                 topics=topics,
                 vectorizer_model=vectorizer,
                 ctfidf_model=ctfidf,
+                representation_model=mmr,
                 top_n_words=self.top_n_words,
             )
         return tm, topics, raw
@@ -327,7 +432,7 @@ class ThemeModel(BaseEstimator):
     def _theme_table(
         self, texts: list[str], ids: list[Any], E: np.ndarray, labels: np.ndarray, topics: np.ndarray
     ) -> pd.DataFrame:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for theme in sorted(set(labels.tolist()) - {-1}):
             members = np.flatnonzero(labels == theme)
             original = int(topics[members[0]])
@@ -346,11 +451,11 @@ class ThemeModel(BaseEstimator):
                 }
             )
         names = theme_labels(  # a short name from the theme's own phrases (coding.draft_labels)
-            [(r["theme_id"], r["size"], r["top_words"]) for r in rows],
-            {r["theme_id"]: [texts[i] for i in np.flatnonzero(labels == r["theme_id"])] for r in rows},
+            [(int(r["theme_id"]), int(r["size"]), list(r["top_words"])) for r in rows],
+            {int(r["theme_id"]): [texts[i] for i in np.flatnonzero(labels == r["theme_id"])] for r in rows},
         )
         for r in rows:
-            r["label"] = names[r["theme_id"]]
+            r["label"] = names[int(r["theme_id"])]
         cols = ["theme_id", "label", "top_words", "size", "representative_ids", "representative_texts"]
         return pd.DataFrame(rows, columns=cols)
 

@@ -37,6 +37,7 @@ from wijkanalyse.ingest.text_blocks import (
     is_heading_line,
     normalise,
     paragraph_blocks,
+    split_paragraphs,
     strip_emphasis,
 )
 
@@ -156,8 +157,7 @@ def blocks_from_markdown(body: str) -> list[Block]:
     """
     blocks: list[Block] = []
     section: str | None = None
-    for para in re.split(r"\n\s*\n", clean_markdown(body)):
-        lines = [ln for ln in para.split("\n") if ln.strip()]
+    for lines in split_paragraphs(clean_markdown(body)):  # also at headings glued to a paragraph
         if len(lines) == 2 and _SETEXT_RE.match(lines[1]) and not _TABLE_SEP_RE.match(lines[0]):
             section = normalise(strip_emphasis(links_to_text(lines[0]))) or section
             continue

@@ -54,6 +54,7 @@ from wijkanalyse.ingest.text_blocks import (
     Block,
     Extracted,
     blocks_from_plain_text,
+    ends_sentence,
     normalise,
 )
 from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml
@@ -326,9 +327,8 @@ def _pdf_paragraphs(text: str) -> str:
     for i, ln in enumerate(lines):
         rebuilt.append(ln)
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        ends_sentence = ln.rstrip().endswith((".", "?", "!", ":"))
         short_title = 0 < len(ln.split()) <= 8 and not ln.rstrip().endswith((",", ";", "-"))
-        if (ends_sentence or short_title) and (nxt[:1].isupper() or BULLET_RE.match(nxt)):
+        if (ends_sentence(ln) or short_title) and (nxt[:1].isupper() or BULLET_RE.match(nxt)):
             rebuilt.append("")
     return "\n".join(rebuilt)
 

@@ -24,6 +24,9 @@ __all__ = [
     "blocks_from_plain_text",
     "paragraph_blocks",
     "is_heading_line",
+    "ends_sentence",
+    "is_glued_heading",
+    "split_paragraphs",
     "BULLET_RE",
     "HEADING_MD_RE",
 ]
@@ -90,6 +93,71 @@ def strip_emphasis(line: str) -> str:
     return line.strip().strip("*_").strip()
 
 
+#: the end of a sentence: . ? ! : or an ellipsis, possibly followed by closing quotes or brackets
+_SENTENCE_END_RE = re.compile(r"[.?!:\u2026][\"'\u2019\u201d\u00bb)\]]*\s*$")
+
+
+def ends_sentence(line: str) -> bool:
+    """Return True when a line ends a sentence, also inside closing quotes or brackets (``zijn.'``).
+
+    Examples
+    --------
+    >>> ends_sentence("dat het voor de zomer duidelijk zou zijn.'"), ends_sentence("de wijkraad en")
+    (True, False)
+    """
+    return bool(_SENTENCE_END_RE.search(line))
+
+
+def is_glued_heading(previous: str, line: str, following: str | None) -> bool:
+    """Return True for a heading line glued to a paragraph: no blank line before it (or after it).
+
+    A short line (at most 8 words) that starts with a capital, has no final punctuation and is not a bullet,
+    after a line that ends a sentence, and before a line that starts anew (a capital or a bullet) or at the
+    end of the paragraph. Text extracted from a PDF or typed without blank lines puts headings there.
+    """
+    text = strip_emphasis(line)
+    words = text.split()
+    return (
+        0 < len(words) <= 8
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", ":", "?", "!", "-"))
+        and not BULLET_RE.match(line)
+        and ends_sentence(previous)
+        and (following is None or following.lstrip()[:1].isupper() or bool(BULLET_RE.match(following)))
+    )
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    r"""Cut text into paragraphs (lists of non-empty lines): at blank lines and at headings glued to one.
+
+    A Markdown heading (``## Financiering``) inside a paragraph starts a new one (it stays its first line); a
+    plain heading line glued to a paragraph (:func:`is_glued_heading`) becomes a paragraph of its own, so that
+    the splitters read it as the section of what follows instead of the last words of the paragraph before.
+
+    Examples
+    --------
+    >>> split_paragraphs("Het zou klaar zijn.'\nFinanciering\n\nWie betaalt?")
+    [["Het zou klaar zijn.'"], ['Financiering'], ['Wie betaalt?']]
+    """
+    out: list[list[str]] = []
+    for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln for ln in para.split("\n") if ln.strip()]
+        current: list[str] = []
+        for i, ln in enumerate(lines):
+            following = lines[i + 1] if i + 1 < len(lines) else None
+            if current and HEADING_MD_RE.match(ln):
+                out.append(current)
+                current = [ln]
+            elif current and is_glued_heading(current[-1], ln, following):
+                out += [current, [ln]]
+                current = []
+            else:
+                current.append(ln)
+        if current:
+            out.append(current)
+    return out
+
+
 def is_heading_line(para_lines: list[str]) -> bool:
     """Return True for a paragraph of one short line without a final full stop: a heading in plain text."""
     if len(para_lines) != 1:
@@ -103,15 +171,12 @@ def blocks_from_plain_text(text: str) -> list[Block]:
     """Split plain text or Markdown into paragraph, bullet and heading-aware blocks.
 
     Paragraphs are separated by blank lines; a line starting with a bullet or a number starts a bullet item;
-    Markdown headings and short standalone lines without a final full stop become the section of what follows.
+    Markdown headings and short standalone lines without a final full stop become the section of what follows,
+    also when no blank line separates them from the paragraph before (:func:`split_paragraphs`).
     """
     blocks: list[Block] = []
     section: str | None = None
-    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    for para in paragraphs:
-        lines = [ln for ln in para.split("\n") if ln.strip()]
-        if not lines:
-            continue
+    for lines in split_paragraphs(text):  # at blank lines and at headings glued to a paragraph
         md = HEADING_MD_RE.match(lines[0])
         if md:
             section = normalise(strip_emphasis(md.group(1))) or section

@@ -126,6 +126,8 @@ def table_html(ctx: ReportContext, df: pd.DataFrame, columns: list[str] | None =
             v = rec[c]
             if c == "coded_by":
                 v = ctx.text["coded_by"].get(v, v)
+            elif c in ("comparison", "dimension") and isinstance(v, str):
+                v = ctx.text.get("comparisons", {}).get(v, v)
             txt = format_value(v, c, ctx.language)
             numeric = not isinstance(v, str) or v in (ctx.marker, analysis.COMPLEMENT_MARKER)
             cls = ' class="num"' if numeric else ""
@@ -513,9 +515,8 @@ def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk:
         parts.append(paragraph(ctx.t("agreement_none", threshold=threshold), "wa-note"))
     else:
         parts.append(table_html(ctx, agreement))
-        parts.append(
-            paragraph(analysis.machine_decision(ctx.store, ctx.data).explain(ctx.language), "wa-note")
-        )
+    # the verdict, judged on the check sample (or saying there is none yet, and how to draw one)
+    parts.append(paragraph(analysis.machine_decision(ctx.store, ctx.data).explain(ctx.language), "wa-note"))
     return "\n".join(parts)
 
 

@@ -10,7 +10,9 @@ and a coder who coded the segment, the value is 1 (``k`` applied) or 0 (not appl
 segment in a dimension (``thema`` or ``soort``) when they applied or rejected at least one code of that
 dimension there (``geen``, "none of these", counts as a theme decision); otherwise their value is missing — a
 coder who only coded themes is not counted as saying "no kind of input". Only segments coded by at least two
-of the compared coders count.
+of the compared coders count. The unit is the segment: a code a coder applied to a *span* of a segment
+(:mod:`wijkanalyse.review.spans`) counts as applied to that segment, however many spans; which part of the
+segment each coder selected is not compared.
 
 Per dimension, never pooled across them
 ---------------------------------------
@@ -103,7 +105,8 @@ def coder_decisions(
     """Each coder's decisions: ``{coder: {(segment_id, dimension): codes applied}}``.
 
     A (segment, dimension) is present for a coder when they applied or rejected at least one code of that
-    dimension on the segment (see the module docstring); its value is the set of codes they applied.
+    dimension on the segment (see the module docstring); its value is the set of codes they applied. A code
+    applied to a span of the segment counts for the segment.
 
     Parameters
     ----------
@@ -508,7 +511,7 @@ def machine_agreement(
     machine = decisions.get(MACHINE, {})
     cols = ["dimension", "coder", "n_segments", "percent_agreement", "positive_agreement", "exact_match",
             "kappa", "alpha"]  # fmt: skip
-    rows = []
+    rows: list[dict[str, Any]] = []
     for dim in _DIMENSIONS:
         # pooled: each person's judgement of a unit is paired with the machine's as a unit of its own
         stacked: Decisions = {"p": {}, "m": {}}

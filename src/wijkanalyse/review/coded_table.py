@@ -27,6 +27,10 @@ def export_codings_table(
 ) -> Path:
     """Write every coding with its segment to CSV or XLSX (by the file's suffix): one row per coding.
 
+    A coded span is a row of its own: ``span_start``/``span_end`` (offsets into the segment's ``text``; empty
+    for a whole-segment coding) and ``quote`` (the span's text, else the segment's). Counting codes per
+    segment, count a span for its segment (as the agreement figures and reports do).
+
     Parameters
     ----------
     store : Store

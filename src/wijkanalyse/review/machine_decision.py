@@ -343,7 +343,15 @@ def machine_may_stand(
     limit = float(
         threshold if threshold is not None else (settings or Settings()).machine_agreement_threshold
     )
-    check = check_agreement(store, wijk=wijk)
+    return _decide(
+        store, check_agreement(store, wijk=wijk), limit, min_segments, machine_agreement(store, wijk=wijk)
+    )
+
+
+def _decide(
+    store: Store, check: CheckAgreement, limit: float, min_segments: int, per_person: pd.DataFrame
+) -> MachineDecision:
+    """Return the verdict on the check figures (see :func:`machine_may_stand`)."""
     theme = check.row(THEME_DIMENSION)
     n_seg = int(theme["n_segments"]) if theme else 0
     verdicts: dict[str, bool | None] = {}
@@ -363,7 +371,7 @@ def machine_may_stand(
         n_segments=n_seg,
         min_segments=min_segments,
         n_people=len(check.people),
-        per_person=machine_agreement(store, wijk=wijk),
+        per_person=per_person,
         check=check,
         verdicts=verdicts,
     )
@@ -409,7 +417,7 @@ def agreement_table(
         for r in compute_agreement(store, people).pairs.to_dict("records"):
             add("mens-mens", r["dimension"], f"{r['coder_a']} + {r['coder_b']}", n_segments=r["n_segments"],
                 exact_match=r["exact_match"], kappa=r["kappa"], alpha=r["alpha"])  # fmt: skip
-    decision = machine_may_stand(store, threshold=threshold, min_segments=min_segments)
+    decision = _decide(store, check_agreement(store), threshold, min_segments, pd.DataFrame())
     assert decision.check is not None
     coders = " + ".join(decision.check.people)
     for r in decision.check.overall.to_dict("records"):

@@ -4,38 +4,56 @@ The coding sheet
 ----------------
 :func:`export_coding_sheet` writes a workbook for one coder with three sheets:
 
-* ``coderen``: one row per segment — ``segment_id``, ``document``, ``wijk``, ``spreker``, ``context ervoor``,
-  ``tekst``, ``context erna``, ``voorstellen machine`` (code and confidence, left out with ``blind=True``),
-  ``code 1`` ... ``code N`` (empty, or the coder's own earlier codes; a dropdown lists the valid code ids) and
-  ``memo``. The columns a coder does not fill in are locked (sheet protection without a password, to prevent
-  accidents — not a security measure).
-* ``codes``: the valid code ids with label, dimension and definition (the dropdown's source).
+* ``coderen``: one row per segment — ``segment_id``, ``document``, ``wijk``, ``spreker`` (speaker and role,
+  whatever of it is known), ``vraag`` (the survey question a survey answer answers: its text from the
+  settings, else its key; the column only when the sheet has survey answers), ``context ervoor``, ``tekst``,
+  ``context erna``, ``voorstellen machine`` (code and confidence, left out with ``blind=True``), the theme
+  columns ``code 1`` ... ``code N``, the kind-of-input column(s) ``soort`` (none when the codebook has no
+  kinds), ``afwijzen`` (machine proposals that do not fit; not in a blind sheet) and ``memo``. Code and
+  ``soort`` cells are empty or hold the coder's own earlier codes; their dropdowns list the themes (and
+  ``geen``) and the kinds respectively. N is the most themes one coder gave one of the exported segments, at
+  least 3, or what ``n_code_columns`` (CLI ``--code-columns``) says. The columns a coder does not fill in are
+  locked (sheet protection without a password, to prevent accidents — not a security measure).
+* ``codes``: the valid code ids with label, dimension and definition (the dropdowns' source): themes and
+  ``geen`` first, then the kinds.
 * ``info``: coder, export time, filters, seed, codebook version, and how to fill it in.
 
 Every text cell is written as text (never as a formula) with Excel's quote prefix, so a segment that starts
 with ``=``, ``+``, ``-`` or ``@`` cannot run as a formula (formula injection; :mod:`wijkanalyse.table_files`).
 Every coding as one table (CSV or XLSX) is :func:`wijkanalyse.review.coded_table.export_codings_table`.
+The sheet codes whole segments; a span of a segment is coded in the coding widget
+(:mod:`wijkanalyse.explore.coding_widget`). A code someone coded on a span counts for its segment here.
 
-Import rules (:func:`import_coding_sheet`)
-------------------------------------------
+Import rules (:func:`import_coding_sheet`, in :mod:`wijkanalyse.review.sheet_import`)
+-------------------------------------------------------------------------------------
 All rows are checked first, and every problem is reported with its row number at once: unknown segment id
 (with the segment that now holds the same text, if any), edited segment text, a segment on two rows, unknown
-codes (with the closest valid id), ``geen`` combined with other codes, a sheet made for another coder. **If
-any row has a problem nothing is applied** — fix the sheet and import again. With ``partial=True`` (CLI
+codes (with the closest valid id), ``geen`` together with a theme (``geen`` says no theme applies; a kind of
+input can go with it), a code both applied and in ``afwijzen``, a sheet made for another coder. **If any row
+has a problem nothing is applied** — fix the sheet and import again. With ``partial=True`` (CLI
 ``--partial``) the valid rows are applied and the rows with problems are skipped and listed; use it when a
 long sheet has one bad row you want to deal with later.
 
+Then the sheet as a whole is checked for codes moved to a neighbouring row (pasted one row too low, one
+column sorted on its own): when over several rows the codes fit the segment of the row above (or below) much
+better than their own segment — compared with the machine's, the other coders' and the coder's earlier codes
+— the import is refused with the rows named (:mod:`wijkanalyse.review.sheet_checks`); ``allow_shift=True``
+(CLI ``--allow-shift``) imports anyway.
+
 For every row with codes, the coder's applied codes on that segment become exactly the codes in the row (codes
 they removed from a row they coded before are withdrawn), so re-importing your own sheet updates your own
-codings. A row without codes is "not coded yet" and changes nothing. Codings of other people and of the
-machine are separate rows in the store and are never touched. A memo is added once (importing the same sheet
-again does not repeat it).
+codings. A row without codes is "not coded yet" and changes nothing. Codes in ``afwijzen`` are recorded as
+the coder's rejections (``status='rejected'``), also on a row without codes; ``alle`` turns down every
+machine proposal the row does not apply. Codings of other people and of the machine are separate rows in the
+store and are never touched. A memo is added once (importing the same sheet again does not repeat it).
+``dry_run=True`` (CLI ``--dry-run``) writes nothing and lists per row what the import would add, withdraw and
+reject.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,6 +314,8 @@ def export_coding_sheet(
     protect: bool = True,
     codebook_version: str | None = None,
     questions: Mapping[str, str] | None = None,
+    segment_ids: Sequence[str] | None = None,
+    strategy: str | None = None,
 ) -> Path:
     """Write a coding sheet (``.xlsx``) for one coder.
 
@@ -326,6 +346,11 @@ def export_coding_sheet(
         ``{question key: question text}`` of the surveys (:func:`wijkanalyse.review.context.question_texts`);
         a survey answer's column ``vraag`` shows the text, else the key. The column is left out when no
         exported segment answers a question.
+    segment_ids : sequence of str, optional
+        Exactly these segments (in document order), e.g. chosen by
+        :func:`wijkanalyse.review.sampling.choose_segments`; ``wijk``, ``code`` and ``sample`` are then ignored.
+    strategy : str, optional
+        How ``segment_ids`` were chosen; noted on the info sheet.
 
     Returns
     -------
@@ -340,7 +365,11 @@ def export_coding_sheet(
     if n_code_columns is not None and n_code_columns < 1:
         raise ReviewError(f"The number of code columns must be at least 1. Got {n_code_columns}.")
     cid = ensure_coder(store, coder)
-    segs = select_segments(store, wijk=wijk, code=code, sample=sample, seed=seed)
+    if segment_ids is not None:
+        wanted = set(segment_ids)
+        segs = select_segments(store).pipe(lambda d: d[d["segment_id"].isin(wanted)]).reset_index(drop=True)
+    else:
+        segs = select_segments(store, wijk=wijk, code=code, sample=sample, seed=seed)
     if segs.empty:
         what = ", ".join(f"{k}={v!r}" for k, v in (("wijk", wijk), ("code", code)) if v) or "no filter"
         raise ReviewError(f"No segments to put in a coding sheet ({what}) in {store.path}.")
@@ -354,7 +383,8 @@ def export_coding_sheet(
     _write_codes_sheet(wb, ws, content)
     version = codebook_version if codebook_version is not None else store.codebook_version()
     settings = [("wijk", wijk or ""), ("code", code or ""), ("sample", "" if sample is None else str(sample)),
-                ("seed", str(seed)), ("blind", "ja" if blind else "nee")]  # fmt: skip
+                ("seed", str(seed)), ("blind", "ja" if blind else "nee"),
+                *([("strategy", strategy)] if strategy else [])]  # fmt: skip
     _write_info_sheet(
         wb,
         [("coder", cid), ("exported_at", now_iso()), ("store", str(store.path)), *settings,

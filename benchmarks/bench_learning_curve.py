@@ -1,0 +1,322 @@
+"""Learning curve of active sampling on the two Dutch dev sets (not a test; run by hand).
+
+    python benchmarks/bench_learning_curve.py [--eval-dir ../shared/eval] [--seeds 5] [--learner fast|engine]
+
+A researcher is simulated: every round the strategy chooses 20 segments
+(:mod:`wijkanalyse.review.sampling`, the same functions ``review export --strategy`` uses), the gold labels
+answer for them, the machine learns, ten rounds; five seeds. Strategies: ``random`` (the baseline),
+``uncertain`` (smallest margin), ``diverse`` (one per k-means cluster of the embeddings) and ``mix`` (the
+default for teaching: diverse mini-batch active learning over the most uncertain).
+
+Scoring: a **fixed held-out part** (30 %, stratified on the gold label, drawn anew for every seed) that no
+strategy may choose; the rest is the pool the researcher codes from. Macro-F1 of the forced choice (the most
+likely class; a coded ``geen`` is a class like the others) over the gold classes of the held-out part. Scoring
+on the segments not yet coded instead would flatter strategies that pick the hard ones first.
+
+Learners:
+
+``fast`` (default)
+    The coding engine's core, rebuilt from one zero-shot fit of :class:`~wijkanalyse.coding.CodebookCoder`
+    per set (its features ``transform``, its zero-shot ``predict_proba``, its code prototypes): a logistic
+    regression (C = 10) on the coded texts plus every code's prototype as a pseudo-example (weight 3),
+    blended with the zero-shot confidences with weight n / (n + K), as the engine's docstring describes. It
+    leaves out the engine's calibration, self-training and guard, which take 20-40 s per fit on two cores:
+    the full design (2 sets x 5 seeds x 4 strategies x 10 rounds = 400 fits) would take about four hours.
+``engine``
+    The real engine refitted every round (``CodebookCoder().fit`` with the coded labels, ``predict_proba``):
+    the check on the fast learner's conclusion, for fewer seeds or strategies.
+
+Target of issue 15: active sampling reaches the macro-F1 that ``random`` has after B = 200 codings with at
+most 0.6 B = 120 codings, mean over seeds, on both sets. issuepositions-nl has 200 texts (140 in the pool),
+so there B is the largest multiple of 20 that leaves a quarter of the pool uncoded (100; target 60) and the
+curve stops when the pool is used up. Results: ``benchmarks/results/learning_curve.{md,json,png}``
+(``learning_curve_engine.*`` for the engine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_coding_eval import load_issuepositions, load_vlaams, machine, scores  # noqa: E402
+
+from wijkanalyse.coding.codebook import NONE_CODE  # noqa: E402
+from wijkanalyse.coding.coder import CodebookCoder  # noqa: E402
+from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder  # noqa: E402
+from wijkanalyse.review.sampling import pick_diverse, pick_mix, pick_random, pick_uncertain  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+STRATEGIES = ("random", "uncertain", "diverse", "mix")
+TEST_SHARE = 0.3
+warnings.filterwarnings("ignore")
+
+Proba = Callable[[list[int]], tuple[np.ndarray, list[str]]]
+
+
+# -- learners ----------------------------------------------------------------------------------------------
+class FastLearner:
+    """The engine's core (see the module docstring): prototypes as pseudo-examples, blended with zero-shot."""
+
+    def __init__(self, coder: CodebookCoder, texts: list[str], E: np.ndarray, y: np.ndarray):
+        self.Z = coder.transform(texts, embeddings=E)
+        self.P0 = coder.predict_proba(texts, embeddings=E)
+        self.codes = list(coder.classes_)
+        self.protos = np.asarray(coder.theme_.prototypes)
+        self.y = y
+
+    def __call__(self, labeled: list[int]) -> tuple[np.ndarray, list[str]]:
+        classes = self.codes + sorted({str(self.y[i]) for i in labeled} - set(self.codes))
+        prior = np.zeros((len(self.Z), len(classes)))
+        prior[:, : len(self.codes)] = self.P0
+        if not labeled:
+            return prior, classes
+        k, n = len(self.codes), len(labeled)
+        X = np.vstack([self.Z[labeled], self.protos])
+        yy = np.concatenate([self.y[labeled].astype(str), np.array(self.codes)])
+        w = np.concatenate([np.ones(n), np.full(k, 3.0)])
+        lr = LogisticRegression(C=10.0, max_iter=3000).fit(X, yy, sample_weight=w)
+        learned = np.zeros_like(prior)
+        cols = [classes.index(c) for c in lr.classes_]
+        learned[:, cols] = lr.predict_proba(self.Z)
+        blend = n / (n + k)
+        return (1 - blend) * prior + blend * learned, classes
+
+
+class EngineLearner:
+    """The real engine, refitted on the coded texts every round."""
+
+    def __init__(self, ds: dict, embedder, cache, E: np.ndarray):
+        self.ds, self.embedder, self.cache, self.E = ds, embedder, cache, E
+
+    def __call__(self, labeled: list[int]) -> tuple[np.ndarray, list[str]]:
+        texts, y = self.ds["texts"], self.ds["y"]
+        labels: list = [None] * len(texts)
+        for i in labeled:
+            labels[i] = y[i]
+        coder = CodebookCoder(codebook=self.ds["codebook"], embedder=self.embedder, cache=self.cache)
+        coder.fit(texts, labels, embeddings=self.E)
+        return coder.predict_proba(texts, embeddings=self.E), list(coder.classes_)
+
+
+# -- simulation --------------------------------------------------------------------------------------------
+def split(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(pool, test): a stratified 30 % held out; members of classes with one text stay in the pool."""
+    idx = np.arange(len(y))
+    values, counts = np.unique(y.astype(str), return_counts=True)
+    rare = np.isin(y.astype(str), values[counts < 2])
+    pool, test = train_test_split(idx[~rare], test_size=TEST_SHARE, stratify=y[~rare].astype(str),
+                                  random_state=seed)  # fmt: skip
+    return np.sort(np.concatenate([pool, idx[rare]])), np.sort(test)
+
+
+def choose(strategy: str, P: np.ndarray, E: np.ndarray, cand: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Positions into ``cand`` chosen by one strategy (the library's selection functions)."""
+    rng = np.random.default_rng(seed)
+    if strategy == "random":
+        return pick_random(len(cand), n, rng)
+    if strategy == "uncertain":
+        return pick_uncertain(P[cand], n, rng)
+    if strategy == "diverse":
+        return pick_diverse(E[cand], n, seed)
+    return pick_mix(P[cand], E[cand], n, seed)
+
+
+def f1_on(P: np.ndarray, classes: list[str], y: np.ndarray, test: np.ndarray) -> float:
+    pred = np.array(classes, dtype=object)[P[test].argmax(axis=1)]
+    return scores(y[test].astype(str), pred.astype(str))[0]
+
+
+def simulate(ds: dict, E: np.ndarray, learner: Proba, seed: int, strategies, rounds: int, batch: int) -> dict:
+    """Curves (macro-F1 per budget) of every strategy for one seed."""
+    y = ds["y"]
+    pool, test = split(y, seed)
+    P0, classes0 = learner([])
+    start = f1_on(P0, classes0, y, test)
+    out = {}
+    for strategy in strategies:
+        labeled: list[int] = []
+        P, curve = P0, [start]
+        for r in range(rounds):
+            cand = np.setdiff1d(pool, labeled)
+            if not len(cand):
+                break
+            pick = choose(strategy, P, E, cand, batch, seed * 1000 + r)
+            labeled += cand[pick].tolist()
+            P, classes = learner(labeled)
+            curve.append(f1_on(P, classes, y, test))
+        out[strategy] = curve
+    return {"pool": int(len(pool)), "test": int(len(test)), "curves": out}
+
+
+def target_budget(pool: int, batch: int, full: int) -> int:
+    """B: ``full`` codings, or the largest multiple of the batch leaving a quarter of the pool uncoded."""
+    return int(min(full, batch * int(0.75 * pool // batch)))
+
+
+def reach(curve: list[float], level: float, batch: int) -> float | None:
+    """Codings at which a mean curve first reaches ``level`` (linear between rounds); None when never."""
+    for i, v in enumerate(curve):
+        if v >= level - 1e-12:
+            if i == 0:
+                return 0.0
+            prev = curve[i - 1]
+            return batch * (i - 1 + (level - prev) / (v - prev))
+    return None
+
+
+def summarise(runs: list[dict], batch: int, full: int) -> dict:
+    strategies = list(runs[0]["curves"])
+    length = min(len(c) for r in runs for c in r["curves"].values())
+    mean = {s: np.mean([r["curves"][s][:length] for r in runs], axis=0) for s in strategies}
+    sd = {s: np.std([r["curves"][s][:length] for r in runs], axis=0, ddof=1) for s in strategies}
+    B = min(target_budget(runs[0]["pool"], batch, full), batch * (length - 1))
+    level = float(mean["random"][B // batch])
+    needed = {s: reach(list(mean[s]), level, batch) for s in strategies}
+    return {
+        "budgets": [batch * i for i in range(length)],
+        "mean": {s: [round(float(v), 4) for v in mean[s]] for s in strategies},
+        "sd": {s: [round(float(v), 4) for v in sd[s]] for s in strategies},
+        "target_budget": B,
+        "random_at_target": round(level, 4),
+        "codings_to_reach": {s: None if v is None else round(v, 1) for s, v in needed.items()},
+        "met": {s: v is not None and v <= 0.6 * B for s, v in needed.items() if s != "random"},
+        "pool": runs[0]["pool"],
+        "test": runs[0]["test"],
+        "per_seed": [r["curves"] for r in runs],
+    }
+
+
+# -- output ------------------------------------------------------------------------------------------------
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sets = report["sets"]
+    fig, axes = plt.subplots(1, len(sets), figsize=(6.2 * len(sets), 4.4), squeeze=False)
+    for ax, (name, s) in zip(axes[0], sets.items(), strict=True):
+        x = np.array(s["budgets"])
+        for strategy, m in s["mean"].items():
+            m, sd = np.array(m), np.array(s["sd"][strategy])
+            ax.plot(x, m, marker="o", ms=3, label=strategy, lw=2.2 if strategy in ("mix", "random") else 1.4)
+            ax.fill_between(x, m - sd, m + sd, alpha=0.12)
+        B = s["target_budget"]
+        ax.axhline(s["random_at_target"], color="grey", lw=0.8, ls="--")
+        ax.axvline(B, color="grey", lw=0.8, ls=":")
+        ax.axvline(0.6 * B, color="black", lw=0.8, ls=":")
+        ax.set_title(f"{name} (pool {s['pool']}, held out {s['test']})", fontsize=10)
+        ax.set_xlabel("human codings")
+        ax.set_ylabel("macro-F1 on the held-out part")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"Learning curve per sampling strategy ({report['learner']} learner, mean ± sd over "
+                 f"{report['seeds']} seeds)", fontsize=11)  # fmt: skip
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_markdown(report: dict, path: Path, png: str) -> None:
+    lines = [
+        f"# Learning curve of active sampling ({report['learner']} learner)",
+        "",
+        f"Run {report['date']} on {report['machine']['cores']} cores, embedder `{report['embedder']}`, "
+        f"{report['seeds']} seeds, rounds of {report['batch']} codings, {report['rounds']} rounds; produced "
+        f"by `benchmarks/bench_learning_curve.py --learner {report['learner']}` in {report['seconds']} s "
+        "(method in its docstring).",
+        "",
+        "Macro-F1 (forced choice) on a fixed held-out 30 % of each set (stratified, drawn anew per seed), "
+        "mean ± sd over seeds, against the number of human codings. The target (issue 15): a strategy "
+        "reaches random's macro-F1 at B codings with at most 0.6 B.",
+        "",
+        f"![learning curve]({png})",
+        "",
+    ]
+    for name, s in report["sets"].items():
+        strategies = list(s["mean"])
+        lines += [f"## {name}", "", f"Pool {s['pool']} texts, held out {s['test']}.", "",
+                  "| codings | " + " | ".join(strategies) + " |", "|---" * (len(strategies) + 1) + "|"]  # fmt: skip
+        for i, b in enumerate(s["budgets"]):
+            cells = [f"{s['mean'][st][i]:.3f} ± {s['sd'][st][i]:.3f}" for st in strategies]
+            lines.append(f"| {b} | " + " | ".join(cells) + " |")
+        B = s["target_budget"]
+        lines += ["", f"Random at B = {B}: macro-F1 {s['random_at_target']:.3f}. Codings each strategy needs to "
+                  "reach it (linear between rounds; target at most " + f"{0.6 * B:g}):", ""]  # fmt: skip
+        for st in strategies:
+            if st == "random":
+                continue
+            need = s["codings_to_reach"][st]
+            verdict = "met" if s["met"][st] else "NOT met"
+            lines.append(f"- {st}: {'never within the curve' if need is None else f'{need:g}'} ({verdict})")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--eval-dir", type=Path,
+                    default=Path(os.environ.get("WIJKANALYSE_EVAL", REPO.parent / "shared" / "eval")))  # fmt: skip
+    ap.add_argument("--embedder", default="use-m3")
+    ap.add_argument("--learner", choices=("fast", "engine"), default="fast")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--strategies", nargs="*", default=list(STRATEGIES))
+    ap.add_argument("--sets", nargs="*", default=["issuepositions", "vlaams"])
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "benchmarks" / "embeddings.sqlite")
+    args = ap.parse_args(argv)
+    if "random" not in args.strategies:
+        args.strategies.insert(0, "random")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    t0 = time.perf_counter()
+    embedder = get_embedder(args.embedder)
+    cache = EmbeddingCache(args.cache)
+    loaders = {
+        "issuepositions": lambda: load_issuepositions(args.eval_dir / "issuepositions-nl"),
+        "vlaams": lambda: load_vlaams(args.eval_dir / "vlaams-parlement-nl", title=True),
+    }
+    report: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+                    "embedder": embedder.model_id, "learner": args.learner, "seeds": args.seeds,
+                    "batch": args.batch, "rounds": args.rounds, "sets": {}}  # fmt: skip
+    for key in args.sets:
+        ds = loaders[key]()
+        ds["y"] = np.array([str(v) for v in ds["y"]], dtype=object)
+        E = embed_with_cache(embedder, ds["texts"], cache, progress=False)
+        if args.learner == "fast":
+            zero = CodebookCoder(codebook=ds["codebook"], embedder=embedder, cache=cache).fit(ds["texts"], embeddings=E)
+            learner: Proba = FastLearner(zero, ds["texts"], E, ds["y"])
+        else:
+            learner = EngineLearner(ds, embedder, cache, E)
+        runs = []
+        for seed in range(args.seeds):
+            runs.append(simulate(ds, E, learner, seed, args.strategies, args.rounds, args.batch))
+            print(f"{ds['name']} seed {seed}: " + ", ".join(f"{s} {c[-1]:.3f}" for s, c in runs[-1]["curves"].items()),
+                  file=sys.stderr, flush=True)  # fmt: skip
+        report["sets"][ds["name"]] = summarise(runs, args.batch, 200)
+    report["seconds"] = round(time.perf_counter() - t0, 1)
+    stem = "learning_curve" + ("" if args.learner == "fast" else "_engine")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    plot(report, args.out / f"{stem}.png")
+    write_markdown(report, args.out / f"{stem}.md", f"{stem}.png")
+    for name, s in report["sets"].items():
+        print(f"{name}: random@{s['target_budget']}={s['random_at_target']:.3f}; needed {s['codings_to_reach']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
