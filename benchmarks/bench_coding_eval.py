@@ -1,6 +1,7 @@
 """Benchmark of the coding engine on two real Dutch labelled sets (not a test; run by hand).
 
     python benchmarks/bench_coding_eval.py [--eval-dir ../shared/eval] [--embedder use-m3] [--draws 5]
+    python benchmarks/bench_coding_eval.py --quick   # 2 draws, issuepositions only, to coding_eval_quick.*
 
 Sets (read ``SOURCE.md`` in each folder):
 
@@ -27,7 +28,12 @@ at
   on all texts (the uncoded ones unlabelled), as in real use. Scored as its most likely class (a hand-coded
   ``geen`` is a class like the others); the row "threshold decision" scores what the engine writes to the
   store (``geen`` when no code reaches the 0.35 threshold), with the share of ``geen``.
-- ``baseline LR k-shot``: scikit-learn ``LogisticRegression()`` (defaults) on the same examples' embeddings.
+- ``baseline LR k-shot``: logistic regression on the raw embeddings of the same examples, with balanced
+  class weights and the best C of {1, 10, 100} *judged on the test texts* (an optimistic baseline on purpose:
+  beating it is a fair claim). Until 2026-12 this row was scikit-learn's defaults (C=1, no class weights),
+  which on unit-length embeddings is so strongly regularised that it predicts mostly the largest classes.
+- ``engine k-shot, chose``: which model the engine's cross-validation on the examples chose per draw
+  (:mod:`wijkanalyse.coding.guard`: the codebook prior, per-code, learned or plain LR).
 - ``ceiling``: 5-fold cross-validated logistic regression (class_weight balanced) on all labelled texts, on
 the
   raw embeddings and on the engine's own features; the best of C in {1, 10, 100} is reported (optimistic on
@@ -189,6 +195,18 @@ def ceiling(X, y: np.ndarray, seed: int) -> dict:
     return best
 
 
+def fair_lr(E: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray) -> tuple[float, float]:
+    """LR on raw embeddings, balanced class weights, the best C of 1/10/100 on the test texts (optimistic)."""
+    best = None
+    for C in (1.0, 10.0, 100.0):
+        lr = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(E[train], y[train])
+        sc = scores(y[test], lr.predict(E[test]))
+        if best is None or sc[0] > best[0]:
+            best = sc
+    assert best is not None
+    return best
+
+
 def mean_sd(vals: list[tuple[float, float]]) -> dict:
     a = np.array(vals)
     return {
@@ -241,7 +259,7 @@ def run_set(ds: dict, embedder, cache, draws: int, seed: int, log) -> dict:
 
     # few-shot
     for k in (5, 10):
-        eng, dec, base, geen_rate = [], [], [], []
+        eng, dec, base, geen_rate, chose = [], [], [], [], []
         for d in range(draws):
             rng = np.random.default_rng(seed + 1000 * k + d)
             train, test = draw_examples(y, k, rng)
@@ -253,10 +271,11 @@ def run_set(ds: dict, embedder, cache, draws: int, seed: int, log) -> dict:
             eng.append(scores(y[test], top))
             dec.append(scores(y[test], decided))
             geen_rate.append(float(np.mean(decided == NONE_CODE)))
-            lr = LogisticRegression(max_iter=3000).fit(E[train], y[train])
-            base.append(scores(y[test], lr.predict(E[test])))
+            chose.append(str(fs.learning_.get("model")))
+            base.append(fair_lr(E, y, train, test))
         R[f"engine {k}-shot"] = mean_sd(eng)
         R[f"engine {k}-shot"]["examples_per_draw"] = int(len(train))
+        R[f"engine {k}-shot"]["chose"] = {m: chose.count(m) for m in sorted(set(chose))}
         R[f"engine {k}-shot, threshold decision"] = mean_sd(dec)
         R[f"engine {k}-shot, threshold decision"]["geen_rate"] = float(np.mean(geen_rate))
         R[f"baseline LR {k}-shot"] = mean_sd(base)
@@ -272,6 +291,7 @@ def run_set(ds: dict, embedder, cache, draws: int, seed: int, log) -> dict:
         R["ceiling LR 5-fold, engine features"]["macro_f1"],
     )
     out["ratio_10shot_to_best_ceiling"] = R["engine 10-shot"]["macro_f1"] / ceil if ceil else None
+    out["ratio_5shot_to_best_ceiling"] = R["engine 5-shot"]["macro_f1"] / ceil if ceil else None
     out["zero_shot_minus_nearest_name"] = (
         R["engine zero-shot"]["macro_f1"] - R["baseline nearest label name"]["macro_f1"]
     )
@@ -329,12 +349,19 @@ def write_markdown(report: dict, path: Path) -> None:
             extra = f" (C={r['C']:g})" if "C" in r else ""
             if "geen_rate" in r:
                 extra += f" — geen for {r['geen_rate']:.0%}"
+            if "chose" in r:
+                extra += " — chose " + ", ".join(f"{m} {n}x" for m, n in r["chose"].items())
             lines.append(f"| {method}{extra} | {f1} | {acc} |")
         ratio = ds["ratio_10shot_to_best_ceiling"]
         lines += [
             "",
             f"- zero-shot minus nearest label name (macro-F1): {ds['zero_shot_minus_nearest_name']:+.3f}",
-            f"- engine 10-shot / best ceiling (macro-F1): {ratio:.0%}" if ratio is not None else "",
+            f"- engine 10-shot / best ceiling (macro-F1): {ratio:.0%} (target 95%)"
+            if ratio is not None
+            else "",
+            f"- engine 5-shot / best ceiling (macro-F1): {ds['ratio_5shot_to_best_ceiling']:.0%} (target 90%)"
+            if ds.get("ratio_5shot_to_best_ceiling") is not None
+            else "",
             "",
         ]
     lines += ["## Goals", ""] + [f"- {g}" for g in report["goals"]] + [""]
@@ -355,21 +382,37 @@ def write_markdown(report: dict, path: Path) -> None:
 
 
 def _goals(report: dict) -> list[str]:
-    """The issue's two aims per set, judged against both ceilings."""
+    """Issue 15's targets per set: 10-shot >= 0.95 and 5-shot >= 0.9 of the best ceiling; zero-shot (forced
+    choice) and few-shot never below their simple baselines."""
     goals = []
     for name, ds in report["sets"].items():
         R = ds["results"]
-        diff = ds["zero_shot_minus_nearest_name"]
-        shot = R["engine 10-shot"]["macro_f1"]
-        raw = R["ceiling LR 5-fold, raw embeddings"]["macro_f1"]
-        eng = R["ceiling LR 5-fold, engine features"]["macro_f1"]
-        goals.append(
-            f"{name}: zero-shot beats nearest label name by {diff:+.3f} macro-F1 "
-            f"({'met' if diff >= 0.05 else 'NOT met'}); 10-shot reaches {shot / eng:.0%} of the ceiling "
-            f"on the engine's own features ({'met' if shot / eng >= 0.9 else 'NOT met'}) and "
-            f"{shot / raw:.0%} of the ceiling on the raw embeddings "
-            f"({'met' if shot / raw >= 0.9 else 'NOT met'})."
+        ceil = max(
+            R["ceiling LR 5-fold, raw embeddings"]["macro_f1"],
+            R["ceiling LR 5-fold, engine features"]["macro_f1"],
         )
+        met = {True: "met", False: "NOT met"}
+        parts = []
+        for k, aim in ((10, 0.95), (5, 0.9)):
+            shot = R[f"engine {k}-shot"]["macro_f1"]
+            parts.append(
+                f"{k}-shot {shot / ceil:.0%} of the best ceiling (aim {aim:.0%}: {met[shot / ceil >= aim]})"
+            )
+            lr = R[f"baseline LR {k}-shot"]["macro_f1"]
+            parts.append(f"{k}-shot {shot:.3f} vs fair LR {lr:.3f} ({met[shot >= lr]})")
+        zs_key = (
+            "engine zero-shot, topical texts, forced choice"
+            if "engine zero-shot, topical texts, forced choice" in R
+            else "engine zero-shot"
+        )
+        nn_key = (
+            "baseline nearest label name, topical texts"
+            if zs_key.endswith("forced choice")
+            else "baseline nearest label name"
+        )
+        diff = R[zs_key]["macro_f1"] - R[nn_key]["macro_f1"]
+        parts.append(f"zero-shot forced choice minus nearest label name {diff:+.3f} ({met[diff >= 0]})")
+        goals.append(f"{name}: " + "; ".join(parts) + ".")
     return goals
 
 
@@ -387,7 +430,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "benchmarks" / "embeddings.sqlite")
     ap.add_argument("--sets", nargs="*", default=["issuepositions", "vlaams", "vlaams-notitle"])
     ap.add_argument("--render-only", action="store_true", help="Rewrite the .md from the existing .json.")
+    ap.add_argument(
+        "--quick", action="store_true", help="2 draws, issuepositions only, to coding_eval_quick.*"
+    )
     args = ap.parse_args(argv)
+    stem = "coding_eval"
+    if args.quick:
+        args.draws, args.sets, stem = min(args.draws, 2), ["issuepositions"], "coding_eval_quick"
     if args.render_only:
         report = json.loads((args.out / "coding_eval.json").read_text(encoding="utf-8"))
         report["goals"] = _goals(report)
@@ -424,8 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     goals = _goals(report)
     report["goals"] = goals
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "coding_eval.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    write_markdown(report, args.out / "coding_eval.md")
+    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_markdown(report, args.out / f"{stem}.md")
     print("\n".join(goals))
     return 0
 

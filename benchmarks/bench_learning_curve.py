@@ -52,7 +52,6 @@ from sklearn.model_selection import train_test_split
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_coding_eval import load_issuepositions, load_vlaams, machine, scores  # noqa: E402
 
-from wijkanalyse.coding.codebook import NONE_CODE  # noqa: E402
 from wijkanalyse.coding.coder import CodebookCoder  # noqa: E402
 from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder  # noqa: E402
 from wijkanalyse.review.sampling import pick_diverse, pick_mix, pick_random, pick_uncertain  # noqa: E402
@@ -116,8 +115,9 @@ def split(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     idx = np.arange(len(y))
     values, counts = np.unique(y.astype(str), return_counts=True)
     rare = np.isin(y.astype(str), values[counts < 2])
-    pool, test = train_test_split(idx[~rare], test_size=TEST_SHARE, stratify=y[~rare].astype(str),
-                                  random_state=seed)  # fmt: skip
+    pool, test = train_test_split(
+        idx[~rare], test_size=TEST_SHARE, stratify=y[~rare].astype(str), random_state=seed
+    )
     return np.sort(np.concatenate([pool, idx[rare]])), np.sort(test)
 
 
@@ -190,8 +190,8 @@ def summarise(runs: list[dict], batch: int, full: int) -> dict:
         "sd": {s: [round(float(v), 4) for v in sd[s]] for s in strategies},
         "target_budget": B,
         "random_at_target": round(level, 4),
-        "codings_to_reach": {s: None if v is None else round(v, 1) for s, v in needed.items()},
-        "met": {s: v is not None and v <= 0.6 * B for s, v in needed.items() if s != "random"},
+        "codings_to_reach": {s: None if v is None else round(float(v), 1) for s, v in needed.items()},
+        "met": {s: bool(v is not None and v <= 0.6 * B) for s, v in needed.items() if s != "random"},
         "pool": runs[0]["pool"],
         "test": runs[0]["test"],
         "per_seed": [r["curves"] for r in runs],
@@ -222,8 +222,11 @@ def plot(report: dict, path: Path) -> None:
         ax.set_ylabel("macro-F1 on the held-out part")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"Learning curve per sampling strategy ({report['learner']} learner, mean ± sd over "
-                 f"{report['seeds']} seeds)", fontsize=11)  # fmt: skip
+    fig.suptitle(
+        f"Learning curve per sampling strategy ({report['learner']} learner, mean ± sd over "
+        f"{report['seeds']} seeds)",
+        fontsize=11,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -247,14 +250,24 @@ def write_markdown(report: dict, path: Path, png: str) -> None:
     ]
     for name, s in report["sets"].items():
         strategies = list(s["mean"])
-        lines += [f"## {name}", "", f"Pool {s['pool']} texts, held out {s['test']}.", "",
-                  "| codings | " + " | ".join(strategies) + " |", "|---" * (len(strategies) + 1) + "|"]  # fmt: skip
+        lines += [
+            f"## {name}",
+            "",
+            f"Pool {s['pool']} texts, held out {s['test']}.",
+            "",
+            "| codings | " + " | ".join(strategies) + " |",
+            "|---" * (len(strategies) + 1) + "|",
+        ]
         for i, b in enumerate(s["budgets"]):
             cells = [f"{s['mean'][st][i]:.3f} ± {s['sd'][st][i]:.3f}" for st in strategies]
             lines.append(f"| {b} | " + " | ".join(cells) + " |")
         B = s["target_budget"]
-        lines += ["", f"Random at B = {B}: macro-F1 {s['random_at_target']:.3f}. Codings each strategy needs to "
-                  "reach it (linear between rounds; target at most " + f"{0.6 * B:g}):", ""]  # fmt: skip
+        lines += [
+            "",
+            f"Random at B = {B}: macro-F1 {s['random_at_target']:.3f}. Codings each strategy needs to "
+            "reach it (linear between rounds; target at most " + f"{0.6 * B:g}):",
+            "",
+        ]
         for st in strategies:
             if st == "random":
                 continue
@@ -267,8 +280,11 @@ def write_markdown(report: dict, path: Path, png: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--eval-dir", type=Path,
-                    default=Path(os.environ.get("WIJKANALYSE_EVAL", REPO.parent / "shared" / "eval")))  # fmt: skip
+    ap.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=Path(os.environ.get("WIJKANALYSE_EVAL", REPO.parent / "shared" / "eval")),
+    )
     ap.add_argument("--embedder", default="use-m3")
     ap.add_argument("--learner", choices=("fast", "engine"), default="fast")
     ap.add_argument("--seeds", type=int, default=5)
@@ -289,23 +305,36 @@ def main(argv: list[str] | None = None) -> int:
         "issuepositions": lambda: load_issuepositions(args.eval_dir / "issuepositions-nl"),
         "vlaams": lambda: load_vlaams(args.eval_dir / "vlaams-parlement-nl", title=True),
     }
-    report: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-                    "embedder": embedder.model_id, "learner": args.learner, "seeds": args.seeds,
-                    "batch": args.batch, "rounds": args.rounds, "sets": {}}  # fmt: skip
+    report: dict = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "embedder": embedder.model_id,
+        "learner": args.learner,
+        "seeds": args.seeds,
+        "batch": args.batch,
+        "rounds": args.rounds,
+        "sets": {},
+    }
     for key in args.sets:
         ds = loaders[key]()
         ds["y"] = np.array([str(v) for v in ds["y"]], dtype=object)
         E = embed_with_cache(embedder, ds["texts"], cache, progress=False)
         if args.learner == "fast":
-            zero = CodebookCoder(codebook=ds["codebook"], embedder=embedder, cache=cache).fit(ds["texts"], embeddings=E)
+            zero = CodebookCoder(codebook=ds["codebook"], embedder=embedder, cache=cache).fit(
+                ds["texts"], embeddings=E
+            )
             learner: Proba = FastLearner(zero, ds["texts"], E, ds["y"])
         else:
             learner = EngineLearner(ds, embedder, cache, E)
         runs = []
         for seed in range(args.seeds):
             runs.append(simulate(ds, E, learner, seed, args.strategies, args.rounds, args.batch))
-            print(f"{ds['name']} seed {seed}: " + ", ".join(f"{s} {c[-1]:.3f}" for s, c in runs[-1]["curves"].items()),
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"{ds['name']} seed {seed}: "
+                + ", ".join(f"{s} {c[-1]:.3f}" for s, c in runs[-1]["curves"].items()),
+                file=sys.stderr,
+                flush=True,
+            )
         report["sets"][ds["name"]] = summarise(runs, args.batch, 200)
     report["seconds"] = round(time.perf_counter() - t0, 1)
     stem = "learning_curve" + ("" if args.learner == "fast" else "_engine")
@@ -314,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     plot(report, args.out / f"{stem}.png")
     write_markdown(report, args.out / f"{stem}.md", f"{stem}.png")
     for name, s in report["sets"].items():
-        print(f"{name}: random@{s['target_budget']}={s['random_at_target']:.3f}; needed {s['codings_to_reach']}")
+        print(
+            f"{name}: random@{s['target_budget']}={s['random_at_target']:.3f}; needed {s['codings_to_reach']}"
+        )
     return 0
 
 

@@ -89,8 +89,8 @@ def coverage(match: np.ndarray, samples: int, seed: int) -> list[dict]:
         bounds = np.array([wilson_interval(int(k), n) for k in hits])
         covered = (bounds[:, 0] <= truth) & (truth <= bounds[:, 1])
         width = float((bounds[:, 1] - bounds[:, 0]).mean())
-        rows.append({"check size": n, "true agreement": truth, "coverage": float(covered.mean()),
-                     "mean width": width, "samples": samples})  # fmt: skip
+        rows.append({"check size": n, "of texts": total, "true agreement": truth,
+                     "coverage": float(covered.mean()), "mean width": width, "samples": samples})  # fmt: skip
     return rows
 
 
@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                  f"label on {match.mean():.1%} of them (the true agreement a check sample estimates).\n",
                  "Coverage of the 95 % Wilson interval over simulated check samples (target ≥ 0.90):\n",
                  md_table(cov),
+                 "A check of nearly every text (120 of 123 on issuepositions-nl) leaves little to estimate, "
+                 "so the interval, which ignores the finite population, covers more often than 95 %.\n",
                  "The machine as a fourth coder beside three **simulated** people (gold label with random "
                  "errors at rate e; see the method above), mean over five seeds:\n",
                  md_table(extra)]  # fmt: skip

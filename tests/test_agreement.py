@@ -281,8 +281,8 @@ def test_machine_against_people_by_hand(coded_store):
 
 
 def test_without_a_check_sample_the_machine_never_stands_whatever_its_agreement(coded_store):
-    # alpha 0.55 on the segments people coded (which may have taught it) decides nothing: threshold 0.5 is met,
-    # but with no check sample the verdict says so and how to draw one
+    # alpha 0.55 on the segments people coded (which may have taught it) decides nothing: threshold 0.5 is
+    # met, but with no check sample the verdict says so and how to draw one
     decision = md.machine_may_stand(coded_store, threshold=0.5, min_segments=2)
     assert not decision.may_stand and decision.check is not None and decision.check.n_check == 0
     assert "No check sample exists yet" in decision.explain("en")

@@ -530,8 +530,8 @@ def test_agreement_between_fatima_and_joris_worked_out_by_hand(reviewed):
     thema = next(r for r in data["overall"] if r["dimension"] == "thema")
     assert thema["alpha"] == pytest.approx(0.125)
     assert [d["path"] for d in data["disagreements"]] == ["oost/notitie.txt"]
-    # machine and people both coded 4 segments (anna's 3 and the mail paragraph), but none is in a check sample,
-    # so nothing tests the machine: it may not stand, and the verdict says how to draw a check
+    # machine and people both coded 4 segments (anna's 3 and the mail paragraph), but none is in a check
+    # sample, so nothing tests the machine: it may not stand, and the verdict says how to draw a check
     assert data["machine"]["n_segments"] == 0 and data["machine"]["may_stand"] is False
     assert data["machine"]["check"]["n_check"] == 0
     assert "--strategy check" in data["machine"]["explanation_en"]

@@ -159,7 +159,9 @@ def test_hand_coded_examples_teach_what_the_codebook_does_not_say():
     texts = [*TEXTS, "Lantaarnpaal bij de school kapot, het is donker."]
     before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts)
     # two examples are too few to show by cross-validation that learning helps: the codebook prior stays
-    two = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, [None] * 5 + ["veiligheid"] * 2 + [None])
+    two = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(
+        texts, [None] * 5 + ["veiligheid"] * 2 + [None]
+    )
     assert two.learning_["model"] == "prior" and two.learning_["human_coded_segments_in_cv"] == 2
     assert np.allclose(two.predict_proba(texts), before.predict_proba(texts))
     labels = [None, None, None, None, None, "veiligheid", "veiligheid", "veiligheid"]

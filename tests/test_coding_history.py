@@ -7,9 +7,10 @@ import shutil
 
 import numpy as np
 import pytest
-from test_coding import BUURT, _add_human
 from typer.testing import CliRunner
 
+from conftest import MINI_CORPUS
+from test_coding import BUURT, _add_human
 from wijkanalyse.cli.main import app
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.coding.codebook import NONE_CODE, SOORT_IDS
@@ -19,8 +20,6 @@ from wijkanalyse.coding.guard import agreement, decide_rows
 from wijkanalyse.coding.history import change_warnings
 from wijkanalyse.ingest.corpus import ingest_corpus
 from wijkanalyse.store import Store
-from wijkanalyse.vocabulary import MACHINE
-from conftest import MINI_CORPUS
 
 # -- a corpus shaped like real answers: topic words among filler, some agenda talk that has no code ----------
 TOPIC = {
@@ -30,14 +29,16 @@ TOPIC = {
     "veiligheid": "ingebroken overlast veilig inbraken politie donker jongeren bang".split(),
     "spelen": "speeltuin glijbaan kinderen spelen schommel speelplek zandbak trapveld".split(),
 }
-FILL = "de het een en in op is er te van wij we onze buurt straat wijk gemeente graag echt vaak weer ook".split()
+FILL = (
+    "de het een en in op is er te van wij we onze buurt straat wijk gemeente graag echt vaak weer ook".split()
+)
 AGENDA = "vergadering notulen agenda koffie pauze welkom datum volgende rondvraag sluiting".split()
 # how people coded about 40 segments: many examples for two codes and for geen, one or none for the others
 UNEVEN = {"groen": 12, "verkeer": 10, NONE_CODE: 12, "afval": 1, "veiligheid": 1, "spelen": 0}
 
 
 def _corpus(seed: int, n: int = 400) -> tuple[list[str], list[list[str]]]:
-    """Answers of one or two topics among filler words (a third of them two topics), and agenda talk (geen)."""
+    """Answers of one or two topics among filler words (a third have two), and agenda talk (geen)."""
     rng = np.random.default_rng(seed)
     texts, gold = [], []
     codes = list(TOPIC)
@@ -81,7 +82,9 @@ def test_learning_from_uneven_human_coding_does_not_make_the_machine_worse(seed)
     test_texts, test_gold = texts[200:], gold[200:]  # held out: never shown to the coder as codes
     before = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts)
     after = CodebookCoder(codebook=BUURT, embedder=HashingEmbedder()).fit(texts, labels)
-    assert _held_out_agreement(after, test_texts, test_gold) >= _held_out_agreement(before, test_texts, test_gold)
+    assert _held_out_agreement(after, test_texts, test_gold) >= _held_out_agreement(
+        before, test_texts, test_gold
+    )
     # the codes with fewer than three examples keep the codebook prior, and the provenance says so
     n = sum(lab is not None for lab in labels)
     assert after.n_labeled_ == n and after.learning_["human_coded_segments_in_cv"] == n
@@ -101,7 +104,8 @@ def test_the_failure_the_guard_prevents_is_real():
         raw.theme_.mode, raw.theme_.gates = "learned", None  # what the coder did before the guard
         raw.threshold_, raw.forced_ = before.threshold_, False
         drops.append(
-            _held_out_agreement(before, texts[200:], gold[200:]) - _held_out_agreement(raw, texts[200:], gold[200:])
+            _held_out_agreement(before, texts[200:], gold[200:])
+            - _held_out_agreement(raw, texts[200:], gold[200:])
         )
     assert max(drops) > 0.05  # seed 2: 0.60 -> 0.54 without the guard (with it: 0.61)
 
@@ -127,7 +131,13 @@ def test_change_warnings_worked_out_by_hand():
     before = pd.DataFrame(
         {"segment_id": ["s1", "s2", "s3", "s4", "s1"], "code_id": ["a", "a", "b", "geen", "behouden"]}
     )
-    after = [("s1", "geen", 0.6), ("s2", "geen", 0.6), ("s3", "b", 0.5), ("s4", "geen", 0.7), ("s1", "verbeteren", 1)]
+    after = [
+        ("s1", "geen", 0.6),
+        ("s2", "geen", 0.6),
+        ("s3", "b", 0.5),
+        ("s4", "geen", 0.7),
+        ("s1", "verbeteren", 1),
+    ]
     warned = change_warnings(before, after, SOORT_IDS, "r1")
     # geen on 1 of 4 segments before, 3 of 4 after; s1 and s2 changed (50 %); soort changes are not counted
     assert warned == [
@@ -141,7 +151,8 @@ def test_change_warnings_worked_out_by_hand():
 # -- the store: model ids, history, restore ----------------------------------------------------------------
 def _machine(store: Store) -> set[tuple]:
     rows = store.con.execute(
-        "SELECT segment_id, code_id, model, run_id FROM codings WHERE coder_id = 'machine' AND status = 'applied'"
+        "SELECT segment_id, code_id, model, run_id FROM codings "
+        "WHERE coder_id = 'machine' AND status = 'applied'"
     ).fetchall()
     return {tuple(r) for r in rows}
 

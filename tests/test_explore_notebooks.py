@@ -54,11 +54,11 @@ def test_notebook_is_thin_stripped_and_parameterised(name: str) -> None:
 
 
 def test_plotly_and_widgets_lab_extensions_are_prebuilt() -> None:
-    """Both ship prebuilt with their Python packages: JupyterLab needs no extension step."""
+    """All ship prebuilt with their Python packages: JupyterLab needs no extension step."""
     res = subprocess.run(
         [sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True, text=True, timeout=120
     )
     listing = res.stdout + res.stderr
-    for ext in ("jupyterlab-plotly", "@jupyter-widgets/jupyterlab-manager"):
+    for ext in ("jupyterlab-plotly", "@jupyter-widgets/jupyterlab-manager", "anywidget"):  # anywidget: spans
         line = next((ln for ln in listing.splitlines() if ext in ln), "")
         assert "enabled" in line and "OK" in line, f"{ext} not installed and enabled:\n{listing}"

@@ -14,7 +14,9 @@ from wijkanalyse.ingest.text_blocks import blocks_from_plain_text, ends_sentence
 
 QUOTE = "Een bewoner zegt: (ik citeer) 'Dat hoorden we in februari al van de gemeente.'"
 MONEY = "Het geld voor de buurtactiviteiten is op en niemand weet wie straks de huur betaalt."
-WRAPPED = "De wijkraad heeft de afgelopen jaren veel gedaan voor de buurt, en\nDe Nieuwe Buurt doet dat nu ook."
+WRAPPED = (
+    "De wijkraad heeft de afgelopen jaren veel gedaan voor de buurt, en\nDe Nieuwe Buurt doet dat nu ook."
+)
 
 
 def _sections(blocks) -> list[tuple[str, str | None]]:
@@ -23,7 +25,8 @@ def _sections(blocks) -> list[tuple[str, str | None]]:
 
 def test_plain_text_heading_after_a_quote_and_before_bullets(tmp_path: Path):
     (tmp_path / "verslag.txt").write_text(
-        f"Stand van zaken\n\n{QUOTE}\nGeld en huur\n- {MONEY}\n- Het spreekuur moet blijven.\n", encoding="utf-8"
+        f"Stand van zaken\n\n{QUOTE}\nGeld en huur\n- {MONEY}\n- Het spreekuur moet blijven.\n",
+        encoding="utf-8",
     )
     got = _sections(read_file(tmp_path / "verslag.txt", "verslag.txt").blocks)
     assert got == [
@@ -45,8 +48,12 @@ def test_pdf_heading_on_the_line_after_a_quoted_sentence(tmp_path: Path):
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
-    lines = ["De wijkraad vergaderde in het buurthuis.", "Een bewoner: 'Het zou voor de zomer duidelijk zijn.'",
-             "Financiering", MONEY]  # fmt: skip
+    lines = [
+        "De wijkraad vergaderde in het buurthuis.",
+        "Een bewoner: 'Het zou voor de zomer duidelijk zijn.'",
+        "Financiering",
+        MONEY,
+    ]
     for line in lines:  # one printed line each, no gap: the heading follows the quote directly
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(tmp_path / "verslag.pdf"))

@@ -1,4 +1,4 @@
-"""The QDA views on the mini corpus: a code's quotes (spans, memos, filters, source), co-occurrence, frequencies.
+"""The QDA views on the mini corpus: a code's quotes (spans, memos, filters, source), co-occurrence, counts.
 
 Codings are written by hand (below); every expected value was worked out from them and from the mini corpus
 texts (tests/fixtures/mini_corpus), not by running the code. The codings, per segment:
@@ -167,7 +167,10 @@ def test_cooccurrence_per_wijk_and_heatmap(views):
     long = cooccurrence_counts(store, by_wijk=True)
     got = {(r.wijk, r.code_a, r.code_b): r.segments for r in long.itertuples()}
     assert got[("Noord", "financiering", "vraag_of_zorg")] == 2
-    assert got[("Noord", "communicatie", "communicatie")] == 1 and got[("Oost", "communicatie", "communicatie")] == 1
+    assert (
+        got[("Noord", "communicatie", "communicatie")] == 1
+        and got[("Oost", "communicatie", "communicatie")] == 1
+    )
     assert got[(CITY, "communicatie", "communicatie")] == 2
     assert ("Oost", "financiering", "financiering") not in got
     assert long["wijk"].iloc[-1] == CITY  # the city last
@@ -181,13 +184,24 @@ def test_cooccurrence_per_wijk_and_heatmap(views):
 def test_code_frequencies_by_coder_and_by_source(views):
     _, store = views
     by_coder = code_frequencies(store).set_index("code_id")
-    assert list(by_coder.columns) == ["label", "dimension", "anna", "machine", "total"]  # piet: only a rejection
+    assert list(by_coder.columns) == [
+        "label",
+        "dimension",
+        "anna",
+        "machine",
+        "total",
+    ]  # piet: only a rejection
     assert by_coder.loc["financiering", ["anna", "machine", "total"]].tolist() == [2, 2, 3]
     assert by_coder.loc["communicatie", ["anna", "machine", "total"]].tolist() == [2, 1, 2]
     assert by_coder.loc["vertrouwen", ["anna", "machine", "total"]].tolist() == [0, 0, 0]  # unused: zeros
     assert by_coder.loc["financiering", "label"] == "Financiering"
     by_source = code_frequencies(store, by="source").set_index("code_id")
-    assert by_source.loc["financiering", ["enquete", "transcript", "verslag", "total"]].tolist() == [1, 1, 1, 3]
+    assert by_source.loc["financiering", ["enquete", "transcript", "verslag", "total"]].tolist() == [
+        1,
+        1,
+        1,
+        3,
+    ]
     assert by_source.loc["communicatie", ["notitie", "verslag", "total"]].tolist() == [1, 1, 2]
     by_doc = code_frequencies(store, by="document", kind="machine").set_index("code_id")
     assert by_doc.loc["financiering", "noord/2023-09-12-transcript.vtt"] == 1
@@ -216,7 +230,10 @@ def test_published_view_tables_suppress_small_counts(views):
     assert pairs[("Noord", "financiering", "vraag_of_zorg")] == 2  # TURN ([PERSOON-2]) and respondent 1
     assert pairs[("Noord", "financiering", "communicatie")] == "<2"  # one source: the notes
     assert pairs[("Noord", "communicatie", "communicatie")] == pairs[("Oost", "communicatie", "communicatie")]
-    assert pairs[("Oost", "communicatie", "communicatie")] == "<2" and pairs[(CITY, "communicatie", "communicatie")] == 2
+    assert (
+        pairs[("Oost", "communicatie", "communicatie")] == "<2"
+        and pairs[(CITY, "communicatie", "communicatie")] == 2
+    )
     quotes = tables["citaten_code"]
     assert "memos" not in quotes.columns and "n_memos" in quotes.columns
     # one respondent gave the code: the survey answer is withheld (fewer than min_count respondents)
@@ -231,13 +248,26 @@ def test_analyse_cli_gains_the_view_tables(views, tmp_path):
     settings, _store = views
     cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
     cfg.update(
-        store_dir=str(settings.store_path), private_dir=str(tmp_path / "private"), min_count=2, embedder="hashing"
+        store_dir=str(settings.store_path),
+        private_dir=str(tmp_path / "private"),
+        min_count=2,
+        embedder="hashing",
     )
     path = tmp_path / "settings.yml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     where = ["--corpus", str(MINI_CORPUS), "--settings", str(path)]
     res = CliRunner().invoke(
-        app, ["analyse", "--table", "samen_voorkomen", "--table", "citaten_code", "--code", "financiering", *where]
+        app,
+        [
+            "analyse",
+            "--table",
+            "samen_voorkomen",
+            "--table",
+            "citaten_code",
+            "--code",
+            "financiering",
+            *where,
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "== samen_voorkomen ==" in res.output and "== citaten_code ==" in res.output

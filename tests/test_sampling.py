@@ -9,7 +9,6 @@ import pytest
 from conftest import MINI_CORPUS
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review.decisions import ReviewError
-
 from wijkanalyse.review.sampling import (
     allocate,
     choose_segments,
@@ -95,8 +94,8 @@ def test_mix_is_uncertain_and_spread():
 
 
 def test_allocation_is_proportional_by_largest_remainder():
-    # sizes 1,2,3,3,1,2 (12), n=6: quotas 0.5,1,1.5,1.5,0.5,1 -> floors 0,1,1,1,0,1 (4); the two left go to the
-    # remainders of 0.5 of the larger strata (c, d)
+    # sizes 1,2,3,3,1,2 (12), n=6: quotas 0.5,1,1.5,1.5,0.5,1 -> floors 0,1,1,1,0,1 (4); the two left go to
+    # the remainders of 0.5 of the larger strata (c, d)
     sizes = {"a": 1, "b": 2, "c": 3, "d": 3, "e": 1, "f": 2}
     assert allocate(sizes, 6) == {"a": 0, "b": 1, "c": 2, "d": 2, "e": 0, "f": 1}
     assert allocate({"a": 6, "b": 3, "c": 1}, 4) == {"a": 2, "b": 1, "c": 1}

@@ -66,7 +66,8 @@ def _discover(corpus: Path, tmp: Path, **kw):
     settings = load_settings(corpus, store_dir=tmp / "store", private_dir=tmp / "private")
     with Store(settings.store_path) as store:
         ingest_corpus(settings, store)
-        result = discover_store(store, settings, embedder=HashingEmbedder(), codebook=CB, **kw)
+        cb = kw.pop("codebook", CB)
+        result = discover_store(store, settings, embedder=HashingEmbedder(), codebook=cb, **kw)
         themes, links = load_themes(store, result.run_id)
         texts = dict(zip(store.segments()["segment_id"], store.segments()["text"], strict=True))
     links = links.assign(text=links["segment_id"].map(texts))
@@ -124,18 +125,21 @@ def test_a_refit_maps_the_old_ids_onto_the_themes_that_continue_them(tmp_path):
     corpus = _write_corpus(tmp_path / "corpus", rows)
     _, themes_before, before = _discover(corpus, tmp_path)
     topic_theme = _theme_of_topic(before)
-    smallest = max(topic_theme, key=lambda t: topic_theme[t])  # the topic whose theme has the highest id
+    last = max(topic_theme, key=lambda t: topic_theme[t])  # the topic whose theme has the highest id (2)
     with Store(tmp_path / "store") as store:  # a theme promoted to a code keeps that mark
-        store.mark_theme_promoted(str(themes_before["run_id"].iloc[0]), topic_theme[smallest], "nieuw")
-    # ten more answers of that topic: its theme becomes the largest, which a fresh fit numbers 0
-    _write_corpus(corpus, rows + [("Zuid", t) for t in _answers(smallest, 10, start=12)])
+        store.mark_theme_promoted(str(themes_before["run_id"].iloc[0]), topic_theme[last], "nieuw")
+    # four answers of each other topic emptied: that topic's theme becomes the largest, which a fresh fit
+    # numbers 0; the refit gives every theme the id of the old theme it continues
+    emptied = [(w, "" if _topic(t) != last and i % 3 == 0 else t) for i, (w, t) in enumerate(rows)]
+    _write_corpus(corpus, emptied)
     result, themes, after = _discover(corpus, tmp_path, refit=True)
-    assert result.mode == "refit" and result.reason == "asked for"
+    assert result.mode == "refit" and result.reason == "asked for" and len(after) == 28
     assert _theme_of_topic(after) == topic_theme  # every topic keeps its theme id
-    assert result.carried_themes == 3 and result.new_themes == 0 and result.kept_ids == 36
-    promoted = themes.set_index("theme_id")["promoted_code"]
-    assert promoted[topic_theme[smallest]] == "nieuw" and promoted.drop(topic_theme[smallest]).isna().all()
-    assert themes.set_index("theme_id").loc[topic_theme[smallest], "size"] == 22
+    assert result.carried_themes == 3 and result.new_themes == 0 and result.kept_ids == 28
+    by_id = themes.set_index("theme_id")
+    assert by_id["size"].idxmax() == topic_theme[last] == 2 and by_id["size"].max() == 12
+    assert by_id.loc[2, "promoted_code"] == "nieuw" and by_id["promoted_code"].drop(2).isna().all()
+    assert by_id["label"].to_dict() == themes_before.set_index("theme_id")["label"].to_dict()
 
 
 def test_a_new_topic_waits_and_then_gets_a_new_id(tmp_path):
@@ -158,6 +162,30 @@ def test_a_new_topic_waits_and_then_gets_a_new_id(tmp_path):
         assert ids["groen"] == 3  # an id never used before
     finally:
         del WORDS["groen"]
+
+
+def test_an_update_with_another_codebook_computes_the_coverage_again(tmp_path):
+    rows = _rows()
+    corpus = _write_corpus(tmp_path / "corpus", rows)
+    _, before, links = _discover(corpus, tmp_path)
+    parking = _theme_of_topic(links)["parkeren"]
+    assert not before.set_index("theme_id").loc[parking, "covered"]  # CB knows only afval
+    bigger = parse_codebook(
+        {
+            "name": "t",
+            "codes": [
+                {"id": "afval", "label_nl": "Afval", "definition": "afval container zwerfvuil ophalen"},
+                {"id": "parkeren", "label_nl": "Parkeren", "definition": "parkeren vergunning auto"},
+            ],
+        }
+    )
+    _write_corpus(corpus, [*rows, ("Noord", _answers("afval", 1)[0])])
+    result, themes, _ = _discover(corpus, tmp_path, codebook=bigger)
+    assert result.mode == "update"
+    row = themes.set_index("theme_id").loc[parking]
+    assert row["covered"] and row["closest_code"] == "parkeren"
+    assert list(themes["theme_id"]) == list(before["theme_id"])
+    assert list(themes["label"]) == list(before["label"])
 
 
 def test_match_themes_pairs_by_overlap_and_numbers_the_rest_afresh():

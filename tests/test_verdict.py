@@ -2,12 +2,13 @@
 
 The store fixture (written by hand, every expected value worked out in the comments):
 
-* codes: themes vertrouwen (v), financiering (f), communicatie (c) and ``geen`` (g); kinds behouden, verbeteren.
-* check sample, drawn at T1: s1..s4 blind, s5 *not* blind (people saw the machine's proposals), and s6 — which
-  anna had coded at T0, before it was drawn, so it may have taught the machine and is left out.
-* people's codings at T2 (after the draw): anna s1 {v}, s2 {f}, s3 {g}, s4 {v, f}, s5 {c}; piet s1 {v}, s2 {v},
-  s3 {g}; anna's kinds s1 behouden, s2 verbeteren. Before the draw (T0) anna also coded s6 {f} and s7 {v}
-  (s7 is a teaching segment, never in the check).
+* codes: themes vertrouwen (v), financiering (f), communicatie (c) and ``geen`` (g); kinds behouden,
+  verbeteren.
+* check sample, drawn at T1: s1..s4 blind, s5 *not* blind (people saw the machine's proposals), and s6 —
+  which anna had coded at T0, before it was drawn, so it may have taught the machine and is left out.
+* people's codings at T2 (after the draw): anna s1 {v}, s2 {f}, s3 {g}, s4 {v, f}, s5 {c}; piet s1 {v},
+  s2 {v}, s3 {g}; anna's kinds s1 behouden, s2 verbeteren. Before the draw (T0) anna also coded s6 {f} and
+  s7 {v} (s7 is a teaching segment, never in the check).
 * the machine: s1 {v}, s2 {f}, s3 {c}, s4 {v}, s5 {c}, s6 {f}, s7 {v}; kinds s1 behouden, s2 behouden.
 """
 
@@ -321,7 +322,8 @@ def test_agreement_machine_on_the_command_line_in_english(tmp_path):
     assert "The machine as one more coder (mean Cohen's kappa; on the check segments" in text
     assert "Machine: Only 5 check segments have been coded by people (at least 20 needed)" in text
     assert "n.v.t." not in text and "mensen" not in text  # one language
-    data = json.loads(runner.invoke(app, ["agreement", "--machine", "--json", "--corpus", str(corpus)]).output)
+    as_json = runner.invoke(app, ["agreement", "--machine", "--json", "--corpus", str(corpus)])
+    data = json.loads(as_json.output)
     assert data["machine"]["check"]["n_excluded"] == 1
     assert data["machine_as_coder"]["rows"][0]["machine_mean_kappa"] == pytest.approx(1 / 3)
     plain = runner.invoke(app, ["agreement", "--corpus", str(corpus)]).output

@@ -194,7 +194,7 @@ def resolve_corpus(corpus: str | Path | None = None) -> Path:
         if cand.is_dir():
             return cand.resolve()
     if len(candidates) == 1:
-        raise SettingsError(f"Corpus folder {candidates[0]} does not exist or is not a folder.")
+        raise SettingsError(f"Corpus folder {candidates[0]} not found: it does not exist or is not a folder.")
     tried = ", ".join(str(c) for c in candidates)
     raise SettingsError(f"Corpus folder {str(corpus)!r} not found (or not a folder). Tried: {tried}.")
 

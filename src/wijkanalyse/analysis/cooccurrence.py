@@ -86,7 +86,11 @@ def cooccurrence_counts(
     *,
     by_wijk: bool = False,
     dimension: str | None = None,
-    **filters: str | None,
+    wijk: str | None = None,
+    coder: str | None = None,
+    kind: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
 ) -> pd.DataFrame:
     """Count, for every pair of codes, the segments coded with both.
 
@@ -98,8 +102,9 @@ def cooccurrence_counts(
         all segments, those of city-wide sources included).
     dimension : str, optional
         Only codes of this dimension (``"thema"`` or ``"soort"``); default every code.
-    **filters
-        ``wijk``, ``coder``, ``kind`` (``"human"``/``"machine"``), ``date_from``, ``date_to``.
+    wijk, coder, kind, date_from, date_to : str, optional
+        Filters of :func:`~wijkanalyse.analysis.retrieval.applied_codings` (``kind``: ``"human"`` or
+        ``"machine"``).
 
     Returns
     -------
@@ -108,7 +113,9 @@ def cooccurrence_counts(
         ``code_a`` before ``code_b`` in codebook order; ``code_a == code_b`` rows give the segments with the
         code itself. Ordered by wijk (the city last), then ``segments`` (largest first).
     """
-    pairs = coded_segment_codes(store, **filters)
+    pairs = coded_segment_codes(
+        store, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to
+    )
     order = _codes_of(store, pairs, dimension)
     rank = {c: i for i, c in enumerate(order)}
     pairs = pairs[pairs["code_id"].isin(rank)]
@@ -143,7 +150,10 @@ def cooccurrence_matrix(
     *,
     wijk: str | None = None,
     dimension: str | None = None,
-    **filters: str | None,
+    coder: str | None = None,
+    kind: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
 ) -> pd.DataFrame:
     """Return the co-occurrence of codes as a square table: segments coded with both codes.
 
@@ -154,8 +164,8 @@ def cooccurrence_matrix(
         Only the segments of this wijk; default the whole city.
     dimension : str, optional
         Only codes of this dimension; default every code that was applied (after the filters).
-    **filters
-        ``coder``, ``kind``, ``date_from``, ``date_to``.
+    coder, kind, date_from, date_to : str, optional
+        Filters, as in :func:`cooccurrence_counts`.
 
     Returns
     -------
@@ -170,7 +180,9 @@ def cooccurrence_matrix(
     """
     if wijk is not None and wijk not in set(store.segments()["wijk"].dropna()):
         raise ReportError(f"Unknown wijk {wijk!r}: no segments of it in the store.")
-    counts = cooccurrence_counts(store, dimension=dimension, wijk=wijk, **filters)
+    counts = cooccurrence_counts(
+        store, dimension=dimension, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to
+    )
     codes = [c for c in _codes_of(store, counts.rename(columns={"code_a": "code_id"}), dimension)
              if c in set(counts["code_a"]) | set(counts["code_b"])]  # fmt: skip
     matrix = pd.DataFrame(0, index=pd.Index(codes, name="code"), columns=codes, dtype=int)

@@ -175,9 +175,7 @@ def code_quotes(
         If the code is neither in the codebook nor ever coded (with the nearest known code), or a filter is
         invalid.
     """
-    cod = applied_codings(
-        store, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to
-    )
+    cod = applied_codings(store, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to)
     _check_code(store, code, cod)
     cod = cod[cod["code_id"] == code]
     if cod.empty:

@@ -48,8 +48,7 @@ def _print_people(agr: Agreement, disagreements: int) -> None:
     typer.echo(
         "\nPer dimension (present/absent decisions per segment and code, a coded span counting for its "
         "segment; pooled within a dimension, never across; positive_agreement: agreement on the segments "
-        "where at least one coder used the code):\n"
-        + _fmt(agr.overall)
+        "where at least one coder used the code):\n" + _fmt(agr.overall)
     )
     typer.echo("\nPer code:\n" + _fmt(agr.per_code))
     if len(agr.pairs) > 1:

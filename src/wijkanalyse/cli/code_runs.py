@@ -36,7 +36,9 @@ def _describe_run(row: dict) -> str:
     if prov.get("model"):
         how = f"; learned: {prov['model']}, threshold {prov.get('threshold')}"
     restored = f" of {row['restored_from']}" if row.get("restored_from") else ""
-    coded = "" if row.get("coded") is None else f"{int(row['coded'])} of {int(row['segments'])} segments coded"
+    coded = (
+        "" if row.get("coded") is None else f"{int(row['coded'])} of {int(row['segments'])} segments coded"
+    )
     geen = "" if row.get("geen") is None else f", geen {int(row['geen'])}"
     return (
         f"{row['run_id']}  {row['created_at']}  {row['mode']}{restored}  {coded}{geen}  "

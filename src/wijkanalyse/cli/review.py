@@ -117,8 +117,9 @@ def _choose_round(
         new = [s for s in ids if s not in before]
         typer.echo(
             f"Check sample: {len(new)} segments newly drawn (stratified per wijk and kind of source), "
-            f"{len(ids) - len(new)} drawn earlier that {coder} has not coded; {len(store.check_segment_ids())} "
-            "in the check sample in all. They are never used to train the machine."
+            f"{len(ids) - len(new)} drawn earlier that {coder} has not coded; "
+            f"{len(store.check_segment_ids())} in the check sample in all. They are never used to train the "
+            "machine."
         )
     elif len(ids) < n:
         typer.echo(f"Only {len(ids)} segments left to choose from.")
@@ -144,7 +145,7 @@ def review_export(
     seed: Annotated[Optional[int], typer.Option(help="Seed of the sample (default: settings).")] = None,  # noqa: UP045
     blind: Annotated[
         Optional[bool],  # noqa: UP045
-        typer.Option("--blind/--no-blind", help="Leave out the machine's proposals (default: only for check)."),
+        typer.Option("--blind/--no-blind", help="Leave out the machine's proposals (default: for check)."),
     ] = None,
     code_columns: Annotated[
         Optional[int],  # noqa: UP045

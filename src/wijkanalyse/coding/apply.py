@@ -58,8 +58,9 @@ class CodingResult:
         True when the coder was fitted in this run; False when the model kept from an earlier run with the
         same human codings, codebook and embedder coded the new segments.
     learning : dict
-        How the coder learned and decides (:meth:`~wijkanalyse.coding.guard.Choice.provenance`): the model
-        chosen by cross-validation, the codes learned and kept from the codebook, the threshold and its source.
+        How the coder learned and decides (:meth:`~wijkanalyse.coding.guard.Choice.provenance`): the
+        model chosen by cross-validation, the codes learned and kept from the codebook, the threshold and
+        its source.
     warnings : list of str
         Said when a run changed many machine codes (see :mod:`wijkanalyse.coding.history`).
     """
@@ -111,7 +112,8 @@ def _describe_learning(learning: dict[str, Any]) -> str:
     scores = ", ".join(f"{k} {v:.2f}" for k, v in learning.get("cross_validated_agreement", {}).items())
     text = (
         f"Learning: model '{learning.get('model')}' chosen by cross-validated agreement with people on "
-        f"{learning.get('human_coded_segments_in_cv')} segments ({scores}); threshold {learning.get('threshold')}"
+        f"{learning.get('human_coded_segments_in_cv')} segments ({scores}); "
+        f"threshold {learning.get('threshold')}"
         f"{', forced choice' if learning.get('forced_choice') else ''} ({learning.get('threshold_source')})."
     )
     kept = learning.get("codes_kept_prior") or {}
@@ -142,14 +144,19 @@ def _state_fingerprint(
 ) -> dict[str, Any]:
     pairs = sorted(zip(human["segment_id"], human["code_id"], strict=True))
     h = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    state: dict[str, Any] = {"model": model_id, "threshold": float(threshold), "n_human": len(pairs), "human_hash": h}
+    state: dict[str, Any] = {
+        "model": model_id,
+        "threshold": float(threshold),
+        "n_human": len(pairs),
+        "human_hash": h,
+    }
     if check:  # the check sample changes what is trained on
         state["check_hash"] = hashlib.sha256("\x00".join(sorted(check)).encode("utf-8")).hexdigest()[:16]
     return state
 
 
 def _check_ids(store: Store) -> set[str]:
-    """The segments of the check sample (never trained on), where the store has one."""
+    """Return the segments of the check sample (never trained on), where the store has one."""
     return set(store.check_segment_ids()) if hasattr(store, "check_segment_ids") else set()
 
 

@@ -31,10 +31,18 @@ Few-shot (learning from hand-coded segments)
     (renormalised) with ``s`` chosen by 3-fold cross-validation on the hand-coded segments. Then the
     classifier is retrained once with the uncoded segments it is sure of (confidence >= 0.5) as extra
     examples of half weight (self-training: the uncoded corpus is there anyway).
+Learning that never makes it worse (:mod:`.guard`)
+    Which of the codebook prior, the learned model per code, the learned model, or a plain logistic
+    regression on the examples is used is decided by cross-validation on the hand-coded segments: the
+    prior is replaced only by what agrees better with people on held-out codes (by more than one standard
+    error), codes with fewer than three examples keep the prior, and segments of the check sample
+    (``holdout``) are never trained on. The decision threshold and forced choice are calibrated the same
+    way (or on the check sample). :attr:`CodebookCoder.learning_` states what was chosen and why.
 Decision
     Every code with confidence >= the threshold is applied (so at most two when it is above 1/3; for a
     codebook of fewer than five codes the threshold is raised to 1.5 / K, so a flat guess never passes). If
-    none passes but a parent and its sub-codes together do, the parent is applied. Otherwise: ``geen``.
+    none passes but a parent and its sub-codes together do, the parent is applied. Otherwise: ``geen``, or
+    with forced choice (when calibration chose it) the most likely code.
 Kind of input (soort)
     The same model over the soort codes, with its similarities counting half (the kind of input is more a
     matter of form than of topic), plus simple Dutch cues added as log-odds (:data:`SOORT_CUES`: a question
@@ -121,9 +129,13 @@ class CodebookCoder(BaseEstimator):
         Weight of the learned classifier against the zero-shot confidences.
     threshold_ : float
         The threshold in use: ``threshold``, or 1.5 / the number of codes when that is higher (fewer than five
-        codes).
+        codes), unless calibrated on the hand-coded segments or the check sample (see ``learning_``).
     model_id_ : str
-        ``"<embedder model id>+codebook:<version tag>"``, as written to the store.
+        ``"<embedder model id>+codebook:<version tag>"`` (the store adds a hash of the human codings).
+    forced_ : bool
+        Forced choice: the most likely code instead of ``geen`` when none passes the threshold.
+    learning_ : dict
+        What the coder learned from and how it decides (:meth:`.guard.Choice.provenance`).
 
     Examples
     --------
@@ -273,7 +285,7 @@ class CodebookCoder(BaseEstimator):
         return self
 
     def _provenance(self) -> dict[str, Any]:
-        """What the coder learned from and how it decides (written with every machine coding run)."""
+        """Return what the coder learned from and how it decides (written with every coding run)."""
         choice = self.theme_.choice
         if choice is not None:
             return choice.provenance()

@@ -65,7 +65,7 @@ class Dimension:
         return softmax(S / self.temperature)
 
     def prior(self, Z: np.ndarray) -> np.ndarray:
-        """The zero-shot confidences as columns of :attr:`classes` (learned extras such as geen get 0)."""
+        """Return the zero-shot confidences as columns of :attr:`classes` (learned extras get 0)."""
         out = np.zeros((Z.shape[0], len(self.classes)))
         out[:, : len(self.codes)] = self.zero_shot(Z)
         return out
@@ -91,7 +91,7 @@ class Dimension:
 
 
 def _full(model: Any, classes: Sequence[str], Z: np.ndarray) -> np.ndarray:
-    """A classifier's probabilities as columns of ``classes`` (classes it never saw get 0)."""
+    """Return a classifier's probabilities as columns of ``classes`` (classes it never saw get 0)."""
     full = np.zeros((Z.shape[0], len(classes)))
     full[:, [list(classes).index(c) for c in model.classes_]] = model.predict_proba(Z)
     return full

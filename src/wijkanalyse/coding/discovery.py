@@ -19,7 +19,7 @@ import pandas as pd
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, load_codebook
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
-from wijkanalyse.coding.theme_model import MIN_TEXTS, ThemeModel, default_min_theme_size
+from wijkanalyse.coding.theme_model import MIN_TEXTS, ThemeModel, default_min_theme_size, theme_coverage
 from wijkanalyse.coding.theme_state import ThemeState, assign_to_themes, match_themes, theme_centres
 from wijkanalyse.config import Settings
 from wijkanalyse.ingest.segment import is_quotable
@@ -273,7 +273,7 @@ def _discover(
     reason = _why_refit(store, state, emb, seed, min_theme_size, refit)
     with EmbeddingCache.for_store(store) as cache:
         if not reason and state is not None:
-            done = _update(store, settings, emb, cache, run_id, segs, ok, state, progress)
+            done = _update(store, settings, cb, emb, cache, run_id, segs, ok, state, progress)
             if isinstance(done, DiscoveryResult):
                 return done
             reason = done
@@ -342,9 +342,9 @@ def _fit(
     links = [(s, int(theme_of.get(s, -1)), bool(flags.get(s, False))) for s in segs["segment_id"]]
     store.add_theme_run(run_id, themes.to_dict("records"), links, model=f"bertopic+{emb.model_id}")
     tids, centres, cutoffs = theme_centres(E, labels, core=~outlier)
-    ThemeState(run_id, emb.model_id, seed, int(model.min_theme_size_), next_id, tids, centres, cutoffs).save(
-        store.folder
-    )
+    m = int(model.min_theme_size_)
+    state = ThemeState(run_id, emb.model_id, seed, m, next_id, tids, centres, cutoffs, cb.version_tag)
+    state.save(store.folder)
     kept = sum(1 for s, t in old_links.items() if t >= 0 and theme_of.get(s, -1) == t)
     return DiscoveryResult(
         run_id=run_id,
@@ -367,6 +367,7 @@ def _fit(
 def _update(
     store: Store,
     settings: Settings,
+    cb: Codebook,
     emb: Embedder,
     cache: EmbeddingCache,
     run_id: str,
@@ -403,8 +404,21 @@ def _update(
     themes["representative_ids"] = themes["representative_ids"].map(
         lambda r: [s for s in json.loads(r) if s in present]
     )
+    if state.codebook != cb.version_tag:  # another codebook (a code added, say): its coverage anew
+        themed = [s for s in ids if theme_of.get(s, -1) >= 0]
+        text_of = dict(zip(part["segment_id"], part["text"], strict=True))
+        texts = [text_of[s] for s in themed]
+        human = _human_theme_codes(store, cb)
+        extra = theme_coverage(
+            cb, emb, texts, embed_with_cache(emb, texts, cache, progress=progress),
+            np.array([theme_of[s] for s in themed]), themes["theme_id"].tolist(),
+            threshold=float(getattr(settings, "coding_threshold", 0.35)),
+            labels=[human.get(s) for s in themed], cache=cache, random_state=state.seed,
+        )  # fmt: skip
+        for k in ("closest_code", "closest_confidence", "coded_share", "covered"):
+            themes[k] = extra[k]
     store.add_theme_run(run_id, themes.to_dict("records"), links, model=str(themes["model"].iloc[0] or ""))
-    state.run_id = run_id
+    state.run_id, state.codebook = run_id, cb.version_tag
     state.save(store.folder)
     return DiscoveryResult(
         run_id=run_id,

@@ -21,15 +21,16 @@ In every candidate a code with fewer than :data:`MIN_PER_CODE` examples keeps th
 confidence (the columns are mixed per code and each row renormalised); ``geen`` is a class only once people
 coded it that often.
 
-Every candidate is scored by K-fold cross-validation (K = min(5, number of human-coded segments)) on the
+Every candidate is scored by K-fold cross-validation (K = min(10, number of human-coded segments)) on the
 human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
 real decision rule (threshold, parent rule, ``geen``); agreement with people is the mean Jaccard overlap of
-the machine's and the person's code sets per segment (``geen`` counts as a code). The candidate with the
-highest agreement is used, among the prior and those that beat it by more than one standard error of the
-paired gain (or agree as well and have a clearly better Brier score of their confidences, a proper scoring
-rule); on a tie the better Brier score, then the earlier one in the order above. What cannot be shown better
-than the codebook prior is not used. Self-training is not part of the cross-validation (it is applied
-afterwards to a chosen learned model only).
+the machine's and the person's code sets per segment (``geen`` counts as a code). Starting from the prior,
+the candidates are tried in the order above (simplest first); one replaces the choice so far only when it
+agrees better with people by more than one standard error of the paired gain per segment, or agrees as
+well and has a clearly better Brier score of its confidences (a proper scoring rule). What cannot be shown
+better than the codebook prior is not used. Self-training is not part of the cross-validation (it is
+applied afterwards to a chosen learned model only). A calibrated threshold replaces the default only when it
+beats it by the same margin.
 
 The decision threshold and forced choice (never ``geen``: the most likely code is applied when none passes
 the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}:
@@ -67,7 +68,8 @@ __all__ = [
 ]
 
 #: The candidates in order of preference on a tie (the simplest first).
-CANDIDATES = ("prior", "per-code", "learned", "plain LR")
+CANDIDATES = ("prior", "learned", "per-code", "plain LR")
+N_FOLDS = 10  # folds of the cross-validation (fewer when fewer segments are coded)
 MIN_PER_CODE = 3  # examples a code needs before its learned confidence may replace the codebook prior
 MIN_CHECK = 20  # coded check segments needed to calibrate the threshold on the check sample
 MIN_CV_THRESHOLD = 20  # coded segments needed to calibrate the threshold by cross-validation
@@ -147,7 +149,7 @@ def _targets(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndar
 
 
 def mix(learned: np.ndarray, prior: np.ndarray, gates: np.ndarray) -> np.ndarray:
-    """Per-code mixture: column j from ``learned`` where ``gates[j]`` is 1, else from ``prior``; rows sum to 1."""
+    """Mix per code: column j from ``learned`` where ``gates[j]`` is 1, else from ``prior``; rows sum to 1."""
     out = gates * learned + (1.0 - gates) * prior
     s = out.sum(axis=1, keepdims=True)
     s[s <= 0] = 1.0
@@ -169,11 +171,11 @@ class Choice:
     n_check: int = 0
 
     def gate_vector(self, classes: Sequence[str]) -> np.ndarray:
-        """The gates as a 0/1 vector over ``classes``."""
+        """Return the gates as a 0/1 vector over ``classes``."""
         return np.array([1.0 if self.gates.get(c) else 0.0 for c in classes])
 
     def provenance(self) -> dict[str, Any]:
-        """A JSON-ready account: the model used, per code whether it was learned or kept the prior, why."""
+        """Return a JSON-ready account: the model, per code whether it was learned or kept the prior, why."""
         learned = sorted(c for c, g in self.gates.items() if g)
         kept = {
             c: (
@@ -203,7 +205,7 @@ def _grid(default_threshold: float) -> list[tuple[float, bool]]:
 
 
 def better(new: np.ndarray, old: np.ndarray) -> bool:
-    """True when per-row scores ``new`` beat ``old`` by more than one standard error of the paired gain."""
+    """Return True when per-row scores ``new`` beat ``old`` by more than one SE of the paired gain."""
     gain = np.asarray(new, dtype=float) - np.asarray(old, dtype=float)
     if len(gain) < 2:
         return False
@@ -281,7 +283,7 @@ def choose(
     held = [labels[i] for i in rows]
     P = {name: np.zeros((len(rows), len(classes))) for name in ("prior", "learned", "plain LR")}
     P["prior"] = prior(rows)
-    folds = KFold(n_splits=min(5, len(rows)), shuffle=True, random_state=random_state)
+    folds = KFold(n_splits=min(N_FOLDS, len(rows)), shuffle=True, random_state=random_state)
     for tr, te in folds.split(np.arange(len(rows))):
         tr_rows, te_rows = [rows[i] for i in tr], [rows[i] for i in te]
         P["learned"][te] = learned(tr_rows, te_rows)
@@ -291,7 +293,10 @@ def choose(
     Y = _targets(held, classes)
     # per code: the F1 of its decisions, then (on a tie) the Brier score of its confidence, a proper score
     per_code = {
-        k: {c: (_code_f1(dec[k], held, c), -float(((P[k][:, j] - Y[:, j]) ** 2).mean())) for j, c in enumerate(classes)}
+        k: {
+            c: (_code_f1(dec[k], held, c), -float(((P[k][:, j] - Y[:, j]) ** 2).mean()))
+            for j, c in enumerate(classes)
+        }
         for k in ("prior", "learned")
     }
     enough = {c: n_ex[c] >= MIN_PER_CODE for c in classes}
@@ -310,17 +315,15 @@ def choose(
     best = {k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES}
     choice.scores = {k: float(v[0].mean()) for k, v in best.items()}
     brier = {k: -((P[k] - Y) ** 2).sum(axis=1) for k in CANDIDATES}  # per row, higher is better
-    # a candidate may replace the prior only when it agrees better with people on held-out codes by more than
-    # one standard error, or agrees as well and has a clearly better Brier score (a proper scoring rule)
-    ok = [
-        k
-        for k in CANDIDATES[1:]
-        if better(best[k][0], best["prior"][0])
-        or (best[k][0].mean() >= best["prior"][0].mean() and better(brier[k], brier["prior"]))
-    ]
-    rank = {k: (round(choice.scores[k], 9), round(float(brier[k].mean()), 9)) for k in ["prior", *ok]}
-    top = max(rank.values())
-    choice.candidate = next(k for k in CANDIDATES if rank.get(k) == top)
+    # in order of simplicity, a candidate replaces the one chosen so far only when it agrees better with people
+    # on held-out codes by more than one standard error, or agrees as well and has a clearly better Brier
+    # score (a proper scoring rule)
+    for k in CANDIDATES[1:]:
+        cur = choice.candidate
+        if better(best[k][0], best[cur][0]) or (
+            best[k][0].mean() >= best[cur][0].mean() and better(brier[k], brier[cur])
+        ):
+            choice.candidate = k
     choice.gates = gates[choice.candidate]
     (choice.threshold, choice.forced) = best[choice.candidate][1]
     if calibrate and (choice.threshold, choice.forced) != default:

@@ -11,8 +11,8 @@ Fitted model
     corpus it was fitted on; a changed key refits on the whole corpus and recodes every segment.
 Change warnings
     A run that replaces the machine's codes compares them with the codes it replaces: when the share of
-    ``geen`` moves by more than :data:`GEEN_SHIFT` or more than :data:`CHANGED_SHARE` of the segments get other
-    themes, the run says so and names the run to restore.
+    ``geen`` moves by more than :data:`GEEN_SHIFT` or more than :data:`CHANGED_SHARE` of the segments get
+    other themes, the run says so and names the run to restore.
 Restoring
     Every run's codings are kept (``machine_coding_history`` in the store); :func:`restore_run` puts the
     machine's codings back as they were right after an earlier run (a new run of mode ``restore``), and the
@@ -57,20 +57,24 @@ _MODEL_FILE = "coder-model.pkl"
 
 
 def model_key(state: dict[str, Any], seed: int) -> str:
-    """A hash of what a fitted model depends on: the coding state, the seed and the engine version."""
+    """Return a hash of what a fitted model depends on: the coding state, the seed, the engine version."""
     blob = json.dumps({"state": state, "seed": seed, "engine": ENGINE_VERSION}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def load_fitted(store: Store, key: str, embedder: Embedder) -> CodebookCoder | None:
-    """The coder kept next to the store when it was fitted under ``key`` (else None), given its embedder."""
+    """Return the coder kept next to the store if it was fitted under ``key`` (else None), with embedder."""
     path = Path(store.folder) / _MODEL_FILE
     try:
         with path.open("rb") as fh:
             kept = pickle.load(fh)  # noqa: S301 - written by save_fitted into the user's own store folder
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("coder"), CodebookCoder):
+    if (
+        not isinstance(kept, dict)
+        or kept.get("key") != key
+        or not isinstance(kept.get("coder"), CodebookCoder)
+    ):
         return None
     try:
         return kept["coder"].attach(embedder)
@@ -96,7 +100,10 @@ def _themes(rows: pd.DataFrame, soort: set[str]) -> dict[str, frozenset[str]]:
 
 
 def change_warnings(
-    before: pd.DataFrame, after: Sequence[tuple[str, str, float]], soort: Sequence[str], previous_run: str | None
+    before: pd.DataFrame,
+    after: Sequence[tuple[str, str, float]],
+    soort: Sequence[str],
+    previous_run: str | None,
 ) -> list[str]:
     """Warnings when a run changes many machine theme codes (``geen`` share, segments with other themes).
 

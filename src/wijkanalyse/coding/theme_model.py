@@ -40,7 +40,7 @@ from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache,
 from wijkanalyse.coding.numba_cache import import_umap
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError
 
-__all__ = ["ThemeModel", "default_min_theme_size", "min_theme_size_candidates", "MIN_TEXTS"]
+__all__ = ["ThemeModel", "default_min_theme_size", "min_theme_size_candidates", "theme_coverage", "MIN_TEXTS"]
 
 #: Fewer texts than this cannot be clustered meaningfully.
 MIN_TEXTS = 10
@@ -121,10 +121,13 @@ def _cluster(reduced: np.ndarray, sizes: Sequence[int], hdbscan: Any) -> tuple[n
 def _split_large(
     reduced: np.ndarray, labels: np.ndarray, min_size: int, max_share: float, hdbscan: Any
 ) -> tuple[np.ndarray, int]:
-    """Second pass: cluster each theme holding more than ``max_share`` of the segments again, on its own.
+    """Second pass: cluster each very large theme again, on its own.
 
-    HDBSCAN with 'leaf' selection on the theme's members; the theme is replaced by the parts when there are
-    two or more (its members in no part become outliers, reassigned later like the others).
+    A theme is very large when it holds more than ``max_share`` of the segments and more than twice the median
+    size of the other themes (or there is no other): a corpus of three equal topics keeps its three themes, a
+    theme of a third of the corpus beside many small ones is split. HDBSCAN with 'leaf' selection on the
+    theme's members; the theme is replaced by the parts when there are two or more (its members in no part
+    become outliers, reassigned later like the others).
 
     Returns
     -------
@@ -134,10 +137,12 @@ def _split_large(
     labels = labels.copy()
     n, split = len(labels), 0
     next_label = int(labels.max()) + 1 if len(labels) else 0
-    for theme in sorted(set(labels.tolist()) - {-1}):
-        members = np.flatnonzero(labels == theme)
-        if len(members) <= max_share * n or len(members) < 2 * min_size:
+    sizes = {t: int((labels == t).sum()) for t in sorted(set(labels.tolist()) - {-1})}
+    for theme, size in sizes.items():
+        others = [v for t, v in sizes.items() if t != theme]
+        if size <= max_share * n or size < 2 * min_size or (others and size <= 2 * np.median(others)):
             continue
+        members = np.flatnonzero(labels == theme)
         parts = _hdbscan(reduced[members], min_size, "leaf", hdbscan)
         kinds = sorted(set(parts.tolist()) - {-1})
         if len(kinds) < 2:
@@ -487,35 +492,81 @@ class ThemeModel(BaseEstimator):
             raise SettingsError(
                 "coverage() needs the embedder of the embeddings; pass embedder= to ThemeModel."
             )
-        coder = CodebookCoder(
-            codebook=codebook,
-            embedder=self.embedder_,
-            threshold=threshold,
-            cache=self.cache,
-            random_state=self.random_state,
-        )
-        coder.fit(self._texts, labels, embeddings=self._E)
-        proba = coder.predict_proba(self._texts, embeddings=self._E)
-        best = np.array([d[0][0] for d in coder.decide(proba)], dtype=object)
-        classes = coder.classes_
-        code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
-        extra: dict[str, list[Any]] = {
-            "closest_code": [],
-            "closest_label": [],
-            "closest_confidence": [],
-            "coded_share": [],
-            "covered": [],
-        }
-        for theme in self.themes_["theme_id"]:
-            members = self.labels_ == theme
-            mean = proba[members][:, code_cols].mean(axis=0)
-            j = code_cols[int(np.argmax(mean))]
-            share = float(np.mean(best[members] != NONE_CODE))
-            extra["closest_code"].append(classes[j])
-            extra["closest_label"].append(codebook.label(classes[j]))
-            extra["closest_confidence"].append(round(float(mean.max()), 4))
-            extra["coded_share"].append(round(share, 4))
-            extra["covered"].append(share >= 0.5)
+        extra = theme_coverage(
+            codebook, self.embedder_, self._texts, self._E, self.labels_, self.themes_["theme_id"].tolist(),
+            threshold=threshold, labels=labels, cache=self.cache, random_state=self.random_state,
+        )  # fmt: skip
         for k, v in extra.items():
             self.themes_[k] = v
         return self.themes_
+
+
+def theme_coverage(
+    codebook: Codebook,
+    embedder: Embedder,
+    texts: Sequence[str],
+    E: np.ndarray,
+    themes: np.ndarray,
+    theme_ids: Sequence[int],
+    *,
+    threshold: float = 0.35,
+    labels: Sequence[Any] | None = None,
+    cache: EmbeddingCache | None = None,
+    random_state: int = 42,
+) -> dict[str, list[Any]]:
+    """Code the texts with the codebook and say, per theme, whether the codebook covers it.
+
+    A theme is covered when at least half of its texts get a code (not ``geen``); its closest code is the code
+    with the highest mean confidence over its texts.
+
+    Parameters
+    ----------
+    codebook : Codebook
+    embedder : Embedder
+        The embedder of ``E``.
+    texts : sequence of str
+    E : numpy.ndarray
+        Embeddings of ``texts``.
+    themes : numpy.ndarray
+        Theme id per text (-1: none).
+    theme_ids : sequence of int
+        The themes to describe, in this order.
+    threshold : float, default 0.35
+    labels : sequence, optional
+        Hand-coded theme codes per text (None where not coded).
+    cache : EmbeddingCache, optional
+    random_state : int, default 42
+
+    Returns
+    -------
+    dict
+        ``closest_code, closest_label, closest_confidence, coded_share, covered``: a list each, one entry per
+        theme of ``theme_ids``.
+    """
+    coder = CodebookCoder(
+        codebook=codebook, embedder=embedder, threshold=threshold, cache=cache, random_state=random_state
+    )
+    coder.fit(list(texts), labels, embeddings=E)
+    proba = coder.predict_proba(list(texts), embeddings=E)
+    best = np.array([d[0][0] for d in coder.decide(proba)], dtype=object)
+    classes = coder.classes_
+    code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
+    extra: dict[str, list[Any]] = {
+        "closest_code": [],
+        "closest_label": [],
+        "closest_confidence": [],
+        "coded_share": [],
+        "covered": [],
+    }
+    themes = np.asarray(themes)
+    for theme in theme_ids:
+        members = themes == theme
+        mean = proba[members][:, code_cols].mean(axis=0)
+        j = code_cols[int(np.argmax(mean))]
+        share = float(np.mean(best[members] != NONE_CODE))
+        extra["closest_code"].append(classes[j])
+        extra["closest_label"].append(codebook.label(classes[j]))
+        extra["closest_confidence"].append(round(float(mean.max()), 4))
+        extra["coded_share"].append(round(share, 4))
+        extra["covered"].append(share >= 0.5)
+    return extra

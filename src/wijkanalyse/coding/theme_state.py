@@ -73,6 +73,8 @@ class ThemeState:
         Shape ``(k, dim)``, unit length.
     cutoffs : numpy.ndarray
         Shape ``(k,)``: the lowest cosine similarity to the centre of a segment that joins the theme.
+    codebook : str
+        Version tag of the codebook the themes' coverage was computed with (another one: computed again).
     """
 
     run_id: str
@@ -83,6 +85,7 @@ class ThemeState:
     theme_ids: np.ndarray
     centres: np.ndarray
     cutoffs: np.ndarray
+    codebook: str = ""
 
     def save(self, folder: Path) -> Path:
         """Write the state to ``folder/themes_state.npz`` atomically (a temporary file, then a rename)."""
@@ -95,6 +98,7 @@ class ThemeState:
                     fh,
                     run_id=np.array(self.run_id),
                     model_id=np.array(self.model_id),
+                    codebook=np.array(self.codebook),
                     numbers=np.array([self.seed, self.min_theme_size, self.next_theme_id], dtype=np.int64),
                     theme_ids=np.asarray(self.theme_ids, dtype=np.int64),
                     centres=np.asarray(self.centres, dtype=np.float32),
@@ -124,6 +128,7 @@ class ThemeState:
                     theme_ids=z["theme_ids"],
                     centres=z["centres"],
                     cutoffs=z["cutoffs"],
+                    codebook=str(z["codebook"]),
                 )
         except (OSError, ValueError, KeyError):
             return None

@@ -52,7 +52,8 @@ NMI and ARI (``--discover``)
 Rule of thumb for deciding
 --------------------------
 * kappa >= 0.6 (substantial) and no important code with a recall below 0.5: machine codes may stand in
-  reports, with spot checks (this is the default ``machine_agreement_threshold`` of the settings).
+  reports, with spot checks. (Whether they do in a report is decided on the corpus's own check sample, with
+  Krippendorff's alpha >= 0.667 by default: :mod:`wijkanalyse.review.machine_decision`.)
 * kappa 0.4-0.6: use the machine's codes as proposals that a researcher reviews; code more examples by hand
   and measure again with ``--examples-per-code``.
 * kappa below 0.4: do not rely on automatic coding for this corpus and codebook yet; revisit the definitions

@@ -242,7 +242,8 @@ def candidate_segments(store: Store, *, wijk: str | None = None, code: str | Non
     ----------
     store : Store
     wijk, code : str, optional
-        Only segments of this wijk / with this code (as :func:`~wijkanalyse.review.decisions.select_segments`).
+        Only segments of this wijk / with this code (see
+        :func:`~wijkanalyse.review.decisions.select_segments`).
 
     Returns
     -------
@@ -255,7 +256,9 @@ def candidate_segments(store: Store, *, wijk: str | None = None, code: str | Non
     return segs[keep].reset_index(drop=True)
 
 
-def machine_view(store: Store, settings: Settings, segment_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def machine_view(
+    store: Store, settings: Settings, segment_ids: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit the coding engine on the store as it is now and return its view of some segments.
 
     The engine (:class:`~wijkanalyse.coding.coder.CodebookCoder`, the settings' embedder and codebook) is
@@ -348,7 +351,8 @@ def choose_segments(
     wijk, code : str, optional
         Only segments of this wijk / with this code.
     mark : bool, default True
-        With ``check``: add the new draws to the check sample (:meth:`~wijkanalyse.store.Store.mark_check_sample`).
+        With ``check``: add the new draws to the check sample
+        (:meth:`~wijkanalyse.store.Store.mark_check_sample`).
     blind : bool, default True
         With ``check``: recorded with the marked segments (whether they go out without machine proposals).
 

@@ -348,7 +348,8 @@ def export_coding_sheet(
         exported segment answers a question.
     segment_ids : sequence of str, optional
         Exactly these segments (in document order), e.g. chosen by
-        :func:`wijkanalyse.review.sampling.choose_segments`; ``wijk``, ``code`` and ``sample`` are then ignored.
+        :func:`wijkanalyse.review.sampling.choose_segments`; ``wijk``, ``code`` and ``sample`` are then
+        ignored.
     strategy : str, optional
         How ``segment_ids`` were chosen; noted on the info sheet.
 

@@ -73,7 +73,7 @@ class CheckSampleQueries(Connection):
             return con.total_changes - before
 
     def check_sample(self) -> pd.DataFrame:
-        """Return the check sample: ``segment_id, drawn_at, round, strategy, blind`` (bool), by round and id."""
+        """Return the check sample: ``segment_id, drawn_at, round, strategy, blind`` (bool), by round, id."""
         if not self._has_check_table():
             return pd.DataFrame(columns=_COLUMNS)
         frame = self.query(f"SELECT {', '.join(_COLUMNS)} FROM check_sample ORDER BY round, segment_id")

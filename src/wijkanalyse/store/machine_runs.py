@@ -42,16 +42,17 @@ class MachineRunQueries(Connection):
         with self.transaction() as con:
             seq = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM machine_coding_runs").fetchone()[0]
             con.execute(
-                "INSERT OR IGNORE INTO machine_coding_runs(run_id, seq, model, mode, restored_from, state_json, "
-                "provenance_json, segments, coded, geen, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO machine_coding_runs(run_id, seq, model, mode, restored_from, "
+                "state_json, provenance_json, segments, coded, geen, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     run_id, seq, model, mode, restored_from,
                     json.dumps(state, default=str), json.dumps(provenance, default=str), *counts, now_iso(),
                 ),
             )  # fmt: skip
             con.executemany(
-                "INSERT OR IGNORE INTO machine_coding_history(run_id, segment_id, code_id, confidence, model) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO machine_coding_history(run_id, segment_id, code_id, confidence, "
+                "model) VALUES (?, ?, ?, ?, ?)",
                 [(run_id, s, c, conf, model) for s, c, conf in rows],
             )
 
@@ -65,8 +66,9 @@ class MachineRunQueries(Connection):
         """
         with self.transaction() as con:
             missing = con.execute(
-                "SELECT DISTINCT c.run_id, c.model FROM codings c WHERE c.coder_id = ? AND c.status = 'applied' "
-                "AND c.run_id IS NOT NULL AND c.run_id NOT IN (SELECT run_id FROM machine_coding_runs) "
+                "SELECT DISTINCT c.run_id, c.model FROM codings c WHERE c.coder_id = ? "
+                "AND c.status = 'applied' AND c.run_id IS NOT NULL "
+                "AND c.run_id NOT IN (SELECT run_id FROM machine_coding_runs) "
                 "ORDER BY c.coding_id",
                 (coder_id,),
             ).fetchall()
@@ -78,8 +80,8 @@ class MachineRunQueries(Connection):
                     (run_id, seq, model or "", now_iso()),
                 )
             cur = con.execute(
-                "INSERT OR IGNORE INTO machine_coding_history(run_id, segment_id, code_id, confidence, model) "
-                "SELECT run_id, segment_id, code_id, confidence, model FROM codings "
+                "INSERT OR IGNORE INTO machine_coding_history(run_id, segment_id, code_id, confidence, "
+                "model) SELECT run_id, segment_id, code_id, confidence, model FROM codings "
                 "WHERE coder_id = ? AND status = 'applied' AND run_id IS NOT NULL",
                 (coder_id,),
             )
@@ -102,7 +104,7 @@ class MachineRunQueries(Connection):
         )
 
     def machine_codings_as_of(self, run_id: str, segment_ids: Sequence[str]) -> pd.DataFrame:
-        """The machine's codings right after run ``run_id``, for the segments that still exist.
+        """Return the machine's codings right after run ``run_id``, for the segments that still exist.
 
         Per segment: the codings of the latest run up to ``run_id`` (in run order) that coded it.
 
@@ -116,7 +118,8 @@ class MachineRunQueries(Connection):
             return pd.DataFrame(columns=["segment_id", "code_id", "confidence", "model"])
         df = self.query(
             "WITH h AS (SELECT h.segment_id, h.code_id, h.confidence, h.model, r.seq "
-            "FROM machine_coding_history h JOIN machine_coding_runs r ON r.run_id = h.run_id WHERE r.seq <= ?), "
+            "FROM machine_coding_history h JOIN machine_coding_runs r ON r.run_id = h.run_id "
+            "WHERE r.seq <= ?), "
             "latest AS (SELECT segment_id, MAX(seq) AS seq FROM h GROUP BY segment_id) "
             "SELECT h.segment_id, h.code_id, h.confidence, h.model FROM h "
             "JOIN latest ON latest.segment_id = h.segment_id AND latest.seq = h.seq "
@@ -126,7 +129,7 @@ class MachineRunQueries(Connection):
         return df[df["segment_id"].isin(set(segment_ids))].reset_index(drop=True)
 
     def machine_run_state(self, run_id: str) -> dict[str, Any] | None:
-        """What a machine coding run was based on (its coding state), or None for an unknown run."""
+        """Return what a machine coding run was based on (its coding state), or None if unknown."""
         row = self.con.execute(
             "SELECT state_json FROM machine_coding_runs WHERE run_id = ?", (run_id,)
         ).fetchone()
