@@ -73,7 +73,10 @@ def _coder_codes(machine: dict[str, list[str]], order: list[str], themes: list[s
         codes = [rng.choice(themes) if rng.random() < noise else c for c in machine.get(seg, [])]
         if rng.random() < noise:
             codes.append(rng.choice(themes))
-        out.append(list(dict.fromkeys(codes))[:6] or [rng.choice(themes)])
+        codes = list(dict.fromkeys(codes))
+        if len(codes) > 1 and "geen" in codes:  # geen goes with no theme
+            codes.remove("geen")
+        out.append(codes[:6] or [rng.choice(themes)])
     return out
 
 
@@ -91,6 +94,7 @@ def _shifted(rows: list[list[str]], shift: str) -> list[list[str]]:
 def _shift_cases(store: Store, work: Path, draws: int) -> list[dict[str, Any]]:
     codes = review.known_codes(store)
     themes = [c for c, d in zip(codes["code_id"], codes["dimension"], strict=True) if d != "soort"]
+    themes = [c for c in themes if c != "geen"]
     applied = store.applied_codings()
     machine_rows = applied[applied["kind"] == "machine"]
     kinds = set(codes.loc[codes["dimension"] == "soort", "code_id"])
@@ -171,15 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No store at {args.store}: run 'wijkanalyse run' on the demo corpus first, or pass --store.")
         return 2
     with workdir(args, "sheet_checks") as work:
-        shutil.copytree(
-            args.store, work / "store", ignore=shutil.ignore_patterns("*.sqlite-*", "embeddings*")
-        )
+        skip = shutil.ignore_patterns("*.sqlite-*", "embeddings*", "projections")
+        shutil.copytree(args.store, work / "store", ignore=skip)
         with Store(work / "store", create=False) as store:
             other = _other_figures(store, work)
             rows = _shift_cases(store, work, draws)
     head = header("bench_sheet_checks", args)
     body = (
-        "Moved rows: the share of 40-row sheets the import refuses as shifted (see the script's docstring).\n\n"
+        "Moved rows: the share of 40-row sheets the import refuses as shifted (see the docstring).\n\n"
         + md_table(rows)
         + "\nOther figures on the whole store:\n\n"
         + md_table([{"figure": k, "value": v} for k, v in other.items()])

@@ -24,7 +24,8 @@ coded it that often.
 Every candidate is scored by K-fold cross-validation (K = min(10, number of human-coded segments)) on the
 human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
 real decision rule (threshold, parent rule, ``geen``); agreement with people is the mean Jaccard overlap of
-the machine's and the person's code sets per segment (``geen`` counts as a code). Starting from the prior,
+the machine's and the person's code sets per segment (``geen`` counts as a code), weighted so that every
+code weighs the same (:func:`code_weights`: a macro average, so the largest code cannot decide). Starting from the prior,
 the candidates are tried in the order above (simplest first); one replaces the choice so far only when it
 agrees better with people by more than one standard error of the paired gain per segment, or agrees as
 well and has a clearly better Brier score of its confidences (a proper scoring rule). What cannot be shown
@@ -213,6 +214,21 @@ def better(new: np.ndarray, old: np.ndarray) -> bool:
     return float(gain.mean()) > max(se, 1e-12)
 
 
+def code_weights(labels: Sequence[Sequence[str]]) -> np.ndarray:
+    """Return a weight per segment so that every code weighs the same in total (mean weight 1).
+
+    A segment weighs the mean of ``1 / (segments with that code)`` over its codes: agreement averaged with
+    these weights is a macro average over codes, so a code coded three times counts as much as one coded
+    thirty times, and a model cannot win by the largest code alone.
+    """
+    counts: dict[str, int] = {}
+    for ls in labels:
+        for c in set(ls):
+            counts[c] = counts.get(c, 0) + 1
+    w = np.array([np.mean([1.0 / counts[c] for c in set(ls)]) if ls else 0.0 for ls in labels])
+    return w / w.mean() if w.sum() > 0 else np.ones(len(labels))
+
+
 def _best_setting(
     proba: np.ndarray,
     labels: Sequence[Sequence[str]],
@@ -221,11 +237,12 @@ def _best_setting(
     grid: Sequence[tuple[float, bool]],
     default: tuple[float, bool],
 ) -> tuple[np.ndarray, tuple[float, bool]]:
-    """Per-row agreement and the setting: the best on the grid if it beats the default (:func:`better`)."""
-    base = agreement(decide_rows(proba, classes, default[0], parents, default[1]), labels)
+    """Per-row weighted agreement and the setting: the best on the grid if it beats the default."""
+    w = code_weights(labels)
+    base = w * agreement(decide_rows(proba, classes, default[0], parents, default[1]), labels)
     best: tuple[float, float, np.ndarray, tuple[float, bool]] = (float(base.mean()), 0.0, base, default)
     for t, f in grid:
-        rows = agreement(decide_rows(proba, classes, t, parents, f), labels)
+        rows = w * agreement(decide_rows(proba, classes, t, parents, f), labels)
         dist = abs(t - default[0]) + (f != default[1])
         if (float(rows.mean()), -dist) > (best[0], -best[1]):
             best = (float(rows.mean()), dist, rows, (t, f))
@@ -314,7 +331,8 @@ def choose(
     grid = _grid(threshold) if calibrate else [default]
     best = {k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES}
     choice.scores = {k: float(v[0].mean()) for k, v in best.items()}
-    brier = {k: -((P[k] - Y) ** 2).sum(axis=1) for k in CANDIDATES}  # per row, higher is better
+    w = code_weights(held)
+    brier = {k: -w * ((P[k] - Y) ** 2).sum(axis=1) for k in CANDIDATES}  # per row, higher is better
     # in order of simplicity, a candidate replaces the one chosen so far only when it agrees better with people
     # on held-out codes by more than one standard error, or agrees as well and has a clearly better Brier
     # score (a proper scoring rule)
