@@ -149,3 +149,19 @@ def test_code_frequencies_beside_the_form(store):
     assert row("financiering") == [1, 2, 2] and row("communicatie") == [1, 0, 1]
     html = frequency_panel([("a", "A")], [], {"a": (3, 4, 5)}, blind=True)
     assert ">3</td>" in html and ">4</td>" not in html and "machine" not in html
+
+
+def test_the_widget_chooses_its_segments_with_a_sampling_strategy(store):
+    from wijkanalyse.review.sampling import choose_segments
+
+    review.add_coding(store, KRANT, "behouden", "piet")  # coded by a person: never chosen to teach
+    w = CodingWidget(store, "anna", sample=5, seed=3, strategy="random")
+    assert len(w.segment_ids) == 5 and KRANT not in w.segment_ids and w.blind is False
+    assert w.segment_ids == choose_segments(store, "random", 5, coder="anna", seed=3)
+    check = CodingWidget(store, "anna", sample=4, strategy="check")
+    assert check.blind is True and check._checks == {}  # a check is coded blind, as on the command line
+    assert set(check.segment_ids) == set(store.check_segment_ids()) and len(check.segment_ids) == 4
+    plain = CodingWidget(store, "anna", sample=5, seed=42)  # no settings, no strategy: a plain random sample
+    assert plain.segment_ids == list(review.select_segments(store, sample=5, seed=42)["segment_id"])
+    with pytest.raises(review.ReviewError, match="needs the coding engine"):
+        CodingWidget(store, "anna", sample=5, strategy="mix")

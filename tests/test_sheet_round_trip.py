@@ -171,7 +171,7 @@ def test_dry_run_lists_what_would_change_per_row_and_writes_nothing(store, tmp_p
         f"row {rows[COMMUNICATIE]} (segment {COMMUNICATIE}): + communicatie; afgewezen: vertrouwen",
     ]
     text = checked.describe()
-    assert "codings +2 -1 =0; 1 proposal(s) rejected; 1 memo(s)" in text and "Would change (2 row(s))" in text
+    assert "codings +2 -1 =0; 1 memo(s). Proposals rejected: 1." in text and "Would change (2 row(s))" in text
     done = sheet.import_coding_sheet(store, path, "anna")  # the real import does what the dry run said
     assert (done.added, done.removed, done.rejected, done.memos) == (2, 1, 1, 1)
     assert _mine(store) == {

@@ -239,6 +239,26 @@ def test_verdict_text_cites_krippendorff_reports_the_interval_the_ceiling_and_an
     assert data["check"]["overall"][1]["human_exact_match"] is None  # NaN becomes None in JSON
 
 
+def test_a_codebook_with_only_themes_is_judged_on_the_themes_alone(store):
+    with store.transaction() as con:
+        con.execute("DELETE FROM codings WHERE code_id IN ('behouden', 'verbeteren')")
+        con.execute("DELETE FROM codes WHERE dimension = 'soort'")
+    decision = md.machine_may_stand(store, threshold=0.4, min_segments=3)
+    assert decision.verdicts == {"thema": True} and decision.may_stand  # themes 0.45 >= 0.4
+    assert list(decision.check.overall["dimension"]) == ["thema"]
+    assert "kind of input" not in decision.explain("en")
+
+
+def test_a_kind_of_input_nobody_coded_on_the_check_cannot_stand(store):
+    # people leave the kind of input out on the check; the machine coded it there: not checked, so no
+    with store.transaction() as con:
+        con.execute("DELETE FROM codings WHERE kind = 'human' AND code_id IN ('behouden', 'verbeteren')")
+    decision = md.machine_may_stand(store, threshold=0.4, min_segments=3)
+    assert decision.verdicts == {"thema": True, "soort": None} and not decision.may_stand
+    assert decision.check is not None and decision.check.machine_dimensions == ["thema", "soort"]
+    assert "kind of input not checked" in decision.explain("en")
+
+
 def test_blind_check_is_said_to_be_blind(store):
     with store.transaction() as con:
         con.execute("UPDATE check_sample SET blind = 1")

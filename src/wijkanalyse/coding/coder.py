@@ -71,7 +71,7 @@ from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook
 from wijkanalyse.coding.dimension import KAPPA_SOORT, Dimension, LearnParams, fit_dimension, prototypes
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.features import Featurizer, as_label_sets, code_views, softmax, texts_key
-from wijkanalyse.coding.guard import decide_rows
+from wijkanalyse.coding.guard import code_thresholds, decide_rows
 from wijkanalyse.coding.soort import soort_cue_scores
 from wijkanalyse.exceptions import SettingsError
 
@@ -132,6 +132,9 @@ class CodebookCoder(BaseEstimator):
         codes), unless calibrated on the hand-coded segments or the check sample (see ``learning_``).
     model_id_ : str
         ``"<embedder model id>+codebook:<version tag>"`` (the store adds a hash of the human codings).
+    code_thresholds_ : numpy.ndarray
+        The threshold per class: the calibrated one for codes the learned model decides, ``threshold_``'s
+        default rule for codes that keep the codebook prior.
     forced_ : bool
         Forced choice: the most likely code instead of ``geen`` when none passes the threshold.
     learning_ : dict
@@ -279,7 +282,10 @@ class CodebookCoder(BaseEstimator):
         self.temperature_ = self.theme_.temperature
         self.blend_weight_ = self.theme_.blend
         choice = self.theme_.choice
+        self.code_thresholds_ = np.full(len(self.classes_), self.threshold_)
         if choice is not None:
+            gates = choice.gate_vector(self.classes_)
+            self.code_thresholds_ = code_thresholds(gates, choice.threshold, self.threshold_)
             self.threshold_, self.forced_ = float(choice.threshold), bool(choice.forced)
         self.learning_ = self._provenance()
         return self
@@ -433,7 +439,8 @@ class CodebookCoder(BaseEstimator):
         passes wins as well.
         """
         self._check_fitted()
-        return decide_rows(proba, self.classes_, self.threshold_, self.parents_, self.forced_)
+        thresholds = getattr(self, "code_thresholds_", self.threshold_)
+        return decide_rows(proba, self.classes_, thresholds, self.parents_, self.forced_)
 
     def predict(self, X: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Best theme code per text (``geen`` when nothing passes the threshold)."""

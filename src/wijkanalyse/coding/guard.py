@@ -18,27 +18,29 @@ examples for most codes, none for some, and many ``geen``):
     class weights), the baseline a statistician would fit first.
 
 In every candidate a code with fewer than :data:`MIN_PER_CODE` examples keeps the codebook prior's
-confidence (the columns are mixed per code and each row renormalised); ``geen`` is a class only once people
-coded it that often.
+confidence exactly (:func:`mix`); ``geen`` is a class only once people coded it that often.
 
 Every candidate is scored by K-fold cross-validation (K = min(10, number of human-coded segments)) on the
 human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
-real decision rule (threshold, parent rule, ``geen``); agreement with people is the mean Jaccard overlap of
-the machine's and the person's code sets per segment (``geen`` counts as a code), weighted so that every
-code weighs the same (:func:`code_weights`: a macro average, so the largest code cannot decide). Starting from the prior,
-the candidates are tried in the order above (simplest first); one replaces the choice so far only when it
-agrees better with people by more than one standard error of the paired gain per segment, or agrees as
-well and has a clearly better Brier score of its confidences (a proper scoring rule). What cannot be shown
+real decision rule (threshold, parent rule, ``geen``); agreement with people is the macro-F1 over codes
+(``geen`` counts as a code) of those held-out decisions, so every code weighs the same and a model cannot win
+by the largest code alone. Starting from the prior, the candidates are tried in the order above (simplest
+first); one replaces the choice so far only when its macro-F1 is higher by more than one standard error of
+the gain (bootstrap over the segments, :data:`BOOTSTRAP` resamples), or as high and its confidences have a
+clearly better Brier score (a proper scoring rule; paired over segments). What cannot be shown
 better than the codebook prior is not used. Self-training is not part of the cross-validation (it is
 applied afterwards to a chosen learned model only). A calibrated threshold replaces the default only when it
 beats it by the same margin.
 
 The decision threshold and forced choice (never ``geen``: the most likely code is applied when none passes
-the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}:
+the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}. A calibrated
+threshold applies to the codes the learned model decides; codes that keep the codebook prior keep the
+default threshold (their confidences are the prior's, and people's examples say nothing about them).
+Sources, in order:
 
-- from the *check sample* when at least :data:`MIN_CHECK` of its segments are coded by people (these
-  segments are never used for training; the chosen model decides on them directly);
-- else by the cross-validation above, when at least :data:`MIN_CV_THRESHOLD` segments are coded;
+- the *check sample* when at least :data:`MIN_CHECK` of its segments are coded by people (these segments
+  are never used for training; the chosen model decides on them directly);
+- else the cross-validation above, when at least :data:`MIN_CV_THRESHOLD` segments are coded;
 - else the stated default rule: ``threshold`` (0.35), raised to 1.5 / K for fewer than five codes, no
   forced choice.
 
@@ -74,6 +76,7 @@ N_FOLDS = 10  # folds of the cross-validation (fewer when fewer segments are cod
 MIN_PER_CODE = 3  # examples a code needs before its learned confidence may replace the codebook prior
 MIN_CHECK = 20  # coded check segments needed to calibrate the threshold on the check sample
 MIN_CV_THRESHOLD = 20  # coded segments needed to calibrate the threshold by cross-validation
+BOOTSTRAP = 200  # bootstrap resamples for the standard error of a macro-F1 gain
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 Decided = list[list[tuple[str, float]]]
@@ -82,18 +85,19 @@ Decided = list[list[tuple[str, float]]]
 def decide_rows(
     proba: np.ndarray,
     classes: Sequence[str],
-    threshold: float,
+    threshold: float | np.ndarray,
     parents: Mapping[str, str],
     forced: bool = False,
 ) -> Decided:
     """Turn confidences into applied codes per row: ``[(code, confidence), ...]``, best first.
 
-    Codes with confidence >= ``threshold`` are applied. If none is, a parent whose own confidence plus its
+    Codes with confidence >= ``threshold`` (one for all, or one per class) are applied. If none is, a parent whose own confidence plus its
     sub-codes' reaches it is applied with that sum. Otherwise, with ``forced``, the most likely code (never a
     learned ``geen``... unless it is the most likely class); without, ``[("geen", 1 - the highest code
     confidence)]``. A learned ``geen`` class that is most likely and passes wins as well.
     """
     classes = list(classes)
+    thr = np.broadcast_to(np.asarray(threshold, dtype=float), (len(classes),))
     code_cols = [j for j, c in enumerate(classes) if c != NONE_CODE]
     kids: dict[str, list[int]] = {}
     for child, parent in parents.items():
@@ -102,14 +106,14 @@ def decide_rows(
     out: Decided = []
     for row in proba:
         order = np.argsort(-row, kind="stable")
-        applied = [(classes[j], float(row[j])) for j in order if row[j] >= threshold]
+        applied = [(classes[j], float(row[j])) for j in order if row[j] >= thr[j]]
         if applied and applied[0][0] == NONE_CODE:
             applied = [applied[0]]
         applied = [(c, p) for c, p in applied if c != NONE_CODE] or applied
         if not applied:
             fam = {p: float(row[classes.index(p)] + row[idx].sum()) for p, idx in kids.items()}
             best = max(fam.items(), key=lambda kv: (kv[1], -classes.index(kv[0])), default=None)
-            if best is not None and best[1] >= threshold:
+            if best is not None and best[1] >= thr[classes.index(best[0])]:
                 applied = [best]
         if not applied and forced and len(row):
             applied = [(classes[int(order[0])], float(row[order[0]]))]
@@ -150,11 +154,23 @@ def _targets(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndar
 
 
 def mix(learned: np.ndarray, prior: np.ndarray, gates: np.ndarray) -> np.ndarray:
-    """Mix per code: column j from ``learned`` where ``gates[j]`` is 1, else from ``prior``; rows sum to 1."""
-    out = gates * learned + (1.0 - gates) * prior
-    s = out.sum(axis=1, keepdims=True)
-    s[s <= 0] = 1.0
-    return out / s
+    """Mix per code: codes whose gate is 0 keep the prior's confidence exactly; the rest is shared out.
+
+    A code the learned model may not replace (too few examples, or not better on held-out codes) keeps the
+    codebook prior's confidence for every text; the confidence the prior gives the other codes is divided
+    among the codes with gate 1 (``geen`` included) in the proportions of the learned model. So learning
+    about some codes can never take confidence away from a code nobody taught it: the failure of uneven
+    human coding, where codes without examples (and the themes they cover) vanished into ``geen``.
+    """
+    gates = np.asarray(gates, dtype=float)
+    keep = prior * (1.0 - gates)
+    share = np.clip(1.0 - keep.sum(axis=1, keepdims=True), 0.0, None)
+    lo = learned * gates
+    s = lo.sum(axis=1, keepdims=True)
+    fallback = prior * gates
+    fs = fallback.sum(axis=1, keepdims=True)
+    opened = np.where(s > 0, lo / np.where(s > 0, s, 1.0), fallback / np.where(fs > 0, fs, 1.0))
+    return keep + share * opened
 
 
 @dataclass
@@ -206,46 +222,88 @@ def _grid(default_threshold: float) -> list[tuple[float, bool]]:
 
 
 def better(new: np.ndarray, old: np.ndarray) -> bool:
-    """Return True when per-row scores ``new`` beat ``old`` by more than one SE of the paired gain."""
-    gain = np.asarray(new, dtype=float) - np.asarray(old, dtype=float)
-    if len(gain) < 2:
-        return False
-    se = float(gain.std(ddof=1) / np.sqrt(len(gain)))
-    return float(gain.mean()) > max(se, 1e-12)
+    """Return True when ``new`` beats ``old`` by more than one standard error of the gain.
 
-
-def code_weights(labels: Sequence[Sequence[str]]) -> np.ndarray:
-    """Return a weight per segment so that every code weighs the same in total (mean weight 1).
-
-    A segment weighs the mean of ``1 / (segments with that code)`` over its codes: agreement averaged with
-    these weights is a macro average over codes, so a code coded three times counts as much as one coded
-    thirty times, and a model cannot win by the largest code alone.
+    Either score vectors whose first entry is the score on the sample and the rest its bootstrap replicates
+    (:func:`macro_f1`), or per-row scores as a column (shape ``(rows, 1)``) whose mean is the score: the
+    gain's standard error is then that of a paired mean.
     """
-    counts: dict[str, int] = {}
-    for ls in labels:
-        for c in set(ls):
-            counts[c] = counts.get(c, 0) + 1
-    w = np.array([np.mean([1.0 / counts[c] for c in set(ls)]) if ls else 0.0 for ls in labels])
-    return w / w.mean() if w.sum() > 0 else np.ones(len(labels))
+    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    if new.ndim == 2:
+        gain = (new - old)[:, 0]
+        if len(gain) < 2:
+            return False
+        return float(gain.mean()) > max(float(gain.std(ddof=1) / np.sqrt(len(gain))), 1e-12)
+    if len(new) < 3:
+        return False
+    return float(new[0] - old[0]) > max(float((new[1:] - old[1:]).std(ddof=1)), 1e-12)
+
+
+def bootstrap_weights(n: int, random_state: int, draws: int | None = None) -> np.ndarray:
+    """Return row weights: the sample itself (all ones), then bootstrap resamples; shape (1 + draws, n)."""
+    draws = BOOTSTRAP if draws is None else draws
+    rng = np.random.default_rng(random_state)
+    boot = rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float) if n else np.zeros((draws, 0))
+    return np.vstack([np.ones((1, n)), boot])
+
+
+def _indicators(decided: Sequence[Sequence[Any]], space: Sequence[str]) -> np.ndarray:
+    """0/1 matrix of codes per row; items are codes or ``(code, confidence)`` pairs."""
+    col = {c: j for j, c in enumerate(space)}
+    M = np.zeros((len(decided), len(space)))
+    for i, d in enumerate(decided):
+        for item in d:
+            c = item[0] if isinstance(item, tuple) else item
+            if c in col:
+                M[i, col[c]] = 1.0
+    return M
+
+
+def macro_f1(M: np.ndarray, H: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Macro-F1 over codes (``geen`` included) of decisions ``M`` against people's codes ``H`` (0/1 matrices).
+
+    One value per row of ``W`` (row weights, :func:`bootstrap_weights`); a code counts where it was coded or
+    applied (as scikit-learn's macro average over the labels present).
+    """
+    tp, fp, fn = W @ (M * H), W @ (M * (1 - H)), W @ ((1 - M) * H)
+    denom = 2 * tp + fp + fn
+    present = denom > 0
+    f1 = np.where(present, 2 * tp / np.where(present, denom, 1.0), 0.0)
+    return np.asarray(f1.sum(axis=1) / np.maximum(present.sum(axis=1), 1))
+
+
+def code_thresholds(gates: np.ndarray, calibrated: float, default: float) -> np.ndarray:
+    """Return the threshold per class: ``calibrated`` for the learned codes, ``default`` for the others."""
+    return np.where(np.asarray(gates, dtype=float) > 0, float(calibrated), float(default))
 
 
 def _best_setting(
     proba: np.ndarray,
-    labels: Sequence[Sequence[str]],
+    HW: tuple[np.ndarray, np.ndarray],
     classes: Sequence[str],
+    space: Sequence[str],
     parents: Mapping[str, str],
     grid: Sequence[tuple[float, bool]],
     default: tuple[float, bool],
+    gates: np.ndarray,
 ) -> tuple[np.ndarray, tuple[float, bool]]:
-    """Per-row weighted agreement and the setting: the best on the grid if it beats the default."""
-    w = code_weights(labels)
-    base = w * agreement(decide_rows(proba, classes, default[0], parents, default[1]), labels)
-    best: tuple[float, float, np.ndarray, tuple[float, bool]] = (float(base.mean()), 0.0, base, default)
+    """Macro-F1 (sample, then bootstrap) and the setting: the best on the grid if it beats the default.
+
+    A setting's threshold applies to the learned codes (``gates``); the others keep the default.
+    """
+    H, W = HW
+
+    def score(t: float, f: bool) -> np.ndarray:
+        thr = code_thresholds(gates, t, default[0])
+        return macro_f1(_indicators(decide_rows(proba, classes, thr, parents, f), space), H, W)
+
+    base = score(*default)
+    best: tuple[float, float, np.ndarray, tuple[float, bool]] = (float(base[0]), 0.0, base, default)
     for t, f in grid:
-        rows = w * agreement(decide_rows(proba, classes, t, parents, f), labels)
+        sc = score(t, f)
         dist = abs(t - default[0]) + (f != default[1])
-        if (float(rows.mean()), -dist) > (best[0], -best[1]):
-            best = (float(rows.mean()), dist, rows, (t, f))
+        if (float(sc[0]), -dist) > (best[0], -best[1]):
+            best = (float(sc[0]), dist, sc, (t, f))
     if best[3] != default and not better(best[2], base):
         return base, default
     return best[2], best[3]
@@ -329,17 +387,17 @@ def choose(
     P["plain LR"] = mix(P["plain LR"], P["prior"], vec["plain LR"])
     calibrate = len(rows) >= MIN_CV_THRESHOLD
     grid = _grid(threshold) if calibrate else [default]
-    best = {k: _best_setting(P[k], held, classes, parents, grid, default) for k in CANDIDATES}
-    choice.scores = {k: float(v[0].mean()) for k, v in best.items()}
-    w = code_weights(held)
-    brier = {k: -w * ((P[k] - Y) ** 2).sum(axis=1) for k in CANDIDATES}  # per row, higher is better
+    space = classes if NONE_CODE in classes else [*classes, NONE_CODE]
+    HW = (_indicators(held, space), bootstrap_weights(len(rows), random_state))
+    best = {k: _best_setting(P[k], HW, classes, space, parents, grid, default, vec[k]) for k in CANDIDATES}
+    choice.scores = {k: float(v[0][0]) for k, v in best.items()}
+    brier = {k: -((P[k] - Y) ** 2).sum(axis=1, keepdims=True) for k in CANDIDATES}  # per row, higher: better
     # in order of simplicity, a candidate replaces the one chosen so far only when it agrees better with people
-    # on held-out codes by more than one standard error, or agrees as well and has a clearly better Brier
-    # score (a proper scoring rule)
+    # on held-out codes by more than one standard error, or as well with a clearly better Brier score
     for k in CANDIDATES[1:]:
         cur = choice.candidate
         if better(best[k][0], best[cur][0]) or (
-            best[k][0].mean() >= best[cur][0].mean() and better(brier[k], brier[cur])
+            best[k][0][0] >= best[cur][0][0] and better(brier[k], brier[cur])
         ):
             choice.candidate = k
     choice.gates = gates[choice.candidate]
@@ -349,8 +407,9 @@ def choose(
     if check is not None and len(check[0]) >= MIN_CHECK:
         check_labels, final = check
         proba = final(choice.candidate, choice.gate_vector(classes))
+        HWc = (_indicators(check_labels, space), bootstrap_weights(len(check_labels), random_state))
         _, (choice.threshold, choice.forced) = _best_setting(
-            proba, check_labels, classes, parents, _grid(threshold), default
+            proba, HWc, classes, space, parents, _grid(threshold), default, choice.gate_vector(classes)
         )
         choice.threshold_source = f"check sample of {len(check_labels)} human-coded segments"
         choice.n_check = len(check_labels)

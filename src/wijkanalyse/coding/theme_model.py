@@ -2,9 +2,11 @@
 
 UMAP to 5 dimensions, then HDBSCAN with a quarter of the minimum theme size as ``min_samples``. The smallest
 theme size is chosen from the data: of a few sizes around ``sqrt(n) / 3`` (:func:`min_theme_size_candidates`)
-the one whose clustering leaves the fewest segments as noise, passing over clusterings with one theme of more
-than half the corpus ('leaf' selection when every size gives one). A second pass clusters each theme of more
-than ``max_theme_share`` (a quarter) of the segments again on its own and splits it when it has parts.
+the largest whose clustering leaves about as few segments as noise as the best (within
+:data:`NOISE_TOLERANCE`), passing over clusterings with one theme of more than half the corpus ('leaf'
+selection when every size gives one). A second pass clusters each very large theme (more than
+``max_theme_share``, a quarter, of the segments and more than twice the median theme) again on its own and
+splits it when it has parts.
 Outliers are then reassigned to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``)
 so few segments stay unthemed. Each theme gets its top words (c-TF-IDF over words and word pairs, without
 Dutch stop words and domain words that occur everywhere in this field: gemeente, wijk, bewoners, wijkraad,
@@ -47,6 +49,9 @@ MIN_TEXTS = 10
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
 _PLACEHOLDER = re.compile(r"\[[A-Z]+-\d+\]")  # pseudonymisation placeholders carry no theme
+#: :func:`_cluster` takes the largest smallest-theme size whose share of noise is at most this much above the
+#: lowest share of the sizes tried.
+NOISE_TOLERANCE = 0.05
 
 
 def default_min_theme_size(n_texts: int) -> int:
@@ -63,9 +68,9 @@ def default_min_theme_size(n_texts: int) -> int:
 def min_theme_size_candidates(n_texts: int) -> list[int]:
     """Smallest theme sizes tried on a corpus of ``n_texts``: a quarter, a third and half of ``sqrt(n)``.
 
-    Each at least 3 and at most 50; :func:`_cluster` keeps the one that leaves the fewest segments outside a
-    theme. The square root keeps the number of themes readable as a corpus grows (about 2 sqrt(n) themes of
-    the smallest size fill a corpus).
+    Each at least 3 and at most 50; :func:`_cluster` keeps the largest that leaves about as few segments
+    outside a theme as the best. The square root keeps the number of themes readable as a corpus grows
+    (about 2 sqrt(n) themes of the smallest size fill a corpus).
 
     Examples
     --------
@@ -94,26 +99,26 @@ def _cluster(reduced: np.ndarray, sizes: Sequence[int], hdbscan: Any) -> tuple[n
     """HDBSCAN on the reduced embeddings, with the smallest theme size chosen from the data.
 
     Every size in ``sizes`` is tried with 'eom' selection; a clustering that puts more than half of the
-    corpus in one theme is passed over, and of the others the one that leaves the fewest segments as noise
-    wins (ties: the larger size, fewer themes): the granularity at which the density of the corpus explains
-    the most segments. When every size gives one giant theme, 'leaf' selection with the middle size.
+    corpus in one theme is passed over. Of the others, the largest size whose share of noise is within
+    :data:`NOISE_TOLERANCE` of the lowest wins: the coarsest granularity (fewest themes) at which the density
+    of the corpus explains about as many segments as at the finest. When every size gives one giant theme,
+    'leaf' selection with the middle size.
 
     Returns
     -------
     (labels, selection, min_size) : tuple
     """
     n = len(reduced)
-    best: tuple[float, int, np.ndarray] | None = None
+    tried: list[tuple[float, int, np.ndarray]] = []
     for m in sizes:
         labels = _hdbscan(reduced, m, "eom", hdbscan)
         found = labels[labels >= 0]
-        if not found.size or np.bincount(found).max() > 0.5 * n:
-            continue
-        key = (float(np.mean(labels == -1)), -m)
-        if best is None or key < (best[0], -best[1]):
-            best = (key[0], m, labels)
-    if best is not None:
-        return best[2], "eom", best[1]
+        if found.size and np.bincount(found).max() <= 0.5 * n:
+            tried.append((float(np.mean(labels == -1)), m, labels))
+    if tried:
+        lowest = min(noise for noise, _, _ in tried)
+        _, m, labels = max((t for t in tried if t[0] <= lowest + NOISE_TOLERANCE), key=lambda t: t[1])
+        return labels, "eom", m
     m = list(sizes)[len(sizes) // 2]
     return _hdbscan(reduced, m, "leaf", hdbscan), "leaf", m
 

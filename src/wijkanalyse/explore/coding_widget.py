@@ -166,13 +166,21 @@ class CodingWidget:
     coder : str
         Your coder id (registered at the first save).
     segment_ids : sequence of str, optional
-        The segments to go through, in this order. Default: :func:`wijkanalyse.review.select_segments` with
-        ``wijk``, ``sample`` and ``seed``.
+        The segments to go through, in this order. Default: with ``sample``, a round chosen by
+        :func:`wijkanalyse.review.sampling.choose_segments` with ``strategy`` (as ``wijkanalyse review export
+        --sample N``); without ``sample``, every segment (of ``wijk``) in document order.
     wijk : str, optional
     sample : int, optional
     seed : int, default 42
-    blind : bool, default False
-        Hide the machine's proposals (for measuring agreement without anchoring on them).
+    strategy : str, optional
+        ``mix``, ``uncertain``, ``diverse``, ``random`` or ``check`` (see :mod:`wijkanalyse.review.sampling`).
+        Default as in the command line: ``mix`` — which needs ``settings`` (the coding engine); without
+        settings, a plain random sample (:func:`wijkanalyse.review.select_segments`, same seed, same sample).
+    settings : Settings, optional
+        The corpus settings, for the strategies that ask the coding engine.
+    blind : bool, optional
+        Hide the machine's proposals (for measuring agreement without anchoring on them). Default: blind for
+        the ``check`` strategy only, as on the command line.
     questions : mapping, optional
         ``{question key: question text}`` of the surveys (:func:`wijkanalyse.review.context.question_texts`
         of the settings): a survey answer shows the question it answers (else its key).
@@ -195,18 +203,30 @@ class CodingWidget:
         wijk: str | None = None,
         sample: int | None = None,
         seed: int = 42,
-        blind: bool = False,
+        blind: bool | None = None,
         questions: Mapping[str, str] | None = None,
+        strategy: str | None = None,
+        settings: Settings | None = None,
     ):
         cid = (coder or "").strip()
         if not cid or cid.lower() == review.MACHINE:
             raise review.ReviewError(f"Choose your own coder id (not empty, not 'machine'). Got {coder!r}.")
         self.store = store
         self.coder = cid
-        self.blind = blind
+        chosen_by = None
+        if segment_ids is None and sample is not None:
+            chosen_by = strategy or ("mix" if settings is not None else None)
+        self.blind = (chosen_by == "check") if blind is None else blind
         self.wijk = wijk
         self.questions = dict(questions or {})
-        if segment_ids is None:
+        if segment_ids is None and chosen_by is not None and sample is not None:
+            from wijkanalyse.review.sampling import choose_segments
+
+            segment_ids = choose_segments(
+                store, chosen_by, sample, coder=cid, seed=seed, settings=settings, wijk=wijk,
+                blind=self.blind,
+            )  # fmt: skip
+        elif segment_ids is None:
             segment_ids = list(
                 review.select_segments(store, wijk=wijk, sample=sample, seed=seed)["segment_id"]
             )

@@ -12,11 +12,12 @@ The threshold
 -------------
 The machine's codes may stand when Krippendorff's alpha between the machine and people on the check sample
 reaches ``settings.machine_agreement_threshold`` (default **0.667**) in the themes and in every other
-dimension people coded on the check, on at least ``min_segments`` check segments. Krippendorff (2004, *Content
-Analysis: An Introduction to Its Methodology*, 2nd ed., §11.4) advises to rely only on variables with alpha ≥
-.800 and to consider variables with .667 ≤ alpha < .800 only for drawing tentative conclusions; 0.667 is
-therefore the lowest defensible default, and the verdict text says which band the machine is in. A threshold
-set below 0.667 is allowed but named as such in the verdict.
+dimension the machine codes (a kind of input nobody coded on the check is "not checked", so it cannot stand),
+on at least ``min_segments`` check segments. Krippendorff (2004, *Content Analysis: An Introduction to Its
+Methodology*, 2nd ed., §11.4) advises to rely only on variables with alpha ≥ .800 and to consider variables
+with .667 ≤ alpha < .800 only for drawing tentative conclusions; 0.667 is therefore the lowest defensible
+default, and the verdict text says which band the machine is in. A threshold set below 0.667 is allowed but
+named as such in the verdict.
 
 The verdict also states the machine's exact match with people on the check (a share with a 95 % Wilson
 interval), the people's own agreement on the check segments two of them coded (the ceiling), and whether the
@@ -74,7 +75,7 @@ class MachineDecision:
     Attributes
     ----------
     may_stand : bool
-        True when the themes, and every other dimension people coded on the check sample, pass.
+        True when the themes, and every other dimension the machine coded on the check sample, pass.
     machine_alpha : float
         Alpha of the machine against people on the check sample, themes (NaN when not measurable).
     human_alpha : float
@@ -337,8 +338,8 @@ def machine_may_stand(
     -------
     MachineDecision
         ``may_stand`` is True only when the machine's alpha against people on the check sample reaches the
-        threshold in the themes and in every other dimension people coded there, on at least ``min_segments``
-        check segments. False without a check sample.
+        threshold in the themes and in every other dimension the machine coded there (people must have coded
+        it too), on at least ``min_segments`` check segments. False without a check sample.
     """
     limit = float(
         threshold if threshold is not None else (settings or Settings()).machine_agreement_threshold
@@ -358,10 +359,11 @@ def _decide(
     for dim in sorted(set(dimension_map(store).values()), key=lambda d: d != THEME_DIMENSION):
         row = check.row(dim)
         verdicts[dim] = None if row is None else _may_stand(int(row["n_segments"]), row["alpha"], limit, 1)
+    # every dimension the machine coded must be checked and pass: an unchecked kind of input cannot stand
     ok = bool(
         n_seg >= min_segments
         and verdicts.get(THEME_DIMENSION)
-        and all(v is not False for v in verdicts.values())
+        and all(verdicts.get(d) is True for d in check.machine_dimensions)
     )
     return MachineDecision(
         may_stand=ok,

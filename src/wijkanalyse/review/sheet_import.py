@@ -92,7 +92,7 @@ class SheetImport:
         lines = [
             f"{head} {self.path.name} for coder {self.coder!r}: {self.rows} rows, {self.coded_rows} coded, "
             f"{self.skipped_rows} skipped; codings +{self.added} -{self.removed} ={self.unchanged}; "
-            f"{self.rejected} proposal(s) rejected; {self.memos} memo(s)."
+            f"{self.memos} memo(s). Proposals rejected: {self.rejected}."
         ]
         if list_changes if list_changes is not None else not self.applied:
             what = "Would change" if not self.applied else "Changed"

@@ -146,6 +146,8 @@ class CheckAgreement:
         The people whose codings on the check sample count.
     method : str
         How the intervals are computed.
+    machine_dimensions : list of str
+        The dimensions the machine coded on the check sample (each must be checked before its codes stand).
     """
 
     n_check: int
@@ -154,6 +156,7 @@ class CheckAgreement:
     per_code: pd.DataFrame
     people: list[str] = field(default_factory=list)
     method: str = INTERVAL_METHOD
+    machine_dimensions: list[str] = field(default_factory=list)
 
     def row(self, dimension: str = THEME_DIMENSION) -> dict[str, Any] | None:
         """Return the overall figures of one dimension, or None when nobody coded it on the check sample."""
@@ -347,6 +350,7 @@ def check_agreement(store: Store, wijk: str | None = None) -> CheckAgreement:
         overall=pd.DataFrame(overall, columns=_OVERALL_COLUMNS),
         per_code=pd.DataFrame(per_code, columns=_CODE_COLUMNS),
         people=[p for p in people if p in used],
+        machine_dimensions=sorted({k[1] for k in decisions.get(MACHINE, {})}, key=lambda d: order.get(d, 2)),
     )
 
 
