@@ -165,3 +165,20 @@ def test_the_widget_chooses_its_segments_with_a_sampling_strategy(store):
     assert plain.segment_ids == list(review.select_segments(store, sample=5, seed=42)["segment_id"])
     with pytest.raises(review.ReviewError, match="needs the coding engine"):
         CodingWidget(store, "anna", sample=5, strategy="mix")
+
+
+def test_a_coded_span_can_be_removed_and_the_form_follows(store):
+    text = store.segment_text_map([GELD])[GELD]
+    a, b = text.index("Wie beheert"), text.index("straks?") + len("straks?")
+    w = CodingWidget(store, "anna", [GELD])
+    w.select(0, 10)
+    assert w.code_selection("financiering")
+    w.select(a, b)
+    assert w.code_selection("financiering")
+    assert [v for _label, v in w._span_pick.options] == [("financiering", 0, 10), ("financiering", a, b)]
+    assert w.remove_span("financiering", 0, 10) is True
+    assert list(w._extra.value) == ["financiering"]  # another span of the code is left: it still applies
+    assert w.remove_span("financiering", a, b) is True
+    assert list(w._extra.value) == [] and w._span_remove.layout.display == "none"
+    assert review.span_codings(store, GELD, "anna").empty and _mine(store) == set()
+    assert w.remove_span("financiering", a, b) is False and "niet (meer) gecodeerd" in w._status.value

@@ -41,6 +41,7 @@ Settings file reference (every key optional)::
     postcode_lookup: postcodes.csv  # CSV with columns postcode4,wijk (relative to the corpus)
     ignore: [NOTES.md]            # glob patterns of files not to ingest (README*, *.yml are always skipped)
     embedder: use-m3              # use-m3 | tfidf | hashing | a local path to a sentence-transformers model
+    dask: null                    # a Dask scheduler (tcp://host:8786) to embed and code on; README "cluster"
     codebook: null                # path to a codebook YAML; default: the bundled wijkplatform codebook
     min_count: 5                  # counts of respondents below this are suppressed in reports
     seed: 42
@@ -335,6 +336,7 @@ class Settings(BaseModel):
     postcode_lookup: str | None = None
     ignore: list[str] = Field(default_factory=list)
     embedder: str = "use-m3"
+    dask: str | None = None  # scheduler address; --scheduler / --workers on the command line take precedence
     codebook: Path | None = None
     min_count: int = 5
     seed: int = 42

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from wijkanalyse.cli.analyse import analyse_command
+from wijkanalyse.cli.cluster import SchedulerOpt, WorkersOpt, cluster_for
 from wijkanalyse.cli.code_runs import code_runs_app
 from wijkanalyse.cli.codebook import check_command, codebook_app
 from wijkanalyse.cli.common import (
@@ -176,6 +177,8 @@ def code_cmd(
     embedder: EmbedderOpt = None,
     codebook: CodebookOpt = None,
     outputs: OutputsOpt = None,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Code the segments of the store: themes (or 'geen') and kind of input; learns from hand-coded segments.
 
@@ -187,7 +190,7 @@ def code_cmd(
 
     try:
         cfg = _settings(corpus, settings, outputs, embedder=embedder, codebook=codebook)
-        with store_for_writing(cfg, create=False) as store:
+        with store_for_writing(cfg, create=False) as store, cluster_for(cfg, scheduler, workers):
             result = code_store(store, cfg)
     except USER_ERRORS as exc:
         _fail(exc)
@@ -403,6 +406,8 @@ def run(
     wijk: WijkOpt = None,
     force: ForceOpt = False,
     outputs: OutputsOpt = None,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Run the main job: ingest what is new, code and discover themes, build the reports per wijk and city.
 
@@ -414,7 +419,10 @@ def run(
 
     try:
         cfg = _settings(corpus, settings, outputs, language=language)
-        result = run_pipeline(cfg, jobs=jobs, wijken=wijk, force=force, on_done=_report_progress)
+        with cluster_for(cfg, scheduler, workers) as client:  # embed, code and build reports on it
+            result = run_pipeline(
+                cfg, jobs=jobs, wijken=wijk, force=force, executor=client, on_done=_report_progress
+            )
     except USER_ERRORS as exc:
         _fail(exc)
         return

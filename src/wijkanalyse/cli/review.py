@@ -222,8 +222,7 @@ def review_import(
 ) -> None:
     """Read a coding sheet back: every problem is listed per row; nothing is written if any row is wrong.
 
-    Codes that fit the segment of the row above (or below) much better than their own, over several rows,
-    are taken for codes moved to the wrong row: the sheet is refused (rows named) unless --allow-shift.
+    Codes that look moved to a neighbouring row refuse the sheet too (rows named), unless --allow-shift.
     """
     from wijkanalyse.review.sheet import import_coding_sheet
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook, load_codebook
 from wijkanalyse.coding.coder import CodebookCoder
+from wijkanalyse.coding.distributed import code_texts, embedder_for
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.history import change_warnings, load_fitted, model_key, rejected_pairs, save_fitted
 from wijkanalyse.config import Settings
@@ -197,7 +198,8 @@ def code_store(
     settings : Settings
         Uses ``embedder``, ``codebook_path``, ``coding_threshold`` and ``seed``.
     embedder : Embedder, optional
-        Default: ``get_embedder(settings.embedder)``.
+        Default: ``get_embedder(settings.embedder)``; inside :func:`~wijkanalyse.coding.distributed.cluster`
+        the cluster's (embedding and coding run on the workers, this process writes).
     codebook : Codebook, optional
         Default: the codebook at ``settings.codebook_path``.
     run_id : str, optional
@@ -210,7 +212,7 @@ def code_store(
     CodingResult
     """
     cb = codebook if codebook is not None else load_codebook(settings.codebook_path)
-    emb = embedder if embedder is not None else get_embedder(settings.embedder)
+    emb = embedder if embedder is not None else embedder_for(settings)  # on the cluster in a cluster() block
     threshold = float(getattr(settings, "coding_threshold", 0.35))
     own_run = run_id is None
     if own_run:
@@ -357,7 +359,7 @@ def _propose(
             save_fitted(store, key, coder)
             pos = {s: i for i, s in enumerate(ids)}
             E_todo = E[[pos[s] for s in todo["segment_id"]]]
-        coded = coder.code(todo_texts, embeddings=E_todo, questions=todo["question"].tolist())
+        coded = code_texts(coder, emb, todo_texts, E_todo, todo["question"].tolist())  # local or cluster
         coder.cache = None
     result.embedded = stats.get("embedded", 0)
     result.learning = dict(getattr(coder, "learning_", {}))

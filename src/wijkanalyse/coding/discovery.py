@@ -340,7 +340,7 @@ def _fit(
     theme_of = dict(zip(ids, labels.tolist(), strict=True))
     flags = dict(zip(ids, outlier.tolist(), strict=True))
     links = [(s, int(theme_of.get(s, -1)), bool(flags.get(s, False))) for s in segs["segment_id"]]
-    store.add_theme_run(run_id, themes.to_dict("records"), links, model=f"bertopic+{emb.model_id}")
+    store.add_theme_run(run_id, themes.to_dict("records"), links, model=f"umap+hdbscan+ctfidf/{emb.model_id}")
     tids, centres, cutoffs = theme_centres(E, labels, core=~outlier)
     m = int(model.min_theme_size_)
     state = ThemeState(run_id, emb.model_id, seed, m, next_id, tids, centres, cutoffs, cb.version_tag)

@@ -36,8 +36,9 @@ import os
 import re
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,40 @@ class USEEmbedder(Embedder):
                 with ThreadPoolExecutor(max_workers=self.threads) as pool:
                     parts = list(pool.map(self._model.encode, chunks))
         return np.vstack(parts).astype(np.float32, copy=False)
+
+    def embed_batches(self, batches: Iterable[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+        """Embed batches of texts (as :meth:`embed` each) with one thread pool for all of them.
+
+        The chunks of the next batch are queued before the current batch is returned, so the threads do not
+        idle at the end of each batch nor while the caller writes a batch to the cache (the embed stage,
+        :func:`embed_with_cache`, uses this). Yields ``(batch index, vectors)`` in order.
+        """
+        from threadpoolctl import threadpool_limits
+
+        if self.threads <= 1:
+            yield from ((i, self.embed(b)) for i, b in enumerate(batches))
+            return
+        todo = enumerate(batches)
+        queued: deque[tuple[int, list[Future[np.ndarray]]]] = deque()
+        size = self.chunk_size
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(self.threads) as pool:
+
+            def queue_next() -> None:
+                nxt = next(todo, None)
+                if nxt is not None:
+                    clean = [t if isinstance(t, str) and t.strip() else " " for t in nxt[1]]
+                    chunks = [clean[j : j + size] for j in range(0, len(clean), size)]
+                    queued.append((nxt[0], [pool.submit(self._model.encode, c) for c in chunks]))
+
+            queue_next()
+            while queued:
+                queue_next()
+                i, futures = queued.popleft()
+                if not futures:
+                    yield i, np.zeros((0, self.dim), dtype=np.float32)
+                    continue
+                parts = [f.result() for f in futures]
+                yield i, _normalise_rows(np.vstack(parts).astype(np.float32, copy=False))
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -446,6 +481,19 @@ def get_embedder(name: str | Path, **kwargs: Any) -> Embedder:
     return SentenceTransformerEmbedder(key, **kwargs)
 
 
+def _embed_batches(embedder: Embedder, batches: Iterable[list[str]]) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield ``(batch index, vectors)``, through the embedder's own ``embed_batches`` where it has one.
+
+    use-m3 keeps its threads busy across batches; a cluster yields batches as the workers finish them.
+    """
+    own = getattr(embedder, "embed_batches", None)
+    if own is not None:
+        yield from own(batches)
+        return
+    for i, batch in enumerate(batches):
+        yield i, embedder.embed(batch)
+
+
 def embed_with_cache(
     embedder: Embedder,
     texts: Sequence[str],
@@ -466,7 +514,8 @@ def embed_with_cache(
     progress : bool, optional
         Show a tqdm progress bar. Default: only when stderr is a terminal and more than one batch is missing.
     batch_size : int, default 512
-        Texts embedded (and written to the cache) at a time, so an interrupted run keeps its progress.
+        Texts embedded (and written to the cache, one transaction each) at a time, so an interrupted run
+        keeps its progress. An embedder with a ``cache_batch_size`` attribute (a cluster's) sets its own.
     stats : dict, optional
         If given, receives ``{"texts": ..., "unique": ..., "cached": ..., "embedded": ...}``.
 
@@ -493,16 +542,16 @@ def embed_with_cache(
             bar = tqdm(
                 total=len(missing), desc=f"embedding ({embedder.model_id})", unit="text", disable=not show
             )
+        size = int(getattr(embedder, "cache_batch_size", 0) or batch_size)
+        parts = [missing[i : i + size] for i in range(0, len(missing), size)]
         try:
-            for i in range(0, len(missing), batch_size):
-                part = missing[i : i + batch_size]
-                emb = embedder.embed([unique[h] for h in part])
-                new = list(zip(part, emb, strict=True))
+            for i, emb in _embed_batches(embedder, ([unique[h] for h in part] for part in parts)):
+                new = list(zip(parts[i], emb, strict=True))
                 vectors.update(new)
                 if cache is not None:
                     cache.put_many(embedder.model_id, new)
                 if bar is not None:
-                    bar.update(len(part))
+                    bar.update(len(new))
         finally:
             if bar is not None:
                 bar.close()

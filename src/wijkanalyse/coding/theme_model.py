@@ -10,9 +10,10 @@ splits it when it has parts.
 Outliers are then reassigned to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``)
 so few segments stay unthemed. Each theme gets its top words (c-TF-IDF over words and word pairs, without
 Dutch stop words and domain words that occur everywhere in this field: gemeente, wijk, bewoners, wijkraad,
-wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``; ordered by BERTopic's maximal marginal
-relevance so near-synonyms do not fill the list) and a short readable label of two to four words from its
-own phrases (:func:`~wijkanalyse.coding.draft_labels.theme_labels`: "Kosten van de warmtepomp").
+wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``; ordered by maximal marginal relevance so
+near-synonyms do not fill the list; both as BERTopic computes them, in
+:mod:`~wijkanalyse.coding.theme_words`) and a short readable label of two to four words from its own phrases
+(:func:`~wijkanalyse.coding.draft_labels.theme_labels`: "Kosten van de warmtepomp").
 
 Every source of randomness is seeded (UMAP ``random_state`` with ``n_jobs=1``;
 HDBSCAN is deterministic), so the same input and seed give the same themes.
@@ -24,7 +25,6 @@ code is the code with the highest mean confidence over its segments.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections.abc import Sequence
@@ -34,12 +34,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.draft_labels import theme_labels
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder, load_stopwords
 from wijkanalyse.coding.numba_cache import import_umap
+from wijkanalyse.coding.theme_words import class_tfidf, mmr_words
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError
 
 __all__ = ["ThemeModel", "default_min_theme_size", "min_theme_size_candidates", "theme_coverage", "MIN_TEXTS"]
@@ -160,23 +162,23 @@ def _split_large(
     return labels, split
 
 
-def _bertopic_backend(embedder: Embedder | None) -> Any:
-    """Wrap an embedder for BERTopic, so BERTopic never loads a model of its own."""
-    from bertopic.backend import BaseEmbedder
+def _reassign(E: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Give each outlier (-1) the theme whose mean embedding is most similar.
 
-    class _Backend(BaseEmbedder):  # type: ignore[misc]
-        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-            if embedder is None:
-                raise SettingsError(
-                    "ThemeModel got precomputed embeddings only; pass an embedder to embed new text."
-                )
-            return embedder.embed(list(documents))
-
-    return _Backend()
+    BERTopic's ``reduce_outliers``, strategy ``embeddings``; unchanged when there is no theme or no outlier.
+    """
+    themes = sorted(set(labels.tolist()) - {-1})
+    out = labels.copy()
+    lost = out == -1
+    if not themes or not lost.any():
+        return out
+    centres = normalize(np.stack([E[labels == t].mean(axis=0) for t in themes]))
+    out[lost] = np.asarray(themes)[(normalize(E[lost]) @ centres.T).argmax(axis=1)]
+    return out
 
 
 class ThemeModel(BaseEstimator):
-    """Inductive theme discovery with BERTopic, seeded and with few outliers.
+    """Inductive theme discovery BERTopic-style (UMAP, HDBSCAN, c-TF-IDF), seeded and with few outliers.
 
     Follows the scikit-learn estimator contract (``__init__`` stores its arguments, :meth:`fit` returns self,
     learned state ends in ``_``).
@@ -222,7 +224,6 @@ class ThemeModel(BaseEstimator):
         HDBSCAN's cluster selection used: ``eom``, or ``leaf`` when ``eom`` put more than half in one theme.
     split_ : int
         Themes split by the second pass (``max_theme_share``).
-    topic_model_ : bertopic.BERTopic
     """
 
     def __init__(
@@ -308,7 +309,7 @@ class ThemeModel(BaseEstimator):
         SettingsError
             With fewer than :data:`MIN_TEXTS` texts or a bad parameter.
         MissingDependencyError
-            If BERTopic, UMAP or HDBSCAN is not installed.
+            If UMAP or HDBSCAN is not installed.
         """
         texts = [t if isinstance(t, str) else "" for t in X]
         n = len(texts)
@@ -318,12 +319,11 @@ class ThemeModel(BaseEstimator):
             raise SettingsError(f"ids must have one entry per text ({n}). Got {len(ids)} instead.")
         E = self._embeddings(texts, embeddings)
         sizes = [self.min_theme_size] if self.min_theme_size else min_theme_size_candidates(n)
-        tm, topics, raw = self._fit_topics(texts, E, sizes)
-        self.topic_model_ = tm
-        labels = self._renumber(np.asarray(topics))
+        topics, raw, words = self._fit_topics(texts, E, sizes)
+        labels = self._renumber(topics)
         self.labels_ = labels
         self.assignments_ = pd.DataFrame({"id": ids, "theme_id": labels, "outlier": raw == -1})
-        self.themes_ = self._theme_table(texts, ids, E, labels, np.asarray(topics))
+        self.themes_ = self._theme_table(texts, ids, E, labels, topics, words)
         self._texts, self._E = texts, E
         return self
 
@@ -345,29 +345,25 @@ class ThemeModel(BaseEstimator):
 
     def _fit_topics(
         self, texts: list[str], E: np.ndarray, sizes: Sequence[int]
-    ) -> tuple[Any, list[int], np.ndarray]:
-        """Cluster (UMAP, HDBSCAN, a second pass on large themes), label with BERTopic, reassign outliers.
+    ) -> tuple[np.ndarray, np.ndarray, dict[int, list[str]]]:
+        """Cluster (UMAP, HDBSCAN, a second pass on large themes), reassign outliers, find the theme words.
 
         Sets :attr:`min_theme_size_`, :attr:`selection_` and :attr:`split_`.
 
         Returns
         -------
-        topic_model : bertopic.BERTopic
-        topics : list of int
-            BERTopic's topic per text, after outlier reduction.
+        topics : numpy.ndarray
+            The cluster per text, after outlier reduction.
         raw : numpy.ndarray
-            The topic per text before outlier reduction (-1: an outlier).
+            The cluster per text before outlier reduction (-1: an outlier).
+        words : dict
+            Cluster -> its top words.
         """
-        try:  # heavy libraries, imported only when discovery runs; UMAP first, with numba's disk cache
+        try:  # heavy libraries, imported only when discovery runs; UMAP with numba's disk cache
             UMAP = import_umap()
             import hdbscan
-            from bertopic import BERTopic
-            from bertopic.cluster import BaseCluster
-            from bertopic.dimensionality import BaseDimensionalityReduction
-            from bertopic.representation import MaximalMarginalRelevance
-            from bertopic.vectorizers import ClassTfidfTransformer
         except ImportError as exc:  # pragma: no cover - core dependencies
-            raise MissingDependencyError(exc.name or "bertopic", purpose="theme discovery") from exc
+            raise MissingDependencyError(exc.name or "umap-learn", purpose="theme discovery") from exc
         n = len(texts)
         umap_model = UMAP(
             n_neighbors=min(self.n_neighbors, n - 1),
@@ -379,43 +375,19 @@ class ThemeModel(BaseEstimator):
             low_memory=True,
         )
         reduced = umap_model.fit_transform(E)
-        clusters, self.selection_, self.min_theme_size_ = _cluster(reduced, sizes, hdbscan)
-        clusters, self.split_ = _split_large(
-            reduced, clusters, self.min_theme_size_, self.max_theme_share, hdbscan
-        )
-        vectorizer = self._vectorizer(n)
-        ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
-        mmr = (
-            MaximalMarginalRelevance(diversity=self.diversity, top_n_words=self.top_n_words)
-            if self.diversity > 0 and self.embedder_ is not None  # MMR embeds the candidate words
-            else None
-        )
-        tm = BERTopic(  # clusters made above; BERTopic labels them (c-TF-IDF) and reassigns the outliers
-            embedding_model=_bertopic_backend(self.embedder_),
-            umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(),
-            vectorizer_model=vectorizer,
-            ctfidf_model=ctfidf,
-            representation_model=mmr,
-            top_n_words=self.top_n_words,
-            calculate_probabilities=False,
-            verbose=False,
-        )
-        topics, _ = tm.fit_transform(texts, embeddings=E, y=clusters)
-        topics = list(topics)
-        raw = np.asarray(topics)
-        if self.reduce_outliers and (raw == -1).any() and (raw != -1).any():
-            topics = list(tm.reduce_outliers(texts, topics, strategy="embeddings", embeddings=E))
-            logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its note on custom topics is expected
-            tm.update_topics(
-                texts,
-                topics=topics,
-                vectorizer_model=vectorizer,
-                ctfidf_model=ctfidf,
-                representation_model=mmr,
-                top_n_words=self.top_n_words,
+        raw, self.selection_, self.min_theme_size_ = _cluster(reduced, sizes, hdbscan)
+        raw, self.split_ = _split_large(reduced, raw, self.min_theme_size_, self.max_theme_share, hdbscan)
+        topics = _reassign(E, raw) if self.reduce_outliers else raw
+        themes, ranked = class_tfidf(texts, topics, self._vectorizer(n))
+        candidates = [[w for w, _ in r] for r in ranked]
+        emb = self.embedder_
+        if emb is not None and self.diversity > 0:  # MMR embeds the candidate words
+            words = mmr_words(
+                candidates, lambda t: embed_with_cache(emb, t, self.cache), self.top_n_words, self.diversity
             )
-        return tm, topics, raw
+        else:
+            words = [c[: self.top_n_words] for c in candidates]
+        return topics, raw, dict(zip(themes, words, strict=True))
 
     def _vectorizer(self, n: int) -> CountVectorizer:
         """Return the counter of theme words: words and word pairs of 3+ letters, less the stop words."""
@@ -440,13 +412,19 @@ class ThemeModel(BaseEstimator):
         return np.array([mapping.get(t, -1) for t in topics.tolist()], dtype=int)
 
     def _theme_table(
-        self, texts: list[str], ids: list[Any], E: np.ndarray, labels: np.ndarray, topics: np.ndarray
+        self,
+        texts: list[str],
+        ids: list[Any],
+        E: np.ndarray,
+        labels: np.ndarray,
+        topics: np.ndarray,
+        words_of: dict[int, list[str]],
     ) -> pd.DataFrame:
         rows: list[dict[str, Any]] = []
         for theme in sorted(set(labels.tolist()) - {-1}):
             members = np.flatnonzero(labels == theme)
             original = int(topics[members[0]])
-            words = [w for w, _ in (self.topic_model_.get_topic(original) or []) if w][: self.top_n_words]
+            words = [w for w in words_of.get(original, []) if w][: self.top_n_words]
             centre = E[members].mean(axis=0)
             sims = E[members] @ centre
             order = members[np.lexsort((members, -sims))][: self.n_representatives]

@@ -22,6 +22,7 @@ from wijkanalyse.analysis.cooccurrence import code_frequencies
 from wijkanalyse.coding.codebook import load_codebook
 from wijkanalyse.config import Settings, load_settings
 from wijkanalyse.exceptions import MissingDependencyError, WijkanalyseError
+from wijkanalyse.explore.coding_panels import frequency_panel
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review.context import question_text, speaker_text
 from wijkanalyse.store import Store
@@ -103,43 +104,6 @@ def coding_progress(store: Store, coder: str | None = None) -> pd.DataFrame:
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
-
-
-def frequency_panel(
-    themes: Sequence[tuple[str, str]],
-    kinds: Sequence[tuple[str, str]],
-    counts: Mapping[str, tuple[int, int, int]],
-    *,
-    blind: bool = False,
-) -> str:
-    """Return the code tree with counts shown beside the coding form (HTML).
-
-    Parameters
-    ----------
-    themes, kinds : sequence of (code id, label)
-        The codes under "Thema's" and under "Soort inbreng" (left out when empty).
-    counts : mapping
-        ``{code id: (segments you coded with it, the machine, everyone)}``; missing codes count 0.
-    blind : bool, default False
-        Leave out the machine's column (and the total, which includes it).
-    """
-    heads = ["jij"] if blind else ["jij", "machine", "totaal"]
-    th = "".join(f'<th style="text-align:right;padding:0 .4em">{h}</th>' for h in heads)
-    rows = []
-    for title, codes in (("Thema's", themes), ("Soort inbreng", kinds)):
-        if not codes:
-            continue
-        rows.append(f'<tr><td colspan="{len(heads) + 1}"><b>{title}</b></td></tr>')
-        for code, label in codes:
-            values = counts.get(code, (0, 0, 0))[: len(heads)]
-            cells = "".join(f'<td style="text-align:right;padding:0 .4em">{v}</td>' for v in values)
-            rows.append(
-                f'<tr data-code="{_esc(code)}"><td title="{_esc(code)}">{_esc(label)}</td>{cells}</tr>'
-            )
-    return (
-        '<div class="wijk-code-frequencies"><b>Codes</b> <small>(segmenten)</small>'
-        f'<table style="font-size:.9em"><tr><th></th>{th}</tr>{"".join(rows)}</table></div>'
-    )
 
 
 class CodingWidget:
@@ -261,6 +225,10 @@ class CodingWidget:
         self._span_btn.on_click(lambda _b: self.code_selection())
         self._span_info = w.HTML()
         self._span_list = w.HTML()
+        self._span_pick = w.Dropdown(options=[], layout=w.Layout(width="30em"))
+        self._span_del = w.Button(description="Verwijder stuk")
+        self._span_del.on_click(lambda _b: self._span_pick.value and self.remove_span(*self._span_pick.value))
+        self._span_remove = w.HBox([self._span_pick, self._span_del], layout=w.Layout(display="none"))
         self._proposal_box = w.VBox()
         self._checks: dict[str, ipywidgets.Checkbox] = {}
         self._extra = w.TagsInput(allowed_tags=self._themes, allow_duplicates=False)
@@ -288,6 +256,7 @@ class CodingWidget:
                 self._spans,
                 w.HBox([self._span_code, self._span_btn, self._span_info]),
                 self._span_list,
+                self._span_remove,
                 w.HTML(
                     "<b>Thema's</b>"
                     + ("" if self.blind else " — voorstellen van de machine (vinkje weg = past niet)")
@@ -432,6 +401,11 @@ class CodingWidget:
             if len(spans)
             else ""
         )
+        self._span_pick.options = [
+            (f"«{str(r.quote)[:40]}» → {r.code_id}", (str(r.code_id), int(r.span_start), int(r.span_end)))
+            for r in spans.itertuples()
+        ]
+        self._span_remove.layout.display = "flex" if len(spans) else "none"
 
     def _show_selection(self) -> None:
         sel = list(self._spans.selection)
@@ -485,6 +459,29 @@ class CodingWidget:
         self._refresh_frequencies()
         self._message(f"Gecodeerd: {self._labels.get(code, code)} op «{quote[:80]}».")
         return True
+
+    def remove_span(self, code: str, start: int, end: int) -> bool:
+        """Withdraw your coding of ``code`` on ``text[start:end]``; saved at once.
+
+        When it was your last coding of the code on the segment, the form unticks the code as well.
+        """
+        seg = self.segment_id
+        if seg is None:
+            return False
+        try:
+            gone = review.remove_span_coding(self.store, seg, code, self.coder, int(start), int(end))
+        except WijkanalyseError as exc:
+            self._message(str(exc), error=True)
+            return False
+        if code not in self.store.human_applied_codes(seg, self.coder):
+            for box in (self._checks.get(code), self._kind_checks.get(code)):
+                if box is not None:
+                    box.value = False
+            self._extra.value = [c for c in self._extra.value if c != code]
+        self._refresh_spans()
+        self._refresh_frequencies()
+        self._message("Stuk verwijderd." if gone else "Dat stuk was niet (meer) gecodeerd.", error=not gone)
+        return gone
 
     def choose(self, codes: Sequence[str] = (), *, none: bool = False, memo: str = "") -> None:
         """Set the form as a person would: tick the proposals in ``codes``, untick the others, add the rest.

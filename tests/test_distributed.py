@@ -1,0 +1,125 @@
+"""Coding on a Dask cluster (``coding/distributed.py``): same codes as a local run; a failure writes nothing.
+
+A ``LocalCluster`` of two worker processes on the mini corpus with the word-hashing embedder, with partitions
+of 5 texts so that both embedding and coding are split over several tasks and both workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wijkanalyse.coding.apply import code_store
+from wijkanalyse.coding.distributed import ClusterEmbedder, ClusterError, cluster, embedder_for
+from wijkanalyse.coding.embed import EMBEDDERS, EmbeddingCache, HashingEmbedder, register_embedder, text_hash
+from wijkanalyse.config import load_settings
+from wijkanalyse.ingest.corpus import ingest_corpus
+from wijkanalyse.store import Store
+
+pytest.importorskip("dask.distributed")
+
+MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
+COLUMNS = ["segment_id", "code_id", "kind", "status", "confidence", "model"]
+
+
+def _store(tmp_path: Path, name: str, **overrides):
+    settings = load_settings(
+        MINI, store_dir=tmp_path / name, private_dir=tmp_path / "private", embedder="hashing", **overrides
+    )
+    store = Store(settings.store_path)
+    ingest_corpus(settings, store)
+    return settings, store
+
+
+def _machine(store: Store) -> pd.DataFrame:
+    df = store.codings(kind="machine", include_rejected=True)[COLUMNS]
+    return df.sort_values(["segment_id", "code_id"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        with Client(lc) as client:
+            client.wait_for_workers(2)
+            yield client
+
+
+def test_cluster_codes_equal_local_codes(tmp_path, two_workers):
+    local_settings, local = _store(tmp_path, "local")
+    code_store(local, local_settings)
+    expected = _machine(local)
+    local.close()
+
+    settings, store = _store(tmp_path, "cluster")
+    with cluster(workers=None):  # no cluster asked: the block runs locally
+        assert not isinstance(embedder_for(settings), ClusterEmbedder)
+    with cluster(client=two_workers, partition_size=5):
+        emb = embedder_for(settings)
+        assert isinstance(emb, ClusterEmbedder) and emb.model_id == "hashing/256"
+        result = code_store(store, settings)
+    got = _machine(store)
+    texts = store.segment_texts()["text"].tolist()
+    n_segments = len(texts)
+    with EmbeddingCache.for_store(store) as cache:
+        cached = cache.get_many("hashing/256", [text_hash(t) for t in texts])
+    store.close()
+
+    assert n_segments > 10  # more than two partitions of 5: the work was split
+    assert result.mode == "full" and result.coded == n_segments
+    assert len(got) > 0
+    pd.testing.assert_frame_equal(got, expected)  # identical codes, confidences and model ids
+    # the driver wrote every segment's vector, embedded on the workers, into the cache
+    assert len(cached) == len(set(texts))
+
+
+def test_worker_failure_leaves_store_unchanged(tmp_path, two_workers):
+    settings, store = _store(tmp_path, "fail")
+    code_store(store, settings)
+    before = _machine(store)
+    # an embedder known to the driver but not to the workers (as when a worker lacks a plugin)
+    if "hashing-driver-only" not in EMBEDDERS:
+        register_embedder("hashing-driver-only", lambda **kw: HashingEmbedder(dim=64))
+    bad = settings.model_copy(update={"embedder": "hashing-driver-only"})
+    with (
+        cluster(client=two_workers, partition_size=5),
+        pytest.raises(ClusterError, match="A worker failed while embedding batch"),
+    ):
+        code_store(store, bad)
+    after = _machine(store)
+    with EmbeddingCache.for_store(store) as cache:
+        half_written = cache.count("hashing/64")
+    store.close()
+    pd.testing.assert_frame_equal(after, before)  # the earlier codings are untouched
+    assert half_written == 0  # no vector of the failed model was written
+
+
+def test_cli_code_with_local_workers(tmp_path):
+    """`wijkanalyse code --workers 2` codes the store the way `wijkanalyse code` does."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from wijkanalyse.cli import app
+
+    def settings_file(name: str) -> Path:
+        cfg = yaml.safe_load((MINI / "wijkanalyse.yml").read_text(encoding="utf-8"))
+        cfg.update(store_dir=str(tmp_path / name), private_dir=str(tmp_path / "private"), embedder="hashing")
+        path = tmp_path / f"{name}.yml"
+        path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        return path
+
+    runner = CliRunner()
+    tables = []
+    for name, extra in (("plain", []), ("workers", ["--workers", "2"])):
+        where = ["--corpus", str(MINI), "--settings", str(settings_file(name))]
+        assert runner.invoke(app, ["ingest", *where]).exit_code == 0
+        res = runner.invoke(app, ["code", *where, *extra])
+        assert res.exit_code == 0, res.output
+        store = Store(tmp_path / name, create=False)
+        tables.append(_machine(store))
+        store.close()
+    assert len(tables[0]) > 0
+    pd.testing.assert_frame_equal(tables[1], tables[0])
