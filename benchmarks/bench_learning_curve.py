@@ -275,7 +275,24 @@ def write_markdown(report: dict, path: Path, png: str) -> None:
             verdict = "met" if s["met"][st] else "NOT met"
             lines.append(f"- {st}: {'never within the curve' if need is None else f'{need:g}'} ({verdict})")
         lines.append("")
+    lines += READING
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+READING = [
+    "## Reading the figures",
+    "",
+    "- The strategies are the library's own selection functions (`wijkanalyse.review.sampling`), chosen by",
+    "  principle (margin sampling; k-means diversity; diverse mini-batch active learning for `mix`) and not",
+    "  tuned on these sets: no constant of theirs was changed after seeing a curve.",
+    "- issuepositions-nl has 200 texts: 60 are held out, so the pool is 140 and the curve ends when all of",
+    "  it is coded (every strategy has then coded the same texts). B is therefore 100 there, and the",
+    "  held-out part of 60 texts over 14 classes makes each seed's macro-F1 move by about 0.1: read its",
+    "  curve for the direction, not for a precise number.",
+    "- The fast learner leaves out the engine's calibration, self-training and guard (see the script's",
+    "  docstring); `--learner engine` refits the real engine every round.",
+    "",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,7 +311,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="*", default=["issuepositions", "vlaams"])
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "benchmarks" / "embeddings.sqlite")
+    ap.add_argument("--render-only", action="store_true", help="Rewrite the .md and .png from the .json.")
     args = ap.parse_args(argv)
+    stem = "learning_curve" + ("" if args.learner == "fast" else "_engine")
+    if args.render_only:
+        report = json.loads((args.out / f"{stem}.json").read_text(encoding="utf-8"))
+        plot(report, args.out / f"{stem}.png")
+        write_markdown(report, args.out / f"{stem}.md", f"{stem}.png")
+        return 0
     if "random" not in args.strategies:
         args.strategies.insert(0, "random")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -337,7 +361,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         report["sets"][ds["name"]] = summarise(runs, args.batch, 200)
     report["seconds"] = round(time.perf_counter() - t0, 1)
-    stem = "learning_curve" + ("" if args.learner == "fast" else "_engine")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     plot(report, args.out / f"{stem}.png")

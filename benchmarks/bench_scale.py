@@ -21,6 +21,7 @@ minutes with a peak under 4 GB. ``--profile`` writes a cProfile of every stage o
     python benchmarks/bench_scale.py --heavy-max 100k    # also discover and report at 100k
     python benchmarks/bench_scale.py --quick             # 300 answers, no reports
     python benchmarks/bench_scale.py --sizes 10k --profile
+    python benchmarks/bench_scale.py --sizes 20k --scheduler 2   # local vs a 2-worker LocalCluster
 """
 
 from __future__ import annotations
@@ -100,6 +101,14 @@ def child(corpus: Path, work: Path, embedder: str, stages: set[str], profile: bo
         segments=len(texts), unique=len(set(texts)), per_second=round(len(set(texts)) / m.seconds, 1)
     )
     del vectors
+    # the embedder alone on 2,000 of the same texts, in this process right after the stage: a fair ratio
+    sample = list(dict.fromkeys(texts))[:2000]
+    alone = get_embedder(settings.embedder)
+    alone.embed(sample[:16])
+    t0 = time.perf_counter()
+    alone.embed(sample)
+    m.extra["embedder_alone_per_second"] = round(len(sample) / (time.perf_counter() - t0), 1)
+    m.extra["stage_vs_embedder"] = round(m.extra["per_second"] / m.extra["embedder_alone_per_second"], 3)
     for name, fn in (("code", code_store), ("discover", discover_store)):
         if name in stages:
             run(name, fn, store, settings)
@@ -139,6 +148,26 @@ def embed_speed(embedder: str, n: int) -> dict:
 
 
 # -- the parent ----------------------------------------------------------------------------------------------
+def cluster_main(args: argparse.Namespace) -> int:
+    """``--scheduler``: every size coded locally and on the cluster, in one child process per size."""
+    from _cluster_bench import markdown
+    from _synthetic import make_corpus
+
+    sizes = [300] if args.quick else parse_sizes(args.sizes)
+    head = header("bench_scale_cluster", args)
+    figures: dict = {"sizes": {}}
+    with workdir(args, "scale-cluster") as work:
+        for n in sizes:
+            corpus = make_corpus(work / f"corpus-{n}", n, seed=n, fmt="csv")
+            cmd = [str(Path(__file__)), "--cluster-child", str(corpus), str(work / f"work-{n}")]
+            cmd += ["--embedder", args.embedder, "--scheduler", args.scheduler]
+            res = run_json_child(cmd, timeout=3600)
+            figures["sizes"][n] = res
+            print(f"{n:>7} answers: identical={res['identical']}, overhead {res['overhead']:+.1%}")
+    write_results("bench_scale_cluster", head, figures, markdown(figures), "Scale on a Dask cluster")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = base_parser(__doc__.split("\n")[0], sizes="1k,10k,100k")
     p.add_argument(
@@ -155,7 +184,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="cProfile every stage of the largest size")
     p.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
     p.add_argument("--embed-speed", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--scheduler",
+        nargs="?",
+        const="2",
+        help="code each size locally and on a Dask cluster and compare (a worker count for a LocalCluster, "
+        "default 2, or a scheduler address); writes results/bench_scale_cluster.md",
+    )
+    p.add_argument("--cluster-child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.cluster_child:
+        from _cluster_bench import cluster_child
+
+        c, w = args.cluster_child
+        print(json.dumps(cluster_child(Path(c), Path(w), args.embedder, args.scheduler or "2")))
+        return 0
+    if args.scheduler:
+        return cluster_main(args)
     if args.child:
         stages = set(args.stages.split(",")) - ({"report"} if args.no_reports else set())
         res = child(Path(args.child[0]), Path(args.child[1]), args.embedder, stages, args.profile)

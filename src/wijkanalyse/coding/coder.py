@@ -415,7 +415,9 @@ class CodebookCoder(BaseEstimator):
         Returns
         -------
         numpy.ndarray
-            Shape ``(len(X), len(classes_))``, rows sum to 1.
+            Shape ``(len(X), len(classes_))``. Each column is the confidence of the model that decides
+            that code (:func:`~wijkanalyse.coding.guard.mix`), so once the coder has learned rows sum to
+            about 1, not exactly; zero-shot they sum to 1.
         """
         _, Z = self._features(X, embeddings)
         return self.theme_.proba(Z)

@@ -134,27 +134,7 @@ def cluster(
             f"'workers' and 'partition_size' must be >= 1. Got workers={workers}, "
             f"partition_size={partition_size} instead."
         )
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - installed with the 'distributed' extra
-        raise MissingDependencyError("dask[distributed]", purpose="running on a Dask cluster") from exc
-    local = None
-    kwargs: dict[str, Any] = {}
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="30s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(
-                f"Could not reach the Dask scheduler at {scheduler!r} ({exc}). Is `dask scheduler` running "
-                "there and the port open?"
-            ) from exc
-    else:
-        local = LocalCluster(
-            n_workers=int(workers or 1), threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(local)
-        # the cores of this machine are shared by the worker processes: no more encoder threads than that
-        kwargs["threads"] = max(1, available_cores() // int(workers or 1))
+    client, local, kwargs = _connect(scheduler, int(workers or 1))
     token = _ACTIVE.set(_Active(client, int(partition_size), kwargs))
     try:
         yield client
@@ -163,6 +143,25 @@ def cluster(
         client.close()
         if local is not None:
             local.close()
+
+
+def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any | None, dict[str, Any]]:
+    """Return (client, local cluster or None, embedder keyword arguments for the workers)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - installed with the 'distributed' extra
+        raise MissingDependencyError("dask[distributed]", purpose="running on a Dask cluster") from exc
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s"), None, {}  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(
+                f"Could not reach the Dask scheduler at {scheduler!r} ({exc}). Is `dask scheduler` running "
+                "there and the port open?"
+            ) from exc
+    local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    # the cores of this machine are shared by the worker processes: no more encoder threads than that
+    return Client(local), local, {"threads": max(1, available_cores() // workers)}
 
 
 # -- on the workers -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ examples for most codes, none for some, and many ``geen``):
 In every candidate a code with fewer than :data:`MIN_PER_CODE` examples keeps the codebook prior's
 confidence exactly (:func:`mix`); ``geen`` is a class only once people coded it that often.
 
-Every candidate is scored by K-fold cross-validation (K = min(10, number of human-coded segments)) on the
+Every candidate is scored by K-fold cross-validation (K = min(5, number of human-coded segments)) on the
 human-coded segments: a candidate is fitted on the other folds and decides on the held-out fold with the
 real decision rule (threshold, parent rule, ``geen``); agreement with people is the macro-F1 over codes
 (``geen`` counts as a code) of those held-out decisions, so every code weighs the same and a model cannot win
@@ -29,8 +29,9 @@ first); one replaces the choice so far only when its macro-F1 is higher by more 
 the gain (bootstrap over the segments, :data:`BOOTSTRAP` resamples), or as high and its confidences have a
 clearly better Brier score (a proper scoring rule; paired over segments). What cannot be shown
 better than the codebook prior is not used. Self-training is not part of the cross-validation (it is
-applied afterwards to a chosen learned model only). A calibrated threshold replaces the default only when it
-beats it by the same margin.
+applied afterwards to a chosen learned model only), nor is the sharpness calibration of the learned model
+(its exponent, fitted once on all examples, is reused in every fold: one fit per fold instead of four).
+A calibrated threshold replaces the default only when it beats it by the same margin.
 
 The decision threshold and forced choice (never ``geen``: the most likely code is applied when none passes
 the threshold) are chosen per corpus in the same pass, from :data:`THRESHOLDS` x {off, on}. A calibrated
@@ -72,7 +73,7 @@ __all__ = [
 
 #: The candidates in order of preference on a tie (the simplest first).
 CANDIDATES = ("prior", "learned", "per-code", "plain LR")
-N_FOLDS = 10  # folds of the cross-validation (fewer when fewer segments are coded)
+N_FOLDS = 5  # folds of the cross-validation (fewer when fewer segments are coded)
 MIN_PER_CODE = 3  # examples a code needs before its learned confidence may replace the codebook prior
 MIN_CHECK = 20  # coded check segments needed to calibrate the threshold on the check sample
 MIN_CV_THRESHOLD = 20  # coded segments needed to calibrate the threshold by cross-validation
@@ -91,9 +92,9 @@ def decide_rows(
 ) -> Decided:
     """Turn confidences into applied codes per row: ``[(code, confidence), ...]``, best first.
 
-    Codes with confidence >= ``threshold`` (one for all, or one per class) are applied. If none is, a parent whose own confidence plus its
-    sub-codes' reaches it is applied with that sum. Otherwise, with ``forced``, the most likely code (never a
-    learned ``geen``... unless it is the most likely class); without, ``[("geen", 1 - the highest code
+    Codes with confidence >= ``threshold`` (one for all, or one per class) are applied. If none is, a
+    parent whose own confidence plus its sub-codes' reaches its threshold is applied with that sum.
+    Otherwise, with ``forced``, the most likely class; without, ``[("geen", 1 - the highest code
     confidence)]``. A learned ``geen`` class that is most likely and passes wins as well.
     """
     classes = list(classes)
@@ -154,23 +155,17 @@ def _targets(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.ndar
 
 
 def mix(learned: np.ndarray, prior: np.ndarray, gates: np.ndarray) -> np.ndarray:
-    """Mix per code: codes whose gate is 0 keep the prior's confidence exactly; the rest is shared out.
+    """Mix per code: each code's confidence comes from the model that decides it.
 
-    A code the learned model may not replace (too few examples, or not better on held-out codes) keeps the
-    codebook prior's confidence for every text; the confidence the prior gives the other codes is divided
-    among the codes with gate 1 (``geen`` included) in the proportions of the learned model. So learning
-    about some codes can never take confidence away from a code nobody taught it: the failure of uneven
-    human coding, where codes without examples (and the themes they cover) vanished into ``geen``.
+    A code whose gate is 0 (too few examples, or the learned model was not better on held-out codes) keeps
+    the codebook prior's confidence exactly; a code whose gate is 1 (``geen`` included) gets the learned
+    model's. Rows then sum to about 1, not exactly: each column is the confidence of its own model, and a
+    code is applied when that passes its threshold. So learning about some codes can never take confidence
+    away from a code nobody taught it: the failure of uneven human coding, where codes without examples
+    (and the themes they cover) vanished into a learned ``geen``.
     """
     gates = np.asarray(gates, dtype=float)
-    keep = prior * (1.0 - gates)
-    share = np.clip(1.0 - keep.sum(axis=1, keepdims=True), 0.0, None)
-    lo = learned * gates
-    s = lo.sum(axis=1, keepdims=True)
-    fallback = prior * gates
-    fs = fallback.sum(axis=1, keepdims=True)
-    opened = np.where(s > 0, lo / np.where(s > 0, s, 1.0), fallback / np.where(fs > 0, fs, 1.0))
-    return keep + share * opened
+    return gates * learned + (1.0 - gates) * prior
 
 
 @dataclass
@@ -392,8 +387,8 @@ def choose(
     best = {k: _best_setting(P[k], HW, classes, space, parents, grid, default, vec[k]) for k in CANDIDATES}
     choice.scores = {k: float(v[0][0]) for k, v in best.items()}
     brier = {k: -((P[k] - Y) ** 2).sum(axis=1, keepdims=True) for k in CANDIDATES}  # per row, higher: better
-    # in order of simplicity, a candidate replaces the one chosen so far only when it agrees better with people
-    # on held-out codes by more than one standard error, or as well with a clearly better Brier score
+    # in order of simplicity, a candidate replaces the one chosen so far only when it agrees better with
+    # people on held-out codes by more than one standard error, or as well with a clearly better Brier score
     for k in CANDIDATES[1:]:
         cur = choice.candidate
         if better(best[k][0], best[cur][0]) or (

@@ -323,15 +323,9 @@ def promote(
         )
     target = Path(path) if path is not None else settings.codebook_path
     codebook = promote_theme(
-        load_codebook(settings.codebook_path),
-        rows.iloc[0].to_dict(),
-        code_id,
-        label_nl,
-        label_en=label_en,
-        definition=definition or None,
-        parent=parent,
-        color=color,
-    )
+        load_codebook(settings.codebook_path), rows.iloc[0].to_dict(), code_id, label_nl,
+        label_en=label_en, definition=definition or None, parent=parent, color=color,
+    )  # fmt: skip
     save_codebook(codebook, target)
     ensure_codes(store, codebook)
     store.mark_theme_promoted(str(rows.iloc[0]["run_id"]), int(theme_id), code_id)  # carried to later runs

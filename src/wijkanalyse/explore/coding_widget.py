@@ -1,12 +1,16 @@
 """The coding widget of ``notebooks/explore/06_coderen.ipynb``: go through segments, decide, save at once.
 
 :class:`CodingWidget` shows one segment at a time — with the text before and after it, where it comes from,
-and the machine's proposals as tick boxes — and lets a person tick, untick or add codes, say "geen van deze",
-and write a memo. *Opslaan* writes the decision to the store right away through
-:mod:`wijkanalyse.review.decisions`: ticked and added codes become the person's applied codes on the segment,
-unticked proposals are recorded as rejected, the memo is added. Every action is also a method
-(:meth:`CodingWidget.choose`, :meth:`CodingWidget.save`, :meth:`CodingWidget.next`), so the widget can be
-built and driven without a browser (papermill, nbval, tests); building it writes nothing.
+who speaks, the survey question it answers, and the machine's proposals as tick boxes — and lets a person
+tick, untick or add themes, say "geen thema" (with or without a kind of input), tick the kind of input,
+code a selected span of the text, and write a memo; beside the form, per code, how many segments were coded
+with it. *Opslaan* writes the decision to the store right away through :mod:`wijkanalyse.review.decisions`:
+ticked and added codes become the person's applied codes on the segment, unticked proposals are recorded as
+rejected, the memo is added; *Codeer selectie* stores a span at once. Every action is also a method
+(:meth:`CodingWidget.choose`, :meth:`CodingWidget.select`, :meth:`CodingWidget.code_selection`,
+:meth:`CodingWidget.save`, :meth:`CodingWidget.next`), so the widget can be built and driven without a
+browser (papermill, nbval, tests); building it writes nothing (except drawing a ``check`` sample, which is
+recorded as the check sample, as on the command line).
 """
 
 from __future__ import annotations

@@ -3,10 +3,13 @@
 Strategies (:func:`choose_segments`, ``wijkanalyse review export --strategy ...``, the coding widget):
 
 ``uncertain``
-    The candidates the machine is least sure about: the smallest *margin* between its two most likely theme
-    classes (margin sampling, Scheffer et al. 2001). The margin is used rather than the entropy because it
-    looks only at the decision that a person's code would settle (which of the two leading codes), and it does
-    not grow with the size of the codebook.
+    The candidates the machine is least sure about: the smallest *margin* to its decision (margin sampling,
+    Scheffer et al. 2001). The machine decides twice: which code leads (the margin between its two most likely
+    theme classes) and, unless it uses forced choice, whether the leading code passes the threshold or the
+    outcome is ``geen`` (the distance of the leading confidence to the threshold); the margin is the smaller
+    of the two. A segment no code fits (a flat distribution far below the threshold) is therefore a sure
+    ``geen``, not an uncertain case. The margin is used rather than the entropy because it looks only at the
+    decision that a person's code would settle, and it does not grow with the size of the codebook.
 ``diverse``
     One batch spread over the corpus: k-means with as many clusters as segments asked for, on the candidates'
     (L2-normalised) embeddings, and from every cluster the segment closest to its centre. One batch never asks
@@ -76,13 +79,16 @@ MIX_POOL_FACTOR = 10
 
 
 # -- selection on arrays -----------------------------------------------------------------------------------
-def margins(proba: np.ndarray) -> np.ndarray:
-    """Return per row the most likely class's probability minus the second's (1 with a single class).
+def margins(proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Return per row the margin to the decision: the top probability minus the second's (1 with one class).
 
     Parameters
     ----------
     proba : numpy.ndarray
         Shape ``(n, classes)``.
+    threshold : float, optional
+        The decision threshold (the outcome is ``geen`` below it): the margin is then at most the distance of
+        the top probability to it. None: forced choice (the most likely class is always the outcome).
 
     Returns
     -------
@@ -93,9 +99,12 @@ def margins(proba: np.ndarray) -> np.ndarray:
     if p.ndim != 2 or p.shape[1] == 0:
         raise ValueError(f"proba must have shape (n, classes) with classes >= 1. Got {p.shape}.")
     if p.shape[1] == 1:
-        return np.ones(len(p))
-    top2 = -np.partition(-p, 1, axis=1)[:, :2]
-    return top2[:, 0] - top2[:, 1]
+        m = np.ones(len(p))
+        top = p[:, 0]
+    else:
+        top2 = -np.partition(-p, 1, axis=1)[:, :2]
+        m, top = top2[:, 0] - top2[:, 1], top2[:, 0]
+    return m if threshold is None else np.minimum(m, np.abs(top - threshold))
 
 
 def pick_random(n_candidates: int, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -103,9 +112,11 @@ def pick_random(n_candidates: int, n: int, rng: np.random.Generator) -> np.ndarr
     return rng.choice(n_candidates, size=min(n, n_candidates), replace=False)
 
 
-def pick_uncertain(proba: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Return the positions of the ``n`` smallest margins, smallest first (ties in random order)."""
-    m = margins(proba)
+def pick_uncertain(
+    proba: np.ndarray, n: int, rng: np.random.Generator, threshold: float | None = None
+) -> np.ndarray:
+    """Return the positions of the ``n`` smallest :func:`margins`, smallest first (ties in random order)."""
+    m = margins(proba, threshold)
     order = np.lexsort((rng.random(len(m)), m))
     return order[: min(n, len(m))]
 
@@ -147,7 +158,9 @@ def pick_diverse(X: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     return _closest_to_centres(np.asarray(X, dtype=float), n, seed)
 
 
-def pick_mix(proba: np.ndarray, X: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+def pick_mix(
+    proba: np.ndarray, X: np.ndarray, n: int, seed: int = 0, threshold: float | None = None
+) -> np.ndarray:
     """Return ``n`` positions that are uncertain *and* spread (diverse mini-batch active learning).
 
     The ``MIX_POOL_FACTOR x n`` candidates with the smallest margins are clustered into ``n`` clusters with
@@ -161,6 +174,8 @@ def pick_mix(proba: np.ndarray, X: np.ndarray, n: int, seed: int = 0) -> np.ndar
         Their embeddings, shape ``(m, dim)``.
     n : int
     seed : int, default 0
+    threshold : float, optional
+        The decision threshold (see :func:`margins`); None for forced choice.
 
     Returns
     -------
@@ -168,8 +183,8 @@ def pick_mix(proba: np.ndarray, X: np.ndarray, n: int, seed: int = 0) -> np.ndar
         Distinct positions into the candidates.
     """
     rng = np.random.default_rng(seed)
-    pool = pick_uncertain(proba, MIX_POOL_FACTOR * n, rng)
-    weights = np.clip(1.0 - margins(proba)[pool], 1e-3, None)
+    pool = pick_uncertain(proba, MIX_POOL_FACTOR * n, rng, threshold)
+    weights = np.clip(1.0 - margins(proba, threshold)[pool], 1e-3, None)
     chosen = _closest_to_centres(np.asarray(X, dtype=float)[pool], n, seed, weights)
     return pool[chosen]
 
@@ -258,7 +273,7 @@ def candidate_segments(store: Store, *, wijk: str | None = None, code: str | Non
 
 def machine_view(
     store: Store, settings: Settings, segment_ids: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Fit the coding engine on the store as it is now and return its view of some segments.
 
     The engine (:class:`~wijkanalyse.coding.coder.CodebookCoder`, the settings' embedder and codebook) is
@@ -278,6 +293,8 @@ def machine_view(
         Theme probabilities, shape ``(len(segment_ids), classes)``.
     embeddings : numpy.ndarray
         Their embeddings, shape ``(len(segment_ids), dim)``.
+    threshold : float or None
+        The engine's decision threshold as fitted; None when it uses forced choice.
     """
     from wijkanalyse.coding.codebook import NONE_CODE, load_codebook
     from wijkanalyse.coding.coder import CodebookCoder
@@ -300,10 +317,14 @@ def machine_view(
     idx = [pos[s] for s in segment_ids]
     with EmbeddingCache.for_store(store) as cache:
         E = embed_with_cache(emb, texts, cache, progress=False)
-        coder = CodebookCoder(codebook=cb, embedder=emb, random_state=settings.seed, cache=cache)
+        coder = CodebookCoder(
+            codebook=cb, embedder=emb, threshold=settings.coding_threshold, random_state=settings.seed,
+            cache=cache,
+        )  # fmt: skip
         coder.fit(texts, [labels.get(s) for s in ids], embeddings=E)
         proba = coder.predict_proba([texts[i] for i in idx], embeddings=E[idx])
-    return np.asarray(proba), E[idx]
+    threshold = None if getattr(coder, "forced_", False) else float(coder.threshold_)
+    return np.asarray(proba), E[idx], threshold
 
 
 def _check_segments(
@@ -385,11 +406,11 @@ def choose_segments(
         return [ids[i] for i in pick_random(len(ids), n, np.random.default_rng(seed))]
     if settings is None:
         raise ReviewError(f"The strategy {strategy!r} needs the coding engine: pass the corpus settings.")
-    proba, E = machine_view(store, settings, ids)
+    proba, E, threshold = machine_view(store, settings, ids)
     if strategy == "uncertain":
-        pick = pick_uncertain(proba, n, np.random.default_rng(seed))
+        pick = pick_uncertain(proba, n, np.random.default_rng(seed), threshold)
     elif strategy == "diverse":
         pick = pick_diverse(E, n, seed)
     else:
-        pick = pick_mix(proba, E, n, seed)
+        pick = pick_mix(proba, E, n, seed, threshold)
     return [ids[i] for i in pick]
