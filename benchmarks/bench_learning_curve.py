@@ -291,6 +291,9 @@ READING = [
     "  curve for the direction, not for a precise number.",
     "- The fast learner leaves out the engine's calibration, self-training and guard (see the script's",
     "  docstring); `--learner engine` refits the real engine every round.",
+    "- Scored as forced choice, so `uncertain` and `mix` use the forced-choice margin (top two). On a store",
+    "  whose engine decides with a threshold, `review export` uses the threshold margin instead (see",
+    "  `wijkanalyse.review.sampling.margins`); that variant is not measured here.",
     "",
 ]
 

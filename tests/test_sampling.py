@@ -74,6 +74,21 @@ def test_margins_and_uncertain_picks_the_smallest_margins():
     assert margins(np.array([[1.0], [1.0]])).tolist() == [1.0, 1.0]
 
 
+def test_with_a_threshold_the_margin_is_the_nearest_confidence_to_it():
+    proba = np.array(
+        [
+            [0.10, 0.09, 0.08, 0.73],  # nearest to 0.35: 0.10 -> 0.25 (a sure single code)
+            [0.07, 0.08, 0.06, 0.79],  # 0.08 -> 0.27
+            [0.36, 0.30, 0.20, 0.14],  # 0.36 -> 0.01 (does the leading code pass?)
+            [0.55, 0.32, 0.08, 0.05],  # 0.32 -> 0.03 (does the second code apply too?)
+        ]
+    )
+    assert np.allclose(margins(proba, 0.35), [0.25, 0.27, 0.01, 0.03])
+    flat = np.full((1, 10), 0.1)  # no code fits: a sure 'geen', though the top two tie
+    assert margins(flat)[0] == 0 and np.isclose(margins(flat, 0.35)[0], 0.25)
+    assert pick_uncertain(proba, 2, np.random.default_rng(0), threshold=0.35).tolist() == [2, 3]
+
+
 def test_diverse_takes_one_segment_per_cluster_not_near_duplicates():
     X, which = _clusters([40, 3, 3, 3])  # forty near-duplicates and three small groups
     pick = pick_diverse(X, 4, seed=0)
@@ -148,9 +163,10 @@ def test_teaching_strategies_return_distinct_uncoded_segments_outside_the_check(
 def test_uncertain_on_a_store_follows_the_engines_margins(hashed):
     settings, store = hashed
     ids = store.segments_to_code()["segment_id"].tolist()
-    proba, E = machine_view(store, settings, ids)
+    proba, E, threshold = machine_view(store, settings, ids)
     assert proba.shape[0] == E.shape[0] == 12 and np.allclose(proba.sum(axis=1), 1)
-    expected = [ids[i] for i in np.argsort(margins(proba), kind="stable")[:3]]
+    assert threshold is None or 0 < threshold <= 1
+    expected = [ids[i] for i in np.argsort(margins(proba, threshold), kind="stable")[:3]]
     assert set(choose_segments(store, "uncertain", 3, settings=settings)) == set(expected)
 
 

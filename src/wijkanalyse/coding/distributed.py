@@ -4,12 +4,12 @@ One process (the *driver*: the ``wijkanalyse code`` / ``run`` command) reads the
 and code, and writes every result. Workers only compute:
 
 * **Embedding.** :func:`~wijkanalyse.coding.embed.embed_with_cache` looks every text up in the cache on the
-  driver; only the texts that are not cached are cut into partitions (``partition_size`` texts) and sent to
-  the workers, at most ``2 x workers`` partitions in flight. Each worker loads the embedder once (a
-  module-level cache in the worker process, keyed by the settings name) and returns the vectors; the driver
-  writes each partition's vectors into the cache in one transaction as it arrives. A killed worker's tasks
-  are rerun by Dask on another worker; a killed driver loses at most the partitions in flight: the store is
-  as it was, and a rerun resumes from the cache.
+  driver; only the texts that are not cached are cut into partitions (about four per worker, at most
+  ``partition_size`` texts) and sent to the workers, at most ``2 x workers`` partitions in flight. Each worker
+  loads the embedder once (a module-level cache in the worker process, keyed by the settings name) and returns
+  the vectors; the driver writes each partition's vectors into the cache in one transaction as it arrives. A
+  killed worker's tasks are rerun by Dask on another worker; a killed driver loses at most the partitions in
+  flight: the store is as it was, and a rerun resumes from the cache.
 * **Coding.** The few-shot coder is fitted once, on the driver (it needs the human codings and every
   segment's embedding), then broadcast to the workers (``client.scatter(broadcast=True)``); the workers code
   partitions of the segments and the driver writes all codings of the run in one transaction (a full recode
@@ -217,8 +217,18 @@ class ClusterEmbedder(Embedder):
         self.partition_size = int(partition_size)
         self.local = get_embedder(self.name, **self.kwargs)  # on the driver: the model id and dimension only
         self.model_id = self.local.model_id
-        #: texts per batch of :func:`~wijkanalyse.coding.embed.embed_with_cache` (one cache transaction each)
-        self.cache_batch_size = self.partition_size
+
+    def batch_size_for(self, n: int) -> int:
+        """Texts per task for ``n`` texts: about four tasks per worker, at most ``partition_size``.
+
+        A multiple of the embedder's own chunk size (use-m3 encodes 64 texts at a time), so that every text is
+        encoded with the same neighbours as in a local run, which keeps the vectors bit for bit the same.
+        """
+        step = max(1, int(getattr(self.local, "chunk_size", 1)))
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        size = -(-max(1, n) // (4 * workers))
+        size = -(-size // step) * step
+        return max(step, min(size, max(step, self.partition_size // step * step)))
 
     @property
     def dim(self) -> int:
@@ -237,7 +247,7 @@ class ClusterEmbedder(Embedder):
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        size = self.partition_size
+        size = self.batch_size_for(len(texts))
         parts = [texts[i : i + size] for i in range(0, len(texts), size)]
         out: list[np.ndarray | None] = [None] * len(parts)
         for i, vec in self.embed_batches(parts):
@@ -311,9 +321,10 @@ def code_texts(
         If a worker fails (nothing has been written: the caller writes after this returns).
     """
     texts, questions = list(texts), list(questions)
-    if not isinstance(emb, ClusterEmbedder) or len(texts) <= emb.partition_size:
+    size = emb.batch_size_for(len(texts)) if isinstance(emb, ClusterEmbedder) else len(texts)
+    if not isinstance(emb, ClusterEmbedder) or len(texts) <= size:
         return coder.code(texts, embeddings=E, questions=questions)
-    client, size = emb.client, emb.partition_size
+    client = emb.client
     cache, coder.cache = coder.cache, None
     try:
         remote = client.scatter(coder, broadcast=True)

@@ -4,12 +4,13 @@ Strategies (:func:`choose_segments`, ``wijkanalyse review export --strategy ...`
 
 ``uncertain``
     The candidates the machine is least sure about: the smallest *margin* to its decision (margin sampling,
-    Scheffer et al. 2001). The machine decides twice: which code leads (the margin between its two most likely
-    theme classes) and, unless it uses forced choice, whether the leading code passes the threshold or the
-    outcome is ``geen`` (the distance of the leading confidence to the threshold); the margin is the smaller
-    of the two. A segment no code fits (a flat distribution far below the threshold) is therefore a sure
-    ``geen``, not an uncertain case. The margin is used rather than the entropy because it looks only at the
-    decision that a person's code would settle, and it does not grow with the size of the codebook.
+    Scheffer et al. 2001). With forced choice the decision is which code leads: the margin between the two
+    most likely theme classes. With the engine's threshold rule every code at or above the threshold is
+    applied (``geen`` when none is), so the decision is one yes/no per code and the margin is the distance of
+    the confidence closest to the threshold (the multi-label form of margin sampling, Brinker 2006). A segment
+    no code fits (every confidence far below the threshold) is then a sure ``geen``, not an uncertain case.
+    The margin is used rather than the entropy because it looks only at the decision that a person's code
+    would settle, and it does not grow with the size of the codebook.
 ``diverse``
     One batch spread over the corpus: k-means with as many clusters as segments asked for, on the candidates'
     (L2-normalised) embeddings, and from every cluster the segment closest to its centre. One batch never asks
@@ -87,8 +88,8 @@ def margins(proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
     proba : numpy.ndarray
         Shape ``(n, classes)``.
     threshold : float, optional
-        The decision threshold (the outcome is ``geen`` below it): the margin is then at most the distance of
-        the top probability to it. None: forced choice (the most likely class is always the outcome).
+        The decision threshold (every class at or above it is applied, ``geen`` when none is): the margin is
+        then the distance of the probability closest to it. None: forced choice, the top two's difference.
 
     Returns
     -------
@@ -98,13 +99,12 @@ def margins(proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
     p = np.asarray(proba, dtype=float)
     if p.ndim != 2 or p.shape[1] == 0:
         raise ValueError(f"proba must have shape (n, classes) with classes >= 1. Got {p.shape}.")
+    if threshold is not None:
+        return np.abs(p - float(threshold)).min(axis=1)
     if p.shape[1] == 1:
-        m = np.ones(len(p))
-        top = p[:, 0]
-    else:
-        top2 = -np.partition(-p, 1, axis=1)[:, :2]
-        m, top = top2[:, 0] - top2[:, 1], top2[:, 0]
-    return m if threshold is None else np.minimum(m, np.abs(top - threshold))
+        return np.ones(len(p))
+    top2 = -np.partition(-p, 1, axis=1)[:, :2]
+    return top2[:, 0] - top2[:, 1]
 
 
 def pick_random(n_candidates: int, n: int, rng: np.random.Generator) -> np.ndarray:
