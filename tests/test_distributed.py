@@ -123,3 +123,14 @@ def test_cli_code_with_local_workers(tmp_path):
         store.close()
     assert len(tables[0]) > 0
     pd.testing.assert_frame_equal(tables[1], tables[0])
+
+
+def test_partitions_balance_the_workers_and_keep_use_chunks_whole(two_workers):
+    # two workers: about four partitions each, so 1,000 texts go in partitions of ceil(1000 / 8) = 125
+    assert ClusterEmbedder(two_workers, "hashing").batch_size_for(1000) == 125
+    assert ClusterEmbedder(two_workers, "hashing", partition_size=100).batch_size_for(1000) == 100
+    # use-m3 encodes 64 texts at a time: partitions are multiples of 64 (125 -> 128; never below 64)
+    use = ClusterEmbedder(two_workers, "use-m3")
+    assert use.batch_size_for(1000) == 128
+    assert use.batch_size_for(10) == 64
+    assert ClusterEmbedder(two_workers, "use-m3", partition_size=100).batch_size_for(100_000) == 64
