@@ -33,6 +33,7 @@ from typer.testing import CliRunner
 from wijkanalyse.coding.codebook import NONE_CODE, parse_codebook
 from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.review.evaluate import (
+    EvaluationResult,
     classification_metrics,
     codebook_from_labels,
     discovery_metrics,
@@ -269,3 +270,15 @@ def test_none_labels_compare_the_applied_code_also_without_a_codebook(data):
 def test_the_engine_runs_end_to_end_with_a_fast_embedder(data):
     res = evaluate_labelled(data, embedder="hashing", examples_per_code=1, draws=2, discover=False)
     assert res.n_test == 5 and 0.0 <= res.accuracy <= 1.0 and len(res.per_draw) == 2
+
+
+def test_verdict_needs_krippendorffs_minimum_not_landis_koch_substantial():
+    """kappa 0.63 is 'substantial' by name but below 0.667: proposals for review, not standing codes."""
+    empty = pd.DataFrame()
+    common = dict(source="x", mode="few-shot", n_rows=10, n_labels=2, codebook="c", embedder="e",
+                  examples_per_code=5, draws=1, seed=0, accuracy=0.8, macro_f1=0.8, per_code=empty,
+                  confusion=empty)
+    below = EvaluationResult(kappa=0.63, **common)  # type: ignore[arg-type]
+    above = EvaluationResult(kappa=0.70, **common)  # type: ignore[arg-type]
+    assert below.verdict.startswith("substantial") and "proposals for review" in below.verdict
+    assert "may stand" in above.verdict

@@ -51,10 +51,11 @@ NMI and ARI (``--discover``)
 
 Rule of thumb for deciding
 --------------------------
-* kappa >= 0.6 (substantial) and no important code with a recall below 0.5: machine codes may stand in
-  reports, with spot checks. (Whether they do in a report is decided on the corpus's own check sample, with
-  Krippendorff's alpha >= 0.667 by default: :mod:`wijkanalyse.review.machine_decision`.)
-* kappa 0.4-0.6: use the machine's codes as proposals that a researcher reviews; code more examples by hand
+* kappa >= 0.667 and no important code with a recall below 0.5: machine codes may stand in reports, with
+  spot checks. 0.667 is Krippendorff's minimum for tentative conclusions; the Landis & Koch band
+  "substantial" starts lower, at 0.6, and is only a name. (Whether they do in a report is decided on the
+  corpus's own blind check sample, with the same 0.667 default: :mod:`wijkanalyse.review.machine_decision`.)
+* kappa 0.4-0.667: use the machine's codes as proposals that a researcher reviews; code more examples by hand
   and measure again with ``--examples-per-code``.
 * kappa below 0.4: do not rely on automatic coding for this corpus and codebook yet; revisit the definitions
   and examples of the codes that the confusion matrix shows being mixed up.
@@ -190,7 +191,7 @@ class EvaluationResult:
         band = kappa_verdict(self.kappa)
         if math.isnan(self.kappa):
             return "kappa undefined (one code only?)"
-        if self.kappa >= 0.6:
+        if self.kappa >= 0.667:  # Krippendorff's minimum for tentative conclusions, as the trust verdict
             advice = "machine codes may stand, with spot checks"
         elif self.kappa >= 0.4:
             advice = "use machine codes as proposals for review; code more examples by hand"
