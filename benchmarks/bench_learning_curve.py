@@ -20,8 +20,9 @@ Learners:
     per set (its features ``transform``, its zero-shot ``predict_proba``, its code prototypes): a logistic
     regression (C = 10, classes balanced) on the coded texts plus every code's prototype as a pseudo-example
     (weight 3), blended with the zero-shot confidences with weight n / (n + K), as the engine does. It
-    leaves out the engine's calibration, self-training and guard, which take 20-40 s per fit on two cores:
-    the full design (2 sets x 5 seeds x 4 strategies x 10 rounds = 400 fits) would take about four hours.
+    leaves out the engine's calibration, self-training and guard, which took 20-40 s per fit on two cores
+    when this was written (400 fits for the full design: hours); the engine has since become faster (the
+    engine run of 15 fits on issuepositions-nl took 39 s), so ``--learner engine`` is the next run to make.
 ``engine``
     The real engine refitted every round (``CodebookCoder().fit`` with the coded labels, ``predict_proba``):
     the check on the fast learner's conclusion, for fewer seeds or strategies.
@@ -290,7 +291,9 @@ READING = [
     "  held-out part of 60 texts over 14 classes makes each seed's macro-F1 move by about 0.1: read its",
     "  curve for the direction, not for a precise number.",
     "- The fast learner leaves out the engine's calibration, self-training and guard (see the script's",
-    "  docstring); `--learner engine` refits the real engine every round.",
+    "  docstring); `--learner engine` refits the real engine every round. Its one run so far (1 seed,",
+    "  issuepositions-nl, random and mix: [learning_curve_engine.md](learning_curve_engine.md)) did not",
+    "  confirm the fast learner there: mix 0.401, random 0.490 at 120 codings (one split of 60 texts).",
     "- Scored as forced choice, so `uncertain` and `mix` use the forced-choice margin (top two). On a store",
     "  whose engine decides with a threshold, `review export` uses the threshold margin instead (see",
     "  `wijkanalyse.review.sampling.margins`); that variant is not measured here.",
