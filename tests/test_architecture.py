@@ -75,6 +75,23 @@ def test_sql_only_in_the_store_package() -> None:
     assert not found, "SQL outside src/wijkanalyse/store/:\n" + "\n".join(found)
 
 
+def test_notebooks_are_thin_and_hold_no_sql() -> None:
+    # notebooks call the library; a query in a notebook cell bypasses the store (and its migrations)
+    import json
+
+    found = []
+    for nb in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb.parts:
+            continue
+        for i, cell in enumerate(json.loads(nb.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            if SQL.search(source) or ".con.execute(" in source or "sqlite3" in source:
+                found.append(f"{nb.relative_to(ROOT)} cell {i}")
+    assert not found, "SQL in notebooks (use a Store method):\n" + "\n".join(found)
+
+
 def test_sql_detector_sees_sql() -> None:
     # the check above must be able to fail: these are the shapes it looks for
     shapes = ["SELECT segment_id FROM segments", "INSERT OR IGNORE INTO coders(x) VALUES (?)"]
