@@ -14,8 +14,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from wijkanalyse.coding.distributed import cluster
-
 __all__ = ["SchedulerOpt", "WorkersOpt", "cluster_for"]
 
 SchedulerOpt = Annotated[
@@ -34,6 +32,8 @@ WorkersOpt = Annotated[
 @contextmanager
 def cluster_for(settings: Any, scheduler: str | None, workers: int | None) -> Iterator[Any | None]:
     """Yield the Dask client of a command (None: local); ``--scheduler``/``--workers`` win over ``dask:``."""
+    from wijkanalyse.coding.distributed import cluster  # lazy: --help must not load sklearn (see cli/main.py)
+
     address = scheduler or (None if workers else getattr(settings, "dask", None))
     with cluster(scheduler=address, workers=workers) as client:
         if client is not None:
