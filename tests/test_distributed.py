@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from wijkanalyse.coding import embed as embed_module
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.coding.distributed import ClusterEmbedder, ClusterError, cluster, embedder_for
 from wijkanalyse.coding.embed import EMBEDDERS, EmbeddingCache, HashingEmbedder, register_embedder, text_hash
@@ -18,7 +19,7 @@ from wijkanalyse.config import load_settings
 from wijkanalyse.ingest.corpus import ingest_corpus
 from wijkanalyse.store import Store
 
-pytest.importorskip("dask.distributed")
+# dask.distributed is in the test extra: a missing install fails here, it is never skipped
 
 MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
 COLUMNS = ["segment_id", "code_id", "kind", "status", "confidence", "model"]
@@ -76,13 +77,14 @@ def test_cluster_codes_equal_local_codes(tmp_path, two_workers):
     assert len(cached) == len(set(texts))
 
 
-def test_worker_failure_leaves_store_unchanged(tmp_path, two_workers):
+def test_worker_failure_leaves_store_unchanged(tmp_path, two_workers, monkeypatch):
     settings, store = _store(tmp_path, "fail")
     code_store(store, settings)
     before = _machine(store)
     # an embedder known to the driver but not to the workers (as when a worker lacks a plugin)
-    if "hashing-driver-only" not in EMBEDDERS:
-        register_embedder("hashing-driver-only", lambda **kw: HashingEmbedder(dim=64))
+    # (registered on a copy of the registry, so later tests see the real one)
+    monkeypatch.setattr(embed_module, "EMBEDDERS", dict(EMBEDDERS))
+    register_embedder("hashing-driver-only", lambda **kw: HashingEmbedder(dim=64))
     bad = settings.model_copy(update={"embedder": "hashing-driver-only"})
     with (
         cluster(client=two_workers, partition_size=5),
