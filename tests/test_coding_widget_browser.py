@@ -12,19 +12,13 @@ span is highlighted, and the store holds exactly that span (offsets worked out f
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import MINI_CORPUS
-from test_lab_browser import ARGS, CHROMIUM, _free_port, _wait_for_server
+from test_lab_browser import ARGS, CHROMIUM, jupyterlab_server
 
 GELD = "0f94d36a33379c48"  # "Hoe wordt de financiering geregeld? Wie beheert het geld straks? ..."
 QUOTE = "Wie beheert het geld straks?"
@@ -70,54 +64,8 @@ def coding_lab(tmp_path_factory):
         )
     ]
     nbformat.write(nb, root / NOTEBOOK)
-    settings_dir = base / "lab-settings" / "@jupyterlab" / "notebook-extension"
-    settings_dir.mkdir(parents=True)
-    (settings_dir / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    config = base / "config"
-    config.mkdir()
-    (config / "jupyter_lab_config.py").write_text(
-        "c.LabApp.news_url = None\n"
-        "c.LabApp.check_for_updates_class = 'jupyterlab.NeverCheckForUpdate'\n"
-        "c.LabApp.extension_manager = 'readonly'\n"
-        "c.LabApp.expose_app_in_browser = True\n"
-    )
-    env = {
-        **os.environ,
-        "WIJKANALYSE_HOME": str(base / "home"),
-        "JUPYTERLAB_SETTINGS_DIR": str(base / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(config),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-    }
-    port, token = _free_port(), secrets.token_hex(16)
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.open_browser=False",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-    ]  # fmt: skip
-    log = (base / "lab.log").open("wb")
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(f"{url}/api/status?token={token}", proc, base / "lab.log")
-        yield {"url": url, "token": token, "store": settings.store_path, "log": base / "lab.log"}
-    finally:
-        try:
-            req = urllib.request.Request(
-                f"{url}/api/shutdown", method="POST", headers={"Authorization": f"token {token}"}
-            )
-            urllib.request.urlopen(req, timeout=5).close()
-        except OSError:
-            pass
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with jupyterlab_server(base, root) as server:
+        yield {**server, "store": settings.store_path}
 
 
 def test_a_span_selected_with_the_mouse_is_coded_and_found_in_the_store(coding_lab):

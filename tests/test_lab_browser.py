@@ -21,7 +21,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,26 +78,10 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float
     raise TimeoutError(f"JupyterLab did not answer at {url} within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a free port, its root a temporary folder with the search notebook."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed: run scripts/ensure_chromium.sh (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("jupyterlab")
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "notebooks"
-    root.mkdir()
-    shutil.copy(REPO / "notebooks" / "explore" / NOTEBOOK, root / NOTEBOOK)
-    _set_parameters(
-        root / NOTEBOOK,
-        {
-            "corpus": str(MINI_CORPUS),
-            "embedder": "hashing",
-            "store_dir": str(base / "store"),
-            "projection": "pca",
-        },
-    )
+@contextmanager
+def jupyterlab_server(base: Path, root: Path) -> Iterator[dict[str, Any]]:
+    """Run JupyterLab on a free port with ``root`` as its folder (its settings, config and runtime under
+    ``base``); yield its url, token and log file, and stop it (and its kernels) afterwards."""
     # every cell in the DOM (JupyterLab 4 otherwise only renders the cells in view)
     settings_dir = base / "lab-settings" / "@jupyterlab" / "notebook-extension"
     settings_dir.mkdir(parents=True)
@@ -129,7 +116,7 @@ def lab(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(f"{url}/api/status?token={token}", proc, base / "lab.log")
-        yield {"url": url, "token": token, "root": root, "log": base / "lab.log"}
+        yield {"url": url, "token": token, "log": base / "lab.log"}
     finally:
         try:  # ask the server to shut down (it stops its kernels), then make sure it is gone
             req = urllib.request.Request(
@@ -148,6 +135,30 @@ def lab(tmp_path_factory):
                 proc.kill()
                 proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a free port, its root a temporary folder with the search notebook."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed: run scripts/ensure_chromium.sh (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("jupyterlab")
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "notebooks"
+    root.mkdir()
+    shutil.copy(REPO / "notebooks" / "explore" / NOTEBOOK, root / NOTEBOOK)
+    _set_parameters(
+        root / NOTEBOOK,
+        {
+            "corpus": str(MINI_CORPUS),
+            "embedder": "hashing",
+            "store_dir": str(base / "store"),
+            "projection": "pca",
+        },
+    )
+    with jupyterlab_server(base, root) as server:
+        yield {**server, "root": root}
 
 
 _RUN_STATE = """() => {
