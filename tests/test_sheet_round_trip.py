@@ -14,12 +14,12 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import MINI_CORPUS
+from conftest import add_machine_coding as _machine
 from wijkanalyse.cli.main import app
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review import sheet
 from wijkanalyse.review.context import question_texts
 from wijkanalyse.review.decisions import ReviewError
-from wijkanalyse.store import now_iso
 
 KRANT = "12dfd9d050c9e6d7"  # "De wijkkrant moet blijven." (session notes, no speaker)
 COMMUNICATIE = "23014e4de6db960d"  # "De communicatie van de gemeente moet beter. ..."
@@ -36,16 +36,6 @@ THEMES = [
 @pytest.fixture()
 def store(mini_store):
     return mini_store[1]
-
-
-def _machine(store, segment_id, code_id, confidence=0.8, status="applied"):
-    store.ensure_coder("machine", kind="machine")
-    with store.transaction() as con:
-        con.execute(
-            "INSERT INTO codings(segment_id, code_id, coder_id, kind, status, confidence, model, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
-        )
 
 
 def _mine(store, coder="anna"):
