@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 #: The reserved code id for "none of these" (a machine outcome, never a code in a codebook).
-#: The ids of the default kinds of input, in the order of the Haarlem report.
+#: The ids of the default kinds of input (keep, improve, question or concern), in a seed report's order.
 SOORT_IDS = ("behouden", "verbeteren", "vraag_of_zorg")
 
 _PALETTE = (

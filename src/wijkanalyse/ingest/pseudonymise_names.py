@@ -5,7 +5,7 @@ firm or a verb that happens to be a first name stays):
 
 * a **title or relation** before it: ``mevrouw Bakker``, ``dhr. T. Çelik``, ``mevr. de jong``, ``wethouder
   Koster``, ``mijn buurvrouw Ria``, ``De voorzitter, Paul de Groot,`` (a role before ``van`` + a place is the
-  place: ``de burgemeester van Haarlem``);
+  place: ``de burgemeester van Utrecht``);
 * **initials** before a surname: ``J. de Vries``, ``A.M. van den Berg``;
 * a **known first name** (``data/voornamen.txt``) with whatever surname follows (tussenvoegsels, two-part
   names, any script: ``Juan Carlos Rodríguez``, ``Małgorzata Wiśniewska``), its possessive (``Jans fiets``,
@@ -87,7 +87,7 @@ def _title_names(s: Sentence) -> list[NameSpan]:
             k += 2
         if not personal and s.low(k) == "van" and s.toks[k].text == "van":
             if W.norm(f"van {s.low(k + 1)}") not in s.lex.surnames:
-                continue  # "de burgemeester van Haarlem", "jongerenwerker van Dock": a place or a firm
+                continue  # "de burgemeester van Utrecht", "jongerenwerker van Dock": a place or a firm
         end = s.surname_after(k, lower_ok=personal, place_ok=personal)
         if end == k and k > j:
             continue

@@ -145,7 +145,7 @@ def plural(n: Any, one: str, many: str) -> str:
 
 
 def slug(name: str) -> str:
-    """File-name-safe form of a wijk name: ``"Haarlem-Noord"`` -> ``"haarlem-noord"``."""
+    """File-name-safe form of a wijk name: ``"Oud-West"`` -> ``"oud-west"``."""
     s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return s or "wijk"
 
