@@ -35,6 +35,7 @@ from wijkanalyse.analysis.cells import (
 )
 from wijkanalyse.analysis.data import AnalysisData
 from wijkanalyse.analysis.disclosure import model_views
+from wijkanalyse.analysis.pattern_cache import model_key, read_hidden, write_hidden
 
 __all__ = ["SuppressionPattern", "protect", "suppression_pattern"]
 
@@ -193,6 +194,10 @@ def protect(model: CellModel) -> tuple[dict[CellKey, str], list[Finding]]:
 def suppression_pattern(data: AnalysisData) -> SuppressionPattern:
     """Return the suppression pattern of all reports of ``data``, computed once per data and threshold.
 
+    Kept on the data object, and on disk next to the store under a hash of the cell model and of this code
+    (:mod:`~wijkanalyse.analysis.pattern_cache`), so the other reports of a run read it instead of computing
+    it.
+
     Parameters
     ----------
     data : AnalysisData
@@ -204,7 +209,15 @@ def suppression_pattern(data: AnalysisData) -> SuppressionPattern:
     cached = getattr(data, _CACHE_ATTRIBUTE, None)
     if isinstance(cached, SuppressionPattern) and cached.min_count == data.min_count:
         return cached
-    hidden, unresolved = protect(cell_model(data))
-    pattern = SuppressionPattern(hidden, data.min_count, tuple(unresolved))
+    model = cell_model(data)
+    key = model_key(model)
+    kept = read_hidden(data.store_dir, key)  # the other reports of a run computed it already
+    if kept is not None:
+        pattern = SuppressionPattern(kept, data.min_count)
+    else:
+        hidden, unresolved = protect(model)
+        pattern = SuppressionPattern(hidden, data.min_count, tuple(unresolved))
+        if not unresolved:
+            write_hidden(data.store_dir, key, hidden)
     setattr(data, _CACHE_ATTRIBUTE, pattern)
     return pattern

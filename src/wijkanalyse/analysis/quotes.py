@@ -12,7 +12,6 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from wijkanalyse.analysis.counting import coded_segments, count_segments, segments_in
 from wijkanalyse.analysis.data import AnalysisData, as_text
@@ -74,6 +73,9 @@ def _vectors(data: AnalysisData, texts: list[str]) -> np.ndarray:
             return embed_with_cache(embedder, texts, None, progress=False)
         except ImportError:  # the embedder's package is missing (MissingDependencyError): TF-IDF instead
             pass
+    # imported only here: scikit-learn takes a second to import, and a report kernel needs it only here
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     m = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit_transform(texts).toarray()
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return (m / np.where(norms == 0, 1, norms)).astype(np.float32)

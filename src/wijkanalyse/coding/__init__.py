@@ -18,12 +18,48 @@ Modules, in the order of the work:
 
 from __future__ import annotations
 
-from wijkanalyse.coding.apply import CodingResult, code_store, code_table
-from wijkanalyse.coding.codebook import Code, Codebook, default_codebook, load_codebook, save_codebook
-from wijkanalyse.coding.coder import CodebookCoder
-from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
-from wijkanalyse.coding.embed import EMBEDDERS, Embedder, embed_with_cache, get_embedder
-from wijkanalyse.coding.theme_model import ThemeModel
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from wijkanalyse.coding.apply import CodingResult, code_store, code_table
+    from wijkanalyse.coding.codebook import Code, Codebook, default_codebook, load_codebook, save_codebook
+    from wijkanalyse.coding.coder import CodebookCoder
+    from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
+    from wijkanalyse.coding.embed import EMBEDDERS, Embedder, embed_with_cache, get_embedder
+    from wijkanalyse.coding.theme_model import ThemeModel
+
+#: Where each public name lives. Importing one module of the package (``codebook``, as the analysis and the
+#: report kernels do) no longer imports the coder, scikit-learn and UMAP with it.
+_WHERE = {
+    "CodingResult": "apply",
+    "code_store": "apply",
+    "code_table": "apply",
+    "Code": "codebook",
+    "Codebook": "codebook",
+    "default_codebook": "codebook",
+    "load_codebook": "codebook",
+    "save_codebook": "codebook",
+    "CodebookCoder": "coder",
+    "DiscoveryResult": "discovery",
+    "discover_store": "discovery",
+    "load_themes": "discovery",
+    "promote_theme": "discovery",
+    "EMBEDDERS": "embed",
+    "Embedder": "embed",
+    "embed_with_cache": "embed",
+    "get_embedder": "embed",
+    "ThemeModel": "theme_model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "Code",

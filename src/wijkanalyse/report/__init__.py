@@ -16,11 +16,42 @@ module            what it holds
 ================  ============================================================================================
 """
 
-from wijkanalyse.report.context import ReportContext, open_report
-from wijkanalyse.report.files import save_tables
-from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, render_html, run_job
-from wijkanalyse.report.runner import run_reports, runs_root
-from wijkanalyse.report.text import texts
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from wijkanalyse.report.context import ReportContext, open_report
+    from wijkanalyse.report.files import save_tables
+    from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, render_html, run_job
+    from wijkanalyse.report.runner import run_reports, runs_root
+    from wijkanalyse.report.text import texts
+
+#: Where each public name lives. A report notebook's kernel imports ``wijkanalyse.report.render`` only;
+#: importing papermill, nbconvert and nbformat for it as well (``jobs``, ``runner``) took seconds per report.
+_WHERE = {
+    "ReportContext": "context",
+    "open_report": "context",
+    "save_tables": "files",
+    "JobResult": "jobs",
+    "ReportJob": "jobs",
+    "RunResult": "jobs",
+    "render_html": "jobs",
+    "run_job": "jobs",
+    "run_reports": "runner",
+    "runs_root": "runner",
+    "texts": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "JobResult",

@@ -16,7 +16,6 @@ from wijkanalyse.config import Settings, load_settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.report.text import TEXT_FILE, framing_text, framing_words, texts
 from wijkanalyse.store import Store
-from wijkanalyse.update import ensure_store
 
 __all__ = ["ReportContext", "open_report"]
 
@@ -95,6 +94,10 @@ def open_report(
     settings = load_settings(corpus, settings_file, **(settings_overrides or {}))  # config.resolve_corpus
     lang = language or settings.language
     if build_store:
+        # imported here: the coding stage (scikit-learn, UMAP) is needed only to build a missing store, and
+        # the runner's report kernels never do (build_store=False)
+        from wijkanalyse.update import ensure_store
+
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
     data = analysis.load(store, settings, language=lang, discovery_run=discovery_run)

@@ -60,6 +60,7 @@ from typing import Any
 
 import yaml
 
+from wijkanalyse import analysis
 from wijkanalyse.coding.codebook import check_codebook
 from wijkanalyse.config import PROJECT_ROOT, Settings
 from wijkanalyse.exceptions import ReportError
@@ -373,6 +374,25 @@ def _build(
     return results + _execute(todo, jobs, executor, on_done)
 
 
+def _warm_pattern(
+    store: Store,
+    settings: Settings,
+    lang: str,
+    discovery_run: str | None,
+    planned: list[ReportJob],
+    previous: dict[tuple[str, str], tuple[str, Path]],
+) -> None:
+    """Compute the run's suppression pattern once before reports run side by side (they then read it).
+
+    Every report needs the same pattern (:mod:`wijkanalyse.analysis.pattern_cache`); reports started at the
+    same time would each compute it. Sequential reports need no warming: the first one keeps it.
+    """
+    to_build = [j for j in planned if (j.name, j.fingerprint) not in previous]
+    if len(to_build) > 1:
+        data = analysis.load(store, settings, language=lang, discovery_run=discovery_run)
+        analysis.suppression_pattern(data)
+
+
 def _write_run_files(run_path: Path, manifest: dict[str, Any], results: list[JobResult], lang: str) -> Path:
     """Write ``run.json``, ``index.html``, ``runs/LATEST`` and ``latest.html``; return the index."""
     root = run_path.parent
@@ -476,6 +496,8 @@ def run_reports(
             settings_file = write_atomic(run_path / "settings.yml", settings_yml)
             planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
             previous = {} if force else _previous(run_path.parent, run_id)
+            if jobs > 1 or executor is not None:
+                _warm_pattern(store, settings, lang, inputs.discovery_run, planned, previous)
             results = _build(planned, previous, jobs, executor, on_done)
             results = _ordered(results, planned, inputs.empty if wijken is None else [])
             seconds = round(time.perf_counter() - t0, 2)

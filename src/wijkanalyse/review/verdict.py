@@ -50,10 +50,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import pandas as pd
-from scipy.stats import norm
 
 from wijkanalyse.review.agreement import (
     Decisions,
@@ -116,7 +116,7 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
         return float("nan"), float("nan")
     if not -1e-9 <= successes <= n + 1e-9:
         raise ValueError(f"successes must be between 0 and n = {n}, got {successes}.")
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)  # the standard library's: no scipy.stats import
     p = min(max(successes / n, 0.0), 1.0)
     centre = p + z * z / (2 * n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
