@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 import papermill as pm
@@ -36,6 +36,9 @@ from traitlets.config import Config
 from wijkanalyse.config import PACKAGE_DATA
 from wijkanalyse.report.files import write_atomic
 from wijkanalyse.vocabulary import CITY_FOLDER
+
+if TYPE_CHECKING:
+    from wijkanalyse.report.kernel_session import KernelSession
 
 __all__ = [
     "ReportJob",
@@ -219,7 +222,7 @@ def kernel_config() -> Config:
     return config
 
 
-def run_job(job: ReportJob) -> JobResult:
+def run_job(job: ReportJob, session: KernelSession | None = None) -> JobResult:
     """Execute one report notebook with papermill and render it to HTML; never raises.
 
     A top-level function of plain data in and out, so that a process pool or
@@ -230,6 +233,9 @@ def run_job(job: ReportJob) -> JobResult:
     Parameters
     ----------
     job : ReportJob
+    session : KernelSession, optional
+        Run the notebook in this session's kernel (started once, cleared between reports; see
+        :mod:`~wijkanalyse.report.kernel_session`). Default: a kernel of its own, shut down afterwards.
 
     Returns
     -------
@@ -242,6 +248,7 @@ def run_job(job: ReportJob) -> JobResult:
     tmp = out / f".{job.stem}.{os.getpid()}.tmp.ipynb"
     result = JobResult(name=job.name, wijk=job.wijk, status="failed", fingerprint=job.fingerprint)
     try:
+        shared = {} if session is None else {"km": session.kernel_for(out)}
         pm.execute_notebook(
             job.notebook,
             str(tmp),
@@ -252,6 +259,7 @@ def run_job(job: ReportJob) -> JobResult:
             report_mode=False,
             config=kernel_config(),
             kernel_manager_class=ReportKernelManager,
+            **shared,
         )
         os.replace(tmp, nb_path)
         render_html(nb_path, out / f"{job.stem}.html", job.title, job.language)

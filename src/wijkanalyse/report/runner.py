@@ -76,6 +76,7 @@ from wijkanalyse.report.fingerprint import (
 )
 from wijkanalyse.report.index_page import index_html, redirect_html
 from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, run_job
+from wijkanalyse.report.kernel_session import KernelSession, run_job_in_process_session, start_process_session
 from wijkanalyse.report.run_folders import building, clean_run_folders
 from wijkanalyse.report.text import framing_text, framing_words, slug, texts
 from wijkanalyse.store import Store, new_run_id, now_iso
@@ -249,12 +250,14 @@ def _execute(
         for f in futures:
             done(f.result())
     elif jobs <= 1 or len(todo) == 1:
-        for job in todo:
-            done(run_job(job))
+        with KernelSession() as session:  # one kernel, cleared between reports
+            for job in todo:
+                done(run_job(job, session=session))
     else:
         ctx = multiprocessing.get_context("spawn")  # no forked sqlite connections or zmq contexts
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-            for f in as_completed([pool.submit(run_job, job) for job in todo]):
+        workers = min(jobs, len(todo))
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=start_process_session) as pool:
+            for f in as_completed([pool.submit(run_job_in_process_session, job) for job in todo]):
                 done(f.result())
     return results
 
