@@ -62,6 +62,9 @@ _NOT_NAMES = frozenset(
     "van de der den het een ter ten te el al da dos le la op in 't de heer mevrouw meneer wijk wijkraad "
     "gemeente buurt straat bewoner bewoners voorzitter secretaris".split()
 )
+#: How many characters of text a pseudonymiser remembers the rules' names for (about 30 bytes a character
+#: with the names found; beyond it the rules run again, as they would without the memory).
+FOUND_BUDGET_CHARS = 5_000_000
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?)+")
 #: the start of a surname with a tussenvoegsel ("de vries"), which is not another full name
 _TUSSEN_STARTS = (
@@ -138,6 +141,10 @@ class Pseudonymiser:
         # every person name in the key (normalised) -> its placeholder; kept in step with the key
         self._names: dict[str, str] = self._key.entries("PERSOON")
         self._names_re: re.Pattern[str] | None = None
+        # what the name rules found in a text (a pure function of the text and ``keep``): ingest looks at
+        # every text twice (detect_names on all texts, then pseudonymise), and the rules are most of its time
+        self._found: dict[str, list[NameSpan]] = {}
+        self._found_chars = 0
         self._always_re = (
             re.compile(
                 r"(?<![\w\[])("
@@ -215,8 +222,18 @@ class Pseudonymiser:
     def detect_names(self, text: str) -> None:
         """Find person names in a text and add them to the key (without replacing anything yet)."""
         masked, _ = self._replace_patterns(text, Counter())
-        for span in NameText(masked, self.keep).names():
+        for span in self._rule_names(masked):
             self._learn(masked[span.start : span.end], span)
+
+    def _rule_names(self, text: str) -> list[NameSpan]:
+        """Return the names the rules find in ``text`` (remembered, within :data:`FOUND_BUDGET_CHARS`)."""
+        found = self._found.get(text)
+        if found is None:
+            found = NameText(text, self.keep).names()
+            if self._found_chars + len(text) <= FOUND_BUDGET_CHARS:
+                self._found[text] = found
+                self._found_chars += len(text)
+        return found
 
     def _learn(self, value: str, span: NameSpan) -> str:
         """Add one found name to the key (its surname or first name as aliases); return its placeholder."""
@@ -280,14 +297,15 @@ class Pseudonymiser:
 
     def _name_spans(self, text: str) -> list[Span]:
         """Return the names the rules find in ``text`` and the known names that stand for a person there."""
-        nt = NameText(text, self.keep)
         spans: list[Span] = []
-        for span in nt.names():
+        for span in self._rule_names(text):
             self._learn(text[span.start : span.end], span)
             spans.append((span.start, span.end, "PERSOON"))
         names_re = self._known_names_re()
         if names_re is not None:
+            nt: NameText | None = None  # tokenised only when a known name occurs
             for m in names_re.finditer(text):
+                nt = nt or NameText(text, self.keep)
                 if nt.known_here(m.start(2), m.end(2)):
                     spans.append((m.start(), m.end(), "PERSOON"))
         return spans
