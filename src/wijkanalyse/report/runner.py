@@ -384,12 +384,16 @@ def _warm_pattern(
     discovery_run: str | None,
     planned: list[ReportJob],
     previous: dict[tuple[str, str], tuple[str, Path]],
+    jobs: int,
+    executor: Any,
 ) -> None:
     """Compute the run's suppression pattern once before reports run side by side (they then read it).
 
     Every report needs the same pattern (:mod:`wijkanalyse.analysis.pattern_cache`); reports started at the
     same time would each compute it. Sequential reports need no warming: the first one keeps it.
     """
+    if jobs <= 1 and executor is None:
+        return
     to_build = [j for j in planned if (j.name, j.fingerprint) not in previous]
     if len(to_build) > 1:
         data = analysis.load(store, settings, language=lang, discovery_run=discovery_run)
@@ -483,8 +487,7 @@ def run_reports(
     t0 = time.perf_counter()
     if jobs < 1:
         raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
-    lang = language or settings.language
-    texts(lang)  # an unknown language raises here, before anything else
+    texts(lang := language or settings.language)  # an unknown language raises here, before anything else
     codebook_version = check_codebook(settings)
     nb_dir = notebooks_dir(notebooks)
     run_id = new_run_id()
@@ -499,8 +502,7 @@ def run_reports(
             settings_file = write_atomic(run_path / "settings.yml", settings_yml)
             planned = _plan(inputs, settings, settings_file, nb_dir, run_path, run_id, lang)
             previous = {} if force else _previous(run_path.parent, run_id)
-            if jobs > 1 or executor is not None:
-                _warm_pattern(store, settings, lang, inputs.discovery_run, planned, previous)
+            _warm_pattern(store, settings, lang, inputs.discovery_run, planned, previous, jobs, executor)
             results = _build(planned, previous, jobs, executor, on_done)
             results = _ordered(results, planned, inputs.empty if wijken is None else [])
             seconds = round(time.perf_counter() - t0, 2)
