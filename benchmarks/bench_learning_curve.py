@@ -21,11 +21,13 @@ Learners:
     regression (C = 10, classes balanced) on the coded texts plus every code's prototype as a pseudo-example
     (weight 3), blended with the zero-shot confidences with weight n / (n + K), as the engine does. It
     leaves out the engine's calibration, self-training and guard, which took 20-40 s per fit on two cores
-    when this was written (400 fits for the full design: hours); the engine has since become faster (the
-    engine run of 15 fits on issuepositions-nl took 39 s), so ``--learner engine`` is the next run to make.
+    when this was written (400 fits for the full design: hours); the engine has since become faster
+    (issuepositions-nl: about 2.5 s per fit, vlaams-parlement-nl about 20 s), see ``--learner engine``.
 ``engine``
     The real engine refitted every round (``CodebookCoder().fit`` with the coded labels, ``predict_proba``):
-    the check on the fast learner's conclusion, for fewer seeds or strategies.
+    the check on the fast learner's conclusion. ``--merge`` runs one set at a time into the same results
+    (e.g. fewer seeds on the larger set); the results are written after every seed, so a run stopped early
+    keeps the seeds it finished.
 
 Target of issue 15: active sampling reaches the macro-F1 that ``random`` has after B = 200 codings with at
 most 0.6 B = 120 codings, mean over seeds, on both sets. issuepositions-nl has 200 texts (140 in the pool),
@@ -195,6 +197,7 @@ def summarise(runs: list[dict], batch: int, full: int) -> dict:
         "met": {s: bool(v is not None and v <= 0.6 * B) for s, v in needed.items() if s != "random"},
         "pool": runs[0]["pool"],
         "test": runs[0]["test"],
+        "seeds": len(runs),
         "per_seed": [r["curves"] for r in runs],
     }
 
@@ -225,7 +228,7 @@ def plot(report: dict, path: Path) -> None:
         ax.legend(fontsize=8, loc="lower right")
     fig.suptitle(
         f"Learning curve per sampling strategy ({report['learner']} learner, mean ± sd over "
-        f"{report['seeds']} seeds)",
+        f"{_seeds(report)} seeds)",
         fontsize=11,
     )
     fig.tight_layout()
@@ -233,14 +236,23 @@ def plot(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def _seeds(report: dict) -> str:
+    """The number of seeds: one number, or per set when they differ (a run with ``--merge``)."""
+    per_set = {name: s.get("seeds", report["seeds"]) for name, s in report["sets"].items()}
+    if len(set(per_set.values())) <= 1:
+        return str(next(iter(per_set.values()), report["seeds"]))
+    return " / ".join(f"{n} ({name})" for name, n in per_set.items())
+
+
 def write_markdown(report: dict, path: Path, png: str) -> None:
     lines = [
         f"# Learning curve of active sampling ({report['learner']} learner)",
         "",
         f"Run {report['date']} on {report['machine']['cores']} cores, embedder `{report['embedder']}`, "
-        f"{report['seeds']} seeds, rounds of {report['batch']} codings, {report['rounds']} rounds; produced "
+        f"{_seeds(report)} seeds, rounds of {report['batch']} codings, {report['rounds']} rounds; produced "
         f"by `benchmarks/bench_learning_curve.py --learner {report['learner']}` in {report['seconds']} s "
-        "(method in its docstring).",
+        "(method in its docstring)."
+        + (f" Sets run separately: {'; '.join(report['runs'])}." if report.get("runs") else ""),
         "",
         "Macro-F1 (forced choice) on a fixed held-out 30 % of each set (stratified, drawn anew per seed), "
         "mean ± sd over seeds, against the number of human codings. The target (issue 15): a strategy "
@@ -254,7 +266,7 @@ def write_markdown(report: dict, path: Path, png: str) -> None:
         lines += [
             f"## {name}",
             "",
-            f"Pool {s['pool']} texts, held out {s['test']}.",
+            f"Pool {s['pool']} texts, held out {s['test']}; {s.get('seeds', report['seeds'])} seeds.",
             "",
             "| codings | " + " | ".join(strategies) + " |",
             "|---" * (len(strategies) + 1) + "|",
@@ -291,14 +303,20 @@ READING = [
     "  held-out part of 60 texts over 14 classes makes each seed's macro-F1 move by about 0.1: read its",
     "  curve for the direction, not for a precise number.",
     "- The fast learner leaves out the engine's calibration, self-training and guard (see the script's",
-    "  docstring); `--learner engine` refits the real engine every round. Its one run so far (1 seed,",
-    "  issuepositions-nl, random and mix: [learning_curve_engine.md](learning_curve_engine.md)) did not",
-    "  confirm the fast learner there: mix 0.401, random 0.490 at 120 codings (one split of 60 texts).",
+    "  docstring); `--learner engine` refits the real engine every round:",
+    "  [learning_curve_engine.md](learning_curve_engine.md) (a vlaams-parlement-nl fit takes about 20 s on",
+    "  two cores, 41 fits per seed, so it has fewer seeds there; the seeds per set are stated).",
     "- Scored as forced choice, so `uncertain` and `mix` use the forced-choice margin (top two). On a store",
     "  whose engine decides with a threshold, `review export` uses the threshold margin instead (see",
     "  `wijkanalyse.review.sampling.margins`); that variant is not measured here.",
     "",
 ]
+
+
+def _write(report: dict, out: Path, stem: str) -> None:
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    plot(report, out / f"{stem}.png")
+    write_markdown(report, out / f"{stem}.md", f"{stem}.png")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,6 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--cache", type=Path, default=REPO / "outputs" / "benchmarks" / "embeddings.sqlite")
     ap.add_argument("--render-only", action="store_true", help="Rewrite the .md and .png from the .json.")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="Keep the other sets of the existing .json (of the same learner) and replace only these.",
+    )
     args = ap.parse_args(argv)
     stem = "learning_curve" + ("" if args.learner == "fast" else "_engine")
     if args.render_only:
@@ -345,6 +368,15 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "sets": {},
     }
+    path = args.out / f"{stem}.json"
+    if args.merge and path.is_file():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if old.get("learner") == args.learner:
+            for name, kept in old["sets"].items():
+                kept.setdefault("seeds", old["seeds"])
+                report["sets"][name] = kept
+            report["runs"] = [*old.get("runs", [f"{old['date']} ({', '.join(old['sets'])})"])]
+    args.out.mkdir(parents=True, exist_ok=True)
     for key in args.sets:
         ds = loaders[key]()
         ds["y"] = np.array([str(v) for v in ds["y"]], dtype=object)
@@ -365,12 +397,15 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-        report["sets"][ds["name"]] = summarise(runs, args.batch, 200)
-    report["seconds"] = round(time.perf_counter() - t0, 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    plot(report, args.out / f"{stem}.png")
-    write_markdown(report, args.out / f"{stem}.md", f"{stem}.png")
+            # written after every seed: a run stopped early leaves the seeds it finished
+            report["sets"][ds["name"]] = summarise(runs, args.batch, 200)
+            report["seconds"] = round(time.perf_counter() - t0, 1)
+            if args.merge:
+                report["seeds"] = max(s.get("seeds", 0) for s in report["sets"].values())
+            _write(report, args.out, stem)
+    if args.merge and "runs" in report:
+        report["runs"].append(f"{report['date']} ({', '.join(args.sets)})")
+        _write(report, args.out, stem)
     for name, s in report["sets"].items():
         print(
             f"{name}: random@{s['target_budget']}={s['random_at_target']:.3f}; needed {s['codings_to_reach']}"

@@ -136,3 +136,86 @@ def test_partitions_balance_the_workers_and_keep_use_chunks_whole(two_workers):
     assert use.batch_size_for(1000) == 128
     assert use.batch_size_for(10) == 64
     assert ClusterEmbedder(two_workers, "use-m3", partition_size=100).batch_size_for(100_000) == 64
+
+
+def test_cluster_codes_equal_local_codes_with_the_fit_sample(tmp_path, two_workers):
+    """With the sample rule active (4 of 12 segments), the local and the cluster run fit the same model."""
+    local_settings, local = _store(tmp_path, "local")
+    res_local = code_store(local, local_settings, fit_sample=4)
+    expected = _machine(local)
+    local.close()
+    settings, store = _store(tmp_path, "cluster")
+    with cluster(client=two_workers, partition_size=5):
+        res = code_store(store, settings, fit_sample=4)
+    got = _machine(store)
+    store.close()
+    assert res_local.fit_segments == res.fit_segments == 4  # no human codings: the 4 sampled segments
+    assert res.coded == 12 and len(got) > 0
+    pd.testing.assert_frame_equal(got, expected)
+
+
+class _FailsOn(HashingEmbedder):
+    """The word-hashing embedder (same model id), failing when asked to embed one given text."""
+
+    def __init__(self, target: str):
+        super().__init__()
+        self.target = target
+
+    def _embed(self, texts):
+        if self.target in texts:
+            raise RuntimeError("worker lost its disk")
+        return super()._embed(texts)
+
+
+def _register_failing(target: str) -> None:  # runs on each worker (client.run)
+    from wijkanalyse.coding.embed import register_embedder as register
+
+    register("hashing-fails-late", lambda **kw: _FailsOn(target))
+
+
+def test_interrupted_run_keeps_written_partitions_and_rerun_resumes(tmp_path, two_workers, monkeypatch):
+    from wijkanalyse.coding.partitions import fit_positions, partitions
+
+    settings, store = _store(tmp_path, "resume")
+    # an earlier run with another embedder: every segment has codings, and no vector of hashing/256 is cached
+    code_store(store, settings, embedder=HashingEmbedder(dim=128), fit_sample=3)
+    before = _machine(store)
+    # a full recode with hashing/256 on the cluster in partitions of 2 texts, whose last partition fails on
+    # a worker: one of its texts is not in the fit sample, so it is embedded in the coding task
+    segs = store.segment_texts()
+    fit = set(segs["text"].iloc[fit_positions(segs["segment_id"].tolist(), set(), 3, settings.seed)])
+    last = list(partitions(segs["text"].tolist(), 2))[-1]
+    target = next(t for t in last.texts if t not in fit)
+    two_workers.run(_register_failing, target)
+    monkeypatch.setattr(embed_module, "EMBEDDERS", dict(EMBEDDERS))
+    register_embedder("hashing-fails-late", lambda **kw: HashingEmbedder())  # the driver's, for the model id
+    failing = settings.model_copy(update={"embedder": "hashing-fails-late"})
+    with (
+        cluster(client=two_workers, partition_size=2),
+        pytest.raises(ClusterError, match="while coding partition 5"),
+    ):
+        code_store(store, failing, fit_sample=3)
+    mid = store.codings(kind="machine", include_rejected=True)
+    runs = store.machine_runs()
+    failed_run = str(runs["run_id"].iloc[-1])
+    written = set(mid.loc[mid["run_id"] == failed_run, "segment_id"])
+    last_ids = set(segs["segment_id"].iloc[last.rows])
+    assert 4 <= len(written) <= 10 and not written & last_ids  # some partitions written, the failed one not
+    # the segments of unwritten partitions keep their earlier codings, untouched
+    kept = _machine(store)
+    kept = kept[~kept["segment_id"].isin(written)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, before[~before["segment_id"].isin(written)].reset_index(drop=True))
+    assert store.coding_pending() is not None
+
+    # the rerun (locally, with a working embedder of the same model) codes only what was not written
+    resumed = code_store(store, settings, fit_sample=3)
+    final = _machine(store)
+    pending_after = store.coding_pending()
+    store.close()
+    assert resumed.mode == "full" and resumed.resumed == len(written) and resumed.coded == 12 - len(written)
+    assert pending_after is None
+    clean_settings, clean = _store(tmp_path, "clean")
+    code_store(clean, clean_settings, fit_sample=3)
+    expected = _machine(clean)
+    clean.close()
+    pd.testing.assert_frame_equal(final, expected)  # as if the run had never been interrupted

@@ -35,7 +35,8 @@ def cluster_for(settings: Any, scheduler: str | None, workers: int | None) -> It
     from wijkanalyse.coding.distributed import cluster  # lazy: --help must not load sklearn (see cli/main.py)
 
     address = scheduler or (None if workers else getattr(settings, "dask", None))
-    with cluster(scheduler=address, workers=workers) as client:
+    # every worker loads the embedder at the start, so that no coding task waits for it
+    with cluster(scheduler=address, workers=workers, preload=getattr(settings, "embedder", None)) as client:
         if client is not None:
             typer.secho(f"Embedding and coding on the Dask scheduler {client.scheduler.address}", err=True)
         yield client

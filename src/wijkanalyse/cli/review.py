@@ -107,8 +107,9 @@ def _choose_round(
 
     before = store.check_segment_ids()
     ids = choose_segments(
-        store, strategy, n, coder=coder, seed=seed, settings=cfg, wijk=wijk, code=code, blind=blind
-    )
+        store, strategy, n, coder=coder, seed=seed, settings=cfg, wijk=wijk, code=code, blind=blind,
+        report=typer.echo,
+    )  # fmt: skip
     if not ids:
         raise ReviewError(
             "No segments left to choose: every segment to code is coded by a person or in the check sample."

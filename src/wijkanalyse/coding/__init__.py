@@ -10,6 +10,9 @@ Modules, in the order of the work:
 ``soort``           Dutch cues for the kind of input
 ``coder``           :class:`CodebookCoder`, the deductive / few-shot coder
 ``apply``           :func:`code_store` (code a store) and :func:`code_table` (code a user's table)
+``partitions``      the coder's fit sample and coding in partitions (bounded memory, local = cluster)
+``run_writer``      a coding run written one transaction per partition, resumable
+``distributed``     embedding and coding on a Dask cluster (the driver writes)
 ``theme_model``     :class:`ThemeModel`, inductive theme discovery (BERTopic)
 ``discovery``       :func:`discover_store`, :func:`load_themes`, :func:`promote_theme`
 ``draft_labels``    readable short names for discovered themes

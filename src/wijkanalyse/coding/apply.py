@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,9 +14,17 @@ import pandas as pd
 
 from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook, load_codebook
 from wijkanalyse.coding.coder import CodebookCoder
-from wijkanalyse.coding.distributed import code_texts, embedder_for
+from wijkanalyse.coding.distributed import code_in_partitions, embedder_for
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
-from wijkanalyse.coding.history import change_warnings, load_fitted, model_key, rejected_pairs, save_fitted
+from wijkanalyse.coding.history import (
+    coding_state,
+    engine_base,
+    model_name,
+    rejected_pairs,
+    store_coder,
+)
+from wijkanalyse.coding.partitions import FIT_SAMPLE_SIZE
+from wijkanalyse.coding.run_writer import RunWriter
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import SettingsError
 from wijkanalyse.store import Store
@@ -56,14 +63,20 @@ class CodingResult:
     per_code, per_soort : dict
         Machine codings written per theme code (``geen`` included) and per soort.
     refit : bool
-        True when the coder was fitted in this run; False when the model kept from an earlier run with the
-        same human codings, codebook and embedder coded the new segments.
+        True when the coder was fitted in this run; False when the model kept next to the store for the
+        same coding state (human codings, check sample, codebook, embedder, threshold; fitted by an earlier
+        ``code`` run or by ``review export``) coded the segments.
     learning : dict
         How the coder learned and decides (:meth:`~wijkanalyse.coding.guard.Choice.provenance`): the
         model chosen by cross-validation, the codes learned and kept from the codebook, the threshold and
         its source.
     warnings : list of str
         Said when a run changed many machine codes (see :mod:`wijkanalyse.coding.history`).
+    fit_segments : int
+        Segments the coder was fitted on in this run (0: a kept model): every human-coded segment plus at
+        most ``fit_sample`` others (:mod:`wijkanalyse.coding.partitions`).
+    resumed : int
+        Segments an interrupted full recode of the same coding state had written already (not coded again).
     """
 
     run_id: str
@@ -82,6 +95,8 @@ class CodingResult:
     refit: bool = False
     learning: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    fit_segments: int = 0
+    resumed: int = 0
 
     @property
     def changed(self) -> bool:
@@ -99,6 +114,8 @@ class CodingResult:
             f"{self.written} machine codings written, {self.embedded} texts embedded, "
             f"{self.human_codings} human codings used. Model: {self.model}."
         ]
+        if self.resumed:
+            lines.append(f"Resumed an interrupted run: {self.resumed} segments were coded by it already.")
         if self.per_code:
             counts = sorted(self.per_code.items(), key=lambda kv: (-kv[1], kv[0]))
             lines.append("Themes: " + ", ".join(f"{c} {n}" for c, n in counts))
@@ -140,27 +157,6 @@ def codebook_codes(codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame([*codebook.to_frame().to_dict("records"), none_row])
 
 
-def _state_fingerprint(
-    model_id: str, threshold: float, human: pd.DataFrame, check: set[str]
-) -> dict[str, Any]:
-    pairs = sorted(zip(human["segment_id"], human["code_id"], strict=True))
-    h = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    state: dict[str, Any] = {
-        "model": model_id,
-        "threshold": float(threshold),
-        "n_human": len(pairs),
-        "human_hash": h,
-    }
-    if check:  # the check sample changes what is trained on
-        state["check_hash"] = hashlib.sha256("\x00".join(sorted(check)).encode("utf-8")).hexdigest()[:16]
-    return state
-
-
-def _check_ids(store: Store) -> set[str]:
-    """Return the segments of the check sample (never trained on), where the store has one."""
-    return set(store.check_segment_ids()) if hasattr(store, "check_segment_ids") else set()
-
-
 def code_store(
     store: Store,
     settings: Settings,
@@ -168,6 +164,7 @@ def code_store(
     codebook: Codebook | None = None,
     run_id: str | None = None,
     progress: bool | None = None,
+    fit_sample: int | None = None,
 ) -> CodingResult:
     """Code every segment of a store on both dimensions and write machine codings.
 
@@ -181,8 +178,13 @@ def code_store(
     the check sample are unchanged, only segments without machine codings are coded (nothing is written when
     there are none), with the fitted model kept next to the store (:mod:`wijkanalyse.coding.history`): only
     the new texts are embedded, nothing is refitted, and the other segments' codings and run ids stay as they
-    are. When any of them changed, the coder is refitted on every segment and every machine coding is
-    recomputed and replaced in one transaction; the replaced codings stay in the store's history
+    are. When any of them changed, every machine coding is recomputed and replaced, by the coder refitted
+    (on every segment, or on the human-coded ones plus a seeded sample of ``fit_sample`` others in a larger
+    store: :mod:`wijkanalyse.coding.partitions`) or by the model ``review export`` already fitted and kept
+    for this very coding state (:func:`~wijkanalyse.coding.history.store_coder`). The codings are written
+    per partition of about 2,048 distinct texts, one transaction each (:mod:`~wijkanalyse.coding.run_writer`):
+    a killed run leaves every segment either with its new codings or with its earlier ones, and the rerun
+    codes only what was not written yet (``resumed``). The replaced codings stay in the store's history
     (``wijkanalyse code-runs`` lists the runs, ``wijkanalyse code-runs restore RUN_ID`` brings one back) and
     the result warns when many codes changed. The model id names the embedder, the codebook version and,
     once people have coded, a hash of their codings (``...+learned:<hash>``), so it changes with the model.
@@ -205,7 +207,11 @@ def code_store(
     run_id : str, optional
         Record the work under this run (the caller starts and finishes it). Default: a new run ``code``.
     progress : bool, optional
-        Progress bar while embedding.
+        Progress bar while embedding and coding.
+    fit_sample : int, optional
+        Fit on every human-coded segment plus a seeded random sample of this many others when the store has
+        more; default :data:`~wijkanalyse.coding.partitions.FIT_SAMPLE_SIZE` (20,000). Below it the fit is
+        on every segment.
 
     Returns
     -------
@@ -219,7 +225,8 @@ def code_store(
         run_id = store.start_run("code", json.dumps({"embedder": emb.model_id, "codebook": cb.version_tag}))
     try:
         seed = int(getattr(settings, "seed", 0))
-        result = _code_store(store, cb, emb, threshold, seed, str(run_id), progress)
+        sample = FIT_SAMPLE_SIZE if fit_sample is None else int(fit_sample)
+        result = _code_store(store, cb, emb, threshold, seed, str(run_id), progress, sample)
     except BaseException:
         if own_run:
             store.finish_run(str(run_id), status="failed")
@@ -237,18 +244,21 @@ def _code_store(
     seed: int,
     run_id: str,
     progress: bool | None,
+    fit_sample: int = FIT_SAMPLE_SIZE,
 ) -> CodingResult:
     segs = store.segment_texts()
-    human = store.human_codings("applied")
-    check = _check_ids(store)
-    base = f"{emb.model_id}+codebook:{cb.version_tag}"
-    state = _state_fingerprint(base, threshold, human, check)
+    state = coding_state(store, engine_base(emb, cb), threshold)
     # the model id names what the machine learned from: it changes whenever the human codings do
-    model_id = f"{base}+learned:{state['human_hash'][:8]}" if len(human) else base
-    machine = store.coder_codings(MACHINE)
-    coded_ids = set(machine["segment_id"])
+    model_id = model_name(state)
+    coded_ids = set(store.coder_codings(MACHINE)["segment_id"])  # the ids only, not the table
+    resumed = 0
     if store.coding_state() != state:
         mode, todo = "full", segs
+        pending = store.coding_pending()
+        if pending and pending.get("state") == state:  # a full recode of this state was interrupted: resume
+            done = store.segments_coded_in_runs(pending.get("runs", []))
+            todo = segs[~segs["segment_id"].isin(done)]
+            resumed = len(segs) - len(todo)
     else:
         todo = segs[~segs["segment_id"].isin(coded_ids)]
         mode = "incremental" if len(todo) else "unchanged"
@@ -258,136 +268,68 @@ def _code_store(
         model=model_id,
         codebook_version=cb.version_tag,
         segments=len(segs),
-        human_codings=len(human),
+        human_codings=int(state["n_human"]),
+        resumed=resumed,
     )
     stale = sorted(coded_ids - set(segs["segment_id"]))
     if mode == "unchanged" and not stale:
         store.sync_codes(codebook_codes(cb), prune=True)
         return result
 
-    rows: list[tuple[str, str, float]] = []
+    writer = RunWriter(
+        store, result, state, codes=codebook_codes(cb), soort_ids=cb.soort_ids, rejected=rejected_pairs(store)
+    )
     if len(todo):
-        rows = _propose(
-            store, segs, human, todo, machine, result,
-            cb=cb, emb=emb, threshold=threshold, seed=seed, progress=progress, key=model_key(state, seed),
+        _propose(
+            store, todo, result, writer, stale,
+            cb=cb, emb=emb, threshold=threshold, seed=seed, progress=progress, fit_sample=fit_sample,
         )  # fmt: skip
-        result.coded = len(todo)
-    _write(store, cb, result, rows, stale, state, machine)
+    else:
+        writer.begin(stale)
+    writer.finish()
     return result
-
-
-def _write(
-    store: Store,
-    cb: Codebook,
-    result: CodingResult,
-    rows: list[tuple[str, str, float]],
-    stale: list[str],
-    state: dict[str, Any],
-    machine: pd.DataFrame,
-) -> None:
-    """Write a run's codings in one transaction, keep them in the history, and warn about large changes."""
-    with store.transaction():
-        store.sync_codes(codebook_codes(cb), prune=True)
-        store.ensure_coder(MACHINE, kind="machine", name="wijkanalyse CodebookCoder")
-        store.archive_live_machine_codings(MACHINE)  # what is replaced stays restorable
-        runs = store.machine_runs()
-        previous = str(runs["run_id"].iloc[-1]) if len(runs) else None
-        if stale:
-            result.removed += store.remove_machine_codings(MACHINE, stale)
-        if result.mode == "full":
-            result.removed += store.remove_machine_codings(MACHINE)
-        store.add_machine_codings(rows, MACHINE, result.model, result.run_id)
-        store.set_coding_state(state)
-        result.written = len(rows)
-        soort_set = set(cb.soort_ids)
-        for _, c, _ in rows:
-            target = result.per_soort if c in soort_set else result.per_code
-            target[c] = target.get(c, 0) + 1
-        result.geen = result.per_code.get(NONE_CODE, 0)
-        if result.mode == "full":
-            applied = machine[machine["status"] == "applied"]
-            result.warnings = change_warnings(applied, rows, cb.soort_ids, previous)
-        store.log_machine_run(
-            result.run_id, result.model, result.mode, rows, state=state, provenance=result.learning,
-            counts=(result.segments, result.coded, result.geen),
-        )  # fmt: skip
 
 
 def _propose(
     store: Store,
-    segs: pd.DataFrame,
-    human: pd.DataFrame,
     todo: pd.DataFrame,
-    machine: pd.DataFrame,
     result: CodingResult,
+    writer: RunWriter,
+    stale: list[str],
     *,
     cb: Codebook,
     emb: Embedder,
     threshold: float,
     seed: int,
     progress: bool | None,
-    key: str,
-) -> list[tuple[str, str, float]]:
-    """Code the ``todo`` segments: with the kept model when its key matches, else fit on every segment.
+    fit_sample: int,
+) -> None:
+    """Code the ``todo`` segments with the coder of the coding state and write them partition by partition.
 
-    Sets ``result.embedded`` (texts not in the embedding cache), ``result.refit`` and ``result.learning``.
-
-    Returns
-    -------
-    list of (segment_id, code_id, confidence)
-        The codings to write: applied theme codes (or ``geen``) and the soort, less what a person rejected.
+    The coder is :func:`~.history.store_coder`'s: the model kept next to the store when its key matches
+    (fitted by an earlier ``code`` run or ``review export`` with the same human codings, codebook and
+    embedder), else a fit on the human-coded segments plus a seeded sample of ``fit_sample`` others
+    (:mod:`wijkanalyse.coding.partitions`). Then :func:`~.distributed.code_in_partitions` embeds what is not
+    cached and codes, here or on the cluster's workers, and ``writer`` writes each partition in one
+    transaction. Sets ``result.embedded`` (texts not in the embedding cache), ``result.refit``,
+    ``result.fit_segments`` and ``result.learning``.
     """
     stats: dict[str, int] = {}
-    todo_texts = todo["text"].tolist()
     with EmbeddingCache.for_store(store) as cache:
-        coder = load_fitted(store, key, emb) if result.mode == "incremental" else None
-        if coder is not None:  # the same human codings, codebook and embedder: embed and code the new only
-            coder.cache = cache
-            E_todo = embed_with_cache(emb, todo_texts, cache, progress=progress, stats=stats)
-        else:
-            texts, ids = segs["text"].tolist(), segs["segment_id"].tolist()
-            theme_y, soort_y = _human_labels(cb, human)
-            check = _check_ids(store)
-            E = embed_with_cache(emb, texts, cache, progress=progress, stats=stats)
-            coder = CodebookCoder(
-                codebook=cb, embedder=emb, threshold=threshold, random_state=seed, cache=cache
-            ).fit(
-                texts, [theme_y.get(s) for s in ids], y_soort=[soort_y.get(s) for s in ids], embeddings=E,
-                holdout=[s in check for s in ids],
-            )  # fmt: skip
-            result.refit = True
-            save_fitted(store, key, coder)
-            pos = {s: i for i, s in enumerate(ids)}
-            E_todo = E[[pos[s] for s in todo["segment_id"]]]
-        coded = code_texts(coder, emb, todo_texts, E_todo, todo["question"].tolist())  # local or cluster
+        kept = store_coder(
+            store, cb, emb, cache, threshold=threshold, seed=seed, progress=progress, fit_sample=fit_sample
+        )
+        coder, result.refit, result.fit_segments = kept.coder, kept.refit, kept.fit_segments
+        result.learning = dict(getattr(coder, "learning_", {}))
+        writer.begin(stale)
+        ids = todo["segment_id"].to_numpy()
+        code_in_partitions(
+            coder, emb, todo["text"].tolist(), todo["question"].tolist(), cache,
+            lambda rows, coded: writer.write(ids[rows].tolist(), coded),
+            hashes=todo["text_hash"].tolist(), stats=stats, progress=progress,
+        )  # fmt: skip
         coder.cache = None
-    result.embedded = stats.get("embedded", 0)
-    result.learning = dict(getattr(coder, "learning_", {}))
-    rejected = rejected_pairs(store)
-    rows: list[tuple[str, str, float]] = []
-    for sid, applied, soort, sconf in zip(
-        todo["segment_id"], coded["codes"], coded["soort"], coded["soort_confidence"], strict=True
-    ):
-        for code, conf in applied:
-            if (sid, code) not in rejected:
-                rows.append((sid, code, round(float(conf), 6)))
-        if soort is not None and (sid, soort) not in rejected:  # None: the codebook has no soort
-            rows.append((sid, soort, round(float(sconf), 6)))
-    return rows
-
-
-def _human_labels(cb: Codebook, human: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Split human codings into theme codes (``geen`` included) and soort codes per segment."""
-    theme_y: dict[str, list[str]] = {}
-    soort_y: dict[str, list[str]] = {}
-    soort_ids = set(cb.soort_ids)
-    known = set(cb.ids) | {NONE_CODE}
-    for sid, code in zip(human["segment_id"], human["code_id"], strict=True):
-        if code in soort_ids:
-            soort_y.setdefault(sid, []).append(code)
-        elif code in known:
-            theme_y.setdefault(sid, []).append(code)
-    return theme_y, soort_y
+    result.embedded = stats.get("embedded", 0) + kept.embedded
 
 
 def code_table(

@@ -3,44 +3,58 @@
 One process (the *driver*: the ``wijkanalyse code`` / ``run`` command) reads the store, decides what to embed
 and code, and writes every result. Workers only compute:
 
-* **Embedding.** :func:`~wijkanalyse.coding.embed.embed_with_cache` looks every text up in the cache on the
-  driver; only the texts that are not cached are cut into partitions (about four per worker, at most
-  ``partition_size`` texts) and sent to the workers, at most ``2 x workers`` partitions in flight. Each worker
-  loads the embedder once (a module-level cache in the worker process, keyed by the settings name) and returns
-  the vectors; the driver writes each partition's vectors into the cache in one transaction as it arrives. A
-  killed worker's tasks are rerun by Dask on another worker; a killed driver loses at most the partitions in
-  flight: the store is as it was, and a rerun resumes from the cache.
-* **Coding.** The few-shot coder is fitted once, on the driver (it needs the human codings and every
-  segment's embedding), then broadcast to the workers (``client.scatter(broadcast=True)``); the workers code
-  partitions of the segments and the driver writes all codings of the run in one transaction (a full recode
-  replaces the previous codings, so it is all or nothing; a worker error leaves the codings unchanged).
+* **Embedding** (of the fit sample). :func:`~wijkanalyse.coding.embed.embed_with_cache` looks every text up
+  in the cache on the driver; only the texts that are not cached are cut into partitions (about four per
+  worker, at most ``partition_size`` texts) and sent to the workers, at most ``2 x workers`` partitions in
+  flight. Each worker loads the embedder once (a module-level cache in the worker process, keyed by the
+  settings name) and returns the vectors; the driver writes each partition's vectors into the cache in one
+  transaction as it arrives. A killed worker's tasks are rerun by Dask on another worker; a killed driver
+  loses at most the partitions in flight: the store is as it was, and a rerun resumes from the cache.
+* **Coding.** The few-shot coder is fitted once, on the driver, on the human-coded segments plus a seeded
+  sample of the others (:mod:`wijkanalyse.coding.partitions`), then sent to every worker once
+  (``client.scatter(broadcast=True)``). The segments are cut into partitions of distinct texts; per partition
+  the driver reads the cached vectors and submits one task, in which the worker embeds the texts not cached,
+  codes the partition and returns only the codes and the new vectors (:func:`code_in_partitions`). The
+  driver writes each partition's vectors into the cache and its codings in one transaction
+  (:mod:`wijkanalyse.coding.run_writer`): a worker error stops the run with the written partitions written
+  and every other segment as it was; a rerun resumes.
 
-Results are identical to a local run: a worker runs the same embedder and coder code on the same texts and
-every row is computed independently of its partition (``tests/test_distributed.py`` checks it).
+Results are identical to a local run: a local run fits on the same sample and codes the same partitions with
+the same code (:func:`~wijkanalyse.coding.partitions.code_partition`), so the embedder sees the same texts in
+the same chunks (``tests/test_distributed.py`` checks it, also with the sample rule active).
 
 Use :func:`cluster` as a context manager around the work; inside it :func:`embedder_for` gives the
-:class:`ClusterEmbedder` and :func:`code_texts` codes on the workers::
+:class:`ClusterEmbedder` and :func:`code_in_partitions` codes on the workers::
 
-    with cluster(scheduler="tcp://10.0.0.5:8786"):       # or cluster(workers=4): a LocalCluster
+    with cluster(scheduler="tcp://10.0.0.5:8786", preload=settings.embedder):   # or workers=4: a LocalCluster
         code_store(store, settings)
 
-Driver memory: the segment table, the vectors of every segment (``n x dim x 4`` bytes, needed to fit the
-coder: 2 GB at 1M segments of the default 512-dim embedder) and at most ``2 x workers`` partitions of
-results in flight. Workers hold their embedder (about 300 MB for use-m3) and one partition.
+Driver memory: the segment table (a few hundred bytes per segment), the fit (the sample's vectors and
+features: a few hundred MB at any corpus size) and at most ``2 x workers`` partitions in flight; never every
+segment's vector (``benchmarks/results/bench_cluster_memory.md``). Workers hold their embedder (about 300 MB
+for use-m3, loaded at :func:`cluster` start with ``preload``) and one partition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from wijkanalyse.coding.embed import EMBEDDERS, Embedder, USEEmbedder, available_cores, get_embedder
+from wijkanalyse.coding.embed import (
+    EMBEDDERS,
+    Embedder,
+    EmbeddingCache,
+    USEEmbedder,
+    available_cores,
+    get_embedder,
+)
+from wijkanalyse.coding.partitions import CODE_PARTITION, Coded, Partition, code_partition, partitions
 from wijkanalyse.exceptions import MissingDependencyError, SettingsError, WijkanalyseError
 
 __all__ = [
@@ -49,7 +63,7 @@ __all__ = [
     "cluster",
     "active_cluster",
     "embedder_for",
-    "code_texts",
+    "code_in_partitions",
     "DEFAULT_PARTITION_SIZE",
 ]
 
@@ -85,6 +99,7 @@ def cluster(
     *,
     client: Any | None = None,
     partition_size: int = DEFAULT_PARTITION_SIZE,
+    preload: str | None = None,
 ) -> Iterator[Any | None]:
     """Connect to a Dask scheduler, or start a local cluster, for the work inside the block.
 
@@ -99,7 +114,12 @@ def cluster(
     client : dask.distributed.Client, optional
         Use this client (e.g. one a notebook made); it is left open at the end of the block.
     partition_size : int, default 2048
-        Texts per task.
+        Texts per embedding task and distinct texts per coding task (keep the default for codes identical
+        to a local run with use-m3: see :mod:`wijkanalyse.coding.partitions`).
+    preload : str, optional
+        An embedder's settings name (``settings.embedder``): every worker loads it now, so that no task
+        waits for it (use-m3 takes a few seconds per worker). A worker that joins later loads it with its
+        first task.
 
     Yields
     ------
@@ -117,6 +137,8 @@ def cluster(
     if client is not None:
         token = _ACTIVE.set(_Active(client, int(partition_size), {}))
         try:
+            if preload:
+                _preload_workers(client, preload, {})
             yield client
         finally:
             _ACTIVE.reset(token)
@@ -137,12 +159,30 @@ def cluster(
     client, local, kwargs = _connect(scheduler, int(workers or 1))
     token = _ACTIVE.set(_Active(client, int(partition_size), kwargs))
     try:
+        if preload:
+            _preload_workers(client, preload, kwargs)
         yield client
     finally:
         _ACTIVE.reset(token)
         client.close()
         if local is not None:
             local.close()
+
+
+def _embedder_kwargs(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Return the cluster's embedder keyword arguments (threads per worker): for use-m3 only."""
+    return dict(kwargs) if EMBEDDERS.get(str(name).lower()) is USEEmbedder else {}
+
+
+def _preload_workers(client: Any, name: str, kwargs: dict[str, Any]) -> None:
+    """Load the embedder on every worker now (``client.run``); a worker that cannot is a ClusterError."""
+    try:
+        client.run(_preload, str(name), _embedder_kwargs(name, kwargs))
+    except Exception as exc:
+        raise ClusterError(
+            f"A worker could not load the embedder {name!r}: {type(exc).__name__}: {exc}. Install the same "
+            "wijkanalyse and embedder versions on every worker."
+        ) from exc
 
 
 def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any | None, dict[str, Any]]:
@@ -181,11 +221,32 @@ def _embed_partition(name: str, kwargs: dict[str, Any], texts: list[str]) -> tup
     return emb.model_id, emb.embed(texts)
 
 
-def _code_partition(
-    coder: Any, name: str, kwargs: dict[str, Any], texts: list[str], E: np.ndarray, questions: list[Any]
-) -> pd.DataFrame:
-    coder.attach(_worker_embedder(name, kwargs))
-    return coder.code(texts, embeddings=E, questions=questions)
+def _preload(name: str, kwargs: dict[str, Any]) -> str:
+    """Load this worker's embedder and the coder's modules now (at cluster start); return the model id.
+
+    So that no task waits for them: use-m3 takes seconds to load, and unpickling the first coder would
+    import scikit-learn and SciPy.
+    """
+    import wijkanalyse.coding.coder  # noqa: F401 - imported for its side effect: scikit-learn loaded
+
+    return _worker_embedder(name, kwargs).model_id
+
+
+def _code_task(
+    coder: Any,
+    name: str,
+    kwargs: dict[str, Any],
+    texts: list[str],
+    missing: list[int],
+    cached: np.ndarray,
+    unique_of_row: np.ndarray,
+    questions: list[Any],
+) -> tuple[str, Coded, np.ndarray]:
+    """One partition on a worker (:func:`~wijkanalyse.coding.partitions.code_partition`) with its model id."""
+    emb = _worker_embedder(name, kwargs)
+    coder.attach(emb)
+    coded, new = code_partition(coder, emb, texts, missing, cached, unique_of_row, questions)
+    return emb.model_id, coded, new
 
 
 # -- on the driver ------------------------------------------------------------------------------------------
@@ -303,51 +364,135 @@ def embedder_for(settings: Any) -> Embedder:
     act = _ACTIVE.get()
     if act is None:
         return get_embedder(settings.embedder)
-    kwargs = dict(act.embedder_kwargs) if EMBEDDERS.get(str(settings.embedder).lower()) is USEEmbedder else {}
+    kwargs = _embedder_kwargs(settings.embedder, act.embedder_kwargs)
     return ClusterEmbedder(act.client, settings.embedder, kwargs, partition_size=act.partition_size)
 
 
-def code_texts(
-    coder: Any, emb: Embedder, texts: Sequence[str], E: np.ndarray, questions: Sequence[Any]
-) -> pd.DataFrame:
-    """Code texts with a fitted coder: on the workers when ``emb`` is a :class:`ClusterEmbedder`, else here.
+def code_in_partitions(
+    coder: Any,
+    emb: Embedder,
+    texts: Sequence[str],
+    questions: Sequence[Any],
+    cache: EmbeddingCache | None,
+    write: Callable[[np.ndarray, Coded], None],
+    *,
+    hashes: Sequence[str] | None = None,
+    stats: dict[str, int] | None = None,
+    progress: bool | None = None,
+) -> None:
+    """Embed what is not cached and code, partition by partition (on the workers for a cluster embedder).
 
-    The coder is sent to every worker once; each task codes one partition. The partitions' results are
-    joined in the order of ``texts``.
+    The partitions are :func:`~wijkanalyse.coding.partitions.partitions` of :data:`CODE_PARTITION` distinct
+    texts (on a cluster: its ``partition_size``, the same by default, which keeps use-m3's vectors and so
+    the codes identical to a local run). Per partition this process reads the cached vectors, the texts not
+    cached are embedded and every segment is coded (in this process, or in one task on a worker, which
+    returns only the codes and the new vectors), then the new vectors go into the cache and
+    ``write(rows, coded)`` gets the partition's positions in ``texts`` and their codes. On a cluster the
+    coder is sent to every worker once, at most ``2 x workers`` partitions are in flight and ``write`` is
+    called in the order they finish; so only those partitions are held here, never every vector.
 
     Raises
     ------
     ClusterError
-        If a worker fails (nothing has been written: the caller writes after this returns).
+        If a worker fails (the partitions written before stay written; a rerun resumes).
     """
     texts, questions = list(texts), list(questions)
-    size = emb.batch_size_for(len(texts)) if isinstance(emb, ClusterEmbedder) else len(texts)
-    if not isinstance(emb, ClusterEmbedder) or len(texts) <= size:
-        return coder.code(texts, embeddings=E, questions=questions)
+    on_cluster = isinstance(emb, ClusterEmbedder)
+    size = emb.partition_size if isinstance(emb, ClusterEmbedder) else CODE_PARTITION
+    counts = stats if stats is not None else {}
+    counts.setdefault("embedded", 0)
+    show = progress if progress is not None else (sys.stderr.isatty() and len(texts) > size)
+    bar = _bar(len(texts), show)
+
+    def prepare(part: Partition) -> tuple[list[int], np.ndarray, list[Any]]:
+        found = cache.get_many(emb.model_id, part.hashes) if cache is not None else {}
+        missing = [i for i, h in enumerate(part.hashes) if h not in found]
+        have = [found[h] for h in part.hashes if h in found]
+        cached = np.vstack(have) if have else np.zeros((0, emb.dim), dtype=np.float32)
+        return missing, cached, [questions[i] for i in part.rows]
+
+    def finish(part: Partition, missing: list[int], coded: Coded, new: np.ndarray) -> None:
+        if cache is not None and missing:
+            cache.put_many(emb.model_id, list(zip([part.hashes[i] for i in missing], new, strict=True)))
+        counts["embedded"] += len(missing)
+        write(part.rows, coded)
+        if bar is not None:
+            bar.update(len(part.rows))
+
+    plan = partitions(texts, size, hashes)
+    try:
+        if not on_cluster:
+            for part in plan:
+                missing, cached, qs = prepare(part)
+                coded, new = code_partition(coder, emb, part.texts, missing, cached, part.unique_of_row, qs)
+                finish(part, missing, coded, new)
+            return
+        assert isinstance(emb, ClusterEmbedder)
+        _code_on_cluster(coder, emb, plan, prepare, finish)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _bar(total: int, show: bool) -> Any:
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="coding", unit="segment")
+
+
+def _code_on_cluster(
+    coder: Any,
+    emb: ClusterEmbedder,
+    plan: Iterator[Partition],
+    prepare: Callable[[Partition], tuple[list[int], np.ndarray, list[Any]]],
+    finish: Callable[[Partition, list[int], Coded, np.ndarray], None],
+) -> None:
+    """Submit the partitions as tasks (at most ``2 x workers`` in flight) and finish each as it comes back."""
+    from dask.distributed import as_completed
+
     client = emb.client
     cache, coder.cache = coder.cache, None
     try:
-        remote = client.scatter(coder, broadcast=True)
+        remote = client.scatter(coder, broadcast=True)  # once per run, not with every task
     finally:
         coder.cache = cache
-    futures = [
-        client.submit(
-            _code_partition,
-            remote,
-            emb.name,
-            emb.kwargs,
-            texts[a : a + size],
-            E[a : a + size],
-            questions[a : a + size],
-            pure=False,
-        )  # fmt: skip
-        for a in range(0, len(texts), size)
-    ]
+    pending: dict[Any, tuple[Partition, list[int]]] = {}
+    done = as_completed()
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+    def submit_next() -> None:
+        part = next(plan, None)
+        if part is not None:
+            missing, cached, qs = prepare(part)
+            fut = client.submit(
+                _code_task, remote, emb.name, emb.kwargs, part.texts, missing, cached, part.unique_of_row, qs,
+                pure=False,
+            )  # fmt: skip
+            pending[fut] = (part, missing)
+            done.add(fut)
+
+    for _ in range(2 * n_workers):
+        submit_next()
     try:
-        parts = client.gather(futures)
-    except Exception as exc:
-        client.cancel(futures)
-        raise ClusterError(
-            f"A worker failed while coding: {type(exc).__name__}: {exc}. No codings were written."
-        ) from exc
-    return pd.concat(parts, ignore_index=True)
+        for fut in done:
+            part, missing = pending.pop(fut)
+            try:
+                model_id, coded, new = fut.result()
+            except Exception as exc:
+                raise ClusterError(
+                    f"A worker failed while coding partition {part.index} ({len(part.rows)} segments): "
+                    f"{type(exc).__name__}: {exc}. The partitions written before stay written; rerun to "
+                    "resume."
+                ) from exc
+            if model_id != emb.model_id:
+                raise ClusterError(
+                    f"A worker's embedder is {model_id!r} but the driver's is {emb.model_id!r}: install "
+                    "the same wijkanalyse and embedder versions on every worker."
+                )
+            finish(part, missing, coded, new)
+            submit_next()
+    finally:
+        if pending:
+            client.cancel(list(pending))

@@ -31,9 +31,10 @@ Strategies (:func:`choose_segments`, ``wijkanalyse review export --strategy ...`
     person double-codes the same check, the human-human ceiling), then new ones are drawn.
 
 Candidates for every strategy: segments to code (no boilerplate) that nobody has coded by hand and that are
-not in the check sample. The machine's probabilities come from the coding engine fitted on the store as it is
-now (every segment, learning from people's codes outside the check sample), so a round of coding sharpens the
-next round's choice without running ``wijkanalyse code`` in between.
+not in the check sample. The machine's probabilities come from the coding engine of the store's coding state
+as it is now (:func:`machine_view`): the model ``wijkanalyse code`` kept when nobody coded since, else the
+engine refitted (learning from people's codes outside the check sample) and kept, so a round of coding
+sharpens the next round's choice without running ``wijkanalyse code`` in between.
 
 The selection functions (:func:`pick_uncertain`, :func:`pick_diverse`, :func:`pick_mix`,
 :func:`pick_random`, :func:`allocate`, :func:`pick_stratified`) work on arrays, so the benchmark and the
@@ -42,8 +43,8 @@ store use the same code.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ __all__ = [
     "allocate",
     "pick_stratified",
     "candidate_segments",
+    "MachineView",
     "machine_view",
     "choose_segments",
 ]
@@ -271,60 +273,72 @@ def candidate_segments(store: Store, *, wijk: str | None = None, code: str | Non
     return segs[keep].reset_index(drop=True)
 
 
-def machine_view(
-    store: Store, settings: Settings, segment_ids: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, float | None]:
-    """Fit the coding engine on the store as it is now and return its view of some segments.
+class MachineView(NamedTuple):
+    """The machine's view of some segments (:func:`machine_view`)."""
 
-    The engine (:class:`~wijkanalyse.coding.coder.CodebookCoder`, the settings' embedder and codebook) is
-    fitted on every segment to code, learning from people's applied theme codes on segments outside the check
-    sample; embeddings come from the cache next to the store.
+    proba: np.ndarray  # theme probabilities, shape (segments, classes)
+    embeddings: np.ndarray  # their embeddings, shape (segments, dim)
+    threshold: float | None  # the engine's decision threshold as fitted; None with forced choice
+    refit: bool  # True: no kept model matched the coding state, the engine was fitted now (and kept)
+    model: str  # the model id (``...+learned:<hash of the human codings>`` once people coded)
+    reason: str  # why it was fitted (empty when the kept model was used)
+
+
+def machine_view(store: Store, settings: Settings, segment_ids: Sequence[str]) -> MachineView:
+    """Return the coding engine's view of some segments, with the model of the store's coding state.
+
+    The engine is the one ``wijkanalyse code`` kept next to the store when it was fitted on the same coding
+    state (embedder, codebook version, threshold, human codings, check sample and seed:
+    :func:`~wijkanalyse.coding.history.store_coder`), so an export right after ``code`` fits nothing. When
+    people coded since (a round imported), the engine is fitted as ``code`` fits it (on every segment,
+    learning from people's codes outside the check sample) and kept for the next export and ``code`` run:
+    one round of coding sharpens the next round's choice without running ``code`` in between.
 
     Parameters
     ----------
     store : Store
     settings : Settings
+        Uses ``embedder``, ``codebook_path``, ``coding_threshold`` and ``seed`` (as ``wijkanalyse code``).
     segment_ids : sequence of str
         Segments to code (no boilerplate).
 
     Returns
     -------
-    proba : numpy.ndarray
-        Theme probabilities, shape ``(len(segment_ids), classes)``.
-    embeddings : numpy.ndarray
-        Their embeddings, shape ``(len(segment_ids), dim)``.
-    threshold : float or None
-        The engine's decision threshold as fitted; None when it uses forced choice.
+    MachineView
     """
-    from wijkanalyse.coding.codebook import NONE_CODE, load_codebook
-    from wijkanalyse.coding.coder import CodebookCoder
+    from wijkanalyse.coding.codebook import load_codebook
     from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder
+    from wijkanalyse.coding.history import store_coder
 
     cb = load_codebook(settings.codebook_path)
     emb = get_embedder(settings.embedder)
     segs = store.segments_to_code()
-    ids, texts = segs["segment_id"].tolist(), segs["text"].tolist()
-    themes = set(cb.ids) | {NONE_CODE}
-    check = store.check_segment_ids()
-    labels: dict[str, list[str]] = {}
-    for sid, c in store.human_codings("applied").itertuples(index=False, name=None):
-        if c in themes and sid not in check:
-            labels.setdefault(sid, []).append(c)
-    pos = {s: i for i, s in enumerate(ids)}
-    missing = [s for s in segment_ids if s not in pos]
+    text = dict(zip(segs["segment_id"], segs["text"], strict=True))
+    missing = [s for s in segment_ids if s not in text]
     if missing:
         raise ReviewError(f"Not segments to code in {store.path}: {missing[:5]}.")
-    idx = [pos[s] for s in segment_ids]
+    texts = [text[s] for s in segment_ids]
     with EmbeddingCache.for_store(store) as cache:
-        E = embed_with_cache(emb, texts, cache, progress=False)
-        coder = CodebookCoder(
-            codebook=cb, embedder=emb, threshold=settings.coding_threshold, random_state=settings.seed,
-            cache=cache,
+        kept = store_coder(
+            store, cb, emb, cache, threshold=float(settings.coding_threshold), seed=int(settings.seed),
+            progress=False,
         )  # fmt: skip
-        coder.fit(texts, [labels.get(s) for s in ids], embeddings=E)
-        proba = coder.predict_proba([texts[i] for i in idx], embeddings=E[idx])
+        E = embed_with_cache(emb, texts, cache, progress=False)
+        proba = kept.coder.predict_proba(texts, embeddings=E)
+        kept.coder.cache = None
+    coder = kept.coder
     threshold = None if getattr(coder, "forced_", False) else float(coder.threshold_)
-    return np.asarray(proba), E[idx], threshold
+    return MachineView(np.asarray(proba), E, threshold, kept.refit, kept.model, kept.reason)
+
+
+def _which_model(view: MachineView) -> str:
+    """One line for the user: which model chose, and why it was refitted."""
+    if view.refit:
+        return (
+            f"Coding engine refitted for this choice ({view.reason}); kept for the next export and "
+            f"'wijkanalyse code'. Model: {view.model}."
+        )
+    return f"Coding engine: the model kept for this coding state (no refit). Model: {view.model}."
 
 
 def _check_segments(
@@ -354,6 +368,7 @@ def choose_segments(
     code: str | None = None,
     mark: bool = True,
     blind: bool = True,
+    report: Callable[[str], None] | None = None,
 ) -> list[str]:
     """Choose ``n`` segments for people to code next (see the module docstring for the strategies).
 
@@ -376,6 +391,8 @@ def choose_segments(
         (:meth:`~wijkanalyse.store.Store.mark_check_sample`).
     blind : bool, default True
         With ``check``: recorded with the marked segments (whether they go out without machine proposals).
+    report : callable, optional
+        Called with one line saying which model chose (the kept one, or refitted and why); the CLI prints it.
 
     Returns
     -------
@@ -406,7 +423,10 @@ def choose_segments(
         return [ids[i] for i in pick_random(len(ids), n, np.random.default_rng(seed))]
     if settings is None:
         raise ReviewError(f"The strategy {strategy!r} needs the coding engine: pass the corpus settings.")
-    proba, E, threshold = machine_view(store, settings, ids)
+    view = machine_view(store, settings, ids)
+    proba, E, threshold = view.proba, view.embeddings, view.threshold
+    if report is not None:
+        report(_which_model(view))
     if strategy == "uncertain":
         pick = pick_uncertain(proba, n, np.random.default_rng(seed), threshold)
     elif strategy == "diverse":

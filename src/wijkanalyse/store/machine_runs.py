@@ -56,6 +56,46 @@ class MachineRunQueries(Connection):
                 [(run_id, s, c, conf, model) for s, c, conf in rows],
             )
 
+    def set_machine_run_counts(self, run_id: str, counts: tuple[int, int, int]) -> None:
+        """Set a logged run's ``(segments, coded, geen)`` (a run written in batches, after each batch)."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE machine_coding_runs SET segments = ?, coded = ?, geen = ? WHERE run_id = ?",
+                (*counts, run_id),
+            )
+
+    def segments_coded_in_runs(self, run_ids: Sequence[str]) -> set[str]:
+        """Return the segments that the given runs wrote codings for (from the history)."""
+        ids = list(run_ids)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT DISTINCT segment_id FROM machine_coding_history WHERE run_id IN ({marks})"
+        rows = self.con.execute(sql, ids)
+        return {r[0] for r in rows}
+
+    def coding_pending(self) -> dict[str, Any] | None:
+        """Return the unfinished full coding run(s) (``{"state": ..., "runs": [...]}``), or None.
+
+        Set when a full recode starts writing in batches and cleared when it finishes, so a rerun with the
+        same coding state codes only what the interrupted runs did not write.
+        """
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'coding_pending'").fetchone()
+        value = json.loads(row[0]) if row else None
+        return value if isinstance(value, dict) else None
+
+    def set_coding_pending(self, value: dict[str, Any] | None) -> None:
+        """Record (or with None clear) the unfinished full coding run(s); see :meth:`coding_pending`."""
+        with self.transaction() as con:
+            if value is None:
+                con.execute("DELETE FROM meta WHERE key = 'coding_pending'")
+            else:
+                con.execute(
+                    "INSERT INTO meta(key, value) VALUES ('coding_pending', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (json.dumps(value, default=str),),
+                )
+
     def archive_live_machine_codings(self, coder_id: str) -> int:
         """Copy live machine codings that the history lacks (stores made before it existed) into it.
 
