@@ -33,6 +33,20 @@ def make_settings(tmp_path: Path):
     return _make
 
 
+def mini_cli_args(tmp_path: Path, **overrides) -> list[str]:
+    """Write the mini corpus's settings (store and key under ``tmp_path``, plus ``overrides``) to a file.
+
+    Returns the command-line options that use them: ``["--corpus", ..., "--settings", ...]``.
+    """
+    import yaml
+
+    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
+    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"), **overrides)
+    settings = tmp_path / "settings.yml"
+    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+
+
 @pytest.fixture()
 def mini_store(make_settings):
     """The hand-written mini corpus, ingested into a fresh store; yields (settings, store)."""

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from conftest import add_machine_coding as _machine
+from conftest import mini_cli_args
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.review import coded_table, sheet
 from wijkanalyse.review import decisions as review
@@ -407,17 +408,11 @@ def test_coded_table_as_xlsx_and_csv(store, tmp_path):
 def test_command_line_round_trip(tmp_path):
     import json
 
-    import yaml
     from typer.testing import CliRunner
 
-    from conftest import MINI_CORPUS
     from wijkanalyse.cli.main import app
 
-    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
-    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"))
-    settings = tmp_path / "settings.yml"
-    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    where = ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+    where = mini_cli_args(tmp_path)
     runner = CliRunner()
 
     def run(*args):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import MINI_CORPUS
+from conftest import mini_cli_args
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review.decisions import ReviewError
 from wijkanalyse.review.sampling import (
@@ -195,17 +195,12 @@ def test_check_sample_is_stratified_marked_and_shared_by_a_second_coder(hashed):
 
 def test_cli_export_with_strategy_check_writes_a_blind_sheet_and_marks_it(tmp_path):
     import openpyxl
-    import yaml
     from typer.testing import CliRunner
 
     from wijkanalyse.cli.main import app
     from wijkanalyse.vocabulary import MACHINE
 
-    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
-    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"), embedder="hashing")
-    settings = tmp_path / "settings.yml"
-    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    where = ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+    where = mini_cli_args(tmp_path, embedder="hashing")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", *where]).exit_code == 0
     with Store(tmp_path / "store") as store:  # the machine has proposals on every segment

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import yaml
 from typer.testing import CliRunner
 
-from conftest import MINI_CORPUS
+from conftest import mini_cli_args
 from wijkanalyse.cli.main import app
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.coding.codebook import load_codebook
@@ -50,11 +49,7 @@ def test_machine_view_uses_the_model_code_kept_and_refits_only_when_people_coded
 
 
 def test_review_export_says_whether_it_used_the_kept_model(tmp_path):
-    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
-    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"), embedder="hashing")
-    settings = tmp_path / "settings.yml"
-    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    where = ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+    where = mini_cli_args(tmp_path, embedder="hashing")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", *where]).exit_code == 0
 

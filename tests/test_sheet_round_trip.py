@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-import yaml
 from typer.testing import CliRunner
 
-from conftest import MINI_CORPUS
 from conftest import add_machine_coding as _machine
+from conftest import mini_cli_args
 from wijkanalyse.cli.main import app
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review import sheet
@@ -235,11 +234,7 @@ def test_the_question_answered_and_the_speaker_without_nan(store, mini_store, tm
 
 # -- the command line ----------------------------------------------------------------------------------------
 def test_command_line_round_trip_with_code_columns_dry_run_rejections_and_a_shift(tmp_path):
-    cfg = yaml.safe_load((MINI_CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
-    cfg.update(store_dir=str(tmp_path / "store"), private_dir=str(tmp_path / "private"))
-    settings = tmp_path / "settings.yml"
-    settings.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    where = ["--corpus", str(MINI_CORPUS), "--settings", str(settings)]
+    where = mini_cli_args(tmp_path)
     runner = CliRunner()
 
     def run(*args):

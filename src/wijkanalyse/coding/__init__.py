@@ -21,8 +21,9 @@ Modules, in the order of the work:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from wijkanalyse.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wijkanalyse.coding.apply import CodingResult, code_store, code_table
@@ -55,13 +56,7 @@ _WHERE = {
     "ThemeModel": "theme_model",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use (PEP 562)."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_exports(__name__, _WHERE)  # PEP 562: each name's module is imported on first use
 
 
 __all__ = [
