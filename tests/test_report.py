@@ -263,6 +263,17 @@ def test_city_overview_has_heatmap_sections_and_links(runs):
     assert page.count('class="plotly-graph-div"') >= 1
 
 
+def test_every_page_with_a_figure_carries_plotly_js_itself(runs):
+    # a worker process builds several reports in one kernel: each page must still carry plotly.js (offline)
+    for result in (runs["first"], runs["forced"]):
+        built = [j for j in result.jobs if j.status == "built"]
+        assert len(built) > 2  # more reports than the pool's two processes: some share a kernel
+        for job in built:
+            page = (result.run_dir / job.html).read_text(encoding="utf-8")
+            if 'class="plotly-graph-div"' in page:
+                assert page.count("plotly.js v") == 1, job.name
+
+
 # -- reruns --------------------------------------------------------------------------------------------------
 def test_rerun_with_nothing_new_reuses_everything(runs):
     again = runs["again"]

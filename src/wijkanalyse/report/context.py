@@ -30,6 +30,8 @@ class ReportContext:
     language: str
     run_id: str
     text: dict[str, Any] = field(repr=False)
+    #: Whether a figure of this page carried plotly.js already (a page has one context; a kernel many pages)
+    plotlyjs_included: bool = field(default=False, repr=False)
 
     def t(self, key: str, **values: Any) -> str:
         """Return a text by key, with ``{placeholders}`` filled in."""

@@ -26,23 +26,21 @@ __all__ = [
     "fig_heatmap",
 ]
 
-_PLOTLYJS_DONE = False
-
-
-def figure_html(fig: Any, height: int | None = None) -> str:
+def figure_html(ctx: ReportContext, fig: Any, height: int | None = None) -> str:
     """Return a plotly figure as an HTML fragment; the first figure of the page carries plotly.js inline.
 
-    Never uses a CDN: the page works offline and sends no request.
+    "The page" is the report of ``ctx``, not the process: a kernel builds several reports one after another
+    (:mod:`~wijkanalyse.report.kernel_session`), and each page must carry plotly.js itself. Never uses a CDN:
+    the page works offline and sends no request.
     """
-    global _PLOTLYJS_DONE
     if height:
         fig.update_layout(height=height)
     out = fig.to_html(
         full_html=False,
-        include_plotlyjs=not _PLOTLYJS_DONE,
+        include_plotlyjs=not ctx.plotlyjs_included,
         config={"displaylogo": False, "responsive": True},
     )
-    _PLOTLYJS_DONE = True
+    ctx.plotlyjs_included = True
     return f'<div class="wa-figure">{out}</div>'
 
 

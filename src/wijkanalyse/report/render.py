@@ -440,7 +440,7 @@ def prevalence_section(ctx: ReportContext, wijk: str, distinctive: pd.DataFrame)
     ]
     if distinctive.empty:
         return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
-    parts.append(figure_html(fig_prevalence(ctx, distinctive, wijk)))
+    parts.append(figure_html(ctx, fig_prevalence(ctx, distinctive, wijk)))
     parts.append(
         table_html(
             ctx,
@@ -457,7 +457,8 @@ def change_section(ctx: ReportContext, change: pd.DataFrame) -> str:
     parts = [heading(ctx.t("change_heading"))]
     if change[["date", "session"]].drop_duplicates().shape[0] < 2:
         return "\n".join([*parts, paragraph(ctx.t("change_single"), "wa-muted")])
-    parts += [paragraph(ctx.t("change_intro")), figure_html(fig_change(ctx, change))]  # table: verloop.csv
+    # table: verloop.csv
+    parts += [paragraph(ctx.t("change_intro")), figure_html(ctx, fig_change(ctx, change))]
     return "\n".join(parts)
 
 
@@ -506,7 +507,7 @@ def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk:
     if numeric(conf["codes"]).fillna(0).sum() > 0:
         parts += [
             paragraph(ctx.t("certainty_confidence")),
-            figure_html(fig_confidence(ctx, conf), height=260),
+            figure_html(ctx, fig_confidence(ctx, conf), height=260),
         ]
     parts.append(heading(ctx.t("agreement_heading"), 3))
     agreement = tables.get("overeenstemming", pd.DataFrame())
@@ -541,7 +542,7 @@ def heatmap_section(ctx: ReportContext, by_wijk: pd.DataFrame) -> str:
     ]
     if by_wijk.empty:
         return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
-    return "\n".join([*parts, figure_html(fig_heatmap(ctx, by_wijk))])
+    return "\n".join([*parts, figure_html(ctx, fig_heatmap(ctx, by_wijk))])
 
 
 def wijken_section(ctx: ReportContext, overview: pd.DataFrame, by_wijk: pd.DataFrame) -> str:
