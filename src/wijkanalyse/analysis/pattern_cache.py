@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ def _cells(keys: Any) -> list[list[str]]:
     return [list(k) for k in keys]
 
 
+@lru_cache(maxsize=1)
 def _code_version() -> str:
     """Return a hash of the source of the modules that turn a cell model into a pattern."""
     from wijkanalyse.analysis import protection  # protection imports this module

@@ -9,11 +9,11 @@ from the corpus's own themes comes from :mod:`.codebook_draft`.
 
 Format::
 
-    name: wijkplatform               # required: a short name
+    name: buurtgesprekken            # required: a short name
     version: "1.0"                   # your version string; a content hash is added (Codebook.version_tag)
     language: nl                     # language of the definitions and examples (nl or en)
     description: >-                  # optional: what the codebook is for
-      Thema's uit de sessies met wijkraden over de overgang naar wijkplatforms.
+      Thema's uit de buurtgesprekken over de leefomgeving.
     codes:                           # required: the themes (dimension 'thema')
       - id: vertrouwen               # required: lower case letters, digits and _ ; unique; not 'geen'
         label_nl: Vertrouwen         # required

@@ -49,7 +49,8 @@ Kind of input (soort)
     mark, "hoe", "wat als", "zorg", "behouden", "blijven", "moet beter", "verbeteren", ...) and the survey
     question where known (a question key containing "behoud", "verbeter", "vraag" or "zorg" adds a strong
     prior, :data:`QUESTION_PRIOR`). Short noun phrases without context ("Spreekuren") stay hard: on the 56
-    bullets of the Haarlem report the soort is right for about 6 in 10 (questions for 19 in 20).
+    bullets of the municipal report in ``shared/seeds`` the soort is right for about 6 in 10 (questions for
+    19 in 20).
 
 The pieces live in small modules: :mod:`.features` (the representation), :mod:`.dimension` (prototypes,
 zero-shot, the classifier, calibration, self-training), :mod:`.soort` (the cues of the kind of input).

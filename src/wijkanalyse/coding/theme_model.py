@@ -9,8 +9,8 @@ selection when every size gives one). A second pass clusters each very large the
 splits it when it has parts.
 Outliers are then reassigned to the nearest theme (BERTopic's ``reduce_outliers``, strategy ``embeddings``)
 so few segments stay unthemed. Each theme gets its top words (c-TF-IDF over words and word pairs, without
-Dutch stop words and domain words that occur everywhere in this field: gemeente, wijk, bewoners, wijkraad,
-wijkplatform, ...; the bundled list ``data/stopwords_nl.txt``; ordered by maximal marginal relevance so
+Dutch stop words and domain words that occur everywhere in this field: gemeente, wijk, bewoners, buurt,
+...; the bundled list ``data/stopwords_nl.txt``; ordered by maximal marginal relevance so
 near-synonyms do not fill the list; both as BERTopic computes them, in
 :mod:`~wijkanalyse.coding.theme_words`) and a short readable label of two to four words from its own phrases
 (:func:`~wijkanalyse.coding.draft_labels.theme_labels`: "Kosten van de warmtepomp").
