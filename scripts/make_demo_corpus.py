@@ -146,6 +146,8 @@ CORE_THEMES = [
     "signaalfunctie",
     "vrijwilligers",
 ]
+#: The demo's codebook (corpora/demo/codeboek_wijkplatform.yml) is written by hand; build() keeps it.
+CODEBOOK_NAME = "codeboek_wijkplatform.yml"
 SURPRISE_THEMES = ["verkeer", "groen"]  # not in the codebook on purpose (inductive discovery)
 
 # --------------------------------------------------------------------------------------
@@ -2812,6 +2814,8 @@ def build(verify=False):
         keep = CORPUS / SEED_REL
         seed_bytes = keep.read_bytes() if keep.exists() else None
         for child in sorted(CORPUS.iterdir()):
+            if child.name == CODEBOOK_NAME:  # written by hand, not by this script: kept as it is
+                continue
             if child.is_dir():
                 shutil.rmtree(child)
             else:
@@ -2873,6 +2877,7 @@ def build(verify=False):
 
 
 WIJKANALYSE_YML = f"""# Corpus settings for the wijkanalyse demo corpus (fictional data, see README.md).
+name: demo                  # the corpus id: names its store (outputs/demo/), runs and pseudonym key
 surveys:
   - path: {SURVEY_REL}
     sheet: {SURVEY_SHEET}
@@ -2883,6 +2888,12 @@ surveys:
       verbeteren: "{Q_VERBETEREN}"
       zorgen: "{Q_ZORGEN}"
 postcode_lookup: postcodes.csv
+# the demo's codebook, derived from the Haarlem summary of March 2023 (see the file's header)
+codebook: codeboek_wijkplatform.yml
+# the words of the demo's own subject name no theme in it (the unit and session names are added by themselves)
+discovery:
+  stop_words: [haarlem, wijkraad, wijkraden, wijkraadslid, wijkraadsleden, wijkplatform, wijkplatforms,
+               wijkplatformen, platform, platforms, transitie, buurt, buurten]
 # the list of planted personal data is documentation, not a source (README*, *.yml are always skipped)
 ignore: [PERSONAL_DATA_PLANTED.md]
 
@@ -3107,7 +3118,7 @@ def verify_corpus():
     settings = yaml.safe_load((CORPUS / "wijkanalyse.yml").read_text(encoding="utf-8"))
     fixture = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
     entries = {e["path"]: e for e in manifest["documents"]}
-    meta_files = {"README.md", "PERSONAL_DATA_PLANTED.md", "manifest.yml", "wijkanalyse.yml", "postcodes.csv"}
+    meta_files = {"README.md", "PERSONAL_DATA_PLANTED.md", "manifest.yml", "wijkanalyse.yml", "postcodes.csv", CODEBOOK_NAME}
     all_files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
     for rel in all_files:
         if rel in meta_files:

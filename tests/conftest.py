@@ -15,9 +15,29 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_CORPUS = FIXTURES / "mini_corpus"
+#: The demo corpus's codebook (there is no bundled default codebook); the mini corpus names it too.
+DEMO_CODEBOOK = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "codeboek_wijkplatform.yml"
+
+
+def demo_codebook():
+    """The demo corpus's codebook, loaded (the codebook of most tests)."""
+    from wijkanalyse.coding.codebook import load_codebook
+
+    return load_codebook(DEMO_CODEBOOK)
 
 # fixture notebooks (e.g. a deliberately broken one) are inputs of tests, not notebooks to validate with nbval
 collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _codebooks_untouched():
+    """Fail the run when a test wrote into the demo's codebook or the mini corpus's copy of it."""
+    files = (DEMO_CODEBOOK, MINI_CORPUS / "codeboek.yml")
+    before = [f.read_bytes() for f in files]
+    yield
+    assert before[0] == before[1], "the mini corpus's codebook is a copy of the demo's; copy it again"
+    for f, content in zip(files, before, strict=True):
+        assert f.read_bytes() == content, f"a test changed {f}; write into tmp_path"
 
 
 @pytest.fixture()
@@ -49,13 +69,16 @@ def mini_cli_args(tmp_path: Path, **overrides) -> list[str]:
 
 @pytest.fixture()
 def mini_store(make_settings):
-    """The hand-written mini corpus, ingested into a fresh store; yields (settings, store)."""
+    """The mini corpus, ingested into a fresh store with its codebook's codes; yields (settings, store)."""
+    from wijkanalyse.coding.codebook import settings_codebook
     from wijkanalyse.ingest.corpus import ingest_corpus
+    from wijkanalyse.review.decisions import ensure_codes
     from wijkanalyse.store import Store
 
     settings = make_settings()
     store = Store(settings.store_path)
     ingest_corpus(settings, store)
+    ensure_codes(store, settings_codebook(settings))  # as every command that lets people code does first
     yield settings, store
     store.close()
 

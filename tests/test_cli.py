@@ -42,9 +42,9 @@ from click.testing import Result
 from lxml import etree
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, MINI_CORPUS
+from conftest import DEMO_CODEBOOK, FIXTURES, MINI_CORPUS
 from wijkanalyse.cli import app
-from wijkanalyse.config import DEFAULT_CODEBOOK, PACKAGE_DATA, load_settings
+from wijkanalyse.config import PACKAGE_DATA, load_settings
 from wijkanalyse.store import Store
 
 RUNNER = CliRunner()
@@ -324,14 +324,16 @@ def test_codebook_promote_makes_a_discovered_theme_a_code(coded, tmp_path):
     store_dir = tmp_path / "store"  # a copy: the module's other tests see the store as discover left it
     shutil.copytree(coded.base / "snapshot_coded" / "store", store_dir)
     settings = tmp_path / "settings.yml"
-    settings.write_text(yaml.safe_dump(_settings_yaml(coded, store_dir)), encoding="utf-8")
+    # settings that name no codebook: promote needs a file, and starts a new codebook there
+    no_codebook = {**_settings_yaml(coded, store_dir), "codebook": None}
+    settings.write_text(yaml.safe_dump(no_codebook), encoding="utf-8")
     where = [*coded.where, "--settings", settings]
     with Store(store_dir, create=False) as store:
         theme = store.themes().iloc[-1]
         texts = dict(zip(store.segments()["segment_id"], store.segments()["text"], strict=True))
     tid, target = int(theme["theme_id"]), tmp_path / "codeboek.yml"
     refused = _cli("codebook", "promote", tid, "--id", "nieuw_thema", "--label", "Nieuw thema", *where)
-    assert refused.exit_code != 0 and "bundled codebook" in refused.output and not target.exists()
+    assert refused.exit_code != 0 and "name no codebook" in refused.output and not target.exists()
     out = _ok(
         _cli(
             "codebook", "promote", tid, "--id", "nieuw_thema", "--label", "Nieuw thema",
@@ -339,8 +341,9 @@ def test_codebook_promote_makes_a_discovered_theme_a_code(coded, tmp_path):
         )
     )  # fmt: skip
     assert f"Theme {tid} is now code 'nieuw_thema' (Nieuw thema) in {target}" in out
-    cb, bundled = load_codebook(target), load_codebook(DEFAULT_CODEBOOK)
-    assert cb.ids == [*bundled.ids, "nieuw_thema"]
+    assert f"Set 'codebook: {target}'" in out
+    cb = load_codebook(target)
+    assert cb.ids == ["nieuw_thema"] and cb.soort == []
     code = cb.code("nieuw_thema")
     words = json.loads(theme["top_words"])
     assert code.include == [f"Kernwoorden: {', '.join(words)}."]
@@ -357,7 +360,7 @@ def test_code_file_writes_one_row_per_survey_answer(tmp_path):
     question = "Welke zorgen heeft u?"
     result = _cli(
         "code-file", MINI_CORPUS / "enquete" / "enquete.csv", "--text-col", question, "--id-col", "nr",
-        "--embedder", "hashing", "--out", out_csv,
+        "--embedder", "hashing", "--out", out_csv, "--codebook", DEMO_CODEBOOK,
     )  # fmt: skip
     out = _ok(result)
     assert f"4 rows coded (zero-shot) -> {out_csv}" in out
@@ -367,7 +370,7 @@ def test_code_file_writes_one_row_per_survey_answer(tmp_path):
     ]  # fmt: skip
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[1]["text"] == "De gemeente luistert niet naar ons."
-    codebook = yaml.safe_load(DEFAULT_CODEBOOK.read_text(encoding="utf-8"))
+    codebook = yaml.safe_load(DEMO_CODEBOOK.read_text(encoding="utf-8"))
     assert {r["best_code"] for r in rows} <= {c["id"] for c in codebook["codes"]} | {"geen"}
     best = out.split("Best code: ")[1].splitlines()[0]
     assert sum(int(item.rsplit(" ", 1)[1]) for item in best.split(", ")) == 4
@@ -390,8 +393,8 @@ def test_discover_file_writes_themes_and_one_assignment_per_row(tmp_path):
 
 
 def test_codebook_check_lists_every_code_of_the_bundled_codebook():
-    out = _ok(_cli("codebook-check", DEFAULT_CODEBOOK))
-    raw = yaml.safe_load(DEFAULT_CODEBOOK.read_text(encoding="utf-8"))
+    out = _ok(_cli("codebook-check", DEMO_CODEBOOK))
+    raw = yaml.safe_load(DEMO_CODEBOOK.read_text(encoding="utf-8"))
     assert f"{len(raw['codes'])} codes" in out
     for code in raw["codes"]:
         assert f"{code['id']}: {code['label_nl']}" in out
@@ -616,7 +619,7 @@ def test_export_qdc_then_import_qdc_gives_back_the_codebook(reviewed, tmp_path):
     back = tmp_path / "codeboek.yml"
     out = _ok(_cli("import", "qdc", qdc, "--out", back))
     assert f"Wrote {back}" in out
-    raw = yaml.safe_load(DEFAULT_CODEBOOK.read_text(encoding="utf-8"))
+    raw = yaml.safe_load(DEMO_CODEBOOK.read_text(encoding="utf-8"))
     again = yaml.safe_load(back.read_text(encoding="utf-8"))
     assert [c["id"] for c in again["codes"]] == [c["id"] for c in raw["codes"]]
     assert "Codebook" in _ok(_cli("codebook-check", back))
@@ -768,7 +771,7 @@ def test_ingest_writes_under_the_folder_it_is_run_from_and_outputs_moves_it(tmp_
     assert (work / "private" / corpus_id / "pseudonym_key.sqlite").is_file()
     assert f"Store: {store}" in _ok(_cli("status", "--corpus", corpus))
     _ok(_cli("code-file", corpus / "enquete" / "enquete.csv", "--text-col", "Welke zorgen heeft u?",
-             "--embedder", "hashing"))  # fmt: skip
+             "--embedder", "hashing", "--codebook", DEMO_CODEBOOK))  # fmt: skip
     assert (work / "outputs" / "enquete_codes.csv").is_file()
 
     elsewhere = tmp_path / "elders"

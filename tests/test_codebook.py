@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import DEMO_CODEBOOK, demo_codebook
 from wijkanalyse.coding.codebook import (
     NONE_CODE,
     SOORT_IDS,
     Codebook,
-    default_codebook,
     load_codebook,
     parse_codebook,
     save_codebook,
@@ -138,8 +138,8 @@ def test_labels_colours_and_the_codes_table():
     assert list(frame["dimension"]) == ["thema", "thema", "soort", "soort", "soort"]
 
 
-def test_default_codebook_covers_the_haarlem_themes():
-    cb = default_codebook()
+def test_demo_codebook_covers_the_haarlem_themes():
+    cb = demo_codebook()
     assert isinstance(cb, Codebook) and cb.name == "wijkplatform"
     required = {
         "vertrouwen",
@@ -161,13 +161,8 @@ def test_default_codebook_covers_the_haarlem_themes():
         assert 6 <= len(code.examples) <= 12, code.id
         assert code.color and code.color.startswith("#"), code.id
     assert any(c.parent for c in cb.codes)  # some hierarchy
-    # the bundled file is plain YAML a person can read and edit
-    raw = yaml.safe_load(
-        Path(__file__)
-        .parents[1]
-        .joinpath("src/wijkanalyse/data/codebook_wijkplatform.yml")
-        .read_text(encoding="utf-8")
-    )
+    # the demo's file is plain YAML a person can read and edit
+    raw = yaml.safe_load(DEMO_CODEBOOK.read_text(encoding="utf-8"))
     assert [c["id"] for c in raw["codes"]] == cb.ids
 
 

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import demo_codebook
 from wijkanalyse.coding.apply import CodingResult, code_store, code_table
-from wijkanalyse.coding.codebook import NONE_CODE, SOORT_IDS, default_codebook, parse_codebook
+from wijkanalyse.coding.codebook import NONE_CODE, SOORT_IDS, parse_codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.coding.soort import soort_cue_scores
@@ -232,7 +233,7 @@ def test_zero_shot_with_use_codes_obvious_dutch_sentences(use_embedder):
         "Met de wijkagent en het sociaal wijkteam werken we prima samen.": "samenwerking_partners",
         "De communicatie van de gemeente moet beter, informatie komt altijd te laat.": "communicatie",
     }
-    coder = CodebookCoder(embedder=use_embedder).fit(list(sentences))
+    coder = CodebookCoder(codebook=demo_codebook(), embedder=use_embedder).fit(list(sentences))
     res = coder.code(list(sentences))
     assert list(res["best_code"]) == list(sentences.values())
     assert coder.code(["Hoe wordt de financiering straks geregeld?"])["soort"][0] == "vraag_of_zorg"
@@ -306,7 +307,7 @@ def test_code_store_codes_every_segment_on_both_dimensions(mini_store):
     themes = machine[~machine["code_id"].isin(SOORT_IDS)]
     assert set(themes["segment_id"]) == set(store.segments()["segment_id"])  # a code or geen for each
     assert (machine["coder_id"] == MACHINE).all() and machine["confidence"].between(0, 1).all()
-    cb = default_codebook()
+    cb = demo_codebook()
     assert set(machine["model"]) == {f"hashing/256+codebook:{cb.version_tag}"}
     codes = store.query("SELECT code_id, dimension, codebook_version FROM codes")
     assert set(codes["code_id"]) == {*cb.ids, *cb.soort_ids, NONE_CODE}
@@ -337,6 +338,8 @@ def test_coding_result_describes_itself():
 
 def test_sync_codes_is_the_one_writer_of_the_codes_table(mini_store):
     _, store = mini_store
+    with store.transaction() as con:
+        con.execute("DELETE FROM codes")  # as before any codebook was synced
     frame = pd.DataFrame(
         [
             {"code_id": "groen", "dimension": "thema", "label_nl": "Groen", "codebook_version": "1"},

@@ -71,6 +71,7 @@ def test_unticking_a_proposed_kind_rejects_it_and_blind_pre_ticks_nothing(store)
 
 def test_a_codebook_without_kinds_has_no_kind_selector(store):
     with store.transaction() as con:
+        con.execute("DELETE FROM codes")  # the mini corpus's codebook has kinds: another one here
         con.executemany(
             "INSERT INTO codes(code_id, dimension, label_nl) VALUES (?, 'thema', ?)",
             [("huur", "Huur"), ("groen", "Groen")],

@@ -43,13 +43,11 @@ def coding_lab(tmp_path_factory):
         pytest.skip("Chromium is not installed: run scripts/ensure_chromium.sh (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
     from wijkanalyse.config import load_settings
-    from wijkanalyse.ingest.corpus import ingest_corpus
-    from wijkanalyse.store import Store
+    from wijkanalyse.update import ingest_store
 
     base = tmp_path_factory.mktemp("coding_lab")
     settings = load_settings(MINI_CORPUS, store_dir=base / "store", private_dir=base / "private")
-    with Store(settings.store_path) as store:
-        ingest_corpus(settings, store)
+    ingest_store(settings)  # as `wijkanalyse ingest`: the codebook's codes join the store
     root = base / "notebooks"
     root.mkdir()
     nb = nbformat.v4.new_notebook()

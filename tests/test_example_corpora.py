@@ -174,3 +174,20 @@ def test_the_demo_reports_say_what_the_demo_settings_frame(tmp_path):
     for heading in ("Het goede behouden", "Wat moet er echt verbeteren?", "Vragen en zorgen"):
         assert heading in oost and heading in city
     assert re.search(r"\d+ sessies \((2023-\d\d-\d\d(, )?)+\) en \d+ respondenten uit de enquête", oost)
+
+
+def test_a_corpus_without_codebook_reports_its_discovered_themes(tmp_path):
+    """The warmte corpus with its codebook setting removed: no coding, the reports show the found themes."""
+    settings = _settings(WARMTE, tmp_path).model_copy(update={"codebook": None})
+    result = run_pipeline(settings, jobs=1, wijken=["Kerkhoven"])
+    assert result.ok, result.describe()
+    assert result.update is not None and result.update.coding is not None
+    assert result.update.coding.mode == "no codebook"
+    for name, page in _pages(result).items():
+        text = _visible_text(page)
+        assert "Er is (nog) geen codeboek voor dit corpus" in text, name  # where the coding is described
+        assert "Thema's gevonden in de teksten" in text and "wijkanalyse codebook draft" in text, name
+        # nothing claims coding that did not happen, nor compares with a codebook that is not there
+        assert "Elk fragment is gecodeerd" not in text and "lijkt het meest op code" not in text, name
+        assert "draai eerst de codering" not in text, name
+        assert "geen codeboek" in re.findall(r"<td>codeboek</td><td>([^<]+)</td>", page), name

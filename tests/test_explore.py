@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import MINI_CORPUS
+from conftest import MINI_CORPUS, demo_codebook
 from wijkanalyse import analysis
-from wijkanalyse.coding.codebook import default_codebook
 from wijkanalyse.coding.embed import HashingEmbedder
 from wijkanalyse.exceptions import ReportError, SettingsError, WijkanalyseError
 from wijkanalyse.explore import open_workbench, resolve_corpus
@@ -64,7 +63,7 @@ def coded(make_settings):
     settings = make_settings(embedder="hashing")
     store = Store(settings.store_path)
     ingest_corpus(settings, store)
-    codes = default_codebook().to_frame()
+    codes = demo_codebook().to_frame()
     stamp = now_iso()
     with store.transaction() as con:
         con.executemany(
@@ -343,11 +342,11 @@ def test_code_usage_flags_unmatched_codes(coded) -> None:
     assert usage.loc["financiering", "discovered_themes"] == 1
     assert not usage.loc["aanspreekpunt", "unmatched"]
     # 4 codes were used; the other codes of the codebook match nothing
-    assert usage["unmatched"].sum() == len(default_codebook().codes) - 4
+    assert usage["unmatched"].sum() == len(demo_codebook().codes) - 4
 
 
 def test_near_duplicate_codes() -> None:
-    cb = default_codebook()
+    cb = demo_codebook()
     cb2 = cb.add_code(
         "vertrouwen_kopie",
         "Vertrouwen (kopie)",
@@ -393,7 +392,7 @@ def test_promote_a_discovered_theme_into_the_codebook_file_and_the_store(make_se
     from wijkanalyse.coding.discovery import discover_store, load_themes
     from wijkanalyse.explore.codebook_dev import promote
 
-    path = save_codebook(default_codebook(), tmp_path / "codeboek.yml")
+    path = save_codebook(demo_codebook(), tmp_path / "codeboek.yml")
     settings = make_settings(embedder="hashing", codebook=path)
     store = Store(settings.store_path)
     ingest_corpus(settings, store)
@@ -403,7 +402,7 @@ def test_promote_a_discovered_theme_into_the_codebook_file_and_the_store(make_se
 
     new = promote(store, settings, 0, code_id="nieuw_thema", label_nl="Nieuw thema", definition="")
     saved = load_codebook(path)  # the file now holds the code
-    assert saved.ids == [*default_codebook().ids, "nieuw_thema"] and saved.version_tag == new.version_tag
+    assert saved.ids == [*demo_codebook().ids, "nieuw_thema"] and saved.version_tag == new.version_tag
     code = saved.code("nieuw_thema")
     texts = dict(zip(store.segments()["segment_id"], store.segments()["text"], strict=True))
     assert code.label_nl == "Nieuw thema"
@@ -414,7 +413,12 @@ def test_promote_a_discovered_theme_into_the_codebook_file_and_the_store(make_se
     assert row.values.tolist() == [["thema", "Nieuw thema", saved.version_tag]]  # people can code with it
     with pytest.raises(WijkanalyseError, match=r"No discovered theme 99 .* Themes found: \[0"):
         promote(store, settings, 99, code_id="x", label_nl="X")
-    bundled = make_settings(embedder="hashing")  # the bundled codebook is never written
-    with pytest.raises(WijkanalyseError, match="bundled codebook"):
-        promote(store, bundled, 0, code_id="nog_een", label_nl="Nog een")
+    # settings that name no codebook: a file to write is required, and a new codebook is started there
+    none = make_settings(embedder="hashing").model_copy(update={"codebook": None})
+    with pytest.raises(WijkanalyseError, match="name no codebook"):
+        promote(store, none, 0, code_id="nog_een", label_nl="Nog een")
+    started = promote(store, none, 0, code_id="nog_een", label_nl="Nog een", path=tmp_path / "nieuw.yml")
+    on_disk = load_codebook(tmp_path / "nieuw.yml")
+    assert on_disk.ids == started.ids == ["nog_een"] and on_disk.soort == []
+    assert on_disk.name == none.corpus_name
     store.close()

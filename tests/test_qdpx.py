@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES
-from wijkanalyse.coding.codebook import default_codebook, parse_codebook
+from conftest import FIXTURES, demo_codebook
+from wijkanalyse.coding.codebook import parse_codebook
 from wijkanalyse.exchange import align, qdc, qdpx, qdpx_import, refi
 from wijkanalyse.review import decisions as review
 from wijkanalyse.store import Store, now_iso
@@ -40,13 +40,13 @@ def _read_qde(path: Path) -> etree._Element:
 def coded(mini_store):
     """The mini corpus with the codebook's codes, two coders, the machine and memos."""
     settings, store = mini_store
-    cb = default_codebook()
+    cb = demo_codebook()
     frame = cb.to_frame()
     with store.transaction() as con:
         for r in frame.itertuples(index=False):
             con.execute(
-                "INSERT INTO codes(code_id, dimension, label_nl, label_en, parent, definition, color, "
-                "codebook_version) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO codes(code_id, dimension, label_nl, label_en, parent, definition, "
+                "color, codebook_version) VALUES (?,?,?,?,?,?,?,?)",
                 (r.code_id, r.dimension, r.label_nl, r.label_en, r.parent, r.definition, r.color,
                  r.codebook_version),
             )  # fmt: skip
@@ -162,12 +162,14 @@ def test_positions_count_unicode_code_points(tmp_path):
                 "VALUES (?, 'd', ?, ?, ?, ?, 'h', 'paragraph')",
                 (f"s{i}", i, s, e, text[s:e]),
             )
+    review.ensure_codes(store, demo_codebook())
     review.add_coding(store, "s1", "communicatiemiddelen", "anna")
     path = qdpx.export_qdpx(store, tmp_path / "u.qdpx").path
     sel = _read_qde(path).find(".//q:PlainTextSelection", NS)
     assert int(sel.get("startPosition")) == 14 == len("Café 👍 goed.\n\n")
     assert len("Café 👍 goed.\n\n".encode()) == 18  # a byte count would be wrong
     other = Store(tmp_path / "t")
+    review.ensure_codes(other, demo_codebook())
     with other.transaction() as con:
         for row in store.con.execute("SELECT * FROM documents"):
             con.execute(f"INSERT INTO documents VALUES ({','.join('?' * len(row))})", tuple(row))
@@ -187,6 +189,7 @@ def test_round_trip_same_codes_same_spans_same_coders(coded, make_settings, tmp_
     settings = make_settings()
     fresh = Store(tmp_path / "fresh")
     ingest_corpus(settings, fresh)
+    review.ensure_codes(fresh, demo_codebook())  # as `wijkanalyse import qdpx` does
     result = qdpx_import.import_qdpx(fresh, path, include_machine=True)
     assert result.applied and not result.unmatched and not result.unknown_codes
     assert set(result.matched.values()) == {(p, "content") for p in store.documents()["path"]}
@@ -200,7 +203,7 @@ def test_round_trip_same_codes_same_spans_same_coders(coded, make_settings, tmp_
 
 
 def test_codebook_round_trip_through_qdc(tmp_path):
-    cb = default_codebook()
+    cb = demo_codebook()
     out = qdc.export_qdc(cb, tmp_path / "cb.qdc")
     assert refi.validate_codebook(out.read_bytes()) == []
     back = qdc.import_qdc(out)
@@ -259,6 +262,7 @@ def test_import_of_the_hand_made_qualcoder_project(mini_store, tmp_path):
     from wijkanalyse.review import agreement as agreement
 
     _settings, store = mini_store
+    review.ensure_codes(store, demo_codebook())  # as `wijkanalyse import qdpx` does
     path = _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx")
     res = qdpx_import.import_qdpx(store, path)
     # sources: notitie.txt by content (BOM and \r\n removed), the session notes by name, one source unknown
@@ -297,6 +301,7 @@ def test_import_of_the_hand_made_qualcoder_project(mini_store, tmp_path):
 
 def test_import_with_code_map_user_map_and_added_codes(mini_store, tmp_path):
     _settings, store = mini_store
+    review.ensure_codes(store, demo_codebook())  # as `wijkanalyse import qdpx` does
     path = _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx")
     mapped = qdpx_import.import_qdpx(
         store,
@@ -354,6 +359,7 @@ def test_agreement_notebook_on_the_imported_project(mini_store, tmp_path):
     import papermill as pm
 
     settings, store = mini_store
+    review.ensure_codes(store, demo_codebook())  # as `wijkanalyse import qdpx` does
     qdpx_import.import_qdpx(store, _zip_folder(QUALCODER, tmp_path / "qualcoder.qdpx"))
     notebook = Path(__file__).parents[1] / "notebooks" / "explore" / "07_overeenstemming.ipynb"
     out = tmp_path / "07.ipynb"
@@ -483,6 +489,7 @@ def test_round_trip_of_spans_coders_memos_and_dates_into_an_empty_corpus(coded, 
 
     fresh = Store(tmp_path / "fresh")  # an empty corpus: the same files ingested, nothing coded
     ingest_corpus(make_settings(), fresh)
+    review.ensure_codes(fresh, demo_codebook())  # as `wijkanalyse import qdpx` does
     assert fresh.counts()["codings"] == fresh.counts()["memos"] == 0
     result = qdpx_import.import_qdpx(fresh, path)
     assert result.applied and not result.unmatched and result.selections_split == 0
@@ -521,6 +528,7 @@ def test_a_selection_inside_a_segment_is_kept_exactly_not_stretched(mini_store, 
 
 def _project_with_one_selection(store, tmp_path, start, end):
     """A wijkanalyse export of the mini corpus with one selection at [start, end) of oost/notitie.txt."""
+    review.ensure_codes(store, demo_codebook())
     review.add_coding(store, KRANT, "behouden", "anna")
     path = qdpx.export_qdpx(store, tmp_path / "base.qdpx").path
     with zipfile.ZipFile(path) as zf:
@@ -552,6 +560,7 @@ def test_a_selection_across_segments_is_cut_at_their_boundaries(mini_store, make
     path = _project_with_one_selection(store, tmp_path, 60, 160)
     fresh = Store(tmp_path / "fresh")
     ingest_corpus(make_settings(), fresh)
+    review.ensure_codes(fresh, demo_codebook())  # as `wijkanalyse import qdpx` does
     res = qdpx_import.import_qdpx(fresh, path)
     assert res.selections_split == 1
     spans = "SELECT segment_id, span_start, span_end FROM codings WHERE code_id = 'communicatie'"

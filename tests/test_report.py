@@ -72,10 +72,10 @@ def _corpus(dst: Path) -> Path:
 
 
 def _ingest(settings) -> None:
-    from wijkanalyse.ingest.corpus import ingest_corpus
+    """Ingest as `wijkanalyse ingest` does (the codebook's codes join the store, so people can code)."""
+    from wijkanalyse.update import ingest_store
 
-    with Store(settings.store_path) as store:
-        ingest_corpus(settings, store)
+    ingest_store(settings)
 
 
 def _code_by_hand(settings) -> None:

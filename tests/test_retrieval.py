@@ -24,12 +24,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import MINI_CORPUS
+from conftest import MINI_CORPUS, demo_codebook
 from wijkanalyse.analysis.code_tables import code_view_tables, protect_grid
 from wijkanalyse.analysis.cooccurrence import code_frequencies, cooccurrence_counts, cooccurrence_matrix
 from wijkanalyse.analysis.retrieval import code_quotes
 from wijkanalyse.cli import app
-from wijkanalyse.coding.codebook import default_codebook
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.explore.code_views import code_quotes_html, cooccurrence_heatmap
 from wijkanalyse.ingest.corpus import ingest_corpus
@@ -56,7 +55,7 @@ def views(make_settings):
     settings = make_settings(embedder="hashing")
     store = Store(settings.store_path)
     ingest_corpus(settings, store)
-    store.sync_codes(default_codebook().to_frame())
+    store.sync_codes(demo_codebook().to_frame())
     for coder, kind in (("machine", "machine"), ("anna", "human"), ("piet", "human")):
         store.ensure_coder(coder, kind)
     rows = [  # segment, code, coder, kind, status, confidence, span

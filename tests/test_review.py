@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from conftest import add_machine_coding as _machine
-from conftest import mini_cli_args
+from conftest import demo_codebook, mini_cli_args
 from wijkanalyse.coding.apply import code_store
 from wijkanalyse.review import coded_table, sheet
 from wijkanalyse.review import decisions as review
@@ -30,7 +30,9 @@ THEMES = [
 
 @pytest.fixture()
 def store(mini_store):
+    """The mini corpus's store with its codebook's codes, as every command that lets people code makes it."""
     _settings, store = mini_store
+    review.ensure_codes(store, demo_codebook())
     return store
 
 
@@ -494,11 +496,11 @@ def test_coding_widget_builds_headless_and_saves_at_once(store):
     assert empty.segment_id is None and "Geen segmenten" in empty._status.value
 
 
-def test_ensure_codes_adds_the_codebooks_missing_codes_only(store):
-    from wijkanalyse.coding.codebook import default_codebook
-
-    cb = default_codebook()
+def test_ensure_codes_adds_the_codebooks_missing_codes_only(mini_store):
+    _settings, store = mini_store
+    cb = demo_codebook()
     with store.transaction() as con:
+        con.execute("DELETE FROM codes")  # as before any code run
         con.execute(
             "INSERT INTO codes(code_id, dimension, label_nl) VALUES ('vertrouwen', 'thema', 'Eigen label')"
         )

@@ -35,13 +35,13 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from conftest import MINI_CORPUS
+from conftest import MINI_CORPUS, demo_codebook
 from wijkanalyse.cli import app
 from wijkanalyse.config import load_settings
 from wijkanalyse.exceptions import IngestError, ReportError, StoreError
 from wijkanalyse.pipeline import check_wijken
 from wijkanalyse.report import run_reports, runs_root
-from wijkanalyse.review.decisions import add_coding
+from wijkanalyse.review.decisions import add_coding, ensure_codes
 from wijkanalyse.store import Store
 from wijkanalyse.table_files import neutralise, safe_csv_value, write_table
 from wijkanalyse.update import ingest_store, store_for_writing, update_store
@@ -139,6 +139,7 @@ def test_two_corpora_called_corpus_keep_their_own_store_key_and_codings(tmp_path
     ingest_store(s1)
     with store_for_writing(s1) as store:
         (segment_id,) = [sid for sid, text in store.segment_text_map().items() if "wijkkrant" in text]
+        ensure_codes(store, demo_codebook())  # the corpus names no codebook: people code with this one
         add_coding(store, segment_id, "communicatiemiddelen", "anna")
     result = ingest_store(s2)
     assert result.removed == [] and result.added == ["noord/2024-03-01-verslag.md"]
@@ -161,6 +162,7 @@ def test_a_store_of_another_corpus_refuses_it_and_nothing_changes(tmp_path):
     s2 = load_settings(second, store_dir=shared, private_dir=tmp_path / "p2")
     ingest_store(s1)
     with store_for_writing(s1) as store:
+        ensure_codes(store, demo_codebook())  # the corpus names no codebook: people code with this one
         add_coding(store, next(iter(store.segment_text_map())), "communicatiemiddelen", "anna")
     before = _snapshot(shared)
 
@@ -344,7 +346,7 @@ def test_an_outputs_folder_one_may_not_write_to_is_a_clear_error(tmp_path):
             _refused(_cli(verb, "--corpus", corpus, "--outputs", locked / "uit"), str(locked), "--outputs")
         _refused(
             _cli("code-file", corpus / "enquete" / "enquete.csv", "--text-col", "Welke zorgen heeft u?",
-                 "--embedder", "hashing", "--outputs", locked),
+                 "--embedder", "hashing", "--outputs", locked, "--codebook", corpus / "codeboek.yml"),
             str(locked),
         )  # fmt: skip
     assert list(locked.iterdir()) == []

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import mini_cli_args
+from wijkanalyse.coding.codebook import settings_codebook
 from wijkanalyse.review import decisions as review
 from wijkanalyse.review.decisions import ReviewError
 from wijkanalyse.review.sampling import (
@@ -129,6 +130,7 @@ def hashed(make_settings):
     settings = make_settings(embedder="hashing")
     store = Store(settings.store_path)
     ingest_corpus(settings, store)
+    review.ensure_codes(store, settings_codebook(settings))  # as the commands that let people code do
     yield settings, store
     store.close()
 

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from conftest import demo_codebook
 from wijkanalyse import analysis
 from wijkanalyse.exceptions import StoreError
 from wijkanalyse.review import agreement, coded_table
@@ -213,6 +214,7 @@ def test_an_old_store_keeps_every_coding_and_memo_and_can_then_hold_spans(tmp_pa
             'INSERT INTO segments(segment_id, doc_id, position, start, "end", text, text_hash, unit) '
             "VALUES ('s1', 'd', 0, 0, 27, 'Het trapveldje is te klein.', 'h', 'paragraph')"
         )
+    review.ensure_codes(store, demo_codebook())
     review.add_span_coding(store, "s1", "communicatie", "anna", 4, 14)
     review.add_span_coding(store, "s1", "communicatie", "anna", 18, 26)
     review.add_coding(store, "s1", "communicatie", "anna")  # the old whole-segment row, updated in place

@@ -42,7 +42,9 @@ Settings file reference (every key optional)::
     ignore: [NOTES.md]            # glob patterns of files not to ingest (README*, *.yml are always skipped)
     embedder: use-m3              # use-m3 | tfidf | hashing | a local path to a sentence-transformers model
     dask: null                    # a Dask scheduler (tcp://host:8786) to embed and code on; README "cluster"
-    codebook: null                # path to a codebook YAML; default: the bundled wijkplatform codebook
+    codebook: null                # a codebook YAML (relative to the corpus). null: no deductive coding;
+                                  # discovery and the reports still run. `wijkanalyse codebook draft`
+                                  # drafts one from the corpus's own themes.
     min_count: 5                  # counts of respondents below this are suppressed in reports
     seed: 42
     language: nl                  # report language: nl or en
@@ -68,6 +70,9 @@ Settings file reference (every key optional)::
       refit_share: 0.1            # refit every theme when this share of the segments fits no theme; until
                                   # then new segments join the themes of the last run (ids stay put)
       min_theme_size: null        # smallest theme; default: chosen from the data
+      stop_words: []              # words of this corpus's topic that name no theme (e.g. [wijkraad,
+                                  # wijkplatform]); the unit and session words of `report` are added, so that
+                                  # "wijk" or "dorp" never labels a theme
     pseudonymise:                 # steer the pseudonymiser (words match in any case, whole words only)
       keep: [Schalkwijk, Ymere]   # never taken for a person: places, wijken, organisations (the wijk names
                                   # of the corpus itself are always kept); an address with a number still goes
@@ -94,7 +99,6 @@ __all__ = [
     "OUTPUTS_DIR",
     "PRIVATE_DIR",
     "PACKAGE_DATA",
-    "DEFAULT_CODEBOOK",
     "workspace_root",
     "resolve_corpus",
     "SOURCE_ROOT",
@@ -146,7 +150,6 @@ DEMO_CORPUS: Path = next(
 OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
 PRIVATE_DIR: Path = PROJECT_ROOT / "private"
 PACKAGE_DATA: Path = Path(__file__).resolve().parent / "data"
-DEFAULT_CODEBOOK: Path = PACKAGE_DATA / "codebook_wijkplatform.yml"
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LANGUAGES = ("nl", "en")
 
@@ -267,6 +270,15 @@ class DiscoverySettings(BaseModel):
 
     refit_share: float = 0.1
     min_theme_size: int | None = None
+    stop_words: list[str] = Field(default_factory=list)
+
+    @field_validator("stop_words")
+    @classmethod
+    def _check_words(cls, v: list[str]) -> list[str]:
+        bad = [w for w in v if not str(w).strip() or len(str(w).split()) != 1]
+        if bad:
+            raise ValueError(f"must list single words. Got {bad[:5]} instead")
+        return [str(w).strip().lower() for w in v]
 
     @field_validator("refit_share")
     @classmethod
@@ -411,15 +423,37 @@ class Settings(BaseModel):
         folder = self.private_dir or workspace_root() / "private" / self.corpus_id
         return folder.resolve() / "pseudonym_key.sqlite"
 
+    @property
+    def theme_stop_words(self) -> list[str]:
+        """Words that never label a theme in this corpus: ``discovery.stop_words`` plus the report's words.
+
+        The words of the unit and session names (``report.unit``, ``unit_plural``, ``session``,
+        ``session_plural``, in both languages: "wijk", "dorpen", "gesprek", ...) are in nearly every text of a
+        corpus organised by them, so they name no theme. The bundled list (``data/stopwords_nl.txt``) holds
+        only general Dutch and English function words and participation words; a corpus's own topic words
+        belong here, in its settings.
+        """
+        words = dict.fromkeys(self.discovery.stop_words)
+        for key in ("unit", "unit_plural", "session", "session_plural"):
+            for language in LANGUAGES:
+                for word in re.findall(r"\w+", (self.report.text(key, language) or "").lower()):
+                    words.setdefault(word)
+        return list(words)
+
     def text(self, key: str, language: str | None = None) -> str | None:
         """Return a framing text of the reports (``unit``, ``session``, ``title``, ...) in a language."""
         return self.report.text(key, language or self.language)
 
     @property
-    def codebook_path(self) -> Path:
-        """The codebook YAML in use."""
+    def codebook_path(self) -> Path | None:
+        """The codebook YAML in use; None when the corpus names none (no deductive coding then).
+
+        There is deliberately no bundled default: a codebook is about one corpus's question, and the one
+        the demo uses lives in ``corpora/demo``. :func:`wijkanalyse.coding.codebook.settings_codebook`
+        turns None into the empty codebook.
+        """
         if self.codebook is None:
-            return DEFAULT_CODEBOOK
+            return None
         p = Path(self.codebook)
         if p.is_absolute():
             return p

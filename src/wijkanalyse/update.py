@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from wijkanalyse.coding.apply import CodingResult, code_store
-from wijkanalyse.coding.codebook import check_codebook
+from wijkanalyse.coding.codebook import check_codebook, settings_codebook
 from wijkanalyse.coding.discovery import DiscoveryResult, discover_store
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import IngestError, InputProblem
 from wijkanalyse.ingest.corpus import IngestResult, ingest_corpus
+from wijkanalyse.review.decisions import ensure_codes
 from wijkanalyse.store import Store
 from wijkanalyse.store.ownership import DEFAULT_LOCK_TIMEOUT
 
@@ -95,6 +96,9 @@ def check_not_empty(settings: Settings, ingested: IngestResult, *, list_problems
 def ingest_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> IngestResult:
     """Ingest new and changed sources into the corpus's store (claimed, under the writer lock).
 
+    The codes of the settings' codebook are added to the store's codes (those it lacks), so people can code
+    with them before the machine ever ran.
+
     Returns
     -------
     IngestResult
@@ -105,7 +109,9 @@ def ingest_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -
         See :func:`store_for_writing`.
     """
     with store_for_writing(settings, timeout=timeout) as store:
-        return ingest_corpus(settings, store)
+        result = ingest_corpus(settings, store)
+        ensure_codes(store, settings_codebook(settings))
+        return result
 
 
 @dataclass
@@ -188,7 +194,10 @@ def ensure_store(settings: Settings) -> StoreUpdate | None:
     if path.exists():
         with Store(settings.store_path) as store:
             has_docs = store.counts()["documents"] > 0
-            coded = store.has_machine_codings()
+            # without a codebook nothing is ever coded: a discovery run says the store was built
+            coded = store.has_machine_codings() or (
+                settings.codebook_path is None and store.latest_theme_run() is not None
+            )
         if has_docs and coded:
             return None
     return update_store(settings)

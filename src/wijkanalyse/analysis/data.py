@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.coding.codebook import SOORT_IDS, load_codebook
+from wijkanalyse.coding.codebook import SOORT_IDS, settings_codebook
 from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import Store
@@ -188,7 +188,7 @@ def _codes_frame(store: Store, settings: Settings | None) -> pd.DataFrame:
     if len(codes) or settings is None:
         return codes
     try:  # nothing coded yet: labels from the codebook file
-        frame = load_codebook(settings.codebook_path).to_frame()
+        frame = settings_codebook(settings).to_frame()
         return frame[list(codes.columns)]
     except Exception:  # noqa: BLE001 - labels are a nicety here; a bad codebook is reported elsewhere
         return codes

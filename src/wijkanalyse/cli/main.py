@@ -142,7 +142,7 @@ EmbedderOpt = Annotated[
 ]
 CodebookOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option("--codebook", help="Codebook YAML (default: from the settings, else the bundled one)."),
+    typer.Option("--codebook", help="Codebook YAML (default: the corpus's settings; none is bundled)."),
 ]
 SheetOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional
@@ -165,9 +165,10 @@ def _read_user_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
 
 
 def _user_codebook(path: Path | None) -> Codebook:
-    from wijkanalyse.coding.codebook import default_codebook, load_codebook
+    """Return the codebook of --codebook; without one the empty codebook (code-file says what to do)."""
+    from wijkanalyse.coding.codebook import empty_codebook, load_codebook
 
-    return load_codebook(path) if path else default_codebook()
+    return load_codebook(path) if path else empty_codebook()
 
 
 @app.command("code")
@@ -256,9 +257,17 @@ def code_file(
 
 
 def _echo_themes(themes: pd.DataFrame) -> None:
+    from wijkanalyse.vocabulary import NONE_CODE
+
+    no_codebook = bool(len(themes)) and bool((themes["closest_code"] == NONE_CODE).all())
     for r in themes.itertuples(index=False):
+        if no_codebook:  # nothing to compare with: the label alone
+            typer.echo(f"  {r.theme_id:>3}  {r.size:>5}  {r.label}")
+            continue
         mark = "" if r.covered else "  [not in the codebook]"
         typer.echo(f"  {r.theme_id:>3}  {r.size:>5}  {r.label}  (closest: {r.closest_code}){mark}")
+    if no_codebook:
+        typer.echo("No codebook to compare with: `wijkanalyse codebook draft` drafts one from them.")
 
 
 @app.command()

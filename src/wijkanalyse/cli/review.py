@@ -35,7 +35,7 @@ import typer
 from wijkanalyse.cli.agreement import agreement_command  # mounted by cli.main as `agreement`
 from wijkanalyse.cli.common import USER_ERRORS, CorpusOpt, OutputsOpt, SettingsOpt, fail, load_cli_settings
 from wijkanalyse.config import DEMO_CORPUS, Settings
-from wijkanalyse.exceptions import WijkanalyseError
+from wijkanalyse.exceptions import SettingsError, WijkanalyseError
 
 if TYPE_CHECKING:  # pragma: no cover
     from wijkanalyse.coding.codebook import Codebook
@@ -75,10 +75,10 @@ def _opened(
     cfg = load_cli_settings(corpus, settings, outputs)
     with store_for_writing(cfg, create=False) if write else Store(cfg.store_path, create=False) as store:
         if codes:
-            from wijkanalyse.coding.codebook import load_codebook
+            from wijkanalyse.coding.codebook import settings_codebook
             from wijkanalyse.review.decisions import ensure_codes
 
-            ensure_codes(store, load_codebook(cfg.codebook_path))
+            ensure_codes(store, settings_codebook(cfg))
         yield cfg, store
 
 
@@ -348,9 +348,9 @@ def memo_delete(
 
 # -- export ------------------------------------------------------------------------------------------------
 def _codebook(cfg: Settings) -> Codebook:
-    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.coding.codebook import settings_codebook
 
-    return load_codebook(cfg.codebook_path)
+    return settings_codebook(cfg)
 
 
 @export_app.command("qdpx")
@@ -390,12 +390,17 @@ def export_qdc_cmd(
     outputs: OutputsOpt = None,
 ) -> None:
     """Write the codebook in use as REFI-QDA .qdc."""
-    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.coding.codebook import settings_codebook
     from wijkanalyse.exchange.qdc import export_qdc
 
     try:
         cfg = load_cli_settings(corpus, settings, outputs)
-        cb = load_codebook(cfg.codebook_path)
+        cb = settings_codebook(cfg)
+        if not cb.codes and not cb.soort:
+            raise SettingsError(
+                "The corpus's settings name no codebook, so there is none to export. Draft one with "
+                "`wijkanalyse codebook draft` and set 'codebook: <file>' in its wijkanalyse.yml."
+            )
         path = export_qdc(cb, out or _out_dir(cfg, "exchange") / f"{cb.name}.qdc")
     except USER_ERRORS as exc:
         _fail(exc)
@@ -511,13 +516,13 @@ def import_qdc_cmd(
     name: Annotated[Optional[str], typer.Option(help="Codebook name (default: from the file).")] = None,  # noqa: UP045
 ) -> None:
     """Turn a REFI-QDA codebook (.qdc) into a wijkanalyse codebook YAML (validated)."""
-    from wijkanalyse.coding.codebook import default_codebook, save_codebook
+    from wijkanalyse.coding.codebook import save_codebook
     from wijkanalyse.exchange.qdc import import_qdc
 
     if out.exists() and not force:
         _fail(WijkanalyseError(f"{out} exists; choose another --out or add --force to overwrite it."))
     try:
-        result = import_qdc(file, name=name, reference=default_codebook())
+        result = import_qdc(file, name=name)
         save_codebook(result.codebook, out)
     except USER_ERRORS as exc:
         _fail(exc)

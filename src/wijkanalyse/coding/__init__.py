@@ -6,6 +6,7 @@ Modules, in the order of the work:
 ``codebook``        the codebook format: load, validate, save, add a code
 ``codebook_check``  the codebook's rules (every problem at once); reading its YAML within limits
 ``features``        how the coder represents a text: centred embedding + character n-gram LSA
+``ngrams``          the n-gram TF-IDF rows of the lexical view, per distinct word and text (fast, equal)
 ``dimension``       what the coder learns per dimension: prototypes, classifier, calibration
 ``soort``           Dutch cues for the kind of input
 ``coder``           :class:`CodebookCoder`, the deductive / few-shot coder
@@ -27,7 +28,14 @@ from wijkanalyse.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wijkanalyse.coding.apply import CodingResult, code_store, code_table
-    from wijkanalyse.coding.codebook import Code, Codebook, default_codebook, load_codebook, save_codebook
+    from wijkanalyse.coding.codebook import (
+        Code,
+        Codebook,
+        empty_codebook,
+        load_codebook,
+        save_codebook,
+        settings_codebook,
+    )
     from wijkanalyse.coding.coder import CodebookCoder
     from wijkanalyse.coding.discovery import DiscoveryResult, discover_store, load_themes, promote_theme
     from wijkanalyse.coding.embed import EMBEDDERS, Embedder, embed_with_cache, get_embedder
@@ -41,7 +49,8 @@ _WHERE = {
     "code_table": "apply",
     "Code": "codebook",
     "Codebook": "codebook",
-    "default_codebook": "codebook",
+    "empty_codebook": "codebook",
+    "settings_codebook": "codebook",
     "load_codebook": "codebook",
     "save_codebook": "codebook",
     "CodebookCoder": "coder",
@@ -64,7 +73,8 @@ __all__ = [
     "Codebook",
     "load_codebook",
     "save_codebook",
-    "default_codebook",
+    "empty_codebook",
+    "settings_codebook",
     "Embedder",
     "EMBEDDERS",
     "get_embedder",

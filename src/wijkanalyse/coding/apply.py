@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook, load_codebook
+from wijkanalyse.coding.codebook import NONE_CODE, Codebook, settings_codebook
 from wijkanalyse.coding.coder import CodebookCoder
 from wijkanalyse.coding.distributed import code_in_partitions, embedder_for
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
@@ -44,6 +44,9 @@ _NONE_ROW = {
 }
 
 
+#: ``CodingResult.mode`` of a run whose settings name no codebook.
+NO_CODEBOOK_MODE = "no codebook"
+
 @dataclass
 class CodingResult:
     """What :func:`code_store` did.
@@ -52,8 +55,9 @@ class CodingResult:
     ----------
     run_id : str
     mode : str
-        ``full`` (every segment recoded), ``incremental`` (only segments without machine codings) or
-        ``unchanged`` (nothing to do).
+        ``full`` (every segment recoded), ``incremental`` (only segments without machine codings),
+        ``unchanged`` (nothing to do) or ``no codebook`` (the settings name none: nothing coded, see
+        :func:`code_store`).
     model : str
         ``"<embedder model id>+codebook:<version tag>"``.
     codebook_version : str
@@ -101,7 +105,7 @@ class CodingResult:
     @property
     def changed(self) -> bool:
         """True when the machine codings may have changed (the mode is not ``unchanged``)."""
-        return self.mode != "unchanged"
+        return self.mode not in ("unchanged", NO_CODEBOOK_MODE)
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as a JSON-ready dict (the run's summary in the store)."""
@@ -109,6 +113,13 @@ class CodingResult:
 
     def describe(self) -> str:
         """Return a short account: one line of counts, then the codings per theme and per kind of input."""
+        if self.mode == NO_CODEBOOK_MODE:
+            return (
+                f"Coding skipped: the corpus's settings name no codebook ({self.segments} segments). "
+                "Discovery and the reports still run. Draft a codebook from the corpus's own themes with "
+                "`wijkanalyse codebook draft`, edit it, and name it in the corpus's wijkanalyse.yml "
+                "('codebook: <file>')."
+            )
         lines = [
             f"Coding ({self.mode}): {self.coded} of {self.segments} segments coded, "
             f"{self.written} machine codings written, {self.embedded} texts embedded, "
@@ -217,7 +228,9 @@ def code_store(
     -------
     CodingResult
     """
-    cb = codebook if codebook is not None else load_codebook(settings.codebook_path)
+    cb = codebook if codebook is not None else settings_codebook(settings)
+    if not cb.codes:  # no codebook: nothing to code with; human and earlier machine codings stay as they are
+        return _no_codebook(store, cb, run_id)
     emb = embedder if embedder is not None else embedder_for(settings)  # on the cluster in a cluster() block
     threshold = float(getattr(settings, "coding_threshold", 0.35))
     own_run = run_id is None
@@ -354,8 +367,8 @@ def code_table(
         Column with the texts.
     id_column : str, optional
         Column with row ids; default: the row number (from 1).
-    codebook : Codebook, optional
-        Default: the bundled wijkplatform codebook.
+    codebook : Codebook
+        Required, with at least one theme (there is no bundled default codebook).
     examples : pandas.DataFrame, optional
         Hand-coded examples: columns ``text`` and ``code`` (a theme code, a soort code, ``geen``, or several
         separated by ``;``). With examples the coder learns from them (few-shot); without, it codes from the
@@ -386,7 +399,7 @@ def code_table(
             raise SettingsError(
                 f"Column {col!r} not in the table. Columns found: {list(map(str, df.columns))}."
             )
-    cb = codebook if codebook is not None else default_codebook()
+    cb = _required(codebook)
     texts = df[text_column].fillna("").astype(str).tolist()
     ids = df[id_column].tolist() if id_column else list(range(1, len(df) + 1))
     ex_texts, ex_y, ex_soort = _example_labels(examples, cb)
@@ -411,6 +424,25 @@ def code_table(
             "soort_confidence": res["soort_confidence"].round(4),
         }
     )
+
+
+def _no_codebook(store: Store, cb: Codebook, run_id: str | None) -> CodingResult:
+    """Return the result of a coding run whose settings name no codebook: nothing coded."""
+    return CodingResult(
+        run_id=str(run_id or ""), mode=NO_CODEBOOK_MODE, model="-", codebook_version=cb.version_tag,
+        segments=store.counts()["segments"],
+    )
+
+
+def _required(codebook: Codebook | None) -> Codebook:
+    """Return the codebook to code a table with; raise when there is none or it has no theme."""
+    if codebook is None or not codebook.codes:
+        raise SettingsError(
+            "Coding a table needs a codebook with at least one theme (--codebook FILE). Write one (format: "
+            "wijkanalyse.coding.codebook), starting from the themes `wijkanalyse discover-file` finds in the "
+            "table, or draft one from a corpus with `wijkanalyse codebook draft`."
+        )
+    return codebook
 
 
 def _example_labels(

@@ -1,7 +1,10 @@
 """Stage 5: the codebook — codes with labels, definitions, include/exclude notes and examples, in YAML.
 
-A codebook is a YAML file, versioned in git next to the corpus (or the bundled default,
-``wijkanalyse/data/codebook_wijkplatform.yml``). :func:`load_codebook` reads it within limits on size and
+A codebook is a YAML file, versioned in git next to the corpus and named by the corpus's settings
+(``codebook:``). There is no bundled default: a corpus without one gets :func:`empty_codebook` from
+:func:`settings_codebook` (no deductive coding; discovery and the reports still run), and
+``wijkanalyse codebook draft`` drafts one from its own themes.
+:func:`load_codebook` reads it within limits on size and
 expanded YAML aliases and validates it, reporting **every** problem at once (unknown keys with a suggestion
 for a typo, duplicate ids, missing parents, cycles, empty labels or definitions, bad colours), raising
 :class:`~wijkanalyse.exceptions.CodebookError`. The rules live in :mod:`.codebook_check`; a codebook drafted
@@ -19,7 +22,7 @@ Format::
         label_nl: Vertrouwen         # required
         label_en: Trust              # optional but recommended (English reports)
         definition: >-               # required: what the code means, in one or two sentences
-          Vertrouwen tussen bewoners, wijkraad en gemeente ...
+          Vertrouwen tussen bewoners, buurt en gemeente ...
         include: >-                  # optional: text or a list of texts; what belongs here
           Nakomen van toezeggingen; serieus genomen worden.
         exclude: >-                  # optional: what does not belong here (and where it goes instead)
@@ -62,7 +65,7 @@ from wijkanalyse.coding.codebook_check import (
     short_repr,
     suggest,
 )
-from wijkanalyse.config import DEFAULT_CODEBOOK
+from wijkanalyse.config import Settings
 from wijkanalyse.exceptions import CodebookError, ReportError
 from wijkanalyse.vocabulary import NONE_CODE
 
@@ -75,7 +78,9 @@ __all__ = [
     "load_codebook",
     "parse_codebook",
     "save_codebook",
-    "default_codebook",
+    "empty_codebook",
+    "settings_codebook",
+    "NO_CODEBOOK",
 ]
 
 #: The reserved code id for "none of these" (a machine outcome, never a code in a codebook).
@@ -341,7 +346,8 @@ class Codebook(BaseModel):
                         "codebook_version": self.version_tag,
                     }
                 )
-        return pd.DataFrame(rows)
+        columns = ["code_id", "dimension", "label_nl", "label_en", "parent", "definition", "color"]
+        return pd.DataFrame(rows, columns=[*columns, "codebook_version"])
 
 
 def parse_codebook(data: Any, source: str = "<dict>") -> Codebook:
@@ -399,7 +405,8 @@ def load_codebook(path: str | Path) -> Codebook:
 
     Examples
     --------
-    >>> load_codebook(DEFAULT_CODEBOOK).name
+    >>> from wijkanalyse.config import DEMO_CORPUS
+    >>> load_codebook(DEMO_CORPUS / "codeboek_wijkplatform.yml").name
     'wijkplatform'
     """
     p = Path(path)
@@ -407,9 +414,29 @@ def load_codebook(path: str | Path) -> Codebook:
     return parse_codebook(data, source=str(p))
 
 
-def default_codebook() -> Codebook:
-    """Return the bundled codebook for the wijkraad -> wijkplatform transition."""
-    return load_codebook(DEFAULT_CODEBOOK)
+#: The name of :func:`empty_codebook`, as provenance shows it.
+NO_CODEBOOK = "geen codeboek"
+
+
+def empty_codebook() -> Codebook:
+    """Return the codebook of a corpus that names none: no themes and no kinds of input.
+
+    Coding with it writes nothing (:func:`wijkanalyse.coding.apply.code_store` says so and points to
+    ``wijkanalyse codebook draft``); reports then show the discovered themes only.
+    """
+    return Codebook(name=NO_CODEBOOK, version="0", codes=[], soort=[])
+
+
+def settings_codebook(settings: Settings) -> Codebook:
+    """Return the codebook a corpus's settings name, or :func:`empty_codebook` when they name none.
+
+    Raises
+    ------
+    CodebookError
+        If the named file is missing or breaks a rule (see :func:`load_codebook`).
+    """
+    path = settings.codebook_path
+    return empty_codebook() if path is None else load_codebook(path)
 
 
 def _code_to_yaml(code: Code, with_parent: bool) -> dict[str, Any]:
@@ -457,6 +484,8 @@ def save_codebook(codebook: Codebook, path: str | Path) -> Path:
 def check_codebook(settings: Any) -> str:
     """Check that the codebook named in the settings exists and is valid; return its version tag.
 
+    Settings that name no codebook pass (the empty codebook's tag): coding is skipped then.
+
     Raises
     ------
     ReportError
@@ -465,10 +494,13 @@ def check_codebook(settings: Any) -> str:
         If it is not a valid codebook (every problem listed).
     """
     path = settings.codebook_path
+    if path is None:
+        return empty_codebook().version_tag
     if not path.is_file():
         raise ReportError(
             f"The codebook {path} does not exist. The setting 'codebook' of corpus {settings.corpus} is "
             f"{str(settings.codebook)!r}; point it at a codebook YAML (relative to the corpus folder), "
-            "or remove it to use the bundled codebook."
+            "or remove the setting to run without one (no deductive coding; `wijkanalyse codebook draft` "
+            "drafts one from the corpus's own themes)."
         )
     return load_codebook(path).version_tag

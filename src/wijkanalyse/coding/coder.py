@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from wijkanalyse.coding.codebook import NONE_CODE, Codebook, default_codebook
+from wijkanalyse.coding.codebook import NONE_CODE, Codebook
 from wijkanalyse.coding.dimension import KAPPA_SOORT, Dimension, LearnParams, fit_dimension, prototypes
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.features import Featurizer, as_label_sets, code_views, softmax, texts_key
@@ -89,8 +89,9 @@ class CodebookCoder(BaseEstimator):
 
     Parameters
     ----------
-    codebook : Codebook, optional
-        Default: the bundled wijkplatform codebook.
+    codebook : Codebook
+        The codes to code with (at least one theme). Required: there is no bundled default codebook (a
+        codebook is about one corpus's question; the demo's is ``corpora/demo/codeboek_wijkplatform.yml``).
     embedder : Embedder or str, optional
         An embedder or a settings name (``"use-m3"``, ``"tfidf"``, ``"hashing"``, a local path). Default
         ``use-m3``.
@@ -143,9 +144,13 @@ class CodebookCoder(BaseEstimator):
 
     Examples
     --------
+    >>> from wijkanalyse.coding.codebook import parse_codebook
     >>> from wijkanalyse.coding.embed import HashingEmbedder
-    >>> coder = CodebookCoder(embedder=HashingEmbedder()).fit(["Hoe wordt de financiering geregeld?"])
-    >>> coder.code(["Hoe wordt de financiering geregeld?"])["soort"].tolist()
+    >>> cb = parse_codebook({"name": "geld", "codes": [
+    ...     {"id": "financiering", "label_nl": "Financiering", "definition": "Geld en budget."}]})
+    >>> text = "Hoe wordt de financiering geregeld?"
+    >>> coder = CodebookCoder(codebook=cb, embedder=HashingEmbedder()).fit([text])
+    >>> coder.code([text])["soort"].tolist()
     ['vraag_of_zorg']
     """
 
@@ -263,7 +268,12 @@ class CodebookCoder(BaseEstimator):
         """
         self._validate()
         texts = [t if isinstance(t, str) else "" for t in X]
-        cb = self.codebook if self.codebook is not None else default_codebook()
+        cb = self.codebook
+        if cb is None or not cb.codes:
+            raise SettingsError(
+                "CodebookCoder needs a codebook with at least one theme (codebook=...). A corpus without one "
+                "can draft it from its own themes: wijkanalyse codebook draft."
+            )
         self.codebook_ = cb
         emb = self.embedder if self.embedder is not None else "use-m3"
         self.embedder_ = emb if isinstance(emb, Embedder) else get_embedder(emb)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.coding.codebook import NONE_CODE, Codebook, load_codebook
+from wijkanalyse.coding.codebook import NONE_CODE, Codebook, settings_codebook
 from wijkanalyse.coding.embed import Embedder, EmbeddingCache, embed_with_cache, get_embedder
 from wijkanalyse.coding.theme_model import MIN_TEXTS, ThemeModel, default_min_theme_size, theme_coverage
 from wijkanalyse.coding.theme_state import ThemeState, assign_to_themes, match_themes, theme_centres
@@ -209,7 +209,7 @@ def discover_store(
     -------
     DiscoveryResult
     """
-    cb = codebook if codebook is not None else load_codebook(settings.codebook_path)
+    cb = codebook if codebook is not None else settings_codebook(settings)
     emb = embedder if embedder is not None else get_embedder(settings.embedder)
     if min_theme_size is None:
         min_theme_size = settings.discovery.min_theme_size
@@ -308,7 +308,10 @@ def _fit(
     texts, ids = part["text"].tolist(), part["segment_id"].tolist()
     E = embed_with_cache(emb, texts, cache, progress=progress)
     seed = int(getattr(settings, "seed", 42))
-    model = ThemeModel(min_theme_size=min_theme_size, random_state=seed, embedder=emb, cache=cache)
+    model = ThemeModel(
+        min_theme_size=min_theme_size, random_state=seed, embedder=emb, cache=cache,
+        extra_stop_words=settings.theme_stop_words,  # the corpus's own topic words and unit names
+    )  # fmt: skip
     model.fit(texts, embeddings=E, ids=ids)
     by_seg = _human_theme_codes(store, cb)
     threshold = float(getattr(settings, "coding_threshold", 0.35))

@@ -84,8 +84,9 @@ def text_hash(text: str) -> str:
 def load_stopwords() -> frozenset[str]:
     """Return the bundled Dutch stop word list (``data/stopwords_nl.txt``), lower case.
 
-    The list holds general Dutch function words plus domain words that carry no theme in this field (gemeente,
-    wijk, bewoners, wijkraad, wijkplatform, ...). Lines starting with ``#`` are comments.
+    The list holds general Dutch (and English) function words plus the few words of participation in general
+    that carry no theme (gemeente, bewoners, mensen, ...). A corpus's own topic words come from its settings
+    (:attr:`~wijkanalyse.config.Settings.theme_stop_words`). Lines starting with ``#`` are comments.
     """
     path = PACKAGE_DATA / "stopwords_nl.txt"
     words = set()

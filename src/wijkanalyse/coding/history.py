@@ -302,8 +302,11 @@ def save_fitted(store: Store, key: str, coder: CodebookCoder) -> None:
 
 
 def _themes(rows: pd.DataFrame, soort: set[str]) -> dict[str, frozenset[str]]:
-    themes = rows[~rows["code_id"].isin(soort)]
-    return {s: frozenset(g["code_id"]) for s, g in themes.groupby("segment_id")}
+    out: dict[str, set[str]] = {}  # a loop, not a groupby: a groupby per segment took 15 s at 100k segments
+    for s, c in zip(rows["segment_id"], rows["code_id"], strict=True):
+        if c not in soort:
+            out.setdefault(s, set()).add(c)
+    return {s: frozenset(v) for s, v in out.items()}
 
 
 def change_counts(

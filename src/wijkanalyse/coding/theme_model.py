@@ -204,7 +204,10 @@ class ThemeModel(BaseEstimator):
         Maximal marginal relevance of the top words (BERTopic's ``MaximalMarginalRelevance``): 0 keeps the
         c-TF-IDF order, higher values pass over words close in meaning to words already chosen.
     extra_stop_words : sequence of str, default ()
-        Added to the bundled Dutch and domain stop words (e.g. the name of your municipality).
+        Added to the bundled Dutch stop words: the corpus's own topic words, which name no theme in it (the
+        name of the municipality, the subject of the consultation). ``wijkanalyse discover`` passes
+        :attr:`~wijkanalyse.config.Settings.theme_stop_words` (the ``discovery.stop_words`` setting plus the
+        unit and session names).
     random_state : int, default 42
     embedder : Embedder or str, optional
         Used when :meth:`fit` gets no embeddings. Default ``use-m3``.
@@ -524,8 +527,16 @@ def theme_coverage(
     -------
     dict
         ``closest_code, closest_label, closest_confidence, coded_share, covered``: a list each, one entry per
-        theme of ``theme_ids``.
+        theme of ``theme_ids``. With a codebook without themes (a corpus that names none) no theme is
+        covered and the closest code is ``geen``.
     """
+    if not codebook.codes:
+        n = len(theme_ids)
+        none_label = codebook.label(NONE_CODE)
+        return {
+            "closest_code": [NONE_CODE] * n, "closest_label": [none_label] * n,
+            "closest_confidence": [0.0] * n, "coded_share": [0.0] * n, "covered": [False] * n,
+        }  # fmt: skip
     coder = CodebookCoder(
         codebook=codebook, embedder=embedder, threshold=threshold, cache=cache, random_state=random_state
     )

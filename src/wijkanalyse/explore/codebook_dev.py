@@ -255,6 +255,15 @@ def code_usage(data: AnalysisData) -> pd.DataFrame:
     )
 
 
+def _promote_base(settings: Settings, target: Path) -> Codebook:
+    """Return the codebook a promoted theme joins: the settings', else the one at ``target``, else new."""
+    if settings.codebook_path is not None:
+        return load_codebook(settings.codebook_path)
+    if target.exists():
+        return load_codebook(target)
+    return Codebook(name=settings.corpus_name, codes=[], soort=[])
+
+
 def promote(
     store: Store,
     settings: Settings,
@@ -291,8 +300,10 @@ def promote(
     run_id : str, optional
         The discovery run; default the newest.
     path : path, optional
-        The codebook YAML to write. Default: the settings' own codebook file. The bundled default codebook is
-        never changed: with it, give ``path`` (and set ``codebook: <path>`` in the corpus's settings).
+        The codebook YAML to write. Default: the settings' own codebook file. When the settings name no
+        codebook, ``path`` is required: the code is added to that file if it exists, else a new codebook
+        (named after the corpus, no kinds of input) is started there; then set ``codebook: <path>`` in the
+        corpus's settings.
 
     Returns
     -------
@@ -315,15 +326,16 @@ def promote(
             f"No discovered theme {theme_id!r} in {where}. "
             f"Themes found: {found or 'none (run wijkanalyse discover first)'}."
         )
-    if path is None and settings.codebook is None:
-        raise WijkanalyseError(
-            "The settings use the bundled codebook, which promote() never changes. Pass path= (a codebook "
-            "YAML of your own) and set 'codebook: <that file>' in the corpus's wijkanalyse.yml. "
-            f"Got path={path!r}."
-        )
     target = Path(path) if path is not None else settings.codebook_path
+    if target is None:
+        raise WijkanalyseError(
+            "The corpus's settings name no codebook. Pass path= (or --codebook-out): the code goes into that "
+            "codebook YAML, a new one when it does not exist yet; then set 'codebook: <that file>' in the "
+            "corpus's wijkanalyse.yml."
+        )
+    base = _promote_base(settings, target)
     codebook = promote_theme(
-        load_codebook(settings.codebook_path), rows.iloc[0].to_dict(), code_id, label_nl,
+        base, rows.iloc[0].to_dict(), code_id, label_nl,
         label_en=label_en, definition=definition or None, parent=parent, color=color,
     )  # fmt: skip
     save_codebook(codebook, target)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from wijkanalyse.analysis.cooccurrence import code_frequencies
-from wijkanalyse.coding.codebook import load_codebook
+from wijkanalyse.coding.codebook import settings_codebook
 from wijkanalyse.config import Settings, load_settings
 from wijkanalyse.exceptions import MissingDependencyError, WijkanalyseError
 from wijkanalyse.explore.coding_panels import frequency_panel
@@ -81,7 +81,7 @@ def open_project(
     if build_store:
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
-    review.ensure_codes(store, load_codebook(settings.codebook_path))  # code with the settings' codebook
+    review.ensure_codes(store, settings_codebook(settings))  # code with the settings' codebook
     return settings, store
 
 

@@ -27,7 +27,7 @@ from IPython.display import HTML, display
 from wijkanalyse import analysis
 from wijkanalyse.analysis.data import as_text
 from wijkanalyse.analysis.quotes import normalised_text
-from wijkanalyse.coding.codebook import DEFAULT_SOORT, load_codebook
+from wijkanalyse.coding.codebook import DEFAULT_SOORT, NO_CODEBOOK, settings_codebook
 from wijkanalyse.ingest.corpus import corpus_hash
 from wijkanalyse.report.context import ReportContext, open_report
 from wijkanalyse.report.figures import (
@@ -272,7 +272,7 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
     """Run id, build time, corpus hash, codebook, models, parameters and package versions of a report."""
     s = ctx.settings
     try:
-        cb = load_codebook(s.codebook_path)
+        cb = settings_codebook(s)
         codebook_version = cb.version_tag
     except Exception as exc:  # noqa: BLE001 - provenance states the problem rather than failing the report
         codebook_version = f"({type(exc).__name__})"
@@ -290,7 +290,7 @@ def provenance(ctx: ReportContext, parameters: dict[str, Any] | None = None) -> 
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "corpus": s.corpus_name,
         "corpus_hash": corpus_hash(ctx.store),
-        "codebook": s.codebook_path.name,
+        "codebook": s.codebook_path.name if s.codebook_path is not None else NO_CODEBOOK,
         "codebook_version": codebook_version,
         "codebook_version_store": ctx.data.codebook_version or "-",
         "embedder": s.embedder,
@@ -358,8 +358,15 @@ def _inputs_phrase(
     return f" {ctx.t('and')} ".join(parts) or ctx.t("no_sessions")
 
 
+def _uncoded(ctx: ReportContext) -> str:
+    """Return what a section without coded segments says: code first, or draft a codebook (when none)."""
+    return ctx.t("summary_no_codebook" if ctx.settings.codebook_path is None else "summary_uncoded")
+
+
 def _coding_sentence(ctx: ReportContext) -> str:
     """Return how the segments are coded: themes, and the codebook's kinds of input when it has them."""
+    if ctx.settings.codebook_path is None:
+        return ctx.t("coding_none")
     kinds = [ctx.data.label(k) for k in ctx.data.soort_ids]
     if not kinds:
         return ctx.t("coding_themes")
@@ -391,7 +398,7 @@ def wijk_header(ctx: ReportContext, wijk: str, tables: dict[str, pd.DataFrame]) 
     ]
     prev, dist = tables["prevalentie"], tables["onderscheidend"]
     if prev.empty:
-        items = [ctx.t("summary_uncoded")]
+        items = [_uncoded(ctx)]
     else:
         flagged = dist[dist["distinctive"].astype(bool)]
         top = _top(prev)
@@ -428,7 +435,7 @@ def city_header(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> str:
         top = _top(prev, 5)
         parts.append(paragraph(ctx.t("summary_top", themes=top) if top else ctx.t("summary_no_headline")))
     else:
-        parts.append(paragraph(ctx.t("summary_uncoded"), "wa-muted"))
+        parts.append(paragraph(_uncoded(ctx), "wa-muted"))
     return "\n".join(parts)
 
 
@@ -439,7 +446,7 @@ def prevalence_section(ctx: ReportContext, wijk: str, distinctive: pd.DataFrame)
         paragraph(ctx.t("prevalence_intro", wijk=wijk, min_count=ctx.data.min_count, run_id=ctx.run_id)),
     ]
     if distinctive.empty:
-        return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
+        return "\n".join([*parts, paragraph(_uncoded(ctx), "wa-muted")])
     parts.append(figure_html(ctx, fig_prevalence(ctx, distinctive, wijk)))
     parts.append(
         table_html(
@@ -474,13 +481,16 @@ def quotes_section(ctx: ReportContext, quotes: pd.DataFrame) -> str:
 
 
 def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
-    """Themes discovery found that the codebook does not cover."""
-    parts = [heading(ctx.t("new_themes_heading"))]
+    """Themes discovery found that the codebook does not cover (without a codebook: every theme)."""
+    found = ctx.settings.codebook_path is None  # no codebook: these are the report's themes
+    parts = [heading(ctx.t("found_themes_heading" if found else "new_themes_heading"))]
     if new_themes.empty:
         return "\n".join([*parts, paragraph(ctx.t("new_themes_none"), "wa-muted")])
+    closest = [] if found else ["closest_code"]
+    intro = "found_themes_intro" if found else "new_themes_intro"
     parts += [
-        paragraph(ctx.t("new_themes_intro", discovery_run=ctx.discovery_run or "-")),
-        table_html(ctx, new_themes, ["name", "closest_code", "segments", "sessions", "respondents"]),
+        paragraph(ctx.t(intro, discovery_run=ctx.discovery_run or "-")),
+        table_html(ctx, new_themes, ["name", *closest, "segments", "sessions", "respondents"]),
     ]
     return "\n".join(parts)
 
@@ -541,7 +551,7 @@ def heatmap_section(ctx: ReportContext, by_wijk: pd.DataFrame) -> str:
         paragraph(ctx.t("heatmap_intro", min_count=ctx.data.min_count)),
     ]
     if by_wijk.empty:
-        return "\n".join([*parts, paragraph(ctx.t("summary_uncoded"), "wa-muted")])
+        return "\n".join([*parts, paragraph(_uncoded(ctx), "wa-muted")])
     return "\n".join([*parts, figure_html(ctx, fig_heatmap(ctx, by_wijk))])
 
 

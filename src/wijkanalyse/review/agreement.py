@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.coding.codebook import default_codebook
+from wijkanalyse.coding.codebook import DEFAULT_SOORT
 from wijkanalyse.review.reliability import (
     cohen_kappa,
     krippendorff_alpha_nominal,
@@ -90,11 +90,13 @@ Decisions = dict[str, dict[tuple[str, str], frozenset[str]]]
 
 # -- reading the decisions from the store ------------------------------------------------------------------
 def dimension_map(store: Store) -> dict[str, str]:
-    """Return each code's dimension: from the store's codes, else the bundled codebook (geen: thema)."""
-    dims = store.code_dimensions()
-    if not dims:
-        frame = default_codebook().to_frame()
-        dims = dict(zip(frame["code_id"], frame["dimension"], strict=True))
+    """Return each code's dimension: from the store's codes (geen: thema).
+
+    A store whose codes were never synced from a codebook (people coded before any ``wijkanalyse code``)
+    takes the default kinds of input (:data:`~wijkanalyse.coding.codebook.DEFAULT_SOORT`) as ``soort`` and
+    every other code as a theme.
+    """
+    dims = store.code_dimensions() or {c.id: "soort" for c in DEFAULT_SOORT}
     dims[NONE_CODE] = "thema"
     return dims
 

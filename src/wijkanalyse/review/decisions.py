@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkanalyse.coding.codebook import Codebook, default_codebook
+from wijkanalyse.coding.codebook import DEFAULT_SOORT, Codebook, empty_codebook
 from wijkanalyse.exceptions import WijkanalyseError
 from wijkanalyse.review.memos import delete_memo, edit_memo, memo_history, memo_list
 from wijkanalyse.review.spans import add_span_coding, remove_span_coding, span_codings
@@ -129,7 +129,8 @@ def ensure_coder(store: Store, coder: str, name: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def _default_frame() -> pd.DataFrame:
-    return default_codebook().to_frame()
+    """Return the codes of a store that has none yet: no themes, the default kinds of input."""
+    return empty_codebook().model_copy(update={"soort": list(DEFAULT_SOORT)}).to_frame()
 
 
 def _codebook_frame() -> pd.DataFrame:
@@ -137,7 +138,7 @@ def _codebook_frame() -> pd.DataFrame:
 
 
 def _code_ids(store: Store) -> set[str]:
-    """Return the valid code ids fast (one query): the codes table, else the bundled codebook; plus geen."""
+    """Return the valid code ids fast (one query): the codes table, else the default kinds; plus geen."""
     ids = set(store.code_ids())
     if not ids:
         ids = set(_default_frame()["code_id"])
@@ -151,7 +152,8 @@ def known_codes(store: Store, codebook: Codebook | None = None) -> pd.DataFrame:
     ----------
     store : Store
     codebook : Codebook, optional
-        Used when the store has no codes yet (nothing coded by machine); default: the bundled codebook.
+        Used when the store has no codes yet (nothing coded by machine); default: no themes, the default
+        kinds of input.
 
     Returns
     -------

@@ -306,11 +306,11 @@ def machine_view(store: Store, settings: Settings, segment_ids: Sequence[str]) -
     -------
     MachineView
     """
-    from wijkanalyse.coding.codebook import load_codebook
+    from wijkanalyse.coding.codebook import settings_codebook
     from wijkanalyse.coding.embed import EmbeddingCache, embed_with_cache, get_embedder
     from wijkanalyse.coding.history import store_coder
 
-    cb = load_codebook(settings.codebook_path)
+    cb = settings_codebook(settings)
     emb = get_embedder(settings.embedder)
     segs = store.segments_to_code()
     text = dict(zip(segs["segment_id"], segs["text"], strict=True))
