@@ -66,6 +66,8 @@ class DiscoveryResult:
         Segments of the previous run whose theme id is the same in this one.
     carried_themes, new_themes : int
         Themes that continue one of the previous run (same id) and themes that are new.
+    codebook : bool
+        False when the settings name no codebook (then no theme is "covered": there is nothing to cover it).
     """
 
     run_id: str
@@ -83,6 +85,7 @@ class DiscoveryResult:
     kept_ids: int = 0
     carried_themes: int = 0
     new_themes: int = 0
+    codebook: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as a JSON-ready dict (the run's summary in the store)."""
@@ -90,11 +93,12 @@ class DiscoveryResult:
 
     def describe(self) -> str:
         """Return a one-line account of the run."""
+        covered = f"{len(self.uncovered)} not covered by the codebook" if self.codebook else "no codebook"
         line = (
             f"Discovery: {self.themes} themes in {self.segments} segments "
             f"(min size {self.min_theme_size}); "
             f"{self.outliers_before} outliers reassigned, {self.outliers_after} left; "
-            f"{len(self.uncovered)} not covered by the codebook. Run {self.run_id}."
+            f"{covered}. Run {self.run_id}."
         )
         if self.mode == "update":
             line += (
@@ -363,6 +367,7 @@ def _fit(
         kept_ids=kept,
         carried_themes=len(carried),
         new_themes=int(len(themes)) - len(carried),
+        codebook=bool(cb.codes),
     )
 
 
@@ -437,6 +442,7 @@ def _update(
         placed=len(waiting) - len(unplaced),
         kept_ids=sum(1 for s, t in old_links.items() if t >= 0 and theme_of.get(s) == t),
         carried_themes=int(len(themes)),
+        codebook=bool(cb.codes),
     )
 
 

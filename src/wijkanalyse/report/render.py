@@ -462,6 +462,8 @@ def prevalence_section(ctx: ReportContext, wijk: str, distinctive: pd.DataFrame)
 def change_section(ctx: ReportContext, change: pd.DataFrame) -> str:
     """Theme shares per session over time, when the wijk had more than one session."""
     parts = [heading(ctx.t("change_heading"))]
+    if change.empty and ctx.settings.codebook_path is None:  # no theme counts at all, however many sessions
+        return "\n".join([*parts, paragraph(_uncoded(ctx), "wa-muted")])
     if change[["date", "session"]].drop_duplicates().shape[0] < 2:
         return "\n".join([*parts, paragraph(ctx.t("change_single"), "wa-muted")])
     # table: verloop.csv
