@@ -129,7 +129,7 @@ def promote_command(
         Optional[Path],  # noqa: UP045 - typer needs Optional
         typer.Option(
             "--codebook-out",
-            help="Codebook YAML to write (default: the corpus's own; the bundled codebook is never changed).",
+            help="Codebook YAML to write (default: the corpus's own; required when its settings name none).",
         ),
     ] = None,
     run: Annotated[

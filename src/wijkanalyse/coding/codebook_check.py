@@ -44,9 +44,9 @@ TOP_KEYS = ("name", "version", "language", "description", "codes", "soort")
 CODE_KEYS = ("id", "label_nl", "label_en", "definition", "include", "exclude", "examples", "parent", "color")
 SOORT_KEYS = tuple(k for k in CODE_KEYS if k != "parent")
 
-#: The largest codebook file read (bytes); the bundled codebook is about 20 kB.
+#: The largest codebook file read (bytes); the demo's codebook is about 20 kB.
 MAX_CODEBOOK_BYTES = 2_000_000
-#: The most YAML nodes a codebook may have once its aliases are expanded (the bundled one has about 1,000).
+#: The most YAML nodes a codebook may have once its aliases are expanded (the demo's has about 1,000).
 MAX_CODEBOOK_NODES = 200_000
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -319,7 +319,7 @@ def draft_yaml(draft: CodebookDraft, header: Sequence[str] = ()) -> str:
         entry = {k: v for k, v in c.model_dump(mode="json").items() if v not in (None, "", [])}
         lines += _code_yaml({k: entry[k] for k in CODE_KEYS if k in entry}, draft.notes.get(c.id))
     if cb.soort:
-        lines.append("# the kinds of input (soort), copied from the bundled codebook: edit or remove them")
+        lines.append("# the kinds of input (soort), the three default ones: edit or remove them")
         soort = [_soort_entry(c) for c in cb.soort]
         lines += yaml.safe_dump({"soort": soort}, sort_keys=False, allow_unicode=True, width=110).splitlines()
     else:
