@@ -299,6 +299,16 @@ def test_sentence_initial_words_that_are_also_first_names_stay():
     assert p.pseudonymise("Volgens mij had Wil gelijk.")[0] == "Volgens mij had [PERSOON-2] gelijk."
 
 
+def test_a_sentence_after_a_role_word_does_not_start_with_its_name():
+    """A full stop after a title is an abbreviation's ("dhr. Jansen"), after a role word the sentence's end."""
+    p = Pseudonymiser(None)
+    for text in ("Goede contacten met de wijkagent. Zeker weten.", "Ik bel de buurman. Morgen kan het."):
+        p.detect_names(text)
+        assert p.pseudonymise(text) == (text, {}), text
+    assert p.pseudonymise("Ik sprak met dhr. Jansen.")[0] == "Ik sprak met dhr. [PERSOON-1]."
+    assert p.pseudonymise("Volgens dr. Bakker klopt het.")[0] == "Volgens dr. [PERSOON-2] klopt het."
+
+
 def test_person_names_inside_places_streets_and_firms_stay():
     text = (
         "Achter de Albert Heijn, bij het Anne Frank Huis, in de Frans Halsbuurt en op het Johan Cruijffplein "

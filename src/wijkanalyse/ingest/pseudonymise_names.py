@@ -61,6 +61,10 @@ _LIST_NAME_HEADS = frozenset(
 _NOT_SELF_NAME_ENDINGS = ("er", "s", "se", "sche", "ees", "aan", "aans", "ische", "lands")
 
 
+#: Titles written abbreviated, whose full stop a name follows ("dhr. Jansen", "mevr. de Jong", "dr. Bakker").
+_ABBREVIATED_TITLES = frozenset("mevr mw dhr mr dr drs ir ing prof ds".split())
+
+
 def _span(s: Sentence, a: int, b: int, kind: str) -> NameSpan:
     return NameSpan(s.toks[a].start, s.toks[b - 1].end, kind)
 
@@ -80,7 +84,9 @@ def _title_names(s: Sentence) -> list[NameSpan]:
         if not personal and w not in W.ROLES:
             continue
         j = i + 1
-        if s.low(j) == "." or (not personal and s.low(j) == ","):
+        # the full stop of an abbreviation ("dhr. Jansen"); after a word it ends the sentence ("met de
+        # buurman. Zeker weten."), and what follows is no name of the buurman
+        if (s.low(j) == "." and w in _ABBREVIATED_TITLES) or (not personal and s.low(j) == ","):
             j += 1
         k = j
         while s.initial_letter(k):
