@@ -93,3 +93,27 @@ def test_closing_the_session_stops_its_kernel(tmp_path):
     session.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # the kernel process is gone
+
+
+def test_a_prepared_kernel_has_run_its_start_up_code_and_starts_each_report_clean(tmp_path):
+    from wijkanalyse.report.kernel_session import prepared_session, reports_session
+
+    nb = _notebook(
+        tmp_path / "probe.ipynb",
+        PROBE,
+        "import sys\nprint('wave' in sys.modules, 'warm' in dir(), sys.modules['wave'].__name__)",
+    )
+    with prepared_session(tmp_path, "import wave\nwarm = 1") as session:
+        assert session.kernels == 1 and session.reports == 0  # started, no report yet
+        with reports_session() as same:  # what the runner takes for the reports it builds
+            assert same is session
+            results = [run_job(_job(tmp_path, nb, label), session=same) for label in ("a", "b")]
+        assert session._km is not None  # the runner does not close a session it did not start
+    assert session._km is None
+    assert [r.status for r in results] == ["built"] * 2
+    assert (session.kernels, session.reports) == (1, 2)
+    # the module imported at start-up is loaded, the start-up code's variable is gone, each report is clean
+    assert [_printed(tmp_path, label)[1].split() for label in ("a", "b")] == [["True", "False", "wave"]] * 2
+    assert [_printed(tmp_path, label)[0].split()[2] for label in ("a", "b")] == ["False", "False"]
+    with reports_session() as own:  # without a prepared session the runner gets one of its own
+        assert own is not session

@@ -300,7 +300,7 @@ def test_sentence_initial_words_that_are_also_first_names_stay():
 
 
 def test_a_sentence_after_a_role_word_does_not_start_with_its_name():
-    """A full stop after a title is an abbreviation's ("dhr. Jansen"), after a role word the sentence's end."""
+    """A full stop after a title ends an abbreviation ("dhr. Jansen"); after a role word, a sentence."""
     p = Pseudonymiser(None)
     for text in ("Goede contacten met de wijkagent. Zeker weten.", "Ik bel de buurman. Morgen kan het."):
         p.detect_names(text)

@@ -15,6 +15,7 @@ import fnmatch
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from wijkanalyse.ingest.metadata import MANIFEST_NAMES, load_manifest, manifest_
 from wijkanalyse.ingest.readers import split_front_matter
 from wijkanalyse.ingest.surveys import load_postcodes
 from wijkanalyse.report import JobResult, RunResult, run_reports
+from wijkanalyse.report.kernel_session import prepared_session
 from wijkanalyse.store import Store
 from wijkanalyse.update import store_for_writing, update_store
 
@@ -155,7 +157,9 @@ def run_pipeline(
     if jobs < 1:
         raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
     check_wijken(settings, wijken)
-    with store_for_writing(settings):
+    # reports built here, one after another, get a kernel that starts while the store is updated
+    early = prepared_session(settings.store_path) if jobs == 1 and executor is None else nullcontext()
+    with store_for_writing(settings), early:
         update = update_store(settings)
         log.info(update.describe())
         result = run_reports(

@@ -8,7 +8,8 @@ Reruns are incremental: a source is identified by its document id (a hash of its
 and fingerprinted by the sha256 of its bytes plus its metadata and the segmentation and markup settings.
 Unchanged sources are skipped, changed ones replaced (not duplicated), removed ones dropped (human codings are
 kept, see :mod:`wijkanalyse.store`). All writes of one run happen in one transaction: an interrupted ingest
-leaves the previous state intact. Raw files are only ever read.
+leaves the previous state intact. Raw files are only ever read. A changed survey export is pseudonymised only
+in its new and changed rows; the others keep what they gave before when it cannot differ (:mod:`.row_reuse`).
 
 Personal data outside the text is pseudonymised too (:mod:`.labels`): the stored path, title and session id
 of a document pass through the same pseudonymiser as its text, and so do survey respondent ids and the
@@ -39,6 +40,7 @@ import pandas as pd
 
 from wijkanalyse.config import Settings, SurveySpec
 from wijkanalyse.exceptions import IngestError, InputProblem
+from wijkanalyse.ingest import row_reuse
 from wijkanalyse.ingest.labels import learn_path, learn_slug, pseudonymise_path, pseudonymise_slug
 from wijkanalyse.ingest.metadata import (
     check_metadata,
@@ -55,9 +57,10 @@ from wijkanalyse.ingest.readers import (
     split_front_matter,
     unsupported_format,
 )
+from wijkanalyse.ingest.row_reuse import RowOutput
 from wijkanalyse.ingest.segment import TABLE_ROW, SegmentRecord, Unit, build_document
 from wijkanalyse.ingest.surveys import load_postcodes, survey_blocks, survey_spec
-from wijkanalyse.store import DocumentRecord, RespondentRecord, Store, now_iso
+from wijkanalyse.store import DocumentRecord, RespondentRecord, RowMemory, Store, now_iso
 
 __all__ = ["ingest_corpus", "IngestResult", "corpus_summary", "corpus_hash", "describe_boilerplate"]
 
@@ -142,6 +145,9 @@ class _Prepared:
     meta: dict[str, Any]
     blocks: list[Block]
     respondents: list[RespondentRecord]
+    #: a survey's raw respondent id -> hash of its raw row, and the rows whose earlier output is reused
+    row_hashes: dict[str, str] = field(default_factory=dict)
+    reuse: dict[str, RowOutput] = field(default_factory=dict)
 
 
 @dataclass
@@ -156,6 +162,7 @@ class _Built:
     title: str
     session: str | None
     respondents: list[RespondentRecord]
+    remember: list[tuple[str, str, str]] = field(default_factory=list)  # rows for the row memory
 
 
 # -- finding and reading the sources ------------------------------------------------------------------------
@@ -305,9 +312,14 @@ def _pseudonymiser_for(
                 pseudo.register_person(b.speaker)
     for p in prepared:
         for b in p.blocks:
+            if b.respondent_id in p.reuse:  # an unchanged survey row (see .row_reuse)
+                continue
             pseudo.detect_names(b.text)
             if b.label:
                 pseudo.detect_names(b.label)
+    for p in prepared:  # rows whose earlier output may not stand now that the new names are known
+        for text in row_reuse.confirm(p.reuse, p.blocks, p.respondents, pseudo):
+            pseudo.detect_names(text)
     # after the texts, so that the placeholders of names in the texts do not depend on the file names
     for p in prepared:
         learn_path(pseudo, p.rel)
@@ -357,12 +369,30 @@ def _unit(
     )
 
 
-def _build_document(p: _Prepared, pseudo: Pseudonymiser, max_chars: int) -> _Built:
-    """Pseudonymise the blocks of one source and lay them out as its document text and segments."""
+def _build_document(p: _Prepared, pseudo: Pseudonymiser, max_chars: int, context: str = "") -> _Built:
+    """Pseudonymise the blocks of one source and lay them out as its document text and segments.
+
+    The answers of a survey row in ``p.reuse`` are taken from the row memory instead (:mod:`.row_reuse`).
+    """
     counts: Counter[str] = Counter()
     speakers = {normalise(str(k)): v for k, v in (p.meta.get("speakers") or {}).items()}
-    units = [_unit(b, p, speakers, pseudo, counts) for b in p.blocks]
+    units: list[Unit] = []
+    per_row: dict[str, list[tuple[Unit, Counter[str]]]] = {}
+    for b in p.blocks:
+        if b.respondent_id in p.reuse:
+            units.append(row_reuse.reused_unit(b, p.reuse[str(b.respondent_id)]))
+            continue
+        c: Counter[str] = Counter()
+        units.append(_unit(b, p, speakers, pseudo, c))
+        counts.update(c)
+        per_row.setdefault(str(b.respondent_id), []).append((units[-1], c))
+    for out in p.reuse.values():
+        counts.update(out.counts)
     text, segments = build_document(p.doc_id, units, max_chars)
+    respondents = [
+        p.reuse[r.respondent_id].respondent if r.respondent_id in p.reuse else _respondent(r, pseudo)
+        for r in p.respondents
+    ]
     title = str(p.meta.get("title"))
     if title == Path(p.rel).stem:
         title = pseudonymise_slug(pseudo, title)
@@ -377,7 +407,8 @@ def _build_document(p: _Prepared, pseudo: Pseudonymiser, max_chars: int) -> _Bui
         path=pseudonymise_path(pseudo, p.rel),
         title=title,
         session=pseudonymise_slug(pseudo, str(session)) if session else None,
-        respondents=[_respondent(r, pseudo) for r in p.respondents],
+        respondents=respondents,
+        remember=row_reuse.memory_rows(p.row_hashes, context, p.reuse, per_row, p.respondents, respondents),
     )
 
 
@@ -491,13 +522,24 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
     if not present:
         result.warnings.append(_empty_corpus_warning(settings))
     keep = _kept_words(ctx, prepared, store)
+    settings_hash = row_reuse.context_hash(keep, settings.pseudonymise.always)
+    with RowMemory(row_reuse.memory_path(settings)) as memory:
+        for p in prepared:
+            p.row_hashes = row_reuse.row_hashes(p.blocks, p.respondents)
+            p.reuse = row_reuse.remembered(memory, p.doc_id, p.row_hashes, settings_hash)
     pseudo = _pseudonymiser_for(prepared, settings.key_path, keep, settings.pseudonymise.always)
-    built = [_build_document(p, pseudo, settings.max_segment_chars) for p in prepared]
+    context = row_reuse.key_context(settings_hash, pseudo)
+    built = [_build_document(p, pseudo, settings.max_segment_chars, context) for p in prepared]
     on_disk = {_doc_id(path.relative_to(settings.corpus).as_posix()) for path in settings.corpus.rglob("*")}
     removed = [doc_id for doc_id in ctx.existing if doc_id not in on_disk]
     _write(store, built, removed, ctx, result, pseudo)
-    # the key is saved after the store commit: a crash before it only re-numbers nothing stored
+    # the key is saved after the store commit: a crash before it only re-numbers nothing stored; the row
+    # memory after the key, so that it never holds a placeholder the key lacks
     pseudo.close()
+    with RowMemory(row_reuse.memory_path(settings)) as memory:
+        for b in built:
+            memory.replace(b.prepared.doc_id, b.remember)
+        memory.forget(removed)
     result.summary = corpus_summary(store)
     result.boilerplate = store.boilerplate_paragraphs()
     counts = {

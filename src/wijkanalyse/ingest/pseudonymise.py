@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from wijkanalyse.ingest.pseudonymise_names import NameSpan, NameText
@@ -224,6 +224,39 @@ class Pseudonymiser:
         masked, _ = self._replace_patterns(text, Counter())
         for span in self._rule_names(masked):
             self._learn(masked[span.start : span.end], span)
+
+    def names_known(self) -> list[tuple[str, str]]:
+        """Return the person names of the key with their placeholders, in the order the key learned them."""
+        return list(self._names.items())
+
+    def finds_names(self, names: Sequence[str]) -> Callable[[str], bool]:
+        """Return a test of whether one of ``names`` occurs in a text where :meth:`pseudonymise` looks.
+
+        The test of an earlier result: pseudonymising a text again gives what it gave before unless a name
+        the key learned since then occurs in it (the other rules are a function of the text, the settings
+        and the placeholders the key held). True does not say the result changes, only that it may. A quick
+        look for the names anywhere in the raw text comes first (a name that is not there cannot be found in
+        it once e-mail addresses and the like are replaced); only a text that has one is masked and
+        searched as :meth:`pseudonymise` searches it.
+        """
+        if not names:
+            return lambda text: False
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        anywhere = re.compile(alternatives, re.I)
+        where = re.compile(rf"(?<![\w\[])((?-i:(?:[A-Z]\.\s?){{1,4}})?)({alternatives})(?![\w\]])", re.I)
+        brackets = any("[" in n or "]" in n for n in names)
+
+        def test(text: str) -> bool:
+            if not brackets and anywhere.search(text) is None:
+                return False
+            masked, _ = self._replace_patterns(text, Counter())
+            return where.search(masked) is not None
+
+        return test
+
+    def placeholders(self) -> set[str]:
+        """Return every placeholder the key holds (all categories)."""
+        return self._key.placeholders()
 
     def _rule_names(self, text: str) -> list[NameSpan]:
         """Return the names the rules find in ``text`` (remembered, within :data:`FOUND_BUDGET_CHARS`)."""

@@ -18,6 +18,7 @@ module            what it holds
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from wijkanalyse.lazy_exports import lazy_exports
@@ -46,6 +47,13 @@ _WHERE = {
 }
 
 __getattr__ = lazy_exports(__name__, _WHERE)  # PEP 562: each name's module is imported on first use
+
+# jsonschema (which nbformat imports) imports the optional ``rfc3987_syntax``, when installed, for its "iri"
+# format checks, and that builds a grammar at import: 1.5-3 s of every ``wijkanalyse run`` (python -X
+# importtime). Notebooks are validated without format checks, so it is kept from loading here, before jobs
+# and runner import nbformat: None in ``sys.modules`` makes that optional import fail. A process that loaded
+# it already keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 __all__ = [

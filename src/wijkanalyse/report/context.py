@@ -14,6 +14,7 @@ from wijkanalyse import analysis
 from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.config import Settings, load_settings
 from wijkanalyse.exceptions import ReportError
+from wijkanalyse.report.data_memo import report_data
 from wijkanalyse.report.text import TEXT_FILE, framing_text, framing_words, texts
 from wijkanalyse.store import Store
 
@@ -102,5 +103,6 @@ def open_report(
 
         ensure_store(settings)
     store = Store(settings.store_path, create=False)
-    data = analysis.load(store, settings, language=lang, discovery_run=discovery_run)
+    # read once per report run, each report a copy of its own (:mod:`.data_memo`); by hand: read now
+    data = report_data(store, settings, lang, run_id, discovery_run)
     return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang, settings))

@@ -16,6 +16,7 @@ A successful run prints no kernel warnings. Two came from the report kernels, st
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -46,6 +47,8 @@ __all__ = [
     "RunResult",
     "ReportKernelManager",
     "run_job",
+    "execute_job",
+    "finish_job",
     "render_html",
     "kernel_config",
     "TEMPLATE",
@@ -181,13 +184,16 @@ def _exporter(language: str) -> Any:
     return exporter
 
 
-def render_html(notebook: Path, html_path: Path, title: str, language: str) -> Path:
+def render_html(
+    notebook: Path, html_path: Path, title: str, language: str, executed: Any | None = None
+) -> Path:
     """Render an executed notebook to a self-contained HTML page with the code hidden (written atomically).
 
     Markdown cells (notes for readers of the notebook) and stderr output (warnings) are left out; everything
-    else a cell displayed is kept. The page loads nothing from the network.
+    else a cell displayed is kept. The page loads nothing from the network. ``executed``: the notebook
+    papermill returned and wrote to ``notebook``, to save reading it back (its stderr outputs are dropped).
     """
-    nb = nbformat.read(notebook, as_version=4)
+    nb = nbformat.read(notebook, as_version=4) if executed is None else executed
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [
@@ -228,7 +234,8 @@ def run_job(job: ReportJob, session: KernelSession | None = None) -> JobResult:
     A top-level function of plain data in and out, so that a process pool or
     ``dask.distributed.Client.submit`` can run it. The executed notebook is written atomically (temporary
     file, then ``os.replace``); a notebook that fails is kept as ``<stem>.failed.ipynb`` and reported with its
-    cell and error.
+    cell and error. The two halves, :func:`execute_job` and :func:`finish_job`, may run apart: the runner
+    renders a report's page while the kernel runs the next report.
 
     Parameters
     ----------
@@ -241,18 +248,35 @@ def run_job(job: ReportJob, session: KernelSession | None = None) -> JobResult:
     -------
     JobResult
     """
+    return finish_job(*execute_job(job, session))
+
+
+def execute_job(job: ReportJob, session: KernelSession | None = None) -> tuple[ReportJob, JobResult, Any]:
+    """Execute a report notebook (the first half of :func:`run_job`); never raises.
+
+    Returns
+    -------
+    (ReportJob, JobResult, NotebookNode or None)
+        The job, its result so far (``failed`` with the error, until :func:`finish_job` renders the page) and
+        the executed notebook, None when it failed.
+    """
     t0 = time.perf_counter()
     out = Path(job.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    nb_path = out / f"{job.stem}.ipynb"
     tmp = out / f".{job.stem}.{os.getpid()}.tmp.ipynb"
     result = JobResult(name=job.name, wijk=job.wijk, status="failed", fingerprint=job.fingerprint)
+    executed = None
     try:
         shared = {} if session is None else {"km": session.kernel_for(out)}
-        pm.execute_notebook(
+        # papermill writes the executed notebook once, when done (or failed), not after every cell: a page
+        # with a figure carries plotly.js (about 5 MB), and saving it a dozen times per report cost ~1 s of
+        # each. Until then the temporary file holds the notebook as it started (what a killed run leaves).
+        shutil.copyfile(job.notebook, tmp)
+        executed = pm.execute_notebook(
             job.notebook,
             str(tmp),
             parameters=job.parameters,
+            request_save_on_cell_execute=False,
             progress_bar=False,
             log_output=False,
             cwd=str(out),
@@ -261,22 +285,41 @@ def run_job(job: ReportJob, session: KernelSession | None = None) -> JobResult:
             kernel_manager_class=ReportKernelManager,
             **shared,
         )
-        os.replace(tmp, nb_path)
-        render_html(nb_path, out / f"{job.stem}.html", job.title, job.language)
+        os.replace(tmp, out / f"{job.stem}.ipynb")
     except PapermillExecutionError as exc:
         if tmp.exists():
             os.replace(tmp, out / f"{job.stem}.failed.ipynb")
         result.cell_index, result.ename, result.evalue = exc.cell_index, exc.ename, exc.evalue
         result.error = f"{exc.ename}: {exc.evalue}"
+        executed = None
     except Exception as exc:  # noqa: BLE001 - one failing report must not stop the others
         tmp.unlink(missing_ok=True)
-        result.error = f"{type(exc).__name__}: {exc}"
-        result.ename, result.evalue = type(exc).__name__, str(exc)
-        result.evalue += "\n" + traceback.format_exc(limit=3)
+        _note_error(result, exc)
+        executed = None
+    result.seconds = round(time.perf_counter() - t0, 2)
+    return job, result, executed
+
+
+def finish_job(job: ReportJob, result: JobResult, executed: Any) -> JobResult:
+    """Render an executed report to its HTML page (the second half of :func:`run_job`); never raises."""
+    if executed is None:
+        return result
+    t0 = time.perf_counter()
+    out = Path(job.out_dir)
+    try:
+        render_html(out / f"{job.stem}.ipynb", out / f"{job.stem}.html", job.title, job.language, executed)
+    except Exception as exc:  # noqa: BLE001 - one failing report must not stop the others
+        _note_error(result, exc)
     else:
         result.status = "built"
         result.html = f"{job.name}/{job.stem}.html"
         result.notebook = f"{job.name}/{job.stem}.ipynb"
         result.tables = sorted(f"{job.name}/tables/{p.name}" for p in (out / "tables").glob("*.csv"))
-    result.seconds = round(time.perf_counter() - t0, 2)
+    result.seconds = round(result.seconds + time.perf_counter() - t0, 2)
     return result
+
+
+def _note_error(result: JobResult, exc: Exception) -> None:
+    result.error = f"{type(exc).__name__}: {exc}"
+    result.ename, result.evalue = type(exc).__name__, str(exc)
+    result.evalue += "\n" + traceback.format_exc(limit=3)

@@ -51,8 +51,9 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -75,8 +76,12 @@ from wijkanalyse.report.fingerprint import (
     inputs_digest,
 )
 from wijkanalyse.report.index_page import index_html, redirect_html
-from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, run_job
-from wijkanalyse.report.kernel_session import KernelSession, run_job_in_process_session, start_process_session
+from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, execute_job, finish_job, run_job
+from wijkanalyse.report.kernel_session import (
+    reports_session,
+    run_job_in_process_session,
+    start_process_session,
+)
 from wijkanalyse.report.run_folders import building, clean_run_folders
 from wijkanalyse.report.text import framing_text, framing_words, slug, texts
 from wijkanalyse.store import Store, new_run_id, now_iso
@@ -250,9 +255,16 @@ def _execute(
         for f in futures:
             done(f.result())
     elif jobs <= 1 or len(todo) == 1:
-        with KernelSession() as session:  # one kernel, cleared between reports
+        # one kernel (started early by a run), cleared between reports; a report's page is rendered here
+        # while the kernel runs the next report
+        with reports_session() as session, ThreadPoolExecutor(1) as renderer:
+            rendering: deque[Future[JobResult]] = deque()
             for job in todo:
-                done(run_job(job, session=session))
+                rendering.append(renderer.submit(finish_job, *execute_job(job, session=session)))
+                while rendering and rendering[0].done():
+                    done(rendering.popleft().result())
+            for f in rendering:
+                done(f.result())
     else:
         ctx = multiprocessing.get_context("spawn")  # no forked sqlite connections or zmq contexts
         workers = min(jobs, len(todo))

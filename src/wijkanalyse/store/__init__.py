@@ -11,6 +11,7 @@ from wijkanalyse.store.core import (
 from wijkanalyse.store.documents import DocumentRecord, RespondentRecord
 from wijkanalyse.store.embedding_cache import EmbeddingCache
 from wijkanalyse.store.pseudonym_key import PseudonymKey
+from wijkanalyse.store.row_memory import RowMemory
 
 __all__ = [
     "Store",
@@ -21,4 +22,5 @@ __all__ = [
     "RespondentRecord",
     "PseudonymKey",
     "EmbeddingCache",
+    "RowMemory",
 ]

@@ -71,8 +71,8 @@ class PseudonymKey:
         self._counters: Counter[str] = Counter()
         self._pending: list[tuple[str, str, str]] = []
         for category, value, placeholder in self._con.execute(
-            "SELECT category, value, placeholder FROM pseudonym_key"
-        ):
+            "SELECT category, value, placeholder FROM pseudonym_key ORDER BY rowid"
+        ):  # in the order the values entered the key (the row memory relies on it, see ``entries``)
             self._key[(category, value)] = placeholder
             self._counters[category] = max(self._counters[category], _number(placeholder))
 
@@ -103,8 +103,17 @@ class PseudonymKey:
         self._record(category, value, placeholder)
 
     def entries(self, category: str) -> dict[str, str]:
-        """Return ``{value: placeholder}`` of one category, in the order the values entered the key."""
+        """Return ``{value: placeholder}`` of one category, in the order the values entered the key.
+
+        A key file keeps that order (rows are only ever added), so the first ``n`` entries of a category are
+        the same in every later session: the row memory of ingest tells the names learned since a survey
+        row was pseudonymised this way (:mod:`wijkanalyse.ingest.row_reuse`).
+        """
         return {value: ph for (cat, value), ph in self._key.items() if cat == category}
+
+    def placeholders(self) -> set[str]:
+        """Return every placeholder the key holds (all categories)."""
+        return set(self._key.values())
 
     def counters(self) -> dict[str, int]:
         """Return the highest placeholder number handed out so far, per category."""

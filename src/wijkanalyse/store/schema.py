@@ -261,6 +261,19 @@ PSEUDONYM_KEY_SCHEMA = (
     "placeholder TEXT NOT NULL, PRIMARY KEY (category, value))"
 )
 
+#: What ingest remembers of each survey row it pseudonymised, so that an updated survey export pseudonymises
+#: only its new and changed rows: its own SQLite file next to the pseudonymisation key under ``private/``
+#: (the row hash is of the raw row), see :class:`~wijkanalyse.store.RowMemory`.
+ROW_MEMORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS survey_rows (
+    doc_id TEXT NOT NULL,               -- documents.doc_id of the survey
+    row_hash TEXT NOT NULL,             -- sha256 of the raw row (respondent, wijk, answers)
+    context TEXT NOT NULL,              -- hash of the pseudonymisation settings the row was done with
+    output TEXT NOT NULL,               -- JSON: the pseudonymised answers, respondent and counts
+    PRIMARY KEY (doc_id, row_hash)
+);
+"""
+
 #: The keyword search index (SQLite FTS5, ranked with bm25), created on first use by
 #: :class:`~wijkanalyse.store.search_index.SearchQueries`, so that a SQLite without FTS5 can still open a
 #: store. One row per segment: its stems and its normalised words, space-separated (the search package makes
