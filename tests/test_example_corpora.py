@@ -190,4 +190,5 @@ def test_a_corpus_without_codebook_reports_its_discovered_themes(tmp_path):
         # nothing claims coding that did not happen, nor compares with a codebook that is not there
         assert "Elk fragment is gecodeerd" not in text and "lijkt het meest op code" not in text, name
         assert "draai eerst de codering" not in text and "één gesprek gehouden" not in text, name
+        assert "er is niets gecodeerd" not in text, name  # quotes wait for a codebook, not for a rerun
         assert "geen codeboek" in re.findall(r"<td>codeboek</td><td>([^<]+)</td>", page), name

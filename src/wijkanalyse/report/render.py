@@ -248,7 +248,8 @@ def city_kind_sections(ctx: ReportContext, tables: dict[str, pd.DataFrame]) -> s
 def quotes_html(ctx: ReportContext, quotes: pd.DataFrame) -> str:
     """Quotes per theme: central ones, then diverse ones, each with source, date, role and segment id."""
     if quotes.empty:
-        return paragraph(ctx.t("quotes_none"), "wa-muted")
+        none = "quotes_no_codebook" if ctx.settings.codebook_path is None else "quotes_none"
+        return paragraph(ctx.t(none), "wa-muted")
     parts = []
     for _, group in quotes.groupby("theme", sort=False):
         parts.append(heading(str(group["label"].iloc[0]), 3))
