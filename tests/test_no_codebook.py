@@ -21,9 +21,9 @@ from wijkanalyse.coding.codebook_draft import draft_from_store
 from wijkanalyse.coding.discovery import load_themes
 from wijkanalyse.coding.embed import HashingEmbedder, load_stopwords
 from wijkanalyse.config import load_settings
-from wijkanalyse.exceptions import SettingsError
+from wijkanalyse.exceptions import CodebookError, SettingsError
 from wijkanalyse.store import Store
-from wijkanalyse.update import update_store
+from wijkanalyse.update import ingest_store, update_store
 
 TOPICS = {
     "isolatie": ["isolatie", "spouwmuur", "dakisolatie", "subsidie", "tochtig", "glas"],
@@ -138,3 +138,10 @@ def test_coding_a_table_needs_a_codebook(tmp_path):
     args = ["code-file", str(table), "--text-col", "tekst", "--embedder", "hashing"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0 and "--codebook" in result.output
+
+
+def test_ingest_says_a_missing_codebook_before_it_ingests_anything(tmp_path):
+    settings = _settings(_corpus(tmp_path / "d", {"codebook": "codeboek_met_tikfout.yml"}), tmp_path)
+    with pytest.raises(CodebookError, match="codeboek_met_tikfout.yml"):
+        ingest_store(settings)
+    assert not (settings.store_path / Store.FILENAME).exists()  # nothing was ingested

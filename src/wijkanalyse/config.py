@@ -70,8 +70,8 @@ Settings file reference (every key optional)::
       refit_share: 0.1            # refit every theme when this share of the segments fits no theme; until
                                   # then new segments join the themes of the last run (ids stay put)
       min_theme_size: null        # smallest theme; default: chosen from the data
-      stop_words: []              # words of this corpus's topic that name no theme (e.g. [wijkraad,
-                                  # wijkplatform]); the unit and session words of `report` are added, so that
+      stop_words: []              # words of this corpus's topic that name no theme (e.g. [warmtenet,
+                                  # aardgasvrij]); the unit and session words of `report` are added, so that
                                   # "wijk" or "dorp" never labels a theme
     pseudonymise:                 # steer the pseudonymiser (words match in any case, whole words only)
       keep: [Schalkwijk, Ymere]   # never taken for a person: places, wijken, organisations (the wijk names

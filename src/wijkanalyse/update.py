@@ -107,10 +107,13 @@ def ingest_store(settings: Settings, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -
     ------
     StoreError
         See :func:`store_for_writing`.
+    CodebookError
+        If the codebook the settings name is missing or broken: said before anything is ingested.
     """
+    codebook = settings_codebook(settings)
     with store_for_writing(settings, timeout=timeout) as store:
         result = ingest_corpus(settings, store)
-        ensure_codes(store, settings_codebook(settings))
+        ensure_codes(store, codebook)
         return result
 
 

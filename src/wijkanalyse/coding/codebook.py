@@ -405,9 +405,11 @@ def load_codebook(path: str | Path) -> Codebook:
 
     Examples
     --------
-    >>> from wijkanalyse.config import DEMO_CORPUS
-    >>> load_codebook(DEMO_CORPUS / "codeboek_wijkplatform.yml").name
-    'wijkplatform'
+    >>> import tempfile
+    >>> cb = parse_codebook({"name": "buurtgesprekken", "codes": [
+    ...     {"id": "groen", "label_nl": "Groen", "definition": "Bomen, parken en plantsoenen."}]})
+    >>> load_codebook(save_codebook(cb, Path(tempfile.mkdtemp()) / "codeboek.yml")).name
+    'buurtgesprekken'
     """
     p = Path(path)
     data = read_codebook_yaml(p)

@@ -91,7 +91,7 @@ class CodebookCoder(BaseEstimator):
     ----------
     codebook : Codebook
         The codes to code with (at least one theme). Required: there is no bundled default codebook (a
-        codebook is about one corpus's question; the demo's is ``corpora/demo/codeboek_wijkplatform.yml``).
+        codebook is about one corpus's question and lives with that corpus).
     embedder : Embedder or str, optional
         An embedder or a settings name (``"use-m3"``, ``"tfidf"``, ``"hashing"``, a local path). Default
         ``use-m3``.

@@ -294,10 +294,8 @@ def none_conflicts(store: Store, codes: Iterable[str]) -> list[str]:
     wanted = list(codes)
     if NONE_CODE not in wanted:
         return []
-    dims = store.code_dimensions()
-    if not dims:
-        frame = _default_frame()
-        dims = dict(zip(frame["code_id"], frame["dimension"], strict=True))
+    # a store whose codes were never synced knows the default kinds of input only (as agreement.dimension_map)
+    dims = store.code_dimensions() or {c.id: SOORT_DIMENSION for c in DEFAULT_SOORT}
     return [c for c in wanted if c != NONE_CODE and dims.get(c, THEME_DIMENSION) != SOORT_DIMENSION]
 
 
