@@ -190,5 +190,9 @@ def test_a_corpus_without_codebook_reports_its_discovered_themes(tmp_path):
         # nothing claims coding that did not happen, nor compares with a codebook that is not there
         assert "Elk fragment is gecodeerd" not in text and "lijkt het meest op code" not in text, name
         assert "draai eerst de codering" not in text and "één gesprek gehouden" not in text, name
-        assert "er is niets gecodeerd" not in text, name  # quotes wait for a codebook, not for a rerun
+        assert "er is niets gecodeerd" not in text, name
+        # the found themes are the report's themes: counted, compared and quoted like codes, named in a legend
+        assert "Zonder codeboek zijn er geen tellingen" not in text, name
+        assert "volgen zodra er een codeboek" not in text, name
+        assert "representatief" in text and "De namen zijn automatisch gekozen" in text, name
         assert "geen codeboek" in re.findall(r"<td>codeboek</td><td>([^<]+)</td>", page), name

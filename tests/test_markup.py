@@ -273,3 +273,28 @@ def test_an_html_file_of_only_whitespace_is_a_clear_problem(tmp_path: Path):
     (tmp_path / "commentaar.htm").write_text("<!-- alleen commentaar -->", encoding="utf-8")
     with pytest.raises(IngestError, match=r"commentaar.htm: not a readable HTML page: Document is empty"):
         read_file(tmp_path / "commentaar.htm", "commentaar.htm")
+
+
+def test_a_transcript_speaker_named_by_a_role_gets_that_role(tmp_path: Path):
+    """Teams/Zoom exports often name the chair 'Gespreksleider' or 'Moderator': a role, not 'onbekend'.
+
+    The speakers of the metadata win over the label."""
+    corpus = tmp_path / "gesprekken"
+    (corpus / "lindehoek").mkdir(parents=True)
+    vtt = ["WEBVTT", ""]
+    turns = [("Gespreksleider", "Wat vindt u van de bus?"), ("Anneke Visser", "De bus rijdt te weinig."),
+             ("Bewoner 2", "Ik ben het daarmee eens."), ("Wethouder Jansen", "We kijken ernaar."),
+             ("Moderator", "Dank u wel.")]  # fmt: skip
+    for i, (who, said) in enumerate(turns):
+        vtt += [f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000", f"<v {who}>{said}</v>", ""]
+    (corpus / "lindehoek" / "2025-03-18-gesprek.vtt").write_text("\n".join(vtt), encoding="utf-8")
+    # the metadata names the moderator a resident (whatever the reason): the metadata wins
+    (corpus / "manifest.yml").write_text(
+        "documents:\n  - path: lindehoek/2025-03-18-gesprek.vtt\n    speakers: {Moderator: bewoner}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(corpus, store_dir=tmp_path / "store", private_dir=tmp_path / "private")
+    with Store(settings.store_path) as store:
+        ingest_corpus(settings, store)
+        roles = store.segments().sort_values("start")["role"].tolist()
+    assert roles == ["gespreksleider", "onbekend", "bewoner", "ambtenaar", "bewoner"]

@@ -145,3 +145,43 @@ def test_ingest_says_a_missing_codebook_before_it_ingests_anything(tmp_path):
     with pytest.raises(CodebookError, match="codeboek_met_tikfout.yml"):
         ingest_store(settings)
     assert not (settings.store_path / Store.FILENAME).exists()  # nothing was ingested
+
+
+def test_without_codebook_the_discovered_themes_are_the_themes_counted_per_unit(tmp_path):
+    """No codebook: every table counts the discovered themes; no second table shows the same counts."""
+    from wijkanalyse import analysis
+    from wijkanalyse.analysis.cells import cell_model
+    from wijkanalyse.analysis.data import DISCOVERED_PREFIX
+
+    settings = _settings(_corpus(tmp_path / "dorpen"), tmp_path)
+    update_store(settings)
+    with Store(settings.store_path, create=False) as store:
+        data = analysis.load(store, settings)
+        links, segments = store.segment_themes(), store.segments()
+        found, _ = load_themes(store)
+    assert data.theme_source == "discovery"
+    assigned = links[links["theme_id"] != -1]
+    # a theme code per assigned segment, named after its theme, neither a person's nor the machine's
+    assert len(data.themes) == len(assigned) and set(data.themes["source"]) == {"discovery"}
+    labels = dict(zip(found["theme_id"], found["label"], strict=True))
+    for theme_id in set(assigned["theme_id"]):
+        assert data.label(f"{DISCOVERED_PREFIX}{theme_id}") == labels[theme_id]
+    # the prevalence table of a village counts its segments per discovered theme, as the store links them
+    in_village = assigned.merge(segments[segments["wijk"] == "Oudeveen"][["segment_id"]], on="segment_id")
+    expected = in_village.groupby("theme_id").size()
+    table = analysis.wijk_tables(data, "Oudeveen")
+    prev = table["prevalentie"].set_index("theme")
+    for theme_id, n in expected.items():
+        assert prev.loc[f"{DISCOVERED_PREFIX}{theme_id}", "label"] == labels[theme_id]
+        shown = prev.loc[f"{DISCOVERED_PREFIX}{theme_id}", "segments"]
+        assert shown == n or (n < 5 and not isinstance(shown, (int, float))), (theme_id, n, shown)
+    assert table["nieuwe_themas"].empty  # the same counts again: a second, differently suppressed table
+    assert not any(key[0] == "discovered" for key in cell_model(data).values)
+    # with a codebook named and coded, the codes count again
+    named = {"codebook": str(tmp_path / "codeboek.yml")}
+    with Store(settings.store_path, create=False) as store:
+        draft_from_store(store, settings, tmp_path / "codeboek.yml")
+    coded = _settings(_corpus(tmp_path / "dorpen2", named), tmp_path / "b")
+    update_store(coded)
+    with Store(coded.store_path, create=False) as store:
+        assert analysis.load(store, coded).theme_source == "codebook"

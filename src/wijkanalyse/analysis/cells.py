@@ -344,7 +344,7 @@ def _total_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame, shown:
 
 def _discovered_cells(model: CellModel, data: AnalysisData, seg: pd.DataFrame, shown: set[str]) -> None:
     links, themes = data.discovered, data.discovered_themes
-    if links.empty or themes.empty:
+    if links.empty or themes.empty or data.theme_source == "discovery":  # then counted as ``theme`` cells
         return
     uncovered = set(themes.loc[~themes["covered"].astype(bool) & (themes["theme_id"] != -1), "theme_id"])
     joined = seg.merge(links[["segment_id", "theme_id"]], on="segment_id")

@@ -20,6 +20,17 @@ is *neutral* (descriptive, no judgement, or not known): it counts under its them
 
 Discovered themes come from one discovery run: the newest, or the one a report run pinned (``discovery_run``),
 so that every report of a run shows the same themes.
+
+Without a codebook
+------------------
+A corpus whose codebook has no themes (no ``codebook:`` in its settings, nothing coded by people) still gets
+reports that count, compare and quote: the themes of the discovery run then *are* the themes
+(``theme_source == "discovery"``). Every segment discovery put in a theme counts under it (code id
+``ontdekt-<theme id>``, labelled with the theme's short name, ``source`` ``discovery``, so it counts neither
+as a person's nor as the machine's coding), through the same tables and the same disclosure control as codes.
+Nothing else changes: once a codebook is named, or people code themes, the codes count again and the
+discovered themes go back to being the "new themes" beside them. Decided so because a researcher's first run
+on their own material has no codebook yet, and a report without any counts or quotes tells them nothing.
 """
 
 from __future__ import annotations
@@ -40,7 +51,7 @@ from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import Store
 from wijkanalyse.vocabulary import MACHINE, NONE_CODE
 
-__all__ = ["AnalysisData", "load", "load_discovered", "kind_from_context", "as_text"]
+__all__ = ["AnalysisData", "load", "load_discovered", "kind_from_context", "as_text", "DISCOVERED_PREFIX"]
 
 _KIND_PATTERNS = (
     ("behouden", re.compile(r"behoud|behouden|bewaren|blijven|goed gaat|keep|preserve", re.I)),
@@ -86,6 +97,9 @@ class AnalysisData:
         The id of the discovery run that ``discovered`` and ``discovered_themes`` come from.
     min_fragments, min_sources : int
         A theme is a headline only with this many segments from this many sources (settings).
+    theme_source : str
+        ``"codebook"``: ``themes`` are codes; ``"discovery"``: there is no codebook theme and ``themes`` are
+        the discovered themes (see "Without a codebook" above).
     """
 
     segments: pd.DataFrame
@@ -104,6 +118,7 @@ class AnalysisData:
     discovery_run: str | None = None
     min_fragments: int = 3
     min_sources: int = 2
+    theme_source: str = "codebook"
 
     def label(self, code_id: str) -> str:
         """Return the label of a code in the data's language (the id when the code is unknown)."""
@@ -291,6 +306,9 @@ def load(
     kinds = _resolve_kinds(segments, _effective(codings, dimension_of, "soort"), known - {NONE_CODE})
     run = discovery_run if discovery_run is not None else store.latest_theme_run()
     discovered, discovered_themes = load_discovered(store, run)
+    source = "codebook"
+    if themes.empty and not _has_theme_codes(codes) and len(discovered_themes):
+        themes, codes, source = _discovered_as_themes(discovered, discovered_themes, codes)
     return AnalysisData(
         segments=segments,
         themes=themes,
@@ -308,7 +326,42 @@ def load(
         discovery_run=run,
         min_fragments=settings.min_fragments if settings else 3,
         min_sources=settings.min_sources if settings else 2,
+        theme_source=source,
     )
+
+
+#: The code id prefix of a discovered theme that stands in for a code when there is no codebook.
+DISCOVERED_PREFIX = "ontdekt-"
+
+
+def _has_theme_codes(codes: pd.DataFrame) -> bool:
+    themes = codes.loc[codes["dimension"] == "thema", "code_id"] if len(codes) else pd.Series(dtype=object)
+    return bool((themes != NONE_CODE).any())
+
+
+def _discovered_as_themes(
+    links: pd.DataFrame, themes: pd.DataFrame, codes: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Return (themes, codes, "discovery"): the discovered themes as the effective theme codes."""
+    found = themes[themes["theme_id"] != -1].sort_values("theme_id")
+    ids = {int(t): f"{DISCOVERED_PREFIX}{int(t)}" for t in found["theme_id"]}
+    assigned = links[links["theme_id"].isin(set(ids))]
+    effective = pd.DataFrame(
+        {
+            "segment_id": assigned["segment_id"].astype(str),
+            "code_id": [ids[int(t)] for t in assigned["theme_id"]],
+            "source": "discovery",
+            "confidence": np.nan,
+        }
+    )
+    labels = [as_text(x) or str(i) for x, i in zip(found["label"], ids.values(), strict=True)]
+    rows = pd.DataFrame(
+        {"code_id": list(ids.values()), "dimension": "thema", "label_nl": labels, "label_en": labels}
+    )
+    rows = rows.reindex(columns=codes.columns) if len(codes.columns) else rows
+    out_codes = pd.concat([codes, rows], ignore_index=True) if len(codes) else rows
+    effective = effective.sort_values(["segment_id", "code_id"]).reset_index(drop=True)
+    return effective, out_codes, "discovery"
 
 
 def load_discovered(store: Store, run_id: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -39,9 +39,12 @@ def new_themes(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
     -------
     DataFrame
         The columns of :func:`~wijkanalyse.analysis.quotes.uncovered_themes` with ``suppressed``, largest
-        first (suppressed rows last).
+        first (suppressed rows last). Empty when there is no codebook: the discovered themes are then the
+    report's themes (:attr:`~wijkanalyse.analysis.data.AnalysisData.theme_source`) and counted there.
     """
     table = uncovered_themes(data, wijk, suppress_small=False)
+    if data.theme_source == "discovery":  # counted as the themes: no second table of the same counts
+        return table.iloc[0:0].assign(suppressed=pd.Series(dtype=bool))
     if "suppressed" in table.columns:  # empty: discovery has not run
         return table
     scope = wijk or CITY

@@ -42,6 +42,7 @@ from wijkanalyse.config import Settings, SurveySpec
 from wijkanalyse.exceptions import IngestError, InputProblem
 from wijkanalyse.ingest import row_reuse
 from wijkanalyse.ingest.labels import learn_path, learn_slug, pseudonymise_path, pseudonymise_slug
+from wijkanalyse.ingest.markup import ROLE_WORDS, turn_role
 from wijkanalyse.ingest.metadata import (
     check_metadata,
     load_manifest,
@@ -344,7 +345,9 @@ def _unit(
     prefix = ""
     if b.speaker:
         placeholder = pseudo.register_person(b.speaker)
-        role = speakers.get(b.speaker, "onbekend")
+        # the metadata's role; else a label that starts with a role word ("Gespreksleider", "Bewoner 2")
+        first = (b.speaker.split() or [""])[0].lower()
+        role = speakers.get(b.speaker) or (turn_role(b.speaker) if first in ROLE_WORDS else "onbekend")
         counts["PERSOON"] += 1
         prefix = f"{placeholder} ({role}): "
     elif b.label:  # a labelled turn of a written account: a role ("Bewoner: ..."), never a registered person

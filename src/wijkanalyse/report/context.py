@@ -105,4 +105,7 @@ def open_report(
     store = Store(settings.store_path, create=False)
     # read once per report run, each report a copy of its own (:mod:`.data_memo`); by hand: read now
     data = report_data(store, settings, lang, run_id, discovery_run)
-    return ReportContext(settings, store, data, lang, run_id or "interactief", texts(lang, settings))
+    text = texts(lang, settings)
+    if data.theme_source == "discovery":  # no codebook: "coded" is "in a discovered theme" (analysis.data)
+        text = {**text, "columns": {**text["columns"], "coded_share": text["columns"]["in_a_theme"]}}
+    return ReportContext(settings, store, data, lang, run_id or "interactief", text)

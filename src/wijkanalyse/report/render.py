@@ -487,6 +487,8 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
     """Themes discovery found that the codebook does not cover (without a codebook: every theme)."""
     found = ctx.settings.codebook_path is None  # no codebook: these are the report's themes
     parts = [heading(ctx.t("found_themes_heading" if found else "new_themes_heading"))]
+    if ctx.data.theme_source == "discovery":  # counted above as the themes: here what names them, no counts
+        return "\n".join([*parts, *_theme_legend(ctx)])
     if new_themes.empty:
         return "\n".join([*parts, paragraph(ctx.t("new_themes_none"), "wa-muted")])
     closest = [] if found else ["closest_code"]
@@ -496,6 +498,19 @@ def new_themes_section(ctx: ReportContext, new_themes: pd.DataFrame) -> str:
         table_html(ctx, new_themes, ["name", *closest, "segments", "sessions", "respondents"]),
     ]
     return "\n".join(parts)
+
+
+def _theme_legend(ctx: ReportContext) -> list[str]:
+    """Return the introduction and the keyword table of the discovered themes that stand in for codes."""
+    t = ctx.data.discovered_themes
+    t = t[t["theme_id"] != -1].sort_values("theme_id")
+    legend = pd.DataFrame(
+        {"name": t["label"].map(as_text), "keywords": [", ".join(list(w)[:10]) for w in t["top_words"]]}
+    )
+    return [
+        paragraph(ctx.t("found_themes_legend", discovery_run=ctx.discovery_run or "-")),
+        table_html(ctx, legend, ["name", "keywords"]),
+    ]
 
 
 def certainty_section(ctx: ReportContext, tables: dict[str, pd.DataFrame], wijk: str | None = None) -> str:
