@@ -113,6 +113,29 @@ def test_a_phrase_needs_two_texts_no_punctuation_and_a_noun_at_the_end():
     assert phrase_candidates(gezinnen, ["jonge", "gezinnen"]) == [("jonge gezinnen", 3)]
 
 
+def test_a_phrase_cut_short_gets_the_word_that_follows_it():
+    # 'groot' reads as a noun after 'een' in all 3 texts, but 'probleem' (a noun: after 'een', 'van het')
+    # follows it in 3 of 3: cut short
+    texts = [
+        "Er is geen huisarts meer, voor ouderen een groot probleem. Een probleem dat groeit.",
+        "Voor ouderen een groot probleem: geen huisarts.",
+        "Ouderen een groot probleem, de huisarts is weg. De kern van het probleem.",
+    ]
+    assert phrase_candidates(texts, ["huisarts", "ouderen", "groot"]) == [("ouderen een groot probleem", 3)]
+    # a verb after the phrase in every text ('kost' is never after an article): the phrase was whole
+    kost = ["Het buurthuis in Noord kost veel.", "Ons buurthuis in Noord kost geld.",
+            "Buurthuis in Noord kost."]
+    assert phrase_candidates(kost, ["buurthuis", "noord"], nouns=["noord"]) == [("buurthuis in Noord", 3)]
+    # followed by 'probleem' in 2 of 4 texts (under three quarters): the phrase stands as written
+    varied = [*texts[:2], "Ouderen een groot deel van de tijd alleen.", "Voor ouderen een groot, leeg huis."]
+    assert phrase_candidates(varied, ["ouderen", "groot"]) == [("ouderen een groot", 4)]
+    # the word after is a function word ('ouderen en jongeren van'): never added
+    van = ["Ouderen en jongeren van hier.", "Voor ouderen en jongeren van het dorp.",
+           "Ouderen en jongeren van nu."]
+    found = phrase_candidates(van, ["ouderen", "jongeren"], nouns=["jongeren"])
+    assert found == [("Ouderen en jongeren", 3)]  # its most frequent spelling
+
+
 def test_names_are_phrases_or_two_words_unique_and_capitalised():
     names = theme_labels(
         [

@@ -17,6 +17,9 @@ finding a theme, poor as the name of a code. :func:`theme_labels` names each the
    over*) just before it, or two before it with an article or an inflected adjective between ("de
    warmtepomp", "van het onderwijs", "de oude kern"; rarely "betekent", "aangesloten", and not "geen
    initiatieven genomen"); or when it is a name, capitalised inside sentences ("minister Weerwind").
+   A phrase that is cut short, followed by the same noun-like word in three quarters of its texts ("ouderen
+   een groot" + "probleem"), is written with that word ("ouderen een groot probleem"); a verb that follows
+   ("buurthuis in Noord" + "kost") says the phrase was whole.
    The candidate found in the most texts wins (ties: the better-ranked anchors, then the shorter phrase), if
    it occurs in at least two texts and at least 5 % of the theme's texts. Short spans bounded by content words
    are a cheap, offline stand-in for noun phrases (no tagger or model is needed), and the phrase is written as
@@ -70,6 +73,8 @@ _ARTICLES = frozenset({"de", "het", "een"})
 _SENTENCE_STARTS = ".!?:;\"'(-•*#>|"
 _WORD = re.compile(r"[^\W\d_]+")
 _MIN_SHARE = 0.05
+#: A phrase followed by the same word in this share of its texts is cut short and gets that word.
+_CUT_SHORT = 0.75
 
 
 def join_nl(words: Sequence[str]) -> str:
@@ -193,15 +198,16 @@ def noun_share(word: str, texts: Iterable[str]) -> float:
     return cued / total if total else 0.0
 
 
-def _spans(text: str, rank: Mapping[str, int]) -> dict[str, tuple[str, bool]]:
-    """Return the anchor-to-anchor spans of a text: ``{lower-case key: (spelling, cued)}``.
+def _spans(text: str, rank: Mapping[str, int]) -> dict[str, tuple[str, bool, str, str]]:
+    """Return the anchor-to-anchor spans of a text: ``{lower-case key: (spelling, cued, next, longer)}``.
 
     ``cued``: an occurrence follows a :data:`NOUN_CUES` word (it reads as a noun phrase: "een paar jonge
-    gezinnen").
+    gezinnen"). ``next``: the word right after the span (lower case; empty after punctuation or at the end),
+    ``longer``: the span with that word, as written.
     """
     tokens = list(_WORD.finditer(text))
     lower = [t.group().lower() for t in tokens]
-    found: dict[str, tuple[str, bool]] = {}
+    found: dict[str, tuple[str, bool, str, str]] = {}
     for i, word in enumerate(lower):
         if word not in rank:
             continue
@@ -211,9 +217,13 @@ def _spans(text: str, rank: Mapping[str, int]) -> dict[str, tuple[str, bool]]:
             if lower[j] in rank:
                 if lower[j] != word:
                     key = " ".join(lower[i : j + 1])
-                    cued = _cued(lower, i)
-                    spelling, was_cued = found.get(key, (text[tokens[i].start() : tokens[j].end()], False))
-                    found[key] = (spelling, was_cued or cued)
+                    spelling = text[tokens[i].start() : tokens[j].end()]
+                    glued = j + 1 < len(tokens) and not text[tokens[j].end() : tokens[j + 1].start()].strip()
+                    nxt = lower[j + 1] if glued else ""
+                    longer = text[tokens[i].start() : tokens[j + 1].end()] if glued else ""
+                    was = found.get(key)
+                    cued = _cued(lower, i) or (was is not None and was[1])
+                    found[key] = (was[0], cued, was[2], was[3]) if was else (spelling, cued, nxt, longer)
                 break
             if lower[j] not in GAP_WORDS:
                 break
@@ -256,12 +266,23 @@ def phrase_candidates(
     df: Counter[str] = Counter()
     cued: Counter[str] = Counter()
     spelling: dict[str, Counter[str]] = {}
+    after: dict[str, Counter[str]] = {}
+    longer: dict[tuple[str, str], Counter[str]] = {}
     for text in texts:
-        for key, (surface, is_cued) in _spans(str(text), rank).items():
+        for key, (surface, is_cued, nxt, long_surface) in _spans(str(text), rank).items():
             df[key] += 1
             cued[key] += is_cued
             spelling.setdefault(key, Counter())[surface] += 1
+            after.setdefault(key, Counter())[nxt] += 1
+            longer.setdefault((key, nxt), Counter())[long_surface] += 1
     need = max(2, math.ceil(_MIN_SHARE * len(texts)))
+
+    def written(key: str) -> str:
+        """Return the phrase as most often written; cut short ("een groot" + "probleem"), with its word."""
+        nxt, n = after[key].most_common(1)[0]
+        if nxt and nxt not in GAP_WORDS and n >= _CUT_SHORT * df[key] and is_noun_like(nxt, texts):
+            return longer[(key, nxt)].most_common(1)[0][0]
+        return spelling[key].most_common(1)[0][0]
 
     def order(key: str) -> tuple[int, int, int, str]:
         words = key.split()
@@ -275,7 +296,7 @@ def phrase_candidates(
         return adjective and cued[key] >= _MIN_NOUN_SHARE * df[key]
 
     keys = sorted((k for k in df if df[k] >= need and noun_phrase(k)), key=order)
-    return [(spelling[k].most_common(1)[0][0], df[k]) for k in keys]
+    return [(written(k), df[k]) for k in keys]
 
 
 def _spelled(word: str, texts: Sequence[str]) -> str:
