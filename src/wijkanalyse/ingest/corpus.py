@@ -61,6 +61,7 @@ from wijkanalyse.ingest.readers import (
 from wijkanalyse.ingest.row_reuse import RowOutput
 from wijkanalyse.ingest.segment import TABLE_ROW, SegmentRecord, Unit, build_document
 from wijkanalyse.ingest.surveys import load_postcodes, survey_blocks, survey_spec
+from wijkanalyse.ingest.units import corpus_units
 from wijkanalyse.store import DocumentRecord, RespondentRecord, RowMemory, Store, now_iso
 
 __all__ = ["ingest_corpus", "IngestResult", "corpus_summary", "corpus_hash", "describe_boilerplate"]
@@ -133,6 +134,7 @@ class _Context:
     postcodes: dict[str, str]
     existing: dict[str, str]  # doc_id -> fingerprint of the documents already in the store
     stored_paths: dict[str, str]  # doc_id -> the (pseudonymised) path stored for it
+    units: list[str] = field(default_factory=list)  # the units apart from survey columns (ingest.units)
 
 
 @dataclass
@@ -185,9 +187,10 @@ def _candidate_files(settings: Settings) -> list[str]:
     return files
 
 
-def _fingerprint(raw: bytes, meta: dict[str, Any], settings: Settings, spec: SurveySpec | None) -> str:
-    h = hashlib.sha256(raw)
-    extra = {
+def _fingerprint(raw: bytes, meta: dict[str, Any], ctx: _Context, spec: SurveySpec | None) -> str:
+    h, settings = hashlib.sha256(raw), ctx.settings
+    extra: dict[str, Any] = {"units": ctx.units, "units_v": 2} if spec else {}  # matched to these (units.py)
+    extra |= {
         "meta": meta,
         "max": settings.max_segment_chars,
         "spec": spec.model_dump() if spec else None,
@@ -221,7 +224,7 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
     bad = check_metadata(rel, meta)
     if bad:
         raise IngestError(bad)
-    fingerprint = _fingerprint(raw, meta, ctx.settings, spec)  # before a survey changes ``meta`` below
+    fingerprint = _fingerprint(raw, meta, ctx, spec)  # before a survey changes ``meta`` below
     if ctx.existing.get(_doc_id(rel)) == fingerprint:
         result.unchanged.append(rel)
         return None
@@ -230,9 +233,10 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
     respondents: list[RespondentRecord] = []
     if extracted.rows is not None:
         assert spec is not None  # only survey suffixes give rows
-        rows = survey_blocks(extracted.rows, spec, rel, ctx.postcodes)
+        rows = survey_blocks(extracted.rows, spec, rel, ctx.postcodes, ctx.units)
         blocks, respondents = rows.blocks, rows.respondents
         result.problems.extend(rows.problems)
+        result.warnings.extend(rows.notes)
         if rows.dropped_columns:
             result.warnings.append(
                 f"{rel}: column(s) {', '.join(repr(c) for c in rows.dropped_columns)} hold personal data "
@@ -521,6 +525,8 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
         existing=store.document_fingerprints_by_id(),
         stored_paths=store.document_paths_by_id(),
     )
+    ctx.units = corpus_units(_candidate_files(settings), _SURVEY_SUFFIXES, manifest, ctx.folder_wijk,
+                             ctx.postcodes, store.documents().wijk.dropna())  # fmt: skip
     prepared, present = _prepare_all(ctx, result)
     if not present:
         result.warnings.append(_empty_corpus_warning(settings))
@@ -545,13 +551,7 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
         memory.forget(removed)
     result.summary = corpus_summary(store)
     result.boilerplate = store.boilerplate_paragraphs()
-    counts = {
-        "added": len(result.added),
-        "updated": len(result.updated),
-        "removed": len(result.removed),
-        "unchanged": len(result.unchanged),
-        "problems": len(result.problems),
-    }
+    counts = {k: len(getattr(result, k)) for k in ("added", "updated", "removed", "unchanged", "problems")}
     store.finish_run(run_id, "ok" if not result.problems else "ok-with-problems", json.dumps(counts))
     return result
 

@@ -28,6 +28,7 @@ __all__ = [
     "ROLES",
     "load_manifest",
     "manifest_folder_wijks",
+    "folder_unit",
     "check_metadata",
     "resolve_metadata",
 ]
@@ -133,7 +134,8 @@ def check_metadata(rel: str, meta: dict[str, Any]) -> list[InputProblem]:
     return problems
 
 
-def _folder_wijk(rel: str, known: dict[str, str]) -> str | None:
+def folder_unit(rel: str, known: dict[str, str]) -> str | None:
+    """Return the wijk a file's top folder names (``known``: the manifest's, else the folder name)."""
     parts = Path(rel).parts
     if len(parts) < 2:
         return None
@@ -169,7 +171,7 @@ def resolve_metadata(
     meta.update(manifest)
     meta.update({k: v for k, v in front.items() if k in META_KEYS})
     if "wijk" not in meta:
-        meta["wijk"] = _folder_wijk(rel, folder_wijk)
+        meta["wijk"] = folder_unit(rel, folder_wijk)
     if not meta.get("date"):
         m = _DATE_RE.match(Path(rel).name)
         meta["date"] = m.group(1) if m else None

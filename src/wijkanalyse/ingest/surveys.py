@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ import pandas as pd
 from wijkanalyse.config import Settings, SurveySpec
 from wijkanalyse.exceptions import IngestError, InputProblem, SettingsError
 from wijkanalyse.ingest.readers import Block, normalise
+from wijkanalyse.ingest.units import UnitNames
 from wijkanalyse.store import RespondentRecord
 
 __all__ = [
@@ -64,6 +66,7 @@ class SurveyRows:
     respondents: list[RespondentRecord] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)  # rows that were skipped or lost their wijk
     dropped_columns: list[str] = field(default_factory=list)  # closed columns with personal data, not stored
+    notes: list[str] = field(default_factory=list)  # unit column values that name no unit or a new one
 
 
 @dataclass(frozen=True)
@@ -199,11 +202,11 @@ def is_personal_column(header: str) -> bool:
 
 
 def _respondent_wijk(
-    rec: dict[str, Any], cols: _Columns, postcodes: dict[str, str], rel: str, row: int
+    rec: dict[str, Any], cols: _Columns, postcodes: dict[str, str], rel: str, row: int, units: UnitNames
 ) -> tuple[str | None, InputProblem | None]:
     """Return the wijk of one respondent, and the problem when a postcode is not in the lookup."""
     if cols.wijk:
-        return str(rec[cols.wijk]).strip() or None, None
+        return units.resolve(str(rec[cols.wijk])), None
     assert cols.postcode is not None  # a survey without a wijk column has a postcode column
     raw_pc = str(rec[cols.postcode]).strip().upper().replace(" ", "")
     wijk = postcodes.get(raw_pc[:4]) if re.fullmatch(r"\d{4}([A-Z]{2})?", raw_pc) else None
@@ -217,7 +220,9 @@ def _respondent_wijk(
     )
 
 
-def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[str, str]) -> SurveyRows:
+def survey_blocks(
+    df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[str, str], units: Iterable[str] = ()
+) -> SurveyRows:
     """Turn a survey table into answer blocks and respondents.
 
     Parameters
@@ -230,6 +235,9 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
         The file relative to the corpus root, for messages.
     postcodes : dict
         ``{postcode4: wijk}`` (:func:`load_postcodes`).
+    units : iterable of str
+        The corpus's units from its other sources: a wijk column's values are matched to them
+        (:mod:`wijkanalyse.ingest.units`); what matches none is in ``notes``.
 
     Returns
     -------
@@ -247,6 +255,7 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
     cols = _survey_columns(df, spec, rel, postcodes)
     columns = list(df.columns)
     out = SurveyRows(dropped_columns=list(cols.personal))
+    names = UnitNames(units)
     seen_ids: set[str] = set()
     for i, row in enumerate(df.itertuples(index=False), start=2):  # row 1 is the header
         rec = dict(zip(columns, row, strict=True))
@@ -257,7 +266,7 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
             )
             continue
         seen_ids.add(rid)
-        wijk, problem = _respondent_wijk(rec, cols, postcodes, rel, i)
+        wijk, problem = _respondent_wijk(rec, cols, postcodes, rel, i, names)
         if problem is not None:
             out.problems.append(problem)
         answered = {}
@@ -270,4 +279,5 @@ def survey_blocks(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dict[
             out.blocks.append(Block(text=text, unit="answer", question=key, respondent_id=rid, wijk=wijk))
         answers = {"open": answered, **{c: str(rec[c]) for c in cols.closed}}
         out.respondents.append(RespondentRecord(respondent_id=rid, wijk=wijk, answers=answers))
+    out.notes = names.notes(rel, cols.wijk) if cols.wijk else []
     return out
