@@ -433,6 +433,16 @@ def test_quotes_traceable_and_small_cells_withheld(data, tmp_path):
     store.close()
 
 
+def test_the_chair_is_counted_but_never_quoted(data):
+    before = analysis.representative_quotes(data, "Noord", n_central=2, n_diverse=2)
+    chair = str(before.loc[before["theme"] == "financiering", "segment_id"].iloc[0])
+    counts = analysis.theme_prevalence(data, "Noord", suppress_small=False)
+    data.segments.loc[data.segments["segment_id"] == chair, "role"] = "gespreksleider"
+    after = analysis.representative_quotes(data, "Noord", n_central=2, n_diverse=2)
+    assert chair not in set(after["segment_id"]) and len(after[after["theme"] == "financiering"]) >= 1
+    pd.testing.assert_frame_equal(analysis.theme_prevalence(data, "Noord", suppress_small=False), counts)
+
+
 def test_quotes_are_deterministic(data):
     a = analysis.representative_quotes(data, "Noord")
     b = analysis.representative_quotes(data, "Noord")

@@ -136,3 +136,53 @@ def test_reader_registration_rejects_a_bare_suffix_and_a_second_reader_for_a_suf
     with pytest.raises(ValueError, match=r"Suffix '.md' already has a reader \(_read_markdown\)"):
         readers.reader(".rtf", ".MD")(lambda path, rel, *, sheet=None: readers.Extracted(blocks=[]))
     assert ".rtf" not in readers._READERS  # nothing of a rejected registration stays behind
+
+
+def test_pdf_running_headers_and_footers_are_dropped_and_short_questions_kept(tmp_path: Path):
+    """A municipal PDF: a running header and "Pagina n van 4" on each page, headings, residents' questions."""
+    from fpdf import FPDF
+
+    pages = [
+        ["Wat gaat goed", "De buren helpen elkaar bij de boodschappen.", "Het dorpshuis is een fijne plek."],
+        ["De kermis in september trekt veel mensen.", "Wat moet beter", "De bus rijdt te weinig."],
+        ["Het fietspad naar de stad is te smal.", "Vragen en zorgen", "Blijft de huisarts in het dorp?"],
+        ["Wie betaalt het nieuwe plein?", "Afspraken", "De gemeente komt in juni terug."],
+    ]
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for n, paragraphs in enumerate(pages, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.cell(0, 6, "Gemeente Oudeveen | Verslag dorpsgesprek 4 maart 2025", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
+        pdf.set_font("Helvetica", size=11)
+        for p in paragraphs:
+            pdf.multi_cell(0, 6, p)
+            pdf.ln(4)
+        pdf.set_y(-20)
+        pdf.cell(0, 6, f"Pagina {n} van 4")
+    pdf.output(str(tmp_path / "v.pdf"))
+    blocks = read_file(tmp_path / "v.pdf", "v.pdf").blocks
+    assert [(b.text, b.section) for b in blocks] == [
+        ("De buren helpen elkaar bij de boodschappen.", "Wat gaat goed"),
+        ("Het dorpshuis is een fijne plek.", "Wat gaat goed"),
+        # the page break does not make the running header the section
+        ("De kermis in september trekt veel mensen.", "Wat gaat goed"),
+        ("De bus rijdt te weinig.", "Wat moet beter"),
+        ("Het fietspad naar de stad is te smal.", "Wat moet beter"),
+        # short questions that head nothing are what people asked, not headings to drop
+        ("Blijft de huisarts in het dorp?", "Vragen en zorgen"),
+        ("Wie betaalt het nieuwe plein?", "Vragen en zorgen"),
+        ("De gemeente komt in juni terug.", "Afspraken"),
+    ]
+
+
+def test_a_short_question_before_text_is_still_a_heading(tmp_path: Path):
+    (tmp_path / "n.txt").write_text(
+        "Wat moet er echt verbeteren?\n\nDe bus rijdt te weinig.\n\nMeer groen!\n", encoding="utf-8"
+    )
+    blocks = read_file(tmp_path / "n.txt", "n.txt").blocks
+    assert [(b.text, b.section) for b in blocks] == [
+        ("De bus rijdt te weinig.", "Wat moet er echt verbeteren?"),
+        ("Meer groen!", "Wat moet er echt verbeteren?"),  # at the end it heads nothing: it was said
+    ]

@@ -42,7 +42,11 @@ def normalised_text(text: str) -> str:
 
 
 def quotable(segments: pd.DataFrame) -> pd.Series:
-    """Return which segments may be quoted: not a table row, not boilerplate (missing columns: allowed).
+    """Return which segments may be quoted: not a table row, not boilerplate, not the chair's words.
+
+    A turn of the ``gespreksleider`` (the chair or moderator of a session: "Wat ik tot nu toe hoor als te
+    behouden: ...") is counted and coded like every segment, but a report quotes what participants raised,
+    so it is never quoted. Missing columns allow the segment.
 
     Parameters
     ----------
@@ -59,7 +63,13 @@ def quotable(segments: pd.DataFrame) -> pd.Series:
         ok &= ~segments["unit"].fillna("").astype(str).str.startswith("table-row")
     if "boilerplate" in segments.columns:
         ok &= ~segments["boilerplate"].fillna(0).astype(bool)
+    if "role" in segments.columns:
+        ok &= segments["role"].fillna("").astype(str) != CHAIR_ROLE
     return ok
+
+
+#: The role whose turns are never quoted (see :func:`quotable`).
+CHAIR_ROLE = "gespreksleider"
 
 
 def _vectors(data: AnalysisData, texts: list[str]) -> np.ndarray:

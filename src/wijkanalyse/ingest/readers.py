@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -306,7 +307,7 @@ def _read_pdf(path: Path, rel: str, *, sheet: str | int | None = None) -> Extrac
         raise IngestError(
             InputProblem(rel, f"not a readable PDF, the file may be corrupt or truncated: {exc}")
         ) from exc
-    text = "\n\n".join(pages)
+    text = "\n\n".join(drop_running_lines(pages))
     if len(normalise(text)) < 20:
         raise IngestError(
             InputProblem(
@@ -315,6 +316,37 @@ def _read_pdf(path: Path, rel: str, *, sheet: str | int | None = None) -> Extrac
         )
     text = re.sub(r"-\n(?=[a-z])", "", text)  # words hyphenated at line ends
     return Extracted(blocks=blocks_from_plain_text(_pdf_paragraphs(text)))
+
+
+def drop_running_lines(pages: list[str], edge: int = 2) -> list[str]:
+    r"""Remove a PDF's running headers and footers: lines at the top or bottom of many pages.
+
+    A line among the first or last ``edge`` lines of a page is running when the same line, digits aside
+    ("Pagina 3 van 12", "Verslag 4 maart 2025 | 7"), stands at the top or bottom of at least three pages and
+    of at least half of them. Left in, it would become a section heading at every page break (hiding the
+    document's own headings) or end up inside a quoted paragraph.
+
+    Examples
+    --------
+    >>> said = ["Meer groen.", "De bus rijdt te weinig.", "Wie betaalt het plein?"]
+    >>> drop_running_lines([f"Gemeente X | Verslag\n{s}\nPagina {n} van 3" for n, s in enumerate(said, 1)])
+    ['Meer groen.', 'De bus rijdt te weinig.', 'Wie betaalt het plein?']
+    """
+    if len(pages) < 3:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split())).casefold()
+
+    def edges(lines: list[str]) -> set[int]:
+        filled = [i for i, ln in enumerate(lines) if ln.strip()]
+        return {*filled[:edge], *filled[-edge:]}
+
+    split = [page.split("\n") for page in pages]
+    seen = Counter(k for lines in split for k in {key(lines[i]) for i in edges(lines)})
+    running = {k for k, n in seen.items() if k and n >= max(3, len(pages) / 2)}
+    return ["\n".join(ln for i, ln in enumerate(lines) if not (i in edges(lines) and key(ln) in running))
+            for lines in split]  # fmt: skip
 
 
 def _pdf_paragraphs(text: str) -> str:

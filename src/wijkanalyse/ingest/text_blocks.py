@@ -176,18 +176,30 @@ def blocks_from_plain_text(text: str) -> list[Block]:
     """
     blocks: list[Block] = []
     section: str | None = None
-    for lines in split_paragraphs(text):  # at blank lines and at headings glued to a paragraph
+    paragraphs = split_paragraphs(text)  # at blank lines and at headings glued to a paragraph
+    for k, lines in enumerate(paragraphs):
         md = HEADING_MD_RE.match(lines[0])
         if md:
             section = normalise(strip_emphasis(md.group(1))) or section
             lines = lines[1:]
             if not lines:
                 continue
-        if is_heading_line(lines):
+        if is_heading_line(lines) and not _heads_nothing(lines[0], paragraphs[k + 1 :]):
             section = normalise(strip_emphasis(lines[0]))
             continue
         blocks.extend(paragraph_blocks(lines, section))
     return blocks
+
+
+def _heads_nothing(line: str, rest: list[list[str]]) -> bool:
+    """Tell whether a short question or exclamation would head nothing (another heading or the end follows).
+
+    Such a line is what someone said or asked ("Blijft de huisarts in het dorp?"), kept as a paragraph
+    instead of being lost as a heading without text; a title without final punctuation stays a heading.
+    """
+    if not strip_emphasis(line).endswith(("?", "!")):
+        return False
+    return not rest or bool(HEADING_MD_RE.match(rest[0][0])) or is_heading_line(rest[0])
 
 
 def paragraph_blocks(lines: list[str], section: str | None) -> list[Block]:
