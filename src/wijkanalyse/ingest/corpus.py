@@ -189,13 +189,14 @@ def _candidate_files(settings: Settings) -> list[str]:
 
 def _fingerprint(raw: bytes, meta: dict[str, Any], ctx: _Context, spec: SurveySpec | None) -> str:
     h, settings = hashlib.sha256(raw), ctx.settings
-    extra: dict[str, Any] = {"units": ctx.units, "units_v": 2} if spec else {}  # matched to these (units.py)
+    extra: dict[str, Any] = {"units": ctx.units} if spec else {}  # a survey is matched to these (units.py)
     extra |= {
         "meta": meta,
         "max": settings.max_segment_chars,
         "spec": spec.model_dump() if spec else None,
         "markup": [settings.markup.tables, sorted(settings.markup.skip_headings)],
-        "v": 2,  # 2: website markup cleaned, personal data outside the text pseudonymised
+        "v": 3,  # 2: website markup cleaned, personal data outside the text pseudonymised; 3: roles from
+        # speaker labels, PDF running headers dropped, short questions kept
     }
     h.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return h.hexdigest()
