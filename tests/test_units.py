@@ -77,3 +77,25 @@ def test_a_survey_only_corpus_makes_its_units_from_the_column_without_warnings(t
     assert units == {"haarlem noord", "Oost", "Oosst", "Zuid"}
     notes = [w for w in result.warnings if "column 'Wijk'" in w]
     assert len(notes) == 1 and "name no unit" in notes[0]
+
+
+def test_a_second_header_row_of_a_survey_tool_is_skipped_not_a_respondent(tmp_path):
+    """SurveyMonkey's xlsx export: a row of 'Response' / 'Open-Ended Response' under the questions."""
+    import openpyxl
+
+    folder = tmp_path / "c"
+    (folder / "enquete").mkdir(parents=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Respondent ID", "Collector ID", "In welke wijk woont u?", "Wat kan beter in uw wijk?"])
+    ws.append([None, None, "Response", "Open-Ended Response"])
+    ws.append([1001, 55, "Oost", "Meer groen in de straat."])
+    ws.append([1002, 55, "West", "Response"])  # a respondent who typed 'Response' is still a respondent
+    wb.save(folder / "enquete" / "sm.xlsx")
+    cfg = {"surveys": [{"path": "enquete/sm.xlsx", "respondent_id": "Respondent ID",
+                        "wijk_column": "In welke wijk woont u?",
+                        "text_columns": {"beter": "Wat kan beter in uw wijk?"}}]}  # fmt: skip
+    (folder / "wijkanalyse.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    result, respondents = _ingest(folder, tmp_path)
+    assert sorted(respondents["wijk"]) == ["Oost", "West"]
+    assert any("row 2 is a second header row" in w for w in result.warnings)

@@ -196,7 +196,7 @@ def _fingerprint(raw: bytes, meta: dict[str, Any], ctx: _Context, spec: SurveySp
         "spec": spec.model_dump() if spec else None,
         "markup": [settings.markup.tables, sorted(settings.markup.skip_headings)],
         "v": 3,  # 2: website markup cleaned, personal data outside the text pseudonymised; 3: roles from
-        # speaker labels, PDF running headers dropped, short questions kept
+        # speaker labels, PDF running headers dropped, short questions kept, a second header row skipped
     }
     h.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return h.hexdigest()

@@ -4,7 +4,8 @@ The wijk of a respondent comes from a wijk column or from a postcode column thro
 ``postcode_lookup`` in the settings (CSV: ``postcode4,wijk``). Open questions are the columns named by
 ``text_columns`` in the survey's settings, or else the text columns with long, varied answers. Answers that
 carry no content ("weet niet", "n.v.t.", "-", see :data:`NON_ANSWERS`) count as not answered and make no
-segment.
+segment. A second header row as survey tools export it ("Response", "Open-Ended Response" under the
+questions: :func:`is_second_header`) is skipped with a warning, not taken for a respondent.
 
 Personal data in the other columns. Every column that is neither an open question, the respondent id, the
 wijk nor the postcode is a *closed* question, stored per respondent (``respondents.answers_json``). A closed
@@ -190,6 +191,42 @@ def _survey_columns(df: pd.DataFrame, spec: SurveySpec, rel: str, postcodes: dic
     return _Columns(id_col, wijk_col, pc_col, qmap, closed, personal)
 
 
+#: What survey tools put in a second header row under each question (SurveyMonkey, Qualtrics-like exports).
+SECOND_HEADER_WORDS = frozenset(
+    "response|open-ended response|other (please specify)|antwoord|open antwoord|reactie|anders, namelijk"
+    "|import id|choice text|open-ended|respondent id|respondentid".split("|")
+)
+
+
+def is_second_header(rec: dict[str, Any], id_column: str | None) -> bool:
+    """Tell whether the first row under the header is a second header row, not a respondent.
+
+    It is when it has no respondent id and every filled cell is a sub-header word of a survey tool
+    (:data:`SECOND_HEADER_WORDS`: "Response", "Open-Ended Response", ...) or a Qualtrics import tag
+    (``{"ImportId":"QID4"}``).
+
+    Examples
+    --------
+    >>> is_second_header({"id": "", "wijk": "Response", "q": "Open-Ended Response"}, "id")
+    True
+    >>> is_second_header({"id": "", "wijk": "Oost", "q": "Response"}, "id")
+    False
+    """
+    if id_column and str(rec.get(id_column, "")).strip() and not _sub_header(str(rec[id_column])):
+        return False
+    filled = [str(v).strip() for v in rec.values() if str(v).strip()]
+    return bool(filled) and all(_sub_header(v) for v in filled)
+
+
+def _sub_header(value: str) -> bool:
+    v = value.strip().casefold()
+    return v in SECOND_HEADER_WORDS or (v.startswith("{") and "importid" in v)
+
+
+def _shown(rec: dict[str, Any]) -> str:
+    return ", ".join(sorted({repr(str(v).strip()) for v in rec.values() if str(v).strip()})[:3])
+
+
 def is_personal_column(header: str) -> bool:
     """Return True when a column header names personal data (name, e-mail, phone, address, birth date, ...).
 
@@ -259,6 +296,10 @@ def survey_blocks(
     seen_ids: set[str] = set()
     for i, row in enumerate(df.itertuples(index=False), start=2):  # row 1 is the header
         rec = dict(zip(columns, row, strict=True))
+        if i == 2 and is_second_header(rec, cols.respondent_id):
+            out.notes.append(f"{rel}: row 2 is a second header row ({_shown(rec)}), as survey tools export "
+                             "it; skipped.")  # fmt: skip
+            continue
         rid = (str(rec[cols.respondent_id]).strip() if cols.respondent_id else "") or f"rij-{i}"
         if rid in seen_ids:
             out.problems.append(
@@ -279,5 +320,5 @@ def survey_blocks(
             out.blocks.append(Block(text=text, unit="answer", question=key, respondent_id=rid, wijk=wijk))
         answers = {"open": answered, **{c: str(rec[c]) for c in cols.closed}}
         out.respondents.append(RespondentRecord(respondent_id=rid, wijk=wijk, answers=answers))
-    out.notes = names.notes(rel, cols.wijk) if cols.wijk else []
+    out.notes += names.notes(rel, cols.wijk) if cols.wijk else []
     return out
