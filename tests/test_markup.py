@@ -298,3 +298,34 @@ def test_a_transcript_speaker_named_by_a_role_gets_that_role(tmp_path: Path):
         ingest_corpus(settings, store)
         roles = store.segments().sort_values("start")["role"].tolist()
     assert roles == ["gespreksleider", "onbekend", "bewoner", "ambtenaar", "bewoner"]
+
+
+def test_a_teams_transcript_saved_as_word_is_read_as_turns_with_speakers(tmp_path: Path):
+    """Teams' .docx transcript: 'Name   0:15' lines; a title, date and duration first; events."""
+    import docx
+
+    corpus = tmp_path / "gesprekken"
+    (corpus / "lindehoek").mkdir(parents=True)
+    d = docx.Document()
+    for line in ["Dorpsgesprek Lindehoek-20250318_190312-Opname van vergadering", "18 maart 2025, 07:03PM",
+                 "1h 2m 3s", "Anneke Visser started transcription",
+                 "Gespreksleider   0:03", "Welkom allemaal. Wat vindt u van de bus?",
+                 "Anneke Visser   0:15", "De bus rijdt te weinig, vooral 's avonds.",
+                 "Henk Mulder   1:02", "Ik ben het daarmee eens.",
+                 "Henk Mulder   1:10", "En het fietspad is smal.",
+                 "Anneke Visser stopped transcription"]:  # fmt: skip
+        d.add_paragraph(line)
+    d.save(corpus / "lindehoek" / "2025-03-18-transcript.docx")
+    settings = load_settings(corpus, store_dir=tmp_path / "store", private_dir=tmp_path / "private")
+    with Store(settings.store_path) as store:
+        ingest_corpus(settings, store)
+        segs = store.segments().sort_values("start")
+        text = store.document_text(segs["doc_id"].iloc[0])
+    # three turns (Henk Mulder's two joined), no title, date, duration or event as a segment
+    assert segs["text"].tolist() == ["Welkom allemaal. Wat vindt u van de bus?",
+                                     "De bus rijdt te weinig, vooral 's avonds.",
+                                     "Ik ben het daarmee eens. En het fietspad is smal."]  # fmt: skip
+    assert segs["unit"].tolist() == ["turn"] * 3
+    assert segs["role"].tolist() == ["gespreksleider", "onbekend", "onbekend"]
+    assert segs["speaker"].str.startswith("[PERSOON-").all() and segs["speaker"].nunique() == 3
+    assert "Visser" not in text and "Mulder" not in text  # the names are pseudonymised everywhere

@@ -49,6 +49,7 @@ from wijkanalyse.ingest.limits import (
     check_zip,
 )
 from wijkanalyse.ingest.markdown_text import blocks_from_markdown
+from wijkanalyse.ingest.teams_transcript import transcript_turns
 from wijkanalyse.ingest.text_blocks import (
     BULLET_RE,
     TABLE_ROW,
@@ -212,7 +213,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str]:
 def _read_txt(path: Path, rel: str, *, sheet: str | int | None = None) -> Extracted:
     text = read_text_bytes(path.read_bytes(), rel)
     meta, body = split_front_matter(text, rel)
-    blocks = blocks_from_plain_text(body)
+    turns = transcript_turns([normalise(ln) for ln in body.splitlines() if ln.strip()])
+    blocks = turns if turns is not None else blocks_from_plain_text(body)
     if not blocks:
         raise IngestError(
             InputProblem(rel, "no text found after the front matter; expected paragraphs of text")
@@ -265,6 +267,9 @@ def _read_docx(path: Path, rel: str, *, sheet: str | int | None = None) -> Extra
                 rel, f"not a readable Word document (.docx), the file may be corrupt or truncated: {exc}"
             )
         ) from exc
+    turns = transcript_turns([t for t in (normalise(p.text) for p in document.paragraphs) if t])
+    if turns is not None:  # a meeting transcript saved as Word (Teams): the turns, as from a .vtt
+        return Extracted(blocks=turns)
     blocks: list[Block] = []
     section: str | None = None
     for para in document.paragraphs:
