@@ -185,3 +185,13 @@ def test_without_codebook_the_discovered_themes_are_the_themes_counted_per_unit(
     update_store(coded)
     with Store(coded.store_path, create=False) as store:
         assert analysis.load(store, coded).theme_source == "codebook"
+
+
+def test_the_codebook_notebook_views_work_without_a_codebook():
+    from wijkanalyse.explore.codebook_dev import code_similarity, near_duplicate_codes
+
+    def embed(texts):  # never called: there are no codes to embed
+        raise AssertionError("embedded texts of a codebook without codes")
+
+    assert near_duplicate_codes(empty_codebook(), embed).empty
+    assert code_similarity(empty_codebook(), embed).shape == (0, 0)

@@ -123,6 +123,16 @@ def test_code_quotes_filters(views):
     assert code_quotes(store, "financiering", coder="piet").empty
 
 
+def test_without_a_code_the_most_used_theme_is_shown(views):
+    _, store = views
+    # applied theme codes per segment: financiering 3 (TURN, NOTES, SURVEY), communicatie 2 (NOTES, OOST),
+    # communicatiemiddelen 1; vraag_of_zorg is a kind of input, not a theme
+    pd.testing.assert_frame_equal(code_quotes(store, None), code_quotes(store, "financiering"))
+    # in Oost only communicatie is coded
+    assert set(code_quotes(store, None, wijk="Oost")["code_id"]) == {"communicatie"}
+    assert code_quotes(store, None, coder="piet").empty  # piet only rejected: nothing to show, no error
+
+
 def test_code_quotes_refuses_unknown_codes_and_bad_filters(views):
     _, store = views
     with pytest.raises(ReportError, match="Did you mean 'financiering'"):

@@ -24,7 +24,7 @@ import pandas as pd
 from wijkanalyse.analysis.data import as_text
 from wijkanalyse.exceptions import ReportError
 from wijkanalyse.store import Store
-from wijkanalyse.vocabulary import HUMAN, MACHINE
+from wijkanalyse.vocabulary import HUMAN, MACHINE, NONE_CODE
 
 __all__ = ["QUOTE_COLUMNS", "code_quotes", "applied_codings", "location"]
 
@@ -141,7 +141,7 @@ def _memo_texts(store: Store) -> dict[str, list[str]]:
 
 def code_quotes(
     store: Store,
-    code: str,
+    code: str | None,
     *,
     wijk: str | None = None,
     coder: str | None = None,
@@ -154,8 +154,9 @@ def code_quotes(
     Parameters
     ----------
     store : Store
-    code : str
-        The code id, e.g. ``"financiering"``.
+    code : str or None
+        The code id, e.g. ``"financiering"``; None: the theme code applied to the most segments (within the
+        filters; no rows when nothing is coded yet).
     wijk, coder, kind, date_from, date_to
         Filters, as in :func:`applied_codings` (``kind``: ``"human"`` or ``"machine"``).
 
@@ -176,6 +177,14 @@ def code_quotes(
         invalid.
     """
     cod = applied_codings(store, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to)
+    if code is None:  # the most used theme code; ties by id
+        codes = store.codes_in_store_order()
+        dimension = cod["code_id"].map(dict(zip(codes["code_id"], codes["dimension"], strict=True)))
+        themes = cod[(dimension.fillna("thema") == "thema") & (cod["code_id"] != NONE_CODE)]
+        used = themes.groupby("code_id")["segment_id"].nunique()
+        if used.empty:  # nothing coded yet (or no codebook)
+            return pd.DataFrame(columns=list(QUOTE_COLUMNS))
+        code = str(used.sort_index().idxmax())
     _check_code(store, code, cod)
     cod = cod[cod["code_id"] == code]
     if cod.empty:

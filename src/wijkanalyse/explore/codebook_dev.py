@@ -143,6 +143,8 @@ def _code_vectors(codebook: Codebook, embed: EmbedFn) -> tuple[list[str], np.nda
         ids.append(code.id)
         centroids.append(c)
         per_code.append(vecs)
+    if not centroids:  # a corpus without a codebook: nothing to compare
+        return ids, np.zeros((0, 0)), per_code
     return ids, np.vstack(centroids), per_code
 
 
