@@ -195,3 +195,13 @@ def test_the_codebook_notebook_views_work_without_a_codebook():
 
     assert near_duplicate_codes(empty_codebook(), embed).empty
     assert code_similarity(empty_codebook(), embed).shape == (0, 0)
+
+
+def test_a_coding_sheet_asks_for_a_codebook_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKANALYSE_HOME", str(tmp_path / "werk"))
+    corpus = _corpus(tmp_path / "dorpen")
+    assert CliRunner().invoke(app, ["ingest", "--corpus", str(corpus)]).exit_code == 0
+    result = CliRunner().invoke(app, ["review", "export", "--coder", "anna", "--corpus", str(corpus)])
+    assert result.exit_code != 0 and "name no codebook" in result.output
+    assert "wijkanalyse codebook draft" in result.output and "Traceback" not in result.output
+    assert not list((tmp_path / "werk").rglob("codeerblad_*.xlsx"))  # no sheet without codes

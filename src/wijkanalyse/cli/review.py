@@ -171,6 +171,12 @@ def review_export(
     is_blind = (chosen_by == "check") if blind is None else blind
     try:
         with _opened(corpus, settings, outputs, codes=True, write=True) as (cfg, store):
+            if cfg.codebook_path is None:
+                raise SettingsError(
+                    "A coding sheet holds the codebook's codes, and the corpus's settings name no codebook. "
+                    "Draft one from its own themes (wijkanalyse codebook draft --out codeboek.yml), edit it, "
+                    "and set 'codebook: codeboek.yml' in its wijkanalyse.yml."
+                )
             picked = None
             if chosen_by is not None and sample is not None:
                 picked = _choose_round(
