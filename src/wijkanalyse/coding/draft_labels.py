@@ -19,7 +19,8 @@ finding a theme, poor as the name of a code. :func:`theme_labels` names each the
    initiatieven genomen"); or when it is a name, capitalised inside sentences ("minister Weerwind").
    A phrase that is cut short, followed by the same noun-like word in three quarters of its texts ("ouderen
    een groot" + "probleem"), is written with that word ("ouderen een groot probleem"); a verb that follows
-   ("buurthuis in Noord" + "kost") says the phrase was whole.
+   ("buurthuis in Noord" + "kost") says the phrase was whole. A one-word name gets its noun the same way
+   ("hele" + "dorp": "Hele dorp").
    The candidate found in the most texts wins (ties: the better-ranked anchors, then the shorter phrase), if
    it occurs in at least two texts and at least 5 % of the theme's texts. Short spans bounded by content words
    are a cheap, offline stand-in for noun phrases (no tagger or model is needed), and the phrase is written as
@@ -313,6 +314,37 @@ def _spelled(word: str, texts: Sequence[str]) -> str:
     return counts.most_common(1)[0][0] if counts else word
 
 
+def _completed(word: str, texts: Sequence[str]) -> str:
+    """Return a one-word name with the noun that follows it in three quarters of its texts ("hele" + "dorp").
+
+    Examples
+    --------
+    >>> _completed("hele", ["Voor het hele dorp.", "Het hele dorp doet mee.", "De hele dorp.", "Een dorp."])
+    'hele dorp'
+    >>> _completed("bus", ["De bus rijdt.", "Met de bus naar de stad.", "Een bus minder."])
+    'bus'
+    """
+    after: Counter[str] = Counter()
+    longer: dict[str, Counter[str]] = {}
+    found = 0
+    for text in texts:
+        tokens = list(_WORD.finditer(str(text)))
+        for i, t in enumerate(tokens):
+            if t.group().lower() != word.lower():
+                continue
+            found += 1
+            glued = i + 1 < len(tokens) and not str(text)[t.end() : tokens[i + 1].start()].strip()
+            nxt = tokens[i + 1].group() if glued else ""
+            after[nxt.lower()] += 1
+            longer.setdefault(nxt.lower(), Counter())[f"{word} {nxt}"] += 1
+    if not after:
+        return word
+    nxt, n = after.most_common(1)[0]
+    if nxt and nxt not in GAP_WORDS and n >= _CUT_SHORT * found and is_noun_like(nxt, texts):
+        return longer[nxt].most_common(1)[0][0]
+    return word
+
+
 def _candidates(texts: Sequence[str], anchor_words: list[str]) -> list[str]:
     """Return every name a theme could get, best first (phrases, then pairs of anchors, then three)."""
     nouns = [w for w in anchor_words if is_noun_like(w, texts)]
@@ -320,7 +352,7 @@ def _candidates(texts: Sequence[str], anchor_words: list[str]) -> list[str]:
     ordered = nouns + [w for w in anchor_words if w not in nouns]  # noun-like first, each group by rank
     spelled = [_spelled(w, texts) for w in ordered[:4]]
     if len(spelled) == 1 or len(nouns) == 1:  # one noun is a better name than a noun and a verb
-        names.append(spelled[0])
+        names.append(_completed(spelled[0], texts))
     pairs = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
     names += [join_nl([spelled[a], spelled[b]]) for a, b in pairs if b < len(spelled)]
     if len(spelled) >= 3:
