@@ -4,7 +4,8 @@ Metadata comes from, in this order:
 
 1. YAML front matter of a ``.md``/``.txt`` file;
 2. the corpus manifest (``manifest.yml``: a list ``documents`` of entries with ``path`` and the same keys);
-3. the folder name (wijk) and a ``YYYY-MM-DD`` prefix of the file name (date).
+3. the folder name (wijk) and a ``YYYY-MM-DD`` prefix of the file name (date), else a date written anywhere in
+   the file name as people write them (``4 maart 2025``, ``04-03-2025``: :mod:`.file_dates`).
 
 Everything a person writes by hand is checked, and every problem is reported (not only the first).
 """
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from wijkanalyse.exceptions import InputProblem, SettingsError
+from wijkanalyse.ingest.file_dates import date_in_name
 from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml_file
 
 __all__ = [
@@ -174,7 +176,7 @@ def resolve_metadata(
         meta["wijk"] = folder_unit(rel, folder_wijk)
     if not meta.get("date"):
         m = _DATE_RE.match(Path(rel).name)
-        meta["date"] = m.group(1) if m else None
+        meta["date"] = m.group(1) if m else date_in_name(Path(rel).stem)
     if meta.get("date") is not None:
         meta["date"] = str(meta["date"])
     if not meta.get("kind"):

@@ -1,0 +1,37 @@
+"""Dates in file names as people write them, through the real ingest (metadata still wins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wijkanalyse.config import load_settings
+from wijkanalyse.ingest.corpus import ingest_corpus
+from wijkanalyse.store import Store
+
+#: file name -> the date worked out by hand (None: no whole date in the name)
+FILES = {
+    "Verslag dorpsgesprek 4 maart 2025.txt": "2025-03-04",
+    "notulen_18-11-2024.txt": "2024-11-18",  # day first, the Dutch order
+    "Teams 20250107 opname.txt": "2025-01-07",
+    "2023-09-12-sessie.txt": "2023-09-12",  # the corpus convention
+    "verslag maart 2025.txt": None,  # a month is not a day
+    "verslag 31-02-2025.txt": None,  # no such day
+    "met datum in de kop 1-1-2020.md": "2024-06-01",  # front matter wins over the name
+}
+
+
+def test_file_names_give_the_date_the_metadata_does_not(tmp_path: Path):
+    corpus = tmp_path / "c"
+    (corpus / "oudeveen").mkdir(parents=True)
+    for name in FILES:
+        body = "De bewoners willen meer groen in het dorp.\n"
+        if name.endswith(".md"):
+            body = "---\ndate: 2024-06-01\n---\n" + body
+        (corpus / "oudeveen" / name).write_text(body, encoding="utf-8")
+    settings = load_settings(corpus, store_dir=tmp_path / "store", private_dir=tmp_path / "private")
+    with Store(settings.store_path) as store:
+        result = ingest_corpus(settings, store)
+        docs = store.documents()
+    assert not result.problems
+    got = {Path(p).name: (d if isinstance(d, str) else None) for p, d in zip(docs["path"], docs["date"], strict=True)}
+    assert got == FILES
