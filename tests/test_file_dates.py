@@ -33,5 +33,6 @@ def test_file_names_give_the_date_the_metadata_does_not(tmp_path: Path):
         result = ingest_corpus(settings, store)
         docs = store.documents()
     assert not result.problems
-    got = {Path(p).name: (d if isinstance(d, str) else None) for p, d in zip(docs["path"], docs["date"], strict=True)}
+    dates = zip(docs["path"], docs["date"], strict=True)
+    got = {Path(p).name: (d if isinstance(d, str) else None) for p, d in dates}
     assert got == FILES
