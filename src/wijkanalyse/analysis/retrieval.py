@@ -139,6 +139,15 @@ def _memo_texts(store: Store) -> dict[str, list[str]]:
     return out
 
 
+def _most_used_theme(store: Store, cod: pd.DataFrame) -> str | None:
+    """Return the theme code applied to the most segments of ``cod`` (ties: the first id), None when none."""
+    codes = store.codes_in_store_order()
+    dimension = cod["code_id"].map(dict(zip(codes["code_id"], codes["dimension"], strict=True)))
+    themes = cod[(dimension.fillna("thema") == "thema") & (cod["code_id"] != NONE_CODE)]
+    used = themes.groupby("code_id")["segment_id"].nunique()
+    return None if used.empty else str(used.sort_index().idxmax())
+
+
 def code_quotes(
     store: Store,
     code: str | None,
@@ -177,14 +186,9 @@ def code_quotes(
         invalid.
     """
     cod = applied_codings(store, wijk=wijk, coder=coder, kind=kind, date_from=date_from, date_to=date_to)
-    if code is None:  # the most used theme code; ties by id
-        codes = store.codes_in_store_order()
-        dimension = cod["code_id"].map(dict(zip(codes["code_id"], codes["dimension"], strict=True)))
-        themes = cod[(dimension.fillna("thema") == "thema") & (cod["code_id"] != NONE_CODE)]
-        used = themes.groupby("code_id")["segment_id"].nunique()
-        if used.empty:  # nothing coded yet (or no codebook)
-            return pd.DataFrame(columns=list(QUOTE_COLUMNS))
-        code = str(used.sort_index().idxmax())
+    code = code if code is not None else _most_used_theme(store, cod)
+    if code is None:  # nothing coded yet (or no codebook)
+        return pd.DataFrame(columns=list(QUOTE_COLUMNS))
     _check_code(store, code, cod)
     cod = cod[cod["code_id"] == code]
     if cod.empty:
