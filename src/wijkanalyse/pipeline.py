@@ -15,7 +15,7 @@ import fnmatch
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ from wijkanalyse.ingest.metadata import MANIFEST_NAMES, load_manifest, manifest_
 from wijkanalyse.ingest.readers import split_front_matter
 from wijkanalyse.ingest.surveys import load_postcodes
 from wijkanalyse.report import JobResult, RunResult, run_reports
-from wijkanalyse.report.kernel_session import prepared_session
+from wijkanalyse.report.kernel_session import prepared_kernels, prepared_session
+from wijkanalyse.report.runner import IN_PROCESS_KERNELS
 from wijkanalyse.store import Store
 from wijkanalyse.update import store_for_writing, update_store
 
@@ -127,7 +128,8 @@ def run_pipeline(
     ----------
     settings : Settings
     jobs : int, default 1
-        Report notebooks run at the same time (a local process pool).
+        Reports built at the same time: 2 in two kernels of this process, more in a local process pool (the
+        command line's default is :func:`~wijkanalyse.report.runner.default_jobs`).
     language : str, optional
         ``nl`` or ``en``; default: the settings.
     wijken : sequence of str, optional
@@ -157,8 +159,12 @@ def run_pipeline(
     if jobs < 1:
         raise ReportError(f"The 'jobs' parameter must be an int >= 1. Got {jobs} instead.")
     check_wijken(settings, wijken)
-    # reports built here, one after another, get a kernel that starts while the store is updated
-    early = prepared_session(settings.store_path) if jobs == 1 and executor is None else nullcontext()
+    # reports built in this process get their kernel(s) started while the store is updated
+    early: AbstractContextManager[Any] = nullcontext()
+    if executor is None and jobs == 1:
+        early = prepared_session(settings.store_path)
+    elif executor is None and jobs <= IN_PROCESS_KERNELS:
+        early = prepared_kernels(settings.store_path, jobs)
     with store_for_writing(settings), early:
         update = update_store(settings)
         log.info(update.describe())

@@ -20,6 +20,7 @@ from wijkanalyse.analysis.counting import (
 )
 from wijkanalyse.analysis.data import AnalysisData
 from wijkanalyse.analysis.protection import suppression_pattern
+from wijkanalyse.analysis.run_shared import shared
 from wijkanalyse.analysis.suppression import hide
 from wijkanalyse.review.machine_decision import MachineDecision, agreement_table, machine_may_stand
 from wijkanalyse.store import Store
@@ -145,4 +146,10 @@ def machine_decision(store: Store, data: AnalysisData, wijk: str | None = None) 
     wijkanalyse.review.machine_decision.MachineDecision
         With ``explain(language)`` for the report.
     """
-    return machine_may_stand(store, threshold=data.machine_agreement_threshold, wijk=wijk)
+    threshold = data.machine_agreement_threshold
+    # the same for every report of a run (it reads the whole store): worked out once per run
+    return shared(
+        data,
+        ("machine_decision", wijk, threshold),
+        lambda: machine_may_stand(store, threshold=threshold, wijk=wijk),
+    )

@@ -25,6 +25,7 @@ from wijkanalyse.analysis.prevalence import (
 )
 from wijkanalyse.analysis.protection import suppression_pattern
 from wijkanalyse.analysis.quotes import representative_quotes, uncovered_themes
+from wijkanalyse.analysis.run_shared import shared
 from wijkanalyse.analysis.suppression import hide, order
 from wijkanalyse.store import Store
 from wijkanalyse.vocabulary import CITY
@@ -55,6 +56,12 @@ def new_themes(data: AnalysisData, wijk: str | None = None) -> pd.DataFrame:
     return order(hide(table, suppression_pattern(data), cells), "segments", "theme_id")
 
 
+def _agreement(data: AnalysisData, store: Store) -> pd.DataFrame:
+    """Return the project-wide agreement table (the same in every report of a run: made once per run)."""
+    threshold = data.machine_agreement_threshold
+    return shared(data, ("agreement_summary", threshold), lambda: agreement_summary(store, threshold))
+
+
 def wijk_tables(data: AnalysisData, wijk: str, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Every table of a wijk report, suppressed with the run's pattern, keyed by the CSV name it goes to.
 
@@ -78,7 +85,7 @@ def wijk_tables(data: AnalysisData, wijk: str, store: Store | None = None) -> di
         "zekerheid": confidence_distribution(data, wijk),
     }
     if store is not None:
-        tables["overeenstemming"] = agreement_summary(store, data.machine_agreement_threshold)
+        tables["overeenstemming"] = _agreement(data, store)
     return tables
 
 
@@ -95,5 +102,5 @@ def city_tables(data: AnalysisData, store: Store | None = None) -> dict[str, pd.
         "zekerheid": confidence_distribution(data),
     }
     if store is not None:
-        tables["overeenstemming"] = agreement_summary(store, data.machine_agreement_threshold)
+        tables["overeenstemming"] = _agreement(data, store)
     return tables

@@ -376,7 +376,12 @@ app.command("agreement")(agreement_command)
 # ------------------------------------------------------------------------------------------------------------
 # Stage 7-8: analyse and report  (the main job: `wijkanalyse run`)
 # ------------------------------------------------------------------------------------------------------------
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Report notebooks run at the same time.")]
+JobsOpt = Annotated[
+    Optional[int],  # noqa: UP045 - typer needs Optional
+    typer.Option(
+        "--jobs", "-j", min=1, help="Reports built at the same time (default: 2 on 2 or more cores, else 1)."
+    ),
+]
 LanguageOpt = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional
     typer.Option("--language", "-l", help="Report language: nl or en (default: the settings, else nl)."),
@@ -410,7 +415,7 @@ def _report_outcome(result: RunResult) -> None:
 def run(
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: JobsOpt = None,
     language: LanguageOpt = None,
     wijk: WijkOpt = None,
     force: ForceOpt = False,
@@ -425,13 +430,15 @@ def run(
     that neither the store nor the corpus folder knows is refused before any work.
     """
     from wijkanalyse.pipeline import run_pipeline
+    from wijkanalyse.report.runner import default_jobs
 
     try:
         cfg = _settings(corpus, settings, outputs, language=language)
         with cluster_for(cfg, scheduler, workers) as client:  # embed, code and build reports on it
             result = run_pipeline(
-                cfg, jobs=jobs, wijken=wijk, force=force, executor=client, on_done=_report_progress
-            )
+                cfg, jobs=jobs or default_jobs(), wijken=wijk, force=force, executor=client,
+                on_done=_report_progress,
+            )  # fmt: skip
     except USER_ERRORS as exc:
         _fail(exc)
         return
@@ -446,7 +453,7 @@ def run(
 def report(
     corpus: CorpusOpt = DEMO_CORPUS,
     settings: SettingsOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: JobsOpt = None,
     language: LanguageOpt = None,
     wijk: WijkOpt = None,
     force: ForceOpt = False,
@@ -454,10 +461,13 @@ def report(
 ) -> None:
     """Build the reports from the store as it is (no ingest, no coding); unchanged reports are reused."""
     from wijkanalyse.report import run_reports
+    from wijkanalyse.report.runner import default_jobs
 
     try:
         cfg = _settings(corpus, settings, outputs, language=language)
-        result = run_reports(cfg, wijken=wijk, jobs=jobs, force=force, on_done=_report_progress)
+        result = run_reports(
+            cfg, wijken=wijk, jobs=jobs or default_jobs(), force=force, on_done=_report_progress
+        )
     except USER_ERRORS as exc:
         _fail(exc)
         return

@@ -5,7 +5,9 @@ cleared, but modules stay loaded, so a module-level memo survives. Reading the s
 codes count (:func:`wijkanalyse.analysis.load`) and working out the run's suppression pattern from the cell
 model (:func:`wijkanalyse.analysis.protection.suppression_pattern`) are the same for every report of a run:
 about 1 s of each report's 4-5 s at 10k answers. :func:`report_data` does them once per run and hands every
-report its own copy.
+report its own copy. The copies also share the run's wijk-independent results
+(:mod:`wijkanalyse.analysis.run_shared`: whether the machine's codes may stand, the agreement table), worked
+out by the first report that needs them.
 
 When the memo is used, and why it cannot serve stale data:
 
@@ -37,6 +39,7 @@ import pandas as pd
 from wijkanalyse import analysis
 from wijkanalyse.analysis import AnalysisData
 from wijkanalyse.analysis.protection import suppression_pattern
+from wijkanalyse.analysis.run_shared import share_results
 from wijkanalyse.config import Settings
 from wijkanalyse.store import Store
 
@@ -115,6 +118,7 @@ def report_data(
     if data is None:
         data = analysis.load(store, settings, language=language, discovery_run=discovery_run)
         suppression_pattern(data)  # every report of the run applies it: worked out once, kept on the data
+        share_results(data)  # wijk-independent results (machine decision, agreement) once per run too
         _MEMO.clear()
         _MEMO[key] = data
     return data_copy(data)

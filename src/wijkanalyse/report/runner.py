@@ -34,7 +34,10 @@ discovery reruns when anything is new), so every report is rebuilt; a rerun with
 Parallel and distributed
 ------------------------
 Each report is one :class:`~.jobs.ReportJob` (plain, picklable data) run by :func:`~.jobs.run_job`, a
-top-level function. By default the jobs run in a local process pool (``jobs`` processes). Any executor with
+top-level function. ``jobs=1`` runs them one after another in one kernel; ``jobs=2`` (the command line's
+default on two or more cores, :func:`default_jobs`) in two kernels of this process side by side, each taking
+the next report when it is free (the tables are the same as one after another; the order of the index is the
+planned one); more jobs run in a local process pool (``jobs`` processes). Any executor with
 ``submit(fn, *args)`` that returns futures can run them instead, e.g. Dask::
 
     from dask.distributed import Client          # pip install 'wijkanalyse[distributed]'
@@ -80,6 +83,7 @@ from wijkanalyse.report.jobs import JobResult, ReportJob, RunResult, execute_job
 from wijkanalyse.report.kernel_session import (
     reports_session,
     run_job_in_process_session,
+    run_side_by_side,
     start_process_session,
 )
 from wijkanalyse.report.run_folders import building, clean_run_folders
@@ -93,8 +97,30 @@ __all__ = [
     "notebook_parameters",
     "runs_root",
     "WIJK_NOTEBOOK",
+    "IN_PROCESS_KERNELS",
+    "default_jobs",
     "CITY_NOTEBOOK",
 ]
+
+#: Up to this many reports at the same time run in kernels of this process (one thread each, the pages
+#: rendered in one more); more run in a local process pool. One process keeps up with two kernels: its part
+#: of a report (papermill's messages, the page) is about a third of the kernel's.
+IN_PROCESS_KERNELS = 2
+
+
+
+def default_jobs() -> int:
+    """Return how many reports to build at the same time when the command line is not told.
+
+    One kernel per usable core, at most :data:`IN_PROCESS_KERNELS` (each kernel holds the run's analysis data
+    in memory).
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(IN_PROCESS_KERNELS, cores))
+
 
 WIJK_NOTEBOOK = "wijkrapport.ipynb"
 CITY_NOTEBOOK = "stadsoverzicht.ipynb"
@@ -265,6 +291,9 @@ def _execute(
                     done(rendering.popleft().result())
             for f in rendering:
                 done(f.result())
+    elif jobs <= IN_PROCESS_KERNELS:
+        for r in run_side_by_side(todo, min(jobs, len(todo))):
+            done(r)
     else:
         ctx = multiprocessing.get_context("spawn")  # no forked sqlite connections or zmq contexts
         workers = min(jobs, len(todo))
@@ -402,9 +431,11 @@ def _warm_pattern(
     """Compute the run's suppression pattern once before reports run side by side (they then read it).
 
     Every report needs the same pattern (:mod:`wijkanalyse.analysis.pattern_cache`); reports started at the
-    same time would each compute it. Sequential reports need no warming: the first one keeps it.
+    same time would each compute it. Sequential reports need no warming: the first one keeps it. Nor do the
+    (at most :data:`IN_PROCESS_KERNELS`) kernels of this process: each works it out with its first report,
+    side by side, which takes no longer than working it out here first (and reading the data here once more).
     """
-    if jobs <= 1 and executor is None:
+    if jobs <= IN_PROCESS_KERNELS and executor is None:
         return
     to_build = [j for j in planned if (j.name, j.fingerprint) not in previous]
     if len(to_build) > 1:
@@ -468,7 +499,7 @@ def run_reports(
     wijken : sequence of str, optional
         Only these wijken; default: every wijk with segments. The city overview is always built.
     jobs : int, default 1
-        Notebooks executed at the same time in a local process pool.
+        Reports built at the same time (1: in one kernel; 2: two kernels of this process; more: a pool).
     language : str, optional
         ``nl`` or ``en``; default ``settings.language``.
     run_dir : path, optional
