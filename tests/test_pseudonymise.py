@@ -370,3 +370,22 @@ def test_every_full_date_in_a_sentence_about_birth_is_a_date_of_birth():
     assert "2-9-1961" not in out and "17 mei 1964" not in out
     assert "De avond van 17 mei 2024 was druk." in out
     assert counts.get("GEBOORTEDATUM") == 2
+
+
+def test_a_known_full_name_before_a_month_is_still_a_name():
+    """"Jan" before a month is January ("Jan t/m maart"); in "Jan de Vries | april" it is Jan."""
+    p = Pseudonymiser(None)
+    texts = ["Aanwezig: Jan de Vries (wijkraad).", "Speeltuin offerte | Jan de Vries | april",
+             "Jan Bakker | 12 april | bankjes", "Jan t/m maart is het dicht."]  # fmt: skip
+    for t in texts:
+        p.detect_names(t)
+    out = [p.pseudonymise(t)[0] for t in texts]
+    assert out == ["Aanwezig: [PERSOON-1] (wijkraad).", "Speeltuin offerte | [PERSOON-1] | april",
+                   "[PERSOON-2] | 12 april | bankjes", "Jan t/m maart is het dicht."]  # fmt: skip
+
+
+def test_an_iban_with_a_space_after_the_country_is_found():
+    p = Pseudonymiser(None)
+    assert p.pseudonymise("Rekening NL 91 ABNA 0417 1643 00 graag.")[0] == "Rekening [IBAN-1] graag."
+    # lower case with that space is ordinary text: 'in 20' never starts an IBAN to try
+    assert p.pseudonymise("In 2025 ging het om 19 uur goed.")[0] == "In 2025 ging het om 19 uur goed."

@@ -24,6 +24,11 @@ First names that are also words (``data/voornamen_ook_woord.txt``: *Wil*, *Ben*,
 need a person in the context (``Mark van de wijkraad``, ``Roos en haar man``, ``met Bas``) and are left when a
 pronoun, article or preposition follows them (``Wil je``, ``Mark de datum``, ``Max. 25``).
 
+A name never runs on into an everyday Dutch word that is no known name (``wordfreq``'s Dutch frequencies,
+:func:`~.pseudonymise_words.everyday_words`): in a transcript without punctuation, "Marja Koster Zeker weten"
+is the name and the next sentence, "de wijkagent Eerlijk gezegd ..." names no one. After a title of address
+(``mevrouw Zeker``) and after a tussenvoegsel (``de Groot``) the word is still the name.
+
 The lists were written for this project (no external list is copied); ``deduce``'s larger lookup lists are
 not used because deduce is not a dependency (see :mod:`wijkanalyse.ingest.pseudonymise`).
 """
@@ -63,10 +68,12 @@ _NOT_SELF_NAME_ENDINGS = ("er", "s", "se", "sche", "ees", "aan", "aans", "ische"
 
 #: Titles written abbreviated, whose full stop a name follows ("dhr. Jansen", "mevr. de Jong", "dr. Bakker").
 _ABBREVIATED_TITLES = frozenset("mevr mw dhr mr dr drs ir ing prof ds".split())
+#: the words _title_names starts from
+_TITLE_WORDS = W.PERSONAL_TITLES | W.ROLES | {"heer"}
 
 
 def _span(s: Sentence, a: int, b: int, kind: str) -> NameSpan:
-    return NameSpan(s.toks[a].start, s.toks[b - 1].end, kind)
+    return NameSpan(s.starts[a], s.ends[b - 1], kind)
 
 
 def _kind(s: Sentence, a: int, b: int) -> str:
@@ -78,8 +85,9 @@ def _kind(s: Sentence, a: int, b: int) -> str:
 def _title_names(s: Sentence) -> list[NameSpan]:
     """Find ``mevrouw Bakker``, ``dhr. T. Çelik``, ``mevr. de jong``, ``wethouder Koster``, ``zus Ria``."""
     out = []
-    for i, t in enumerate(s.toks):
-        w = t.low
+    for i, w in enumerate(s.lows):
+        if w not in _TITLE_WORDS:
+            continue
         personal = w in W.PERSONAL_TITLES or (w == "heer" and s.low(i - 1) == "de")
         if not personal and w not in W.ROLES:
             continue
@@ -91,10 +99,10 @@ def _title_names(s: Sentence) -> list[NameSpan]:
         k = j
         while s.initial_letter(k):
             k += 2
-        if not personal and s.low(k) == "van" and s.toks[k].text == "van":
+        if not personal and s.low(k) == "van" and s.words[k] == "van":
             if W.norm(f"van {s.low(k + 1)}") not in s.lex.surnames:
                 continue  # "de burgemeester van Utrecht", "jongerenwerker van Dock": a place or a firm
-        end = s.surname_after(k, lower_ok=personal, place_ok=personal)
+        end = s.surname_after(k, lower_ok=personal, place_ok=personal, extends=not personal)
         if end == k and k > j:
             continue
         if (
@@ -118,7 +126,7 @@ def _title_names(s: Sentence) -> list[NameSpan]:
 def _initials_names(s: Sentence) -> list[NameSpan]:
     """``J. de Vries``, ``A.M. van den Berg``, ``B. Şahin``."""
     out = []
-    for i in range(len(s.toks)):
+    for i in s.where(s.one_up):
         if not s.initial_letter(i) or s.initial_letter(i - 2):
             continue
         k = i
@@ -132,7 +140,7 @@ def _initials_names(s: Sentence) -> list[NameSpan]:
 
 def _possessive_base(s: Sentence, i: int) -> int:
     """Return the characters to drop from token ``i`` when it is a possessive (``Jans``, ``Fatima's``)."""
-    t = s.toks[i]
+    t = s.at(i)
     if t.text[-2:] in {"'s", "’s"} and t.low[:-2] in s.lex.first:
         return 2
     nxt = s.low(i + 1)
@@ -152,13 +160,14 @@ def _first_name_spans(s: Sentence) -> list[NameSpan]:
     """Find a known first name and its surname; ambiguous and lower-case ones only in a person context."""
     out = []
     skip_to = 0
-    for i, t in enumerate(s.toks):
+    for i in s.where(s.maybe_first):
+        t = s.at(i)
         if i < skip_to or not (s.cap(i) or s.caps(i) or s.lower(i)):
             continue
         cut = 0 if s.first_name(i) else _possessive_base(s, i)
         if not cut and not s.first_name(i):
             continue
-        end = i + 1 if cut else s.surname_after(i + 1, place_ok=True)
+        end = i + 1 if cut else s.surname_after(i + 1, place_ok=True, extends=True)
         if s.blocked(i, end, place_ok=True):
             skip_to = end  # "Het Anne Frank Huis": no name inside it either
             continue
@@ -166,7 +175,7 @@ def _first_name_spans(s: Sentence) -> list[NameSpan]:
         if cut:
             out.append(NameSpan(t.start, t.end - cut, "first"))
         elif s.lower(i):
-            digit_before = s.tok(i - 1) is not None and s.toks[i - 1].text.isdigit()
+            digit_before = s.tok(i - 1) is not None and s.words[i - 1].isdigit()
             if base not in s.lex.ambiguous and not digit_before and s.person_context(i, end):
                 out.append(_span(s, i, end, _kind(s, i, end)))
         elif end - i >= 2:
@@ -184,8 +193,8 @@ def _first_name_spans(s: Sentence) -> list[NameSpan]:
 def _speaker_names(s: Sentence) -> list[NameSpan]:
     """``Roy Linger: ...`` at the start of the text or of a line."""
     out = []
-    for i in range(len(s.toks)):
-        if i and s.toks[i - 1].text != "\n":
+    for i in [0, *(j + 1 for j in s.where(s.newline))]:
+        if i >= s.n:
             continue
         k = i
         while k < i + 6 and (s.name_word(k) or s.tussen(k) or s.initial_letter(k) or s.low(k) == "."):
@@ -221,7 +230,7 @@ def _list_item(s: Sentence, part: str, offset: int, head: str) -> list[NameSpan]
     if a is None:
         return []
     b = a
-    while b < len(s.toks) and s.toks[b].end <= offset + part.find(core) + len(core):
+    while b < s.n and s.ends[b] <= offset + part.find(core) + len(core):
         b += 1
     while a < b and (
         s.low(a) in W.PERSONAL_TITLES
@@ -248,7 +257,7 @@ def _context_names(s: Sentence) -> list[NameSpan]:
     """Unknown names in a person's context, known surnames, a capitalised ``De``/``Van``, capitalised runs."""
     out = []
     skip_to = 0
-    for i in range(len(s.toks)):
+    for i in s.where(s.context_start):
         if i < skip_to or s.first_name(i) or not (s.cap(i) or s.caps(i) or s.tussen(i)):
             continue
         prev, prev2 = s.low(i - 1), s.low(i - 2)
@@ -263,7 +272,7 @@ def _context_names(s: Sentence) -> list[NameSpan]:
         if n and not s.initial(i):
             # "De Oostpost", "wijkraad Ter Kleef": things are named "De ..." as often as people; a known
             # surname or a person's context is needed ("volgens De Boer"; "wethouder De Groot": title rule)
-            phrase = W.norm(s.text[s.toks[i].start : s.toks[i + n].end])
+            phrase = W.norm(s.text[s.starts[i] : s.ends[i + n]])
             if (
                 phrase not in s.lex.surnames
                 and s.low(i - 1) not in W.STRONG_BEFORE
@@ -289,8 +298,7 @@ def _context_names(s: Sentence) -> list[NameSpan]:
         if (prev2, prev) == ("ik", "ben") and single and s.low(i).endswith(_NOT_SELF_NAME_ENDINGS):
             continue
         surname = (
-            s.low(i) in s.lex.surnames
-            or W.norm(s.text[s.toks[i].start : s.toks[end - 1].end]) in s.lex.surnames
+            s.low(i) in s.lex.surnames or W.norm(s.text[s.starts[i] : s.ends[end - 1]]) in s.lex.surnames
         )
         initial = s.initial(i)
         runs = not single and all(s.cap(j) or s.low(j) in W.TUSSEN_WORDS for j in range(i, end))
@@ -333,7 +341,7 @@ class NameText:
 
     def __init__(self, text: str, keep: frozenset[str] = frozenset()):
         self._s = Sentence(text, W.lexicon(), keep)
-        self._by_end = {t.end: i for i, t in enumerate(self._s.toks)}
+        self._by_end = dict(zip(self._s.ends, range(self._s.n), strict=True))
 
     def names(self) -> list[NameSpan]:
         """Return the names the rules find in the text (the longest where they overlap)."""
@@ -351,9 +359,9 @@ class NameText:
         b += 1
         if s.blocked(a, b) or s.low(b) == "-" or s.low(a - 1) == "-":
             return False
-        if all(s.lower(j) or not s.toks[j].text[0].isalpha() for j in range(a, b)):
+        if all(s.lower(j) or not s.words[j][0].isalpha() for j in range(a, b)):
             # lower case ("jan", "de jong"): a first name or a full name, with a person around it
-            digit_before = s.tok(a - 1) is not None and s.toks[a - 1].text.isdigit()
+            digit_before = s.tok(a - 1) is not None and s.words[a - 1].isdigit()
             known_form = b - a >= 2 or (s.low(a) in s.lex.first and s.low(a) not in s.lex.ambiguous)
             return known_form and not digit_before and s.person_context(a, b)
         if b - a == 1 and (s.low(a) in s.lex.ambiguous or s.stopword(a) or s.caps(a)):

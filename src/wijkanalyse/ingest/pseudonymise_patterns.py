@@ -54,6 +54,9 @@ __all__ = [
 
 #: ``(start, end, category)`` of one piece of text to replace
 Span = tuple[int, int, str]
+#: any decimal digit, as ``\d`` matches it in the patterns (most texts have none, and then only e-mail runs)
+_DIGIT_RE = re.compile(r"\d")
+_PLACEHOLDER_RE = re.compile(r"\[[A-Z]+-\d+\]")
 
 # -- e-mail --------------------------------------------------------------------------------------------------
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
@@ -64,13 +67,17 @@ _EMAIL_OBFUSCATED_RE = re.compile(rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w
 
 def find_emails(text: str) -> list[Span]:
     """E-mail addresses, also written ``naam [at] domein.nl``."""
+    if "@" not in text and "[" not in text and "(" not in text:
+        return []  # both patterns need an @ or a bracket
     spans = [(m.start(), m.end(), "EMAIL") for m in _EMAIL_RE.finditer(text)]
     spans += [(m.start(), m.end(), "EMAIL") for m in _EMAIL_OBFUSCATED_RE.finditer(text)]
     return spans
 
 
 # -- IBAN ----------------------------------------------------------------------------------------------------
-_IBAN_RUN_RE = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{1,4}){3,8}(?![\w])")
+# "NL91 ABNA ...", "nl91abna...", and "NL 91 ABNA ..." (a space after the country only in capitals: "in 2025
+# ging" is no IBAN to try)
+_IBAN_RUN_RE = re.compile(r"(?<![\w])(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:[ ]?[A-Za-z0-9]{1,4}){3,8}(?![\w])")
 
 
 def iban_valid(iban: str) -> bool:
@@ -86,6 +93,8 @@ def iban_valid(iban: str) -> bool:
 
 def find_ibans(text: str) -> list[Span]:
     """IBANs that pass the mod-97 check (the longest valid run of space-separated groups)."""
+    if _DIGIT_RE.search(text) is None:
+        return []  # every pattern below needs a digit
     spans: list[Span] = []
     pos = 0
     while (m := _IBAN_RUN_RE.search(text, pos)) is not None:
@@ -125,6 +134,8 @@ def bsn_valid(digits: str) -> bool:
 
 def find_bsns(text: str) -> list[Span]:
     """Burgerservicenummers (eleven test), not case or reference numbers and not amounts."""
+    if _DIGIT_RE.search(text) is None:
+        return []  # every pattern below needs a digit
     spans = []
     for m in _BSN_RE.finditer(text):
         if not bsn_valid(re.sub(r"\D", "", m.group(0))):
@@ -158,6 +169,8 @@ def _phone_ok(candidate: str) -> bool:
 
 def find_phones(text: str) -> list[Span]:
     """Dutch phone numbers in any common notation (the longest prefix of a run of digits that is one)."""
+    if _DIGIT_RE.search(text) is None:
+        return []  # every pattern below needs a digit
     spans = []
     for m in _PHONE_CANDIDATE_RE.finditer(text):
         cand = m.group(0)
@@ -199,6 +212,8 @@ def _pc_ok(m: re.Match[str]) -> bool:
 
 def find_postcodes(text: str) -> list[Span]:
     """Dutch postcodes (``2033 BK``, ``2033bk``), not "2034 en ..."."""
+    if _DIGIT_RE.search(text) is None:
+        return []
     return [(m.start(), m.end(), "POSTCODE") for m in _POSTCODE_RE.finditer(text) if _pc_ok(m)]
 
 
@@ -288,6 +303,8 @@ def _street_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def find_addresses(text: str) -> list[Span]:
     """Street + house number (+ addition), Postbus, postcode + house number; see the module docstring."""
+    if _DIGIT_RE.search(text) is None:
+        return []  # every pattern below needs a digit
     spans: list[Span] = []
     for m in _PC_HOUSE_RE.finditer(text):
         pc = _POSTCODE_RE.match(text, m.start())
@@ -354,6 +371,8 @@ def _dates_in_birth_sentences(text: str) -> list[Span]:
 
 def find_birth_dates(text: str) -> list[Span]:
     """Dates of birth (see the module docstring); other dates are left."""
+    if _DIGIT_RE.search(text) is None or _DIGIT_RE.search(_PLACEHOLDER_RE.sub("", text)) is None:
+        return []  # every pattern below needs a digit outside the placeholders (a date starts outside one)
     spans: list[Span] = _dates_in_birth_sentences(text)
     for regex in (_BIRTH_BEFORE_RE, _BIRTH_AFTER_RE, _BIRTH_SUBJECT_RE, _NEXT_TO_PERSON_RE):
         for m in regex.finditer(text):

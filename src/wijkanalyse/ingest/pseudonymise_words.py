@@ -43,6 +43,9 @@ __all__ = [
     "lexicon",
     "norm",
     "STOPWORDS",
+    "COMMON_ZIPF",
+    "WORD_SURNAMES",
+    "everyday_words",
 ]
 
 
@@ -274,3 +277,31 @@ def lexicon() -> Lexicon:
 
 
 STOPWORDS = lexicon().stop
+
+#: the Zipf frequency (log10 of a word's frequency per billion words; ``wordfreq``'s Dutch list) from which a
+#: word is an everyday word: "zeker" 5.7, "eerlijk" 5.0, "binnenkort" 4.8; "bakker" 4.3, "jansen" 4.1
+COMMON_ZIPF = 4.5
+#: surnames that are everyday words of Zipf >= 4.5 without a tussenvoegsel ("Jan Groot", "Els Bos"); the
+#: words of the listed surnames with one ("de Groot", "van den Berg") count too
+WORD_SURNAMES = _words("groot klein bos post zwart wit jong koning prins hoek kamp berg veld mooi")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    import wordfreq  # its word lists ship inside the package (no download)
+
+    least = 10 ** (COMMON_ZIPF - 9)
+    words = frozenset(w for w, f in wordfreq.get_frequency_dict("nl").items() if f >= least)
+    wordfreq.get_frequency_dict.cache_clear()  # the whole list (300,000 words) is not needed any more
+    wordfreq.get_frequency_list.cache_clear()
+    return words
+
+
+def everyday_words(lex: Lexicon) -> frozenset[str]:
+    """Return the very common Dutch words (Zipf >= :data:`COMMON_ZIPF`) that are no name of the lists.
+
+    Not a known first name or surname, not a word of a known surname ("groot" of "de Groot") and not in
+    :data:`WORD_SURNAMES`. The name rules do not let such a word extend a name (``Sentence.surname_after``).
+    """
+    names = lex.first | lex.surnames | WORD_SURNAMES | {w for s in lex.surnames for w in s.split()}
+    return frozenset(w for w in _common_words() if w not in names)
