@@ -114,3 +114,16 @@ def add_machine_coding(store, segment_id, code_id, confidence=0.8, status="appli
             "VALUES (?,?,?,?,?,?,?,?)",
             (segment_id, code_id, "machine", "machine", status, confidence, "test-model", now_iso()),
         )
+
+
+@pytest.fixture()
+def analysis_store(tmp_path):
+    """The hand-built store of ``test_analysis.build_store``, with the report data memo emptied around it."""
+    from test_analysis import build_store
+    from wijkanalyse.report.data_memo import clear_report_data
+
+    s = build_store(tmp_path / "store")
+    clear_report_data()
+    yield s
+    clear_report_data()
+    s.close()

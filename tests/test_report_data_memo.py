@@ -9,21 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from test_analysis import build_store
 from wijkanalyse import analysis
 from wijkanalyse.config import Settings
-from wijkanalyse.report.data_memo import clear_report_data, report_data
+from wijkanalyse.report.data_memo import report_data
 
 FRAMES = ("segments", "themes", "kinds", "codings", "codes", "discovered", "discovered_themes")
 
 
 @pytest.fixture()
-def store(tmp_path):
-    s = build_store(tmp_path / "store")
-    clear_report_data()
-    yield s
-    clear_report_data()
-    s.close()
+def store(analysis_store):
+    return analysis_store  # conftest: the hand-built store of test_analysis, the memo emptied around it
 
 
 def test_no_table_of_any_report_changes_the_data_it_is_given(store):

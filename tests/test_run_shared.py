@@ -9,20 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from test_analysis import build_store
 from wijkanalyse import analysis
 from wijkanalyse.config import Settings
-from wijkanalyse.report.data_memo import clear_report_data, report_data
+from wijkanalyse.report.data_memo import report_data
 from wijkanalyse.review.machine_decision import machine_may_stand
 
 
 @pytest.fixture()
-def store(tmp_path):
-    s = build_store(tmp_path / "store")
-    clear_report_data()
-    yield s
-    clear_report_data()
-    s.close()
+def store(analysis_store):
+    return analysis_store  # conftest: the hand-built store of test_analysis, the memo emptied around it
 
 
 def _figures(decision):
