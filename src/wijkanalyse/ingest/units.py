@@ -1,8 +1,8 @@
 """The unit (wijk, dorp, buurt, ...) a survey row names, matched to the units the corpus already has.
 
 A survey export names each respondent's unit in a column typed by people or exported by a survey tool, and its
-spelling rarely equals the corpus's folder names: ``"haarlem noord"``, ``"Haarlem-Noord "`` and the folder
-``haarlem-noord`` are one unit, and ``"weet niet"`` or ``"Anders"`` are none. Left as they are, every variant
+spelling rarely equals the corpus's folder names: ``"oud west"``, ``"Oud-West "`` and the folder
+``oud-west`` are one unit, and ``"weet niet"`` or ``"Anders"`` are none. Left as they are, every variant
 would become a unit of its own with a report of a handful of answers, and its small counts would cost other
 units figures through the disclosure control. So, for a survey's unit column:
 
@@ -37,8 +37,8 @@ def unit_key(name: str) -> str:
 
     Examples
     --------
-    >>> unit_key(" Haarlem-Noord "), unit_key("haarlem  noord"), unit_key("Linde-hoek"), unit_key("N.v.t.")
-    ('haarlemnoord', 'haarlemnoord', 'lindehoek', 'nvt')
+    >>> unit_key(" Oud-West "), unit_key("oud  west"), unit_key("Linde-hoek"), unit_key("N.v.t.")
+    ('oudwest', 'oudwest', 'lindehoek', 'nvt')
     """
     return _SEPARATORS.sub("", name.casefold())
 
@@ -78,9 +78,9 @@ class UnitNames:
 
         Examples
         --------
-        >>> names = UnitNames(["Haarlem-Noord", "Oost"])
-        >>> names.resolve("haarlem noord"), names.resolve("Weet niet"), names.resolve("Oostt")
-        ('Haarlem-Noord', None, 'Oostt')
+        >>> names = UnitNames(["Oud-West", "Oost"])
+        >>> names.resolve("oud west"), names.resolve("Weet niet"), names.resolve("Oostt")
+        ('Oud-West', None, 'Oostt')
         >>> names.unmatched, names.not_a_unit
         (Counter({'Oostt': 1}), Counter({'Weet niet': 1}))
         """
