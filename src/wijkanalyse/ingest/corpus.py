@@ -45,6 +45,7 @@ from wijkanalyse.ingest.labels import learn_path, learn_slug, pseudonymise_path,
 from wijkanalyse.ingest.markup import ROLE_WORDS, turn_role
 from wijkanalyse.ingest.metadata import (
     check_metadata,
+    dated_by_opening,
     load_manifest,
     manifest_folder_wijks,
     resolve_metadata,
@@ -231,6 +232,8 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
         return None
     extracted = read_file(path, rel, sheet=spec.sheet if spec else None)
     blocks = _apply_markup_settings(extracted.blocks, ctx.settings)
+    if not meta.get("date") and extracted.rows is None:  # the date a title or date line states
+        dated_by_opening(meta, [t for b in blocks[:3] for t in (b.section or "", b.text)])
     respondents: list[RespondentRecord] = []
     if extracted.rows is not None:
         assert spec is not None  # only survey suffixes give rows
@@ -247,9 +250,7 @@ def _prepare(rel: str, ctx: _Context, result: IngestResult) -> _Prepared | None:
             meta["date"] = str(spec.date)
         meta.update(wijk=None, kind="enquete", session=None)
         if not blocks:
-            raise IngestError(
-                InputProblem(rel, "the survey has respondents but not one open answer with content")
-            )
+            raise IngestError(InputProblem(rel, "the survey has respondents but no open answer with content"))
     return _Prepared(rel, _doc_id(rel), fingerprint, suffix.lstrip("."), meta, blocks, respondents)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["date_in_name"]
+__all__ = ["date_in_name", "date_in_opening"]
 
 _MONTHS = {
     **dict.fromkeys(["januari", "jan", "january"], 1),
@@ -76,3 +76,29 @@ def date_in_name(name: str) -> str | None:
     for m in _NAMED.finditer(name):
         found.append((m.start(), _valid(m.group("y"), _MONTHS[m.group("month").lower()], m.group("d"))))
     return next((d for _, d in sorted(found) if d), None)
+
+
+def date_in_opening(texts: list[str], max_words: int = 15) -> str | None:
+    """Return the date a document states in its opening: a title or date line ("Verslag 4 maart 2025").
+
+    Used when neither the metadata nor the file name dates a source. Only short lines count (at most
+    ``max_words`` words: a title, a heading, a date line), so that a sentence that mentions another day
+    ("De vorige avond was op 12 januari.") does not date the document.
+
+    Parameters
+    ----------
+    texts : list of str
+        The first heading and the first blocks of the document, in order.
+
+    Examples
+    --------
+    >>> date_in_opening(["Verslag bewonersavond Oost", "Datum: 4 maart 2025", "Aanwezig: 23 bewoners."])
+    '2025-03-04'
+    >>> said = "De vorige bijeenkomst was op 12 januari 2025 in het buurthuis van ons mooie dorp Oudeveen."
+    >>> date_in_opening([said]) is None  # 16 words: a sentence, not a title
+    True
+    """
+    for text in texts:
+        if text and len(text.split()) <= max_words and (found := date_in_name(text)) is not None:
+            return found
+    return None

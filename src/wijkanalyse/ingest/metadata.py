@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from wijkanalyse.exceptions import InputProblem, SettingsError
-from wijkanalyse.ingest.file_dates import date_in_name
+from wijkanalyse.ingest.file_dates import date_in_name, date_in_opening
 from wijkanalyse.safe_yaml import YAMLLimitError, load_yaml_file
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "load_manifest",
     "manifest_folder_wijks",
     "folder_unit",
+    "dated_by_opening",
     "check_metadata",
     "resolve_metadata",
 ]
@@ -182,8 +183,25 @@ def resolve_metadata(
     if not meta.get("kind"):
         meta["kind"] = _DEFAULT_KIND.get(Path(rel).suffix.lower(), "verslag")
     if not meta.get("session") and meta.get("wijk") and meta["kind"] != "enquete":
-        slug = re.sub(r"[^a-z0-9]+", "-", str(meta["wijk"]).lower()).strip("-")
-        meta["session"] = f"{slug}-{meta.get('date') or 'onbekend'}"
+        meta["session"] = _session_id(meta["wijk"], meta.get("date"))
     if not meta.get("title"):
         meta["title"] = Path(rel).stem
     return meta
+
+
+def _session_id(wijk: Any, date: Any) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(wijk).lower()).strip("-")
+    return f"{slug}-{date or 'onbekend'}"
+
+
+def dated_by_opening(meta: dict[str, Any], texts: list[str]) -> None:
+    """Date a source that nothing else dates by its opening lines (:func:`.file_dates.date_in_opening`).
+
+    ``meta`` is changed in place: ``date``, and the session id made without a date (``<wijk>-onbekend``).
+    """
+    date = date_in_opening(texts)
+    if date is None:
+        return
+    if meta.get("wijk") and meta.get("session") == _session_id(meta["wijk"], None):
+        meta["session"] = _session_id(meta["wijk"], date)
+    meta["date"] = date
