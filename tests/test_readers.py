@@ -186,3 +186,32 @@ def test_a_short_question_before_text_is_still_a_heading(tmp_path: Path):
         ("De bus rijdt te weinig.", "Wat moet er echt verbeteren?"),
         ("Meer groen!", "Wat moet er echt verbeteren?"),  # at the end it heads nothing: it was said
     ]
+
+
+def test_a_word_web_page_reads_its_list_items_without_their_markers(tmp_path: Path):
+    """Word's 'Save as web page' (.htm): Office XML in comments, <o:p>, list items as <p style='mso-list'>."""
+    page = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
+<meta http-equiv=Content-Type content="text/html; charset=windows-1252"><title>Verslag</title>
+<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>Jan Jansen</o:Author></o:DocumentProperties></xml>
+<![endif]--><style><!-- p.MsoNormal {margin:0cm;} --></style></head>
+<body lang=NL><div class=WordSection1>
+<h1>Verslag bewonersavond Oost<o:p></o:p></h1>
+<p class=MsoNormal>De bewoners willen meer groen in de straat.<o:p></o:p></p>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]>
+<span style='font-family:Symbol'>\xb7<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;</span></span>
+<![endif]>De bus rijdt te weinig.<o:p></o:p></p>
+<p class=MsoListParagraphCxSpLast style='mso-list:l1 level1 lfo2'><![if !supportLists]>1.<![endif]>Meer
+bankjes.<o:p></o:p></p>
+<p class=MsoNormal>Caf&eacute; op het plein &#8211; graag!<o:p></o:p></p>
+</div></body></html>"""
+    (tmp_path / "verslag.htm").write_bytes(page.encode("cp1252"))
+    blocks = read_file(tmp_path / "verslag.htm", "verslag.htm").blocks
+    assert [(b.text, b.unit) for b in blocks] == [
+        ("De bewoners willen meer groen in de straat.", "paragraph"),
+        ("De bus rijdt te weinig.", "bullet"),
+        ("Meer bankjes.", "bullet"),
+        ("Café op het plein – graag!", "paragraph"),
+    ]
+    assert {b.section for b in blocks} == {"Verslag bewonersavond Oost"}
+    assert not any("Jansen" in b.text for b in blocks)  # the author in Word's properties is no content

@@ -15,6 +15,10 @@ document order:
 As in Markdown (:mod:`.markup`): a paragraph or bullet whose text is all link text is navigation and dropped,
 breadcrumb lines are dropped, and a line starting with a role label (``<strong>Bewoner:</strong> ...``) is a
 labelled turn.
+
+A page Word saved as a web page (``.htm``) marks a list item as a paragraph with ``mso-list`` in its style and
+the bullet or number as text between ``<![if !supportLists]>`` and ``<![endif]>``: the paragraph is a bullet,
+the marker is dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ _BLOCKS = {
 }  # fmt: skip
 _LINK_SEPARATORS = " \t\n|·•>›»/,;:-–—()[]."
 _XML_DECL_RE = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_WORD_LIST_MARKER_RE = re.compile(r"<!\[if !supportLists\]>.*?<!\[endif\]>", re.S | re.I)
 
 
 @dataclass
@@ -132,8 +137,9 @@ def _walk(el: lxml.html.HtmlElement, out: _Collector, in_link: bool = False) -> 
         out.line_break()
         return
     block = tag in _BLOCKS
-    if block:
-        out.flush(next_unit="bullet" if tag == "li" else "paragraph")
+    if block:  # a list item, or a list paragraph of a Word "web page" (style 'mso-list: ...')
+        bullet = tag == "li" or (tag == "p" and "mso-list" in (el.get("style") or ""))
+        out.flush(next_unit="bullet" if bullet else "paragraph")
     link = in_link or tag == "a"
     out.add(el.text, link)
     for child in el:
@@ -161,7 +167,8 @@ def blocks_from_html(text: str) -> list[Block]:
         If lxml finds no document in the text ("Document is empty").
     """
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-    root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text), parser=parser)
+    text = _WORD_LIST_MARKER_RE.sub("", _XML_DECL_RE.sub("", text))
+    root = lxml.html.document_fromstring(text, parser=parser)
     for el in list(root.iter(*DROPPED_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()  # keeps the text that follows the element
