@@ -20,11 +20,15 @@ CITY_FOLDER : str
     The folder of the city-wide report inside a run folder.
 THEME_DIMENSION, SOORT_DIMENSION : str
     The two dimensions of a codebook: the themes, and the kind of input (``soort``).
+NON_ANSWERS : set of str
+    What people write when they have nothing to say ("weet niet", "n.v.t.", "-"), lower case: a survey answer
+    that is one of these counts as not answered, a unit column's value as no unit.
 """
 
 from __future__ import annotations
 
-__all__ = ["NONE_CODE", "MACHINE", "HUMAN", "CITY", "CITY_FOLDER", "THEME_DIMENSION", "SOORT_DIMENSION"]
+__all__ = ["NONE_CODE", "MACHINE", "HUMAN", "CITY", "CITY_FOLDER", "THEME_DIMENSION", "SOORT_DIMENSION",
+           "NON_ANSWERS"]  # fmt: skip
 
 NONE_CODE = "geen"
 MACHINE = "machine"
@@ -33,3 +37,7 @@ CITY = "(stad)"
 CITY_FOLDER = "stad"
 THEME_DIMENSION = "thema"
 SOORT_DIMENSION = "soort"
+NON_ANSWERS = {
+    "", "-", "--", "nvt", "n.v.t", "n.v.t.", "weet niet", "weet ik niet", "geen idee", "geen", "nee", "niets",
+    "niks", "geen mening", "x", ".", "?", "geen antwoord", "idk", "no", "none", "n/a", "na",
+}  # fmt: skip

@@ -135,6 +135,8 @@ class _Context:
     postcodes: dict[str, str]
     existing: dict[str, str]  # doc_id -> fingerprint of the documents already in the store
     stored_paths: dict[str, str]  # doc_id -> the (pseudonymised) path stored for it
+    files: list[str]  # the corpus's candidate files (the folder is walked once per run)
+    stored_units: list[str]  # the units of the documents already in the store
     units: list[str] = field(default_factory=list)  # the units apart from survey columns (ingest.units)
 
 
@@ -172,17 +174,14 @@ class _Built:
 # -- finding and reading the sources ------------------------------------------------------------------------
 def _candidate_files(settings: Settings) -> list[str]:
     corpus = settings.corpus
-    ignore = list(IGNORED) + list(settings.ignore)
-    if settings.postcode_lookup:
-        ignore.append(settings.postcode_lookup)
+    ignore = [*IGNORED, *settings.ignore, *([settings.postcode_lookup] if settings.postcode_lookup else [])]
     files = []
     for path in sorted(corpus.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(corpus).as_posix()
-        if any(part.startswith(".") for part in Path(rel).parts):
-            continue
-        if any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in ignore):
+        hidden = any(part.startswith(".") for part in Path(rel).parts)
+        if hidden or any(fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat) for pat in ignore):
             continue
         files.append(rel)
     return files
@@ -276,7 +275,7 @@ def _prepare_all(ctx: _Context, result: IngestResult) -> tuple[list[_Prepared], 
     """
     prepared: list[_Prepared] = []
     present: set[str] = set()
-    for rel in _candidate_files(ctx.settings):
+    for rel in ctx.files:
         suffix = Path(rel).suffix.lower()
         if suffix not in SUPPORTED:
             result.problems.append(unsupported_format(rel, suffix))
@@ -297,12 +296,12 @@ def _prepare_all(ctx: _Context, result: IngestResult) -> tuple[list[_Prepared], 
 
 
 # -- pseudonymising and segmenting ---------------------------------------------------------------------------
-def _kept_words(ctx: _Context, prepared: list[_Prepared], store: Store) -> list[str]:
+def _kept_words(ctx: _Context, prepared: list[_Prepared]) -> list[str]:
     """Words the pseudonymiser must never take for a person: the settings' ``keep`` and every wijk name."""
     wijken = {str(p.meta["wijk"]) for p in prepared if p.meta.get("wijk")}
     wijken |= {str(b.wijk) for p in prepared for b in p.blocks if b.wijk}
     wijken |= {str(w) for w in (*ctx.folder_wijk.values(), *ctx.postcodes.values()) if w}
-    wijken |= {str(w) for w in store.documents().wijk.dropna()}
+    wijken |= set(ctx.stored_units)
     return [*ctx.settings.pseudonymise.keep, *sorted(wijken)]
 
 
@@ -526,13 +525,15 @@ def ingest_corpus(settings: Settings, store: Store) -> IngestResult:
         postcodes=load_postcodes(settings),
         existing=store.document_fingerprints_by_id(),
         stored_paths=store.document_paths_by_id(),
+        files=_candidate_files(settings),
+        stored_units=[str(w) for w in store.documents().wijk.dropna()],
     )
-    ctx.units = corpus_units(_candidate_files(settings), _SURVEY_SUFFIXES, manifest, ctx.folder_wijk,
-                             ctx.postcodes, store.documents().wijk.dropna())  # fmt: skip
+    ctx.units = corpus_units(ctx.files, _SURVEY_SUFFIXES, manifest, ctx.folder_wijk, ctx.postcodes,
+                             ctx.stored_units)  # fmt: skip
     prepared, present = _prepare_all(ctx, result)
     if not present:
         result.warnings.append(_empty_corpus_warning(settings))
-    keep = _kept_words(ctx, prepared, store)
+    keep = _kept_words(ctx, prepared)
     settings_hash = row_reuse.context_hash(keep, settings.pseudonymise.always)
     with RowMemory(row_reuse.memory_path(settings)) as memory:
         for p in prepared:

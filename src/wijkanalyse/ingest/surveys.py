@@ -33,6 +33,7 @@ from wijkanalyse.exceptions import IngestError, InputProblem, SettingsError
 from wijkanalyse.ingest.readers import Block, normalise
 from wijkanalyse.ingest.units import UnitNames
 from wijkanalyse.store import RespondentRecord
+from wijkanalyse.vocabulary import NON_ANSWERS  # survey answers that carry no content: "not answered"
 
 __all__ = [
     "NON_ANSWERS",
@@ -43,11 +44,6 @@ __all__ = [
     "is_personal_column",
 ]
 
-#: survey answers that carry no content: counted as "not answered" (lower-cased, stripped of punctuation)
-NON_ANSWERS = {
-    "", "-", "--", "nvt", "n.v.t", "n.v.t.", "weet niet", "weet ik niet", "geen idee", "geen", "nee", "niets",
-    "niks", "geen mening", "x", ".", "?", "geen antwoord", "idk", "no", "none", "n/a", "na",
-}  # fmt: skip
 _ID_CANDIDATES = ("respondent_id", "respondent", "respondentid", "responseid", "response id", "id", "nr")
 _WIJK_CANDIDATES = ("wijk", "buurt", "wijknaam")
 _POSTCODE_CANDIDATES = ("postcode", "pc4", "postcode4", "zip")

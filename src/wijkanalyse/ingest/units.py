@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wijkanalyse.ingest.metadata import folder_unit
+from wijkanalyse.vocabulary import NON_ANSWERS
 
 __all__ = ["NOT_A_UNIT", "UnitNames", "unit_key", "corpus_units"]
 
@@ -43,11 +44,11 @@ def unit_key(name: str) -> str:
     return _SEPARATORS.sub("", name.casefold())
 
 
-#: Values of a unit column that name no unit (as keys: :func:`unit_key`).
+#: Values of a unit column that name no unit (as keys: :func:`unit_key`): the survey non-answers
+#: (:data:`~wijkanalyse.vocabulary.NON_ANSWERS`) and the answers of a unit question that name none.
 NOT_A_UNIT = frozenset(
     unit_key(v)
-    for v in ["", "-", "?", "x", "nvt", "n.v.t.", "n/a", "na", "weet niet", "weet ik niet", "onbekend",
-              "geen", "anders", "anders, namelijk", "overig", "overige", "other", "unknown", "none",
+    for v in [*NON_ANSWERS, "onbekend", "anders", "anders, namelijk", "overig", "overige", "other", "unknown",
               "niet van toepassing", "zeg ik liever niet", "wil ik niet zeggen", "buiten de gemeente"]
 )  # fmt: skip
 
