@@ -280,10 +280,8 @@ def phrase_candidates(
 
     def written(key: str) -> str:
         """Return the phrase as most often written; cut short ("een groot" + "probleem"), with its word."""
-        nxt, n = after[key].most_common(1)[0]
-        if nxt and nxt not in GAP_WORDS and n >= _CUT_SHORT * df[key] and is_noun_like(nxt, texts):
-            return longer[(key, nxt)].most_common(1)[0][0]
-        return spelling[key].most_common(1)[0][0]
+        nxt = _noun_after(after[key], df[key], texts)
+        return longer[(key, nxt)].most_common(1)[0][0] if nxt else spelling[key].most_common(1)[0][0]
 
     def order(key: str) -> tuple[int, int, int, str]:
         words = key.split()
@@ -337,12 +335,21 @@ def _completed(word: str, texts: Sequence[str]) -> str:
             nxt = tokens[i + 1].group() if glued else ""
             after[nxt.lower()] += 1
             longer.setdefault(nxt.lower(), Counter())[f"{word} {nxt}"] += 1
+    noun = _noun_after(after, found, texts)
+    return longer[noun].most_common(1)[0][0] if noun else word
+
+
+def _noun_after(after: Counter[str], occurrences: int, texts: Sequence[str]) -> str | None:
+    """Return the word that completes a name cut short, or None (the rule in the module docstring, step 2).
+
+    ``after`` counts the word right after each occurrence (``""``: punctuation or the end); the name is cut
+    short when one noun-like word, not a function word, follows it in three quarters of its occurrences.
+    """
     if not after:
-        return word
+        return None
     nxt, n = after.most_common(1)[0]
-    if nxt and nxt not in GAP_WORDS and n >= _CUT_SHORT * found and is_noun_like(nxt, texts):
-        return longer[nxt].most_common(1)[0][0]
-    return word
+    ok = nxt and nxt not in GAP_WORDS and n >= _CUT_SHORT * occurrences and is_noun_like(nxt, texts)
+    return nxt if ok else None
 
 
 def _candidates(texts: Sequence[str], anchor_words: list[str]) -> list[str]:
