@@ -66,17 +66,15 @@ def transcript_turns(paragraphs: list[str]) -> list[Block] | None:
     >>> transcript_turns(["Pauze 20:30", "Daarna verder."]) is None
     True
     """
-    marks = [i for i, p in enumerate(paragraphs) if _SPEAKER_LINE.match(p)]
+    marks = [(i, m) for i, p in enumerate(paragraphs) if (m := _SPEAKER_LINE.match(p))]
     if len(marks) < _MIN_TURNS or len(marks) < _MIN_SHARE * len(paragraphs):
         return None
     turns: list[Block] = []
-    for k, i in enumerate(marks):
-        end = marks[k + 1] if k + 1 < len(marks) else len(paragraphs)
+    for k, (i, m) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(paragraphs)
         said = [p for p in paragraphs[i + 1 : end] if not _EVENT.search(p)]
         if not said:
             continue
-        m = _SPEAKER_LINE.match(paragraphs[i])
-        assert m is not None  # every mark matched
         speaker, text = m.group("name").strip(), " ".join(said)
         if turns and turns[-1].speaker == speaker:
             turns[-1].text += " " + text
